@@ -1,0 +1,721 @@
+//! Reading a researcher's spreadsheet of bilingual excerpts (CSV) into an
+//! [`ImportBatch`]: columns mapped to fields by header name in English or Spanish
+//! (or explicitly), every cell checked, every text normalised. Nothing is written
+//! here; the store applies the batch in one transaction.
+
+use std::fmt;
+use std::path::Path;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::ImportError;
+use crate::model::{ExcerptDraft, SourceDraft, TranslationStatus};
+use crate::store::{ImportBatch, ImportRow};
+use crate::text::{self, NormalizationChanges};
+
+/// A field of Quipu that a spreadsheet column can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Field {
+    /// The researcher's own excerpt identifier.
+    Id,
+    /// The case (mine site, community).
+    Case,
+    /// The source (interview, workshop).
+    Source,
+    /// Who speaks.
+    Speaker,
+    /// The speaker's role.
+    Role,
+    /// Where.
+    Place,
+    /// When.
+    Date,
+    /// Who interviewed.
+    Interviewer,
+    /// The original text.
+    Original,
+    /// The translation.
+    Translation,
+    /// Language of the original.
+    OriginalLang,
+    /// Language of the translation.
+    TranslationLang,
+    /// Translation review status.
+    Status,
+    /// Code names.
+    Codes,
+    /// A memo on the excerpt.
+    Memo,
+}
+
+impl Field {
+    /// Every field, in the order of `--map` help.
+    pub const ALL: [Field; 15] = [
+        Self::Id,
+        Self::Case,
+        Self::Source,
+        Self::Speaker,
+        Self::Role,
+        Self::Place,
+        Self::Date,
+        Self::Interviewer,
+        Self::Original,
+        Self::Translation,
+        Self::OriginalLang,
+        Self::TranslationLang,
+        Self::Status,
+        Self::Codes,
+        Self::Memo,
+    ];
+
+    /// The name used in `--map FIELD=COLUMN`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Case => "case",
+            Self::Source => "source",
+            Self::Speaker => "speaker",
+            Self::Role => "role",
+            Self::Place => "place",
+            Self::Date => "date",
+            Self::Interviewer => "interviewer",
+            Self::Original => "original",
+            Self::Translation => "translation",
+            Self::OriginalLang => "original_lang",
+            Self::TranslationLang => "translation_lang",
+            Self::Status => "status",
+            Self::Codes => "codes",
+            Self::Memo => "memo",
+        }
+    }
+
+    /// Parses a `--map` field name.
+    pub fn parse(name: &str) -> Option<Field> {
+        let wanted = header_key(name).replace(' ', "_");
+        Self::ALL.into_iter().find(|field| field.name() == wanted)
+    }
+
+    /// Header names (already folded by [`header_key`]) recognised for this field,
+    /// in English and Spanish.
+    fn header_names(self) -> &'static [&'static str] {
+        match self {
+            Self::Id => &["id", "excerpt id", "quote id", "ref", "reference", "referencia", "id cita", "cita id"],
+            Self::Case => &["case", "caso", "site", "sitio", "mine", "mina"],
+            Self::Source => &["source", "fuente", "interview", "entrevista", "document", "documento"],
+            Self::Speaker => &[
+                "speaker",
+                "hablante",
+                "informant",
+                "informante",
+                "entrevistado",
+                "entrevistada",
+                "interviewee",
+            ],
+            Self::Role => &["role", "rol", "cargo", "position"],
+            Self::Place => &["place", "lugar", "location", "localidad", "ubicacion"],
+            Self::Date => &["date", "fecha"],
+            Self::Interviewer => &["interviewer", "entrevistador", "entrevistadora"],
+            Self::Original => &["original", "original text", "texto original", "text", "texto", "spanish", "espanol"],
+            Self::Translation => &[
+                "translation",
+                "traduccion",
+                "translated text",
+                "texto traducido",
+                "english",
+                "ingles",
+            ],
+            Self::OriginalLang => &["original lang", "original language", "idioma original", "lengua original"],
+            Self::TranslationLang => &[
+                "translation lang",
+                "translation language",
+                "idioma traduccion",
+                "idioma de la traduccion",
+            ],
+            Self::Status => &[
+                "status",
+                "estado",
+                "translation status",
+                "estado traduccion",
+                "estado de la traduccion",
+            ],
+            Self::Codes => &["codes", "codigos", "code", "codigo", "themes", "temas", "tema"],
+            Self::Memo => &["memo", "memos", "note", "notes", "nota", "notas", "comment", "comentario"],
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Folds a header for matching: lower case, accents removed, `_`/`-` as spaces,
+/// spaces collapsed. "Traducción" and "traduccion" are the same header.
+pub fn header_key(header: &str) -> String {
+    let folded: String = header
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+        .collect::<String>()
+        .to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// How columns map to fields.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ColumnMapping {
+    /// The file's headers, as written.
+    pub headers: Vec<String>,
+    /// For each field, the column index that fills it.
+    pub columns: Vec<(Field, usize)>,
+}
+
+impl ColumnMapping {
+    /// The column filling `field`, if any.
+    pub fn column(&self, field: Field) -> Option<usize> {
+        self.columns.iter().find(|(f, _)| *f == field).map(|(_, column)| *column)
+    }
+
+    /// The header of the column filling `field`, if any.
+    pub fn header(&self, field: Field) -> Option<&str> {
+        self.column(field).map(|column| self.headers[column].as_str())
+    }
+
+    /// Maps `field` to `column`, replacing whatever either was mapped to.
+    pub fn set(&mut self, field: Field, column: Option<usize>) {
+        self.columns.retain(|(f, c)| *f != field && Some(*c) != column);
+        if let Some(column) = column {
+            self.columns.push((field, column));
+            self.columns.sort();
+        }
+    }
+
+    /// Headers that no field takes: they are not imported.
+    pub fn ignored_headers(&self) -> Vec<&str> {
+        (0..self.headers.len())
+            .filter(|index| !self.columns.iter().any(|(_, column)| column == index))
+            .map(|index| self.headers[index].as_str())
+            .collect()
+    }
+
+    /// Guesses the mapping from header names in English or Spanish.
+    pub fn guess(headers: &[String]) -> ColumnMapping {
+        let mut mapping = ColumnMapping {
+            headers: headers.to_vec(),
+            columns: Vec::new(),
+        };
+        for (index, header) in headers.iter().enumerate() {
+            let key = header_key(header);
+            let Some(field) = Field::ALL
+                .into_iter()
+                .find(|field| field.header_names().contains(&key.as_str()))
+            else {
+                continue;
+            };
+            if mapping.column(field).is_none() {
+                mapping.columns.push((field, index));
+            }
+        }
+        mapping.columns.sort();
+        mapping
+    }
+}
+
+/// Options for reading a CSV file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Explicit `FIELD=COLUMN` mappings, applied over the guessed ones.
+    pub map: Vec<(String, String)>,
+    /// What separates code names in the codes column.
+    pub codes_separator: String,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        Self {
+            map: Vec::new(),
+            codes_separator: ";".to_owned(),
+        }
+    }
+}
+
+/// A CSV file read and checked, ready for [`crate::store::Store::import_batch`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedCsv {
+    /// The rows to import.
+    pub batch: ImportBatch,
+    /// How columns were mapped.
+    pub mapping: ColumnMapping,
+    /// What normalisation changed in the file's text.
+    pub normalization: NormalizationChanges,
+    /// Number of texts normalisation changed.
+    pub normalized_cells: usize,
+    /// Rows left out because every cell was empty.
+    pub skipped_empty_rows: usize,
+}
+
+/// The first rows of a CSV file, for the import dialog's preview.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvPreview {
+    /// The header row.
+    pub headers: Vec<String>,
+    /// Up to the requested number of data rows.
+    pub rows: Vec<Vec<String>>,
+    /// The guessed mapping.
+    pub mapping: ColumnMapping,
+}
+
+/// Picks the delimiter from the header line: `,` unless `;` or tab is more common
+/// (spreadsheets in Spanish locales save CSV with `;`).
+fn sniff_delimiter(bytes: &[u8]) -> u8 {
+    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let count = |delimiter: u8| first_line.iter().filter(|b| **b == delimiter).count();
+    [b';', b'\t']
+        .into_iter()
+        .filter(|d| count(*d) > count(b','))
+        .max_by_key(|d| count(*d))
+        .unwrap_or(b',')
+}
+
+fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(without_bom))
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(without_bom)
+}
+
+/// Reads the header row, naming the file in any error.
+fn read_headers(reader: &mut csv::Reader<&[u8]>, file: &str) -> Result<Vec<String>, ImportError> {
+    let mut record = csv::ByteRecord::new();
+    let has_header = reader.read_byte_record(&mut record).map_err(|error| csv_error(file, error))?;
+    if !has_header {
+        return Err(ImportError::file(file, "the file is empty; it needs a header row naming its columns"));
+    }
+    record
+        .iter()
+        .enumerate()
+        .map(|(index, cell)| {
+            std::str::from_utf8(cell).map(|header| text::normalized(header.trim())).map_err(|_| {
+                ImportError::row(
+                    file,
+                    1,
+                    Some(format!("column {}", index + 1)),
+                    "the header is not valid UTF-8 text; save the file as CSV UTF-8",
+                )
+            })
+        })
+        .collect()
+}
+
+fn csv_error(file: &str, error: csv::Error) -> ImportError {
+    match error.position() {
+        Some(position) => ImportError::row(
+            file,
+            position.record() as usize + 1,
+            None,
+            format!("the file could not be read as CSV ({error})"),
+        ),
+        None => ImportError::file(file, format!("the file could not be read as CSV ({error})")),
+    }
+}
+
+/// The header and first `max_rows` rows of a CSV file, with a guessed mapping.
+pub fn preview_csv(bytes: &[u8], file: &str, max_rows: usize) -> Result<CsvPreview, ImportError> {
+    let mut reader = csv_reader(bytes);
+    let headers = read_headers(&mut reader, file)?;
+    let mut rows = Vec::new();
+    for record in reader.byte_records().take(max_rows) {
+        let record = record.map_err(|error| csv_error(file, error))?;
+        rows.push(record.iter().map(|cell| String::from_utf8_lossy(cell).into_owned()).collect());
+    }
+    let mapping = ColumnMapping::guess(&headers);
+    Ok(CsvPreview { headers, rows, mapping })
+}
+
+/// Applies `--map FIELD=COLUMN` options to a guessed mapping. COLUMN is a header
+/// name (accents and case ignored) or a 1-based column number.
+pub fn apply_map_options(mapping: &mut ColumnMapping, map: &[(String, String)], file: &str) -> Result<(), ImportError> {
+    for (field_name, column_name) in map {
+        let Some(field) = Field::parse(field_name) else {
+            let known: Vec<&str> = Field::ALL.iter().map(|field| field.name()).collect();
+            return Err(ImportError::file(
+                file,
+                format!(
+                    "--map {field_name}={column_name}: unknown field '{field_name}'; the fields are: {}",
+                    known.join(", ")
+                ),
+            ));
+        };
+        let wanted = header_key(column_name);
+        let by_name = mapping.headers.iter().position(|header| header_key(header) == wanted);
+        let by_number = column_name
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=mapping.headers.len()).contains(n))
+            .map(|n| n - 1);
+        let Some(column) = by_name.or(by_number) else {
+            return Err(ImportError::file(
+                file,
+                format!(
+                    "--map {field_name}={column_name}: the file has no column '{column_name}'; its columns are: {}",
+                    mapping.headers.join(", ")
+                ),
+            ));
+        };
+        mapping.set(field, Some(column));
+    }
+    Ok(())
+}
+
+/// Reads a CSV file of excerpts into an import batch, checking every row. The first
+/// row must name the columns. `file` names the file in messages.
+pub fn read_csv(bytes: &[u8], file: &str, options: &CsvOptions) -> Result<ParsedCsv, ImportError> {
+    let mut reader = csv_reader(bytes);
+    let headers = read_headers(&mut reader, file)?;
+    let mut mapping = ColumnMapping::guess(&headers);
+    apply_map_options(&mut mapping, &options.map, file)?;
+    read_rows(reader, file, mapping, options)
+}
+
+/// Reads a CSV file with a mapping chosen by the user (the import dialog).
+pub fn read_csv_with_mapping(
+    bytes: &[u8],
+    file: &str,
+    mapping: &ColumnMapping,
+    options: &CsvOptions,
+) -> Result<ParsedCsv, ImportError> {
+    let mut reader = csv_reader(bytes);
+    let headers = read_headers(&mut reader, file)?;
+    if headers != mapping.headers {
+        return Err(ImportError::file(file, "the file's columns changed since it was previewed; open it again"));
+    }
+    read_rows(reader, file, mapping.clone(), options)
+}
+
+fn read_rows(
+    mut reader: csv::Reader<&[u8]>,
+    file: &str,
+    mapping: ColumnMapping,
+    options: &CsvOptions,
+) -> Result<ParsedCsv, ImportError> {
+    if mapping.column(Field::Original).is_none() && mapping.column(Field::Translation).is_none() {
+        return Err(ImportError::file(
+            file,
+            format!(
+                "no column holds the excerpt text: name a column 'original' (or 'texto original') and/or \
+                 'translation' (or 'traducción'), or use --map original=COLUMN. The file's columns are: {}",
+                mapping.headers.join(", ")
+            ),
+        ));
+    }
+    let separator = if options.codes_separator.is_empty() { ";" } else { options.codes_separator.as_str() };
+    let default_case = Path::new(file)
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Imported".to_owned());
+    let mut parsed = ParsedCsv {
+        batch: ImportBatch::default(),
+        mapping,
+        normalization: NormalizationChanges::default(),
+        normalized_cells: 0,
+        skipped_empty_rows: 0,
+    };
+    let header_count = parsed.mapping.headers.len();
+    let mut record = csv::ByteRecord::new();
+    // Row 1 is the header, as in a spreadsheet.
+    let mut row_number = 1;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) => return Err(csv_error(file, error)),
+        }
+        row_number += 1;
+        if record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace)) {
+            parsed.skipped_empty_rows += 1;
+            continue;
+        }
+        if record.len() > header_count {
+            return Err(ImportError::row(
+                file,
+                row_number,
+                None,
+                format!(
+                    "the row has {} cells but the header names {header_count} columns; a text with a comma \
+                     or line break may be missing its quotes",
+                    record.len()
+                ),
+            ));
+        }
+        let row = RowReader {
+            file,
+            row_number,
+            record: &record,
+            mapping: &parsed.mapping,
+        };
+        let mut changes = NormalizationChanges::default();
+        let import_row = row.to_import_row(separator, &default_case, &mut changes, &mut parsed.normalized_cells)?;
+        parsed.normalization.merge(changes);
+        parsed.batch.rows.push(import_row);
+    }
+    if parsed.batch.rows.is_empty() {
+        return Err(ImportError::file(file, "the file has a header row but no excerpts"));
+    }
+    Ok(parsed)
+}
+
+/// Reads the cells of one row by field, naming the row and column in errors.
+struct RowReader<'a> {
+    file: &'a str,
+    row_number: usize,
+    record: &'a csv::ByteRecord,
+    mapping: &'a ColumnMapping,
+}
+
+impl RowReader<'_> {
+    fn error(&self, field: Field, message: impl Into<String>) -> ImportError {
+        let column = self.mapping.header(field).map(|header| format!("column '{header}'"));
+        ImportError::row(self.file, self.row_number, column, message)
+    }
+
+    /// The normalised, trimmed text of a field's cell; empty if unmapped or blank.
+    fn cell(
+        &self,
+        field: Field,
+        changes: &mut NormalizationChanges,
+        normalized_cells: &mut usize,
+    ) -> Result<String, ImportError> {
+        let Some(column) = self.mapping.column(field) else {
+            return Ok(String::new());
+        };
+        let bytes = self.record.get(column).unwrap_or_default();
+        let Ok(raw) = std::str::from_utf8(bytes) else {
+            return Err(self.error(
+                field,
+                "the cell is not valid UTF-8 text; save the spreadsheet as \"CSV UTF-8\" and import it again",
+            ));
+        };
+        let (normalized, cell_changes) = text::normalize(raw);
+        if !cell_changes.is_unchanged() {
+            *normalized_cells += 1;
+            changes.merge(cell_changes);
+        }
+        Ok(normalized.trim().to_owned())
+    }
+
+    fn to_import_row(
+        &self,
+        separator: &str,
+        default_case: &str,
+        changes: &mut NormalizationChanges,
+        normalized_cells: &mut usize,
+    ) -> Result<ImportRow, ImportError> {
+        let mut cell = |field: Field| self.cell(field, changes, normalized_cells);
+        let original = cell(Field::Original)?;
+        let translation = cell(Field::Translation)?;
+        if original.is_empty() && translation.is_empty() {
+            let columns: Vec<&str> = [Field::Original, Field::Translation]
+                .into_iter()
+                .filter_map(|field| self.mapping.header(field))
+                .collect();
+            return Err(ImportError::row(
+                self.file,
+                self.row_number,
+                None,
+                format!(
+                    "the excerpt has no text: the column{} '{}' {} empty",
+                    if columns.len() > 1 { "s" } else { "" },
+                    columns.join("' and '"),
+                    if columns.len() > 1 { "are" } else { "is" }
+                ),
+            ));
+        }
+        let case_name = match self.mapping.column(Field::Case) {
+            None => default_case.to_owned(),
+            Some(_) => {
+                let case_name = cell(Field::Case)?;
+                if case_name.is_empty() {
+                    return Err(self.error(Field::Case, "the case is empty; every excerpt belongs to a case"));
+                }
+                case_name
+            }
+        };
+        let date = cell(Field::Date)?;
+        if !date.is_empty() && !is_partial_date(&date) {
+            return Err(self.error(
+                Field::Date,
+                format!("the date '{date}' is not written as yyyy, yyyy-mm or yyyy-mm-dd (for example 2021-03-14)"),
+            ));
+        }
+        let speaker = cell(Field::Speaker)?;
+        let role = cell(Field::Role)?;
+        let mut source_name = cell(Field::Source)?;
+        if source_name.is_empty() {
+            source_name = [&speaker, &role]
+                .into_iter()
+                .find(|name| !name.is_empty())
+                .cloned()
+                .unwrap_or_else(|| "Unnamed source".to_owned());
+        }
+        let original_lang = language_tag(&cell(Field::OriginalLang)?, "es")
+            .map_err(|message| self.error(Field::OriginalLang, message))?;
+        let translation_lang = language_tag(&cell(Field::TranslationLang)?, "en")
+            .map_err(|message| self.error(Field::TranslationLang, message))?;
+        let status_text = cell(Field::Status)?;
+        let translation_status = if status_text.is_empty() {
+            TranslationStatus::default_for(Some(&translation))
+        } else {
+            let Some(status) = TranslationStatus::parse(&status_text) else {
+                return Err(self.error(
+                    Field::Status,
+                    format!("the status '{status_text}' is not one of missing, draft, reviewed, disputed"),
+                ));
+            };
+            if translation.is_empty() && status != TranslationStatus::Missing {
+                return Err(self.error(
+                    Field::Status,
+                    format!("the status is '{status_text}' but the translation is empty"),
+                ));
+            }
+            status
+        };
+        let mut codes: Vec<String> = Vec::new();
+        for name in cell(Field::Codes)?.split(separator) {
+            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !name.is_empty() && !codes.iter().any(|known| known.eq_ignore_ascii_case(&name)) {
+                codes.push(name);
+            }
+        }
+        Ok(ImportRow {
+            row_number: self.row_number,
+            case_name,
+            source: SourceDraft {
+                name: source_name,
+                speaker,
+                role,
+                place: cell(Field::Place)?,
+                date,
+                interviewer: cell(Field::Interviewer)?,
+            },
+            excerpt: ExcerptDraft {
+                label: cell(Field::Id)?,
+                original: (!original.is_empty()).then_some(original),
+                original_lang,
+                translation: (!translation.is_empty()).then_some(translation),
+                translation_lang,
+                translation_status,
+                translation_note: String::new(),
+            },
+            codes,
+            memo: cell(Field::Memo)?,
+        })
+    }
+}
+
+/// True for `yyyy`, `yyyy-mm` and `yyyy-mm-dd` with a real month and day.
+pub fn is_partial_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number = |part: &str, digits: usize| {
+        (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse::<u32>().ok())?
+    };
+    let Some(year) = parts.first().and_then(|part| number(part, 4)) else {
+        return false;
+    };
+    let month = match parts.get(1) {
+        None => return parts.len() == 1,
+        Some(part) => match number(part, 2) {
+            Some(month @ 1..=12) => month,
+            _ => return false,
+        },
+    };
+    match parts.get(2) {
+        None => parts.len() == 2,
+        Some(part) => {
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+            let days = match month {
+                2 if leap => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            parts.len() == 3 && number(part, 2).is_some_and(|day| (1..=days).contains(&day))
+        }
+    }
+}
+
+/// A language tag such as `es`, `en` or `qu`, lower-cased; `default` when empty.
+fn language_tag(text: &str, default: &str) -> Result<String, String> {
+    if text.is_empty() {
+        return Ok(default.to_owned());
+    }
+    let tag = text.to_lowercase();
+    let mut parts = tag.split('-');
+    let primary_ok = parts
+        .next()
+        .is_some_and(|primary| (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase()));
+    let rest_ok = parts.all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok {
+        Ok(tag)
+    } else {
+        Err(format!("'{text}' is not a language tag such as es, en or qu"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_match_in_english_or_spanish_with_or_without_accents() {
+        let headers: Vec<String> = ["Caso", "Hablante", "Texto original", "Traducción", "CÓDIGOS", "Notas", "Extra"]
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        let mapping = ColumnMapping::guess(&headers);
+        assert_eq!(mapping.column(Field::Case), Some(0));
+        assert_eq!(mapping.column(Field::Speaker), Some(1));
+        assert_eq!(mapping.column(Field::Original), Some(2));
+        assert_eq!(mapping.column(Field::Translation), Some(3));
+        assert_eq!(mapping.column(Field::Codes), Some(4));
+        assert_eq!(mapping.column(Field::Memo), Some(5));
+        assert_eq!(mapping.ignored_headers(), vec!["Extra"]);
+    }
+
+    #[test]
+    fn partial_dates_are_checked() {
+        for good in ["2021", "2021-03", "2021-03-14", "2024-02-29"] {
+            assert!(is_partial_date(good), "{good}");
+        }
+        for bad in ["21", "2021-3", "2021-13", "2023-02-29", "14/03/2021", "2021-03-14T10:00", "2021-04-31"] {
+            assert!(!is_partial_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn semicolon_separated_files_are_recognised() {
+        let csv = "caso;original;traducción\nCerro Alto;\"Sí, hay agua\";Yes, there is water\n";
+        let parsed = read_csv(csv.as_bytes(), "sheet.csv", &CsvOptions::default()).unwrap();
+        let row = &parsed.batch.rows[0];
+        assert_eq!(row.case_name, "Cerro Alto");
+        assert_eq!(row.excerpt.original.as_deref(), Some("Sí, hay agua"));
+    }
+
+    #[test]
+    fn a_row_with_too_many_cells_is_named() {
+        let csv = "case,original\nA,uno\nB,dos, tres\n";
+        let error = read_csv(csv.as_bytes(), "sheet.csv", &CsvOptions::default()).unwrap_err();
+        assert!(error.to_string().starts_with("sheet.csv, row 3:"), "{error}");
+    }
+
+    #[test]
+    fn language_tags_are_checked() {
+        assert_eq!(language_tag("", "es").unwrap(), "es");
+        assert_eq!(language_tag("QU", "es").unwrap(), "qu");
+        assert_eq!(language_tag("es-PE", "es").unwrap(), "es-pe");
+        assert!(language_tag("Spanish", "es").is_err());
+    }
+}

@@ -1,0 +1,114 @@
+//! Codes: the themes of the codebook, with their colours and hierarchy.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::CodeId;
+
+/// A theme in the codebook.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Code {
+    /// The code's ID.
+    pub code_id: CodeId,
+    /// Its name, unique in the project (ignoring case).
+    pub name: String,
+    /// Its definition: what it means, when to use it, when not.
+    pub description: String,
+    /// Its colour in the text and in charts.
+    pub color: Color,
+    /// The code it sits under, if any.
+    pub parent_id: Option<CodeId>,
+    /// Its place among its siblings.
+    pub sort_order: i64,
+}
+
+/// The fields of a new code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeDraft {
+    /// Name, unique in the project.
+    pub name: String,
+    /// Definition.
+    pub description: String,
+    /// Colour; `None` picks the next one of the palette.
+    pub color: Option<Color>,
+    /// Parent code, if any.
+    pub parent_id: Option<CodeId>,
+}
+
+/// An sRGB colour, written `#RRGGBB`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Color {
+    /// Red.
+    pub r: u8,
+    /// Green.
+    pub g: u8,
+    /// Blue.
+    pub b: u8,
+}
+
+impl Color {
+    /// Colours given to new codes in turn: distinct, readable under dark text.
+    pub const PALETTE: [Color; 12] = [
+        Color::rgb(0xe4, 0x6c, 0x5a),
+        Color::rgb(0x4e, 0x9a, 0xd6),
+        Color::rgb(0x6b, 0xb3, 0x6b),
+        Color::rgb(0xe0, 0xa4, 0x3a),
+        Color::rgb(0x9b, 0x7b, 0xc9),
+        Color::rgb(0x4f, 0xb3, 0xaa),
+        Color::rgb(0xd9, 0x77, 0xb0),
+        Color::rgb(0x9c, 0x8a, 0x5e),
+        Color::rgb(0x7f, 0x9c, 0xb8),
+        Color::rgb(0xc4, 0x5c, 0x7a),
+        Color::rgb(0x8a, 0xb0, 0x45),
+        Color::rgb(0xb8, 0x7d, 0x4b),
+    ];
+
+    /// A colour from its components.
+    pub const fn rgb(r: u8, g: u8, b: u8) -> Self {
+        Self { r, g, b }
+    }
+
+    /// Parses `#RRGGBB` or `#RGB` (the `#` is optional).
+    pub fn parse(text: &str) -> Option<Self> {
+        let hex = text.trim().trim_start_matches('#');
+        let digit = |i: usize| u8::from_str_radix(hex.get(i..i + 1)?, 16).ok();
+        let pair = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+        match hex.len() {
+            6 => Some(Self::rgb(pair(0)?, pair(2)?, pair(4)?)),
+            3 => Some(Self::rgb(digit(0)? * 17, digit(1)? * 17, digit(2)? * 17)),
+            _ => None,
+        }
+    }
+
+    /// The palette colour for the `n`th code.
+    pub fn from_palette(n: usize) -> Self {
+        Self::PALETTE[n % Self::PALETTE.len()]
+    }
+}
+
+impl fmt::Display for Color {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{:02X}{:02X}{:02X}", self.r, self.g, self.b)
+    }
+}
+
+impl Serialize for Color {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_parse_long_and_short_forms_and_print_long() {
+        assert_eq!(Color::parse("#1a2B3c"), Some(Color::rgb(0x1a, 0x2b, 0x3c)));
+        assert_eq!(Color::parse("#fa0"), Some(Color::rgb(0xff, 0xaa, 0x00)));
+        assert_eq!(Color::parse("red"), None);
+        assert_eq!(Color::parse("#ééé"), None);
+        assert_eq!(Color::rgb(1, 2, 255).to_string(), "#0102FF");
+    }
+}

@@ -1,0 +1,223 @@
+//! Reading and writing the codebook: codes, their hierarchy, colours and order.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Store, StoreError, StoreResult, name_taken};
+use crate::model::{Code, CodeDraft, CodeId, Color, DEFAULT_CODEBOOK};
+
+const CODE_COLUMNS: &str = "code_id, name, description, color, parent_id, sort_order";
+
+fn code_from_row(row: &Row<'_>) -> rusqlite::Result<Code> {
+    Ok(Code {
+        code_id: row.get(0)?,
+        name: row.get(1)?,
+        description: row.get(2)?,
+        color: row.get(3)?,
+        parent_id: row.get(4)?,
+        sort_order: row.get(5)?,
+    })
+}
+
+impl Store {
+    /// The whole codebook, ordered so that each code follows its parent and
+    /// siblings keep their order (a depth-first walk of the hierarchy).
+    pub fn codes(&self) -> StoreResult<Vec<Code>> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "WITH RECURSIVE tree (code_id, path) AS (
+                 SELECT code_id, printf('%010d', sort_order) || printf('%010d', code_id)
+                 FROM codes WHERE parent_id IS NULL
+                 UNION ALL
+                 SELECT c.code_id, tree.path || printf('%010d', c.sort_order) || printf('%010d', c.code_id)
+                 FROM codes c JOIN tree ON c.parent_id = tree.code_id
+             )
+             SELECT {CODE_COLUMNS} FROM codes JOIN tree USING (code_id) ORDER BY tree.path"
+        ))?;
+        let codes = statement.query_map([], code_from_row)?.collect::<Result<_, _>>()?;
+        Ok(codes)
+    }
+
+    /// The code with this ID.
+    pub fn code(&self, code_id: CodeId) -> StoreResult<Code> {
+        self.conn
+            .prepare_cached(&format!("SELECT {CODE_COLUMNS} FROM codes WHERE code_id = ?1"))?
+            .query_row([code_id], code_from_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "code",
+                name: code_id.to_string(),
+            })
+    }
+
+    /// The code with this name (ignoring case), if any.
+    pub fn code_by_name(&self, name: &str) -> StoreResult<Option<Code>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {CODE_COLUMNS} FROM codes WHERE name = ?1"))?
+            .query_row([name.trim()], code_from_row)
+            .optional()?)
+    }
+
+    /// Adds a code at the end of its parent's children.
+    pub fn add_code(&mut self, draft: &CodeDraft) -> StoreResult<CodeId> {
+        let name = draft.name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("a code needs a name".to_owned()));
+        }
+        let color = match draft.color {
+            Some(color) => color,
+            None => {
+                let count: i64 = self
+                    .conn
+                    .prepare_cached("SELECT COUNT(*) FROM codes")?
+                    .query_row([], |row| row.get(0))?;
+                Color::from_palette(count as usize)
+            }
+        };
+        self.conn
+            .prepare_cached(
+                "INSERT INTO codes (name, description, color, parent_id, sort_order)
+                 VALUES (?1, ?2, ?3, ?4,
+                     (SELECT IFNULL(MAX(sort_order), 0) + 1 FROM codes WHERE parent_id IS ?4))",
+            )?
+            .execute(params![name, draft.description.trim(), color, draft.parent_id])
+            .map_err(name_taken("a code named", name))?;
+        Ok(CodeId(self.conn.last_insert_rowid()))
+    }
+
+    /// Adds the default codebook (state absence, trust, police use …), skipping
+    /// codes whose names are already taken. Returns how many were added.
+    pub fn add_default_codebook(&mut self) -> StoreResult<usize> {
+        self.atomically(|store| {
+            let mut added = 0;
+            for default_code in DEFAULT_CODEBOOK {
+                if store.code_by_name(default_code.name)?.is_some() {
+                    continue;
+                }
+                store.add_code(&CodeDraft {
+                    name: default_code.name.to_owned(),
+                    description: default_code.description.to_owned(),
+                    color: Color::parse(default_code.color),
+                    parent_id: None,
+                })?;
+                added += 1;
+            }
+            Ok(added)
+        })
+    }
+
+    /// Renames a code.
+    pub fn rename_code(&mut self, code_id: CodeId, new_name: &str) -> StoreResult<()> {
+        let new_name = new_name.trim();
+        if new_name.is_empty() {
+            return Err(StoreError::Invalid("a code needs a name".to_owned()));
+        }
+        self.conn
+            .prepare_cached("UPDATE codes SET name = ?2 WHERE code_id = ?1")?
+            .execute(params![code_id, new_name])
+            .map_err(name_taken("a code named", new_name))?;
+        Ok(())
+    }
+
+    /// Sets a code's definition.
+    pub fn set_code_description(&mut self, code_id: CodeId, description: &str) -> StoreResult<()> {
+        self.conn
+            .prepare_cached("UPDATE codes SET description = ?2 WHERE code_id = ?1")?
+            .execute(params![code_id, description])?;
+        Ok(())
+    }
+
+    /// Sets a code's colour.
+    pub fn set_code_color(&mut self, code_id: CodeId, color: Color) -> StoreResult<()> {
+        self.conn
+            .prepare_cached("UPDATE codes SET color = ?2 WHERE code_id = ?1")?
+            .execute(params![code_id, color])?;
+        Ok(())
+    }
+
+    /// Moves a code under another (or to the top level with `None`), as its last
+    /// child. Refuses to move a code under itself or one of its descendants.
+    pub fn move_code(&mut self, code_id: CodeId, new_parent: Option<CodeId>) -> StoreResult<()> {
+        if let Some(parent_id) = new_parent
+            && self.code_and_descendants(code_id)?.contains(&parent_id)
+        {
+            return Err(StoreError::Invalid(
+                "a code cannot be moved under itself or one of its own sub-codes".to_owned(),
+            ));
+        }
+        self.conn
+            .prepare_cached(
+                "UPDATE codes SET parent_id = ?2,
+                     sort_order = (SELECT IFNULL(MAX(sort_order), 0) + 1 FROM codes WHERE parent_id IS ?2)
+                 WHERE code_id = ?1",
+            )?
+            .execute(params![code_id, new_parent])?;
+        Ok(())
+    }
+
+    /// A code's ID followed by the IDs of all codes below it.
+    pub fn code_and_descendants(&self, code_id: CodeId) -> StoreResult<Vec<CodeId>> {
+        let mut statement = self.conn.prepare_cached(
+            "WITH RECURSIVE below (code_id) AS (
+                 SELECT ?1 UNION ALL SELECT c.code_id FROM codes c JOIN below ON c.parent_id = below.code_id
+             )
+             SELECT code_id FROM below",
+        )?;
+        let ids = statement.query_map([code_id], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// Deletes a code and its codings. Its sub-codes move up to its parent.
+    pub fn delete_code(&mut self, code_id: CodeId) -> StoreResult<()> {
+        self.atomically(|store| {
+            let code = store.code(code_id)?;
+            store
+                .conn
+                .prepare_cached("UPDATE codes SET parent_id = ?2 WHERE parent_id = ?1")?
+                .execute(params![code_id, code.parent_id])?;
+            store
+                .conn
+                .prepare_cached("DELETE FROM codes WHERE code_id = ?1")?
+                .execute([code_id])?;
+            Ok(())
+        })
+    }
+
+    /// Merges `source` into `target`: its codings join the target's (a coding that
+    /// would duplicate one the target already has on the same excerpt, passage and
+    /// coder is dropped), its sub-codes move under the target, and it is deleted.
+    pub fn merge_codes(&mut self, source: CodeId, target: CodeId) -> StoreResult<()> {
+        if source == target {
+            return Err(StoreError::Invalid("a code cannot be merged into itself".to_owned()));
+        }
+        self.atomically(|store| {
+            let (_, _) = (store.code(source)?, store.code(target)?);
+            if store.code_and_descendants(source)?.contains(&target) {
+                return Err(StoreError::Invalid(
+                    "a code cannot be merged into one of its own sub-codes".to_owned(),
+                ));
+            }
+            store
+                .conn
+                .prepare_cached(
+                    "DELETE FROM codings WHERE code_id = ?1 AND EXISTS (
+                         SELECT 1 FROM codings t WHERE t.code_id = ?2 AND t.excerpt_id = codings.excerpt_id
+                             AND t.coder_id = codings.coder_id AND t.side IS codings.side
+                             AND t.start_char IS codings.start_char AND t.end_char IS codings.end_char)",
+                )?
+                .execute(params![source, target])?;
+            store
+                .conn
+                .prepare_cached("UPDATE codings SET code_id = ?2 WHERE code_id = ?1")?
+                .execute(params![source, target])?;
+            store
+                .conn
+                .prepare_cached("UPDATE codes SET parent_id = ?2 WHERE parent_id = ?1")?
+                .execute(params![source, target])?;
+            store
+                .conn
+                .prepare_cached("DELETE FROM codes WHERE code_id = ?1")?
+                .execute([source])?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,170 @@
+//! Reading and writing codings and coders.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{NOW_SQL, Store, StoreError, StoreResult};
+use crate::model::{CodeId, Coder, CoderId, Coding, CodingAnchor, CodingId, ExcerptId, Side};
+use crate::text::{self, CharSpan};
+
+const CODING_COLUMNS: &str =
+    "coding_id, excerpt_id, code_id, coder_id, side, start_char, end_char, covered_text, needs_review, created_at";
+
+fn coding_from_row(row: &Row<'_>) -> rusqlite::Result<Coding> {
+    let side: Option<Side> = row.get(4)?;
+    let anchor = match side {
+        None => CodingAnchor::Whole,
+        Some(side) => CodingAnchor::Passage {
+            side,
+            span: CharSpan::new(row.get::<_, i64>(5)? as usize, row.get::<_, i64>(6)? as usize),
+        },
+    };
+    Ok(Coding {
+        coding_id: row.get(0)?,
+        excerpt_id: row.get(1)?,
+        code_id: row.get(2)?,
+        coder_id: row.get(3)?,
+        anchor,
+        covered_text: row.get(7)?,
+        needs_review: row.get(8)?,
+        created_at: row.get(9)?,
+    })
+}
+
+/// The side, start and end columns of an anchor.
+pub(super) fn anchor_columns(anchor: CodingAnchor) -> (Option<Side>, Option<i64>, Option<i64>) {
+    match anchor {
+        CodingAnchor::Whole => (None, None, None),
+        CodingAnchor::Passage { side, span } => (Some(side), Some(span.start.0 as i64), Some(span.end.0 as i64)),
+    }
+}
+
+impl Store {
+    /// The coder named `name`, created if missing.
+    pub fn ensure_coder(&mut self, name: &str) -> StoreResult<CoderId> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("a coder needs a name".to_owned()));
+        }
+        let existing = self
+            .conn
+            .prepare_cached("SELECT coder_id FROM coders WHERE name = ?1")?
+            .query_row([name], |row| row.get(0))
+            .optional()?;
+        if let Some(coder_id) = existing {
+            return Ok(coder_id);
+        }
+        self.conn
+            .prepare_cached("INSERT INTO coders (name) VALUES (?1)")?
+            .execute([name])?;
+        Ok(CoderId(self.conn.last_insert_rowid()))
+    }
+
+    /// Every coder, by name.
+    pub fn coders(&self) -> StoreResult<Vec<Coder>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT coder_id, name FROM coders ORDER BY name")?;
+        let coders = statement
+            .query_map([], |row| {
+                Ok(Coder {
+                    coder_id: row.get(0)?,
+                    name: row.get(1)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(coders)
+    }
+
+    /// Applies a code to an excerpt, whole or to a passage. A passage is snapped to
+    /// whole graphemes and must lie inside the text of its side. Coding the same
+    /// excerpt, passage and code twice for one coder returns the existing coding.
+    pub fn add_coding(
+        &mut self,
+        excerpt_id: ExcerptId,
+        code_id: CodeId,
+        coder_id: CoderId,
+        anchor: CodingAnchor,
+    ) -> StoreResult<CodingId> {
+        let excerpt = self.excerpt(excerpt_id)?;
+        let (anchor, covered_text) = match anchor {
+            CodingAnchor::Whole => (CodingAnchor::Whole, String::new()),
+            CodingAnchor::Passage { side, span } => {
+                let Some(text) = excerpt.text(side) else {
+                    return Err(StoreError::Invalid(format!(
+                        "excerpt {excerpt_id} has no {} text to code",
+                        side.as_str()
+                    )));
+                };
+                let snapped = text::snap_to_graphemes(text, span);
+                let covered = text::slice_chars(text, snapped).unwrap_or_default();
+                if snapped.is_empty() || span.end.0 > text::char_len(text) {
+                    return Err(StoreError::Invalid(format!(
+                        "the passage {}..{} is outside the {} text of excerpt {excerpt_id} ({} characters)",
+                        span.start.0,
+                        span.end.0,
+                        side.as_str(),
+                        text::char_len(text)
+                    )));
+                }
+                (CodingAnchor::Passage { side, span: snapped }, covered.to_owned())
+            }
+        };
+        let (side, start, end) = anchor_columns(anchor);
+        let existing = self
+            .conn
+            .prepare_cached(
+                "SELECT coding_id FROM codings WHERE excerpt_id = ?1 AND code_id = ?2 AND coder_id = ?3
+                     AND side IS ?4 AND start_char IS ?5 AND end_char IS ?6",
+            )?
+            .query_row(params![excerpt_id, code_id, coder_id, side, start, end], |row| row.get(0))
+            .optional()?;
+        if let Some(coding_id) = existing {
+            return Ok(coding_id);
+        }
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT INTO codings (excerpt_id, code_id, coder_id, side, start_char, end_char, covered_text, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW_SQL})"
+            ))?
+            .execute(params![excerpt_id, code_id, coder_id, side, start, end, covered_text])?;
+        Ok(CodingId(self.conn.last_insert_rowid()))
+    }
+
+    /// The codings of one excerpt, in order of creation.
+    pub fn codings_of_excerpt(&self, excerpt_id: ExcerptId) -> StoreResult<Vec<Coding>> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {CODING_COLUMNS} FROM codings WHERE excerpt_id = ?1 ORDER BY coding_id"
+        ))?;
+        let codings = statement.query_map([excerpt_id], coding_from_row)?.collect::<Result<_, _>>()?;
+        Ok(codings)
+    }
+
+    /// The coding with this ID.
+    pub fn coding(&self, coding_id: CodingId) -> StoreResult<Coding> {
+        self.conn
+            .prepare_cached(&format!("SELECT {CODING_COLUMNS} FROM codings WHERE coding_id = ?1"))?
+            .query_row([coding_id], coding_from_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "coding",
+                name: coding_id.to_string(),
+            })
+    }
+
+    /// Removes a coding.
+    pub fn delete_coding(&mut self, coding_id: CodingId) -> StoreResult<()> {
+        self.conn
+            .prepare_cached("DELETE FROM codings WHERE coding_id = ?1")?
+            .execute([coding_id])?;
+        Ok(())
+    }
+
+    /// Number of codings in the project.
+    pub fn coding_count(&self) -> StoreResult<usize> {
+        let count: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM codings")?
+            .query_row([], |row| row.get(0))?;
+        Ok(count as usize)
+    }
+}

@@ -1,0 +1,200 @@
+//! Writing a parsed import (rows of excerpts with their case, source and codes)
+//! into the project in one transaction with prepared statements.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{NOW_SQL, Store, StoreError, StoreResult};
+use crate::model::{CaseId, CodeId, Color, ExcerptDraft, SourceDraft, SourceId};
+
+/// One excerpt to import, with where it belongs and how it is coded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRow {
+    /// Where the row came from (the spreadsheet row number), for messages.
+    pub row_number: usize,
+    /// The case's name; created if new.
+    pub case_name: String,
+    /// The source; created if its case has no source of this name.
+    pub source: SourceDraft,
+    /// The excerpt itself (normalised texts).
+    pub excerpt: ExcerptDraft,
+    /// Names of codes applied to the whole excerpt; unknown codes are created.
+    pub codes: Vec<String>,
+    /// A memo on the excerpt, or empty.
+    pub memo: String,
+}
+
+/// A whole parsed import.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportBatch {
+    /// The rows, in file order.
+    pub rows: Vec<ImportRow>,
+}
+
+/// What an import added (or, in a dry run, would add).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    /// Excerpts added.
+    pub excerpts: usize,
+    /// Codings added.
+    pub codings: usize,
+    /// Names of cases created.
+    pub new_cases: Vec<String>,
+    /// Number of sources created.
+    pub new_sources: usize,
+    /// Names of codes created.
+    pub new_codes: Vec<String>,
+    /// True when nothing was written (a dry run).
+    pub dry_run: bool,
+}
+
+impl Store {
+    /// Imports `batch` in one transaction, coding as `coder_name`. Any failure
+    /// leaves the project exactly as it was. With `dry_run`, the work is done and
+    /// then rolled back, so the summary is exactly what a real import would do.
+    pub fn import_batch(&mut self, batch: &ImportBatch, coder_name: &str, dry_run: bool) -> StoreResult<ImportSummary> {
+        self.conn.execute_batch("SAVEPOINT quipu_import")?;
+        let result = self.import_rows(batch, coder_name);
+        let finish = match (&result, dry_run) {
+            (Ok(_), false) => "RELEASE quipu_import",
+            _ => "ROLLBACK TO quipu_import; RELEASE quipu_import",
+        };
+        self.conn.execute_batch(finish)?;
+        result.map(|summary| ImportSummary { dry_run, ..summary })
+    }
+
+    fn import_rows(&mut self, batch: &ImportBatch, coder_name: &str) -> StoreResult<ImportSummary> {
+        let coder_id = self.ensure_coder(coder_name)?;
+        let mut summary = ImportSummary::default();
+        let mut cases: HashMap<String, CaseId> = HashMap::new();
+        let mut sources: HashMap<(CaseId, String), SourceId> = HashMap::new();
+        let mut codes: HashMap<String, CodeId> = HashMap::new();
+        let mut code_count: i64 = self.conn.query_row("SELECT COUNT(*) FROM codes", [], |row| row.get(0))?;
+
+        let conn = &self.conn;
+        let mut find_case = conn.prepare_cached("SELECT case_id FROM cases WHERE name = ?1")?;
+        let mut insert_case = conn.prepare_cached("INSERT INTO cases (name) VALUES (?1)")?;
+        let mut find_source = conn.prepare_cached("SELECT source_id FROM sources WHERE case_id = ?1 AND name = ?2")?;
+        let mut insert_source = conn.prepare_cached(
+            "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut fill_source = conn.prepare_cached(
+            "UPDATE sources SET speaker = IIF(speaker = '', ?2, speaker), role = IIF(role = '', ?3, role),
+                 place = IIF(place = '', ?4, place), date = IIF(date = '', ?5, date),
+                 interviewer = IIF(interviewer = '', ?6, interviewer)
+             WHERE source_id = ?1",
+        )?;
+        let mut insert_excerpt = conn.prepare_cached(
+            "INSERT INTO excerpts (source_id, label, position, original_text, original_lang,
+                 translation_text, translation_lang, translation_status, translation_note)
+             VALUES (?1, ?2, (SELECT IFNULL(MAX(position), 0) + 1 FROM excerpts WHERE source_id = ?1),
+                 ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut find_code = conn.prepare_cached("SELECT code_id FROM codes WHERE name = ?1")?;
+        let mut insert_code = conn.prepare_cached(
+            "INSERT INTO codes (name, color, sort_order)
+             VALUES (?1, ?2, (SELECT IFNULL(MAX(sort_order), 0) + 1 FROM codes WHERE parent_id IS NULL))",
+        )?;
+        let mut insert_coding = conn.prepare_cached(&format!(
+            "INSERT INTO codings (excerpt_id, code_id, coder_id, created_at) VALUES (?1, ?2, ?3, {NOW_SQL})"
+        ))?;
+        let mut insert_memo = conn.prepare_cached(&format!(
+            "INSERT INTO memos (excerpt_id, text, updated_at) VALUES (?1, ?2, {NOW_SQL})"
+        ))?;
+
+        for row in &batch.rows {
+            let at_row = |error: rusqlite::Error| StoreError::Invalid(format!("row {}: {error}", row.row_number));
+            let case_key = row.case_name.to_lowercase();
+            let case_id = match cases.get(&case_key) {
+                Some(case_id) => *case_id,
+                None => {
+                    let case_id = match find_case.query_row([&row.case_name], |r| r.get(0)).optional()? {
+                        Some(case_id) => case_id,
+                        None => {
+                            insert_case.execute([&row.case_name]).map_err(at_row)?;
+                            summary.new_cases.push(row.case_name.clone());
+                            CaseId(conn.last_insert_rowid())
+                        }
+                    };
+                    cases.insert(case_key, case_id);
+                    case_id
+                }
+            };
+            let draft = &row.source;
+            let source_key = (case_id, draft.name.to_lowercase());
+            let source_id = match sources.get(&source_key) {
+                Some(source_id) => *source_id,
+                None => {
+                    let source_id = match find_source.query_row(params![case_id, draft.name], |r| r.get(0)).optional()? {
+                        Some(source_id) => source_id,
+                        None => {
+                            insert_source
+                                .execute(params![
+                                    case_id,
+                                    draft.name,
+                                    draft.speaker,
+                                    draft.role,
+                                    draft.place,
+                                    draft.date,
+                                    draft.interviewer
+                                ])
+                                .map_err(at_row)?;
+                            summary.new_sources += 1;
+                            SourceId(conn.last_insert_rowid())
+                        }
+                    };
+                    sources.insert(source_key, source_id);
+                    source_id
+                }
+            };
+            fill_source
+                .execute(params![source_id, draft.speaker, draft.role, draft.place, draft.date, draft.interviewer])
+                .map_err(at_row)?;
+            let excerpt: &ExcerptDraft = &row.excerpt;
+            insert_excerpt
+                .execute(params![
+                    source_id,
+                    excerpt.label,
+                    excerpt.original,
+                    excerpt.original_lang,
+                    excerpt.translation,
+                    excerpt.translation_lang,
+                    excerpt.translation_status,
+                    excerpt.translation_note
+                ])
+                .map_err(at_row)?;
+            let excerpt_id = conn.last_insert_rowid();
+            summary.excerpts += 1;
+            if !row.memo.trim().is_empty() {
+                insert_memo.execute(params![excerpt_id, row.memo]).map_err(at_row)?;
+            }
+            for code_name in &row.codes {
+                let code_key = code_name.to_lowercase();
+                let code_id = match codes.get(&code_key) {
+                    Some(code_id) => *code_id,
+                    None => {
+                        let code_id = match find_code.query_row([code_name], |r| r.get(0)).optional()? {
+                            Some(code_id) => code_id,
+                            None => {
+                                insert_code
+                                    .execute(params![code_name, Color::from_palette(code_count as usize)])
+                                    .map_err(at_row)?;
+                                code_count += 1;
+                                summary.new_codes.push(code_name.clone());
+                                CodeId(conn.last_insert_rowid())
+                            }
+                        };
+                        codes.insert(code_key, code_id);
+                        code_id
+                    }
+                };
+                insert_coding.execute(params![excerpt_id, code_id, coder_id]).map_err(at_row)?;
+                summary.codings += 1;
+            }
+        }
+        Ok(summary)
+    }
+}

@@ -1,0 +1,258 @@
+//! The schema, as an append-only list of migrations tracked by `PRAGMA
+//! user_version`. Never edit or reorder a migration that has shipped: add a new one.
+
+use rusqlite::Connection;
+
+use super::StoreResult;
+
+/// The schema steps, oldest first. `user_version` counts how many have run.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+    CREATE TABLE project_settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE cases (
+        case_id     INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        description TEXT NOT NULL DEFAULT ''
+    );
+
+    CREATE TABLE sources (
+        source_id   INTEGER PRIMARY KEY,
+        case_id     INTEGER NOT NULL REFERENCES cases (case_id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        speaker     TEXT NOT NULL DEFAULT '',
+        role        TEXT NOT NULL DEFAULT '',
+        place       TEXT NOT NULL DEFAULT '',
+        date        TEXT NOT NULL DEFAULT '',
+        interviewer TEXT NOT NULL DEFAULT '',
+        pseudonym   TEXT NOT NULL DEFAULT '',
+        UNIQUE (case_id, name COLLATE NOCASE)
+    );
+    CREATE INDEX sources_by_speaker ON sources (speaker);
+
+    CREATE TABLE attributes (
+        attribute_id INTEGER PRIMARY KEY,
+        scope        TEXT NOT NULL CHECK (scope IN ('case', 'source')),
+        name         TEXT NOT NULL COLLATE NOCASE,
+        value_type   TEXT NOT NULL DEFAULT 'text'
+                     CHECK (value_type IN ('text', 'number', 'date', 'boolean')),
+        sort_order   INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (scope, name)
+    );
+    CREATE TABLE case_attribute_values (
+        case_id      INTEGER NOT NULL REFERENCES cases (case_id) ON DELETE CASCADE,
+        attribute_id INTEGER NOT NULL REFERENCES attributes (attribute_id) ON DELETE CASCADE,
+        value        TEXT NOT NULL,
+        PRIMARY KEY (case_id, attribute_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX case_attribute_values_by_attribute ON case_attribute_values (attribute_id, value);
+    CREATE TABLE source_attribute_values (
+        source_id    INTEGER NOT NULL REFERENCES sources (source_id) ON DELETE CASCADE,
+        attribute_id INTEGER NOT NULL REFERENCES attributes (attribute_id) ON DELETE CASCADE,
+        value        TEXT NOT NULL,
+        PRIMARY KEY (source_id, attribute_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX source_attribute_values_by_attribute ON source_attribute_values (attribute_id, value);
+
+    CREATE TABLE excerpts (
+        excerpt_id         INTEGER PRIMARY KEY,
+        source_id          INTEGER NOT NULL REFERENCES sources (source_id) ON DELETE CASCADE,
+        label              TEXT NOT NULL DEFAULT '',
+        position           INTEGER NOT NULL,
+        original_text      TEXT,
+        original_lang      TEXT NOT NULL DEFAULT 'es',
+        translation_text   TEXT,
+        translation_lang   TEXT NOT NULL DEFAULT 'en',
+        translation_status TEXT NOT NULL DEFAULT 'missing'
+                           CHECK (translation_status IN ('missing', 'draft', 'reviewed', 'disputed')),
+        translation_note   TEXT NOT NULL DEFAULT '',
+        CHECK (original_text IS NOT NULL OR translation_text IS NOT NULL)
+    );
+    CREATE INDEX excerpts_by_source ON excerpts (source_id, position);
+    CREATE INDEX excerpts_by_status ON excerpts (translation_status);
+
+    CREATE TABLE coders (
+        coder_id INTEGER PRIMARY KEY,
+        name     TEXT NOT NULL UNIQUE COLLATE NOCASE
+    );
+
+    CREATE TABLE codes (
+        code_id     INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        description TEXT NOT NULL DEFAULT '',
+        color       TEXT NOT NULL,
+        -- No cascade: deleting a code moves its children up a level first.
+        parent_id   INTEGER REFERENCES codes (code_id),
+        sort_order  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX codes_by_parent ON codes (parent_id, sort_order);
+
+    CREATE TABLE codings (
+        coding_id    INTEGER PRIMARY KEY,
+        excerpt_id   INTEGER NOT NULL REFERENCES excerpts (excerpt_id) ON DELETE CASCADE,
+        code_id      INTEGER NOT NULL REFERENCES codes (code_id) ON DELETE CASCADE,
+        coder_id     INTEGER NOT NULL REFERENCES coders (coder_id) ON DELETE CASCADE,
+        -- NULL side and span: the whole excerpt. Otherwise chars, end exclusive.
+        side         TEXT CHECK (side IN ('original', 'translation')),
+        start_char   INTEGER,
+        end_char     INTEGER,
+        covered_text TEXT NOT NULL DEFAULT '',
+        needs_review INTEGER NOT NULL DEFAULT 0 CHECK (needs_review IN (0, 1)),
+        created_at   TEXT NOT NULL,
+        CHECK ((side IS NULL AND start_char IS NULL AND end_char IS NULL)
+            OR (side IS NOT NULL AND start_char >= 0 AND end_char > start_char))
+    );
+    CREATE INDEX codings_by_code ON codings (code_id, excerpt_id);
+    CREATE INDEX codings_by_excerpt ON codings (excerpt_id, code_id);
+    CREATE INDEX codings_by_coder ON codings (coder_id, code_id);
+
+    -- One memo per target; a memo with no target is the project memo.
+    CREATE TABLE memos (
+        memo_id    INTEGER PRIMARY KEY,
+        case_id    INTEGER REFERENCES cases (case_id) ON DELETE CASCADE,
+        source_id  INTEGER REFERENCES sources (source_id) ON DELETE CASCADE,
+        excerpt_id INTEGER REFERENCES excerpts (excerpt_id) ON DELETE CASCADE,
+        code_id    INTEGER REFERENCES codes (code_id) ON DELETE CASCADE,
+        coding_id  INTEGER REFERENCES codings (coding_id) ON DELETE CASCADE,
+        text       TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        CHECK ((case_id IS NOT NULL) + (source_id IS NOT NULL) + (excerpt_id IS NOT NULL)
+             + (code_id IS NOT NULL) + (coding_id IS NOT NULL) <= 1)
+    );
+    CREATE UNIQUE INDEX memos_by_case ON memos (case_id);
+    CREATE UNIQUE INDEX memos_by_source ON memos (source_id);
+    CREATE UNIQUE INDEX memos_by_excerpt ON memos (excerpt_id);
+    CREATE UNIQUE INDEX memos_by_code ON memos (code_id);
+    CREATE UNIQUE INDEX memos_by_coding ON memos (coding_id);
+
+    -- Full-text search over both languages; accents folded so 'policia' finds 'policía'.
+    CREATE VIRTUAL TABLE excerpt_search USING fts5 (
+        original_text, translation_text,
+        content = 'excerpts', content_rowid = 'excerpt_id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER excerpts_search_insert AFTER INSERT ON excerpts BEGIN
+        INSERT INTO excerpt_search (rowid, original_text, translation_text)
+        VALUES (new.excerpt_id, new.original_text, new.translation_text);
+    END;
+    CREATE TRIGGER excerpts_search_delete AFTER DELETE ON excerpts BEGIN
+        INSERT INTO excerpt_search (excerpt_search, rowid, original_text, translation_text)
+        VALUES ('delete', old.excerpt_id, old.original_text, old.translation_text);
+    END;
+    CREATE TRIGGER excerpts_search_update AFTER UPDATE OF original_text, translation_text ON excerpts BEGIN
+        INSERT INTO excerpt_search (excerpt_search, rowid, original_text, translation_text)
+        VALUES ('delete', old.excerpt_id, old.original_text, old.translation_text);
+        INSERT INTO excerpt_search (rowid, original_text, translation_text)
+        VALUES (new.excerpt_id, new.original_text, new.translation_text);
+    END;
+    "#,
+];
+
+/// The file format version this build writes and reads.
+pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the schema up to [`CURRENT_VERSION`], running every missing migration in
+/// one transaction. Running it again does nothing.
+pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version >= CURRENT_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    for migration in &MIGRATIONS[version as usize..] {
+        tx.execute_batch(migration)?;
+    }
+    tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::store::{APPLICATION_ID, Store, StoreError};
+
+    fn table_names(conn: &Connection) -> Vec<String> {
+        let mut statement = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        statement
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn migrating_twice_leaves_the_schema_as_it_was() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let first = table_names(&conn);
+        migrate(&mut conn).unwrap();
+        assert_eq!(table_names(&conn), first);
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, CURRENT_VERSION);
+        assert!(first.contains(&"excerpts".to_owned()));
+        assert!(first.contains(&"excerpt_search".to_owned()));
+    }
+
+    #[test]
+    fn opening_a_file_from_a_newer_quipu_is_refused_and_leaves_it_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.quipu");
+        drop(Store::create(&path).unwrap());
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", CURRENT_VERSION + 1).unwrap();
+            conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let error = Store::open(&path).unwrap_err();
+        assert!(matches!(error, StoreError::NewerFormat { found, .. } if found == CURRENT_VERSION + 1));
+        assert!(error.to_string().contains("newer version of Quipu"));
+        assert_eq!(std::fs::read(&path).unwrap(), before, "the file changed");
+        assert!(!Path::new(&format!("{}-wal", path.display())).exists());
+    }
+
+    #[test]
+    fn upgrading_an_older_file_keeps_a_backup_and_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.quipu");
+        {
+            // A file stopped before the first migration: only the marker is set.
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+            conn.execute_batch("CREATE TABLE kept (x); INSERT INTO kept VALUES (42);")
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.format_version().unwrap(), CURRENT_VERSION);
+        let backup = dir.path().join("old.quipu.v0.bak");
+        assert!(backup.exists(), "no backup was taken");
+        let conn = Connection::open(&backup).unwrap();
+        let kept: i64 = conn.query_row("SELECT x FROM kept", [], |r| r.get(0)).unwrap();
+        assert_eq!(kept, 42);
+    }
+
+    #[test]
+    fn opening_a_file_that_is_not_a_project_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let text_file = dir.path().join("notes.quipu");
+        std::fs::write(&text_file, "just some notes, not a database at all......".repeat(20)).unwrap();
+        let error = Store::open(&text_file).unwrap_err();
+        assert!(matches!(error, StoreError::NotAProject { .. }), "{error}");
+        let other_db = dir.path().join("other.sqlite");
+        Connection::open(&other_db)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x);")
+            .unwrap();
+        let error = Store::open(&other_db).unwrap_err();
+        assert!(error.to_string().contains("another program"), "{error}");
+    }
+}

@@ -1,0 +1,331 @@
+//! The project file: the only place in Quipu that speaks SQL.
+//!
+//! A project is one SQLite file used as an application file format. [`Store`] owns
+//! the connection; its methods take and return domain types from [`crate::model`].
+//! Each public method that changes data runs in one transaction, so a user action
+//! happens entirely or not at all. The schema lives in [`migrations`].
+
+mod attributes;
+mod cases;
+mod codes;
+mod codings;
+mod counts;
+mod dump;
+mod excerpts;
+mod import;
+mod memos;
+mod migrations;
+mod quotes;
+mod search;
+mod sources;
+mod sql_types;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+pub use attributes::AttributeValue;
+pub use counts::{CodeCount, Grouping, GroupedCount};
+pub use import::{ImportBatch, ImportRow, ImportSummary};
+pub use migrations::CURRENT_VERSION;
+pub use quotes::{CodedQuote, QuoteFilter};
+pub use search::{MATCH_END, MATCH_START, SearchHit, SearchPage, SearchQuery, fts_expression};
+
+/// Marks a SQLite file as a Quipu project (`PRAGMA application_id`, "QIPU").
+pub const APPLICATION_ID: i32 = 0x5149_5055;
+
+/// Everything that can go wrong reading or writing a project, in words a
+/// researcher can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file does not exist.
+    #[error("{path}: no such project file")]
+    Missing {
+        /// The path asked for.
+        path: PathBuf,
+    },
+    /// Creating a project over an existing file.
+    #[error("{path}: a file with this name already exists; choose another name")]
+    AlreadyExists {
+        /// The path asked for.
+        path: PathBuf,
+    },
+    /// The file is not a Quipu project.
+    #[error("{path}: not a Quipu project ({reason})")]
+    NotAProject {
+        /// The file.
+        path: PathBuf,
+        /// What gave it away.
+        reason: String,
+    },
+    /// The file was written by a newer Quipu.
+    #[error(
+        "{path}: this project was saved by a newer version of Quipu (file format {found}; this version reads up to {supported}). \
+         It was left untouched; open it with the newer Quipu."
+    )]
+    NewerFormat {
+        /// The file.
+        path: PathBuf,
+        /// Its format version.
+        found: i64,
+        /// The newest format this build reads.
+        supported: i64,
+    },
+    /// The backup taken before upgrading an older file failed; nothing was changed.
+    #[error("{path}: could not write the backup copy taken before upgrading the file ({reason}); the project was not changed")]
+    BackupFailed {
+        /// The backup's path.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A name that must be unique is taken.
+    #[error("{kind} '{name}' already exists")]
+    NameTaken {
+        /// What kind of thing ("a code", "a case" …).
+        kind: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// A thing asked for by name or ID is not in the project.
+    #[error("no {kind} '{name}' in this project")]
+    NotFound {
+        /// What kind of thing ("code", "case" …).
+        kind: &'static str,
+        /// Its name or ID.
+        name: String,
+    },
+    /// A change the rules of the project forbid.
+    #[error("{0}")]
+    Invalid(String),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Shorthand for results of store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// An open project file.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Creates a new, empty project at `path`, which must not exist yet.
+    pub fn create(path: &Path) -> StoreResult<Store> {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists { path: path.to_owned() });
+        }
+        let conn = Connection::open(path)?;
+        let mut store = Store {
+            conn,
+            path: Some(path.to_owned()),
+        };
+        store.configure()?;
+        store.conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        migrations::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// Opens an existing project, upgrading it if it was written by an older Quipu
+    /// (after taking a backup copy beside it). A file from a newer Quipu, or a file
+    /// that is not a project, is refused and left untouched.
+    pub fn open(path: &Path) -> StoreResult<Store> {
+        if !path.is_file() {
+            return Err(StoreError::Missing { path: path.to_owned() });
+        }
+        let not_a_project = |reason: String| StoreError::NotAProject {
+            path: path.to_owned(),
+            reason,
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        // Read the header before writing anything: a refused file must stay as it was.
+        let header = conn
+            .query_row("PRAGMA application_id", [], |row| row.get::<_, i32>(0))
+            .and_then(|application_id| {
+                let version = conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))?;
+                Ok((application_id, version))
+            });
+        let (application_id, version) = match header {
+            Ok(header) => header,
+            Err(rusqlite::Error::SqliteFailure(error, _)) if error.code == rusqlite::ErrorCode::NotADatabase => {
+                return Err(not_a_project("it is not an SQLite database".to_owned()));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        if application_id != APPLICATION_ID {
+            return Err(not_a_project(if application_id == 0 {
+                "it is an SQLite database written by another program".to_owned()
+            } else {
+                format!("it is an SQLite database of another program (application id {application_id:#x})")
+            }));
+        }
+        if version > CURRENT_VERSION {
+            return Err(StoreError::NewerFormat {
+                path: path.to_owned(),
+                found: version,
+                supported: CURRENT_VERSION,
+            });
+        }
+        let mut store = Store {
+            conn,
+            path: Some(path.to_owned()),
+        };
+        store.configure()?;
+        if version < CURRENT_VERSION {
+            store.back_up_before_upgrade(path, version)?;
+        }
+        migrations::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// Opens `path` if it exists, or creates a new project there.
+    pub fn open_or_create(path: &Path) -> StoreResult<Store> {
+        if path.exists() { Store::open(path) } else { Store::create(path) }
+    }
+
+    /// A project that lives only in memory, for tests and previews.
+    pub fn in_memory() -> StoreResult<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: None };
+        store.configure()?;
+        store.conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        migrations::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// The project file's path, if it has one.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Writes a consistent copy of the whole project to `target` (which must not
+    /// exist), even while it is open. Used by "Save a copy as…".
+    pub fn save_copy(&self, target: &Path) -> StoreResult<()> {
+        if target.exists() {
+            return Err(StoreError::AlreadyExists { path: target.to_owned() });
+        }
+        let Some(target_text) = target.to_str() else {
+            return Err(StoreError::Invalid(format!(
+                "{}: the file name must be valid Unicode",
+                target.display()
+            )));
+        };
+        self.conn.execute("VACUUM INTO ?1", [target_text])?;
+        Ok(())
+    }
+
+    fn configure(&mut self) -> StoreResult<()> {
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        // In-memory databases answer "memory"; files switch to write-ahead logging so
+        // a crash mid-write never damages the file.
+        let _mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        self.conn.set_prepared_statement_cache_capacity(64);
+        Ok(())
+    }
+
+    fn back_up_before_upgrade(&self, path: &Path, version: i64) -> StoreResult<()> {
+        let mut backup = path.as_os_str().to_owned();
+        backup.push(format!(".v{version}.bak"));
+        let backup = PathBuf::from(backup);
+        let failed = |reason: String| StoreError::BackupFailed {
+            path: backup.clone(),
+            reason,
+        };
+        if backup.exists() {
+            std::fs::remove_file(&backup).map_err(|error| failed(error.to_string()))?;
+        }
+        let Some(backup_text) = backup.to_str() else {
+            return Err(failed("the file name is not valid Unicode".to_owned()));
+        };
+        self.conn
+            .execute("VACUUM INTO ?1", [backup_text])
+            .map_err(|error| failed(error.to_string()))?;
+        Ok(())
+    }
+
+    /// A value from the project's settings table, such as the project title.
+    pub fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM project_settings WHERE key = ?1")?
+            .query_row([key], |row| row.get(0))
+            .optional()?)
+    }
+
+    /// Stores a value in the project's settings table.
+    pub fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO project_settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([key, value])?;
+        Ok(())
+    }
+
+    /// The file format version of the open project.
+    pub fn format_version(&self) -> StoreResult<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
+    }
+}
+
+/// The current time in UTC, ISO 8601, as stored in `created_at` columns.
+pub(crate) const NOW_SQL: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+/// Turns a UNIQUE violation into [`StoreError::NameTaken`].
+pub(crate) fn name_taken(kind: &'static str, name: &str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    let name = name.to_owned();
+    move |error| match &error {
+        rusqlite::Error::SqliteFailure(failure, _)
+            if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            StoreError::NameTaken { kind, name }
+        }
+        _ => StoreError::Sqlite(error),
+    }
+}
+
+impl Store {
+    /// Runs `action` as one unit: if it fails, everything it changed is rolled back.
+    /// Nests (each level is a savepoint), so a method that is atomic on its own can
+    /// be part of a larger user action.
+    pub fn atomically<T, E: From<StoreError>>(
+        &mut self,
+        action: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.conn
+            .execute_batch("SAVEPOINT quipu_action")
+            .map_err(|error| E::from(error.into()))?;
+        match action(self) {
+            Ok(value) => {
+                self.conn
+                    .execute_batch("RELEASE quipu_action")
+                    .map_err(|error| E::from(error.into()))?;
+                Ok(value)
+            }
+            Err(error) => {
+                // Roll back, then drop the savepoint; the original error is what matters.
+                let _rollback = self
+                    .conn
+                    .execute_batch("ROLLBACK TO quipu_action; RELEASE quipu_action");
+                Err(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Reading and writing sources.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Store, StoreError, StoreResult, name_taken};
+use crate::model::{CaseId, Source, SourceDraft, SourceId};
+
+const SOURCE_COLUMNS: &str = "source_id, case_id, name, speaker, role, place, date, interviewer, pseudonym";
+
+fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
+    source_from_row_at(row, 0)
+}
+
+/// Reads a source from the columns starting at `first`, in `SOURCE_COLUMNS` order.
+pub(super) fn source_from_row_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Source> {
+    Ok(Source {
+        source_id: row.get(first)?,
+        case_id: row.get(first + 1)?,
+        name: row.get(first + 2)?,
+        speaker: row.get(first + 3)?,
+        role: row.get(first + 4)?,
+        place: row.get(first + 5)?,
+        date: row.get(first + 6)?,
+        interviewer: row.get(first + 7)?,
+        pseudonym: row.get(first + 8)?,
+    })
+}
+
+impl Store {
+    /// Every source, by case and name.
+    pub fn sources(&self) -> StoreResult<Vec<Source>> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {SOURCE_COLUMNS} FROM sources ORDER BY case_id, name"
+        ))?;
+        let sources = statement.query_map([], source_from_row)?.collect::<Result<_, _>>()?;
+        Ok(sources)
+    }
+
+    /// The sources of one case, by name.
+    pub fn sources_of_case(&self, case_id: CaseId) -> StoreResult<Vec<Source>> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {SOURCE_COLUMNS} FROM sources WHERE case_id = ?1 ORDER BY name"
+        ))?;
+        let sources = statement.query_map([case_id], source_from_row)?.collect::<Result<_, _>>()?;
+        Ok(sources)
+    }
+
+    /// The source with this ID.
+    pub fn source(&self, source_id: SourceId) -> StoreResult<Source> {
+        self.conn
+            .prepare_cached(&format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE source_id = ?1"))?
+            .query_row([source_id], source_from_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "source",
+                name: source_id.to_string(),
+            })
+    }
+
+    /// Adds a source to a case.
+    pub fn add_source(&mut self, case_id: CaseId, draft: &SourceDraft) -> StoreResult<SourceId> {
+        if draft.name.trim().is_empty() {
+            return Err(StoreError::Invalid("a source needs a name".to_owned()));
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                case_id,
+                draft.name.trim(),
+                draft.speaker,
+                draft.role,
+                draft.place,
+                draft.date,
+                draft.interviewer
+            ])
+            .map_err(name_taken("a source in this case named", &draft.name))?;
+        Ok(SourceId(self.conn.last_insert_rowid()))
+    }
+
+    /// Sets the pseudonym used for a source's speaker in exports.
+    pub fn set_pseudonym(&mut self, source_id: SourceId, pseudonym: &str) -> StoreResult<()> {
+        self.conn
+            .prepare_cached("UPDATE sources SET pseudonym = ?2 WHERE source_id = ?1")?
+            .execute(params![source_id, pseudonym.trim()])?;
+        Ok(())
+    }
+}
