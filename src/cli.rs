@@ -176,11 +176,16 @@ impl From<GroupBy> for Grouping {
 
 fn parse_mapping(text: &str) -> Result<(String, String), String> {
     let Some((field, column)) = text.split_once('=') else {
-        return Err(format!("'{text}' is not FIELD=COLUMN, e.g. original=Testimonio"));
+        return Err(format!(
+            "'{text}' is not FIELD=COLUMN, e.g. original=Testimonio"
+        ));
     };
     if Field::parse(field).is_none() {
         let fields: Vec<&str> = Field::ALL.iter().map(|field| field.name()).collect();
-        return Err(format!("unknown field '{field}'; the fields are: {}", fields.join(", ")));
+        return Err(format!(
+            "unknown field '{field}'; the fields are: {}",
+            fields.join(", ")
+        ));
     }
     Ok((field.trim().to_owned(), column.trim().to_owned()))
 }
@@ -206,14 +211,25 @@ pub enum CliError {
 pub fn run(command: Command) -> Result<(), CliError> {
     let mut out = String::new();
     match command {
-        Command::New { project, empty_codebook } => {
+        Command::New {
+            project,
+            empty_codebook,
+        } => {
             let mut store = Store::create(&project)?;
-            let added = if empty_codebook { 0 } else { store.add_default_codebook()? };
+            let added = if empty_codebook {
+                0
+            } else {
+                store.add_default_codebook()?
+            };
             let _ = writeln!(
                 out,
                 "Created {} with {}.",
                 project.display(),
-                if empty_codebook { "an empty codebook".to_owned() } else { format!("the default codebook ({added} codes)") }
+                if empty_codebook {
+                    "an empty codebook".to_owned()
+                } else {
+                    format!("the default codebook ({added} codes)")
+                }
             );
         }
         Command::Demo { project } => {
@@ -234,9 +250,22 @@ pub fn run(command: Command) -> Result<(), CliError> {
             codes_separator,
             coder,
             dry_run,
-        }) => import_csv(&mut out, &project, &file, map, codes_separator, &coder, dry_run)?,
+        }) => import_csv(
+            &mut out,
+            &project,
+            &file,
+            map,
+            codes_separator,
+            &coder,
+            dry_run,
+        )?,
         Command::Codes { project, json } => codes(&mut out, &open(&project)?, json)?,
-        Command::Freq { project, by, json, csv } => freq(&mut out, &open(&project)?, by.into(), json, csv)?,
+        Command::Freq {
+            project,
+            by,
+            json,
+            csv,
+        } => freq(&mut out, &open(&project)?, by.into(), json, csv)?,
         Command::Search {
             project,
             query,
@@ -244,7 +273,15 @@ pub fn run(command: Command) -> Result<(), CliError> {
             json,
             page,
             per_page,
-        } => search(&mut out, &open(&project)?, &query, lang, json, page, per_page)?,
+        } => search(
+            &mut out,
+            &open(&project)?,
+            &query,
+            lang,
+            json,
+            page,
+            per_page,
+        )?,
         Command::Export(ExportCommand::Quotes {
             project,
             out: target,
@@ -252,10 +289,19 @@ pub fn run(command: Command) -> Result<(), CliError> {
             cases,
             body,
             force,
-        }) => export_quotes(&mut out, &open(&project)?, &target, &codes, &cases, &body, force)?,
+        }) => export_quotes(
+            &mut out,
+            &open(&project)?,
+            &target,
+            &codes,
+            &cases,
+            &body,
+            force,
+        )?,
         Command::Gui { .. } => {
             return Err(CliError::Message(
-                "this build of Quipu has no window (it was built without the 'gui' feature)".to_owned(),
+                "this build of Quipu has no window (it was built without the 'gui' feature)"
+                    .to_owned(),
             ));
         }
     }
@@ -284,26 +330,39 @@ fn import_csv(
         source,
     })?;
     let mut store = open(project)?;
-    let parsed = read_csv(&bytes, &file_name, &CsvOptions { map, codes_separator })?;
+    let parsed = read_csv(
+        &bytes,
+        &file_name,
+        &CsvOptions {
+            map,
+            codes_separator,
+        },
+    )?;
     let summary = store.import_batch(&parsed.batch, coder, dry_run)?;
     let verb = if dry_run { "Would import" } else { "Imported" };
     let _ = writeln!(
         out,
-        "{verb} {} excerpts from {} into {}.",
-        summary.excerpts,
+        "{verb} {} from {} into {}.",
+        plural(summary.excerpts, "excerpt"),
         file.display(),
         project.display()
     );
-    let list = |names: &[String]| if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) };
+    let list = |names: &[String]| {
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", names.join(", "))
+        }
+    };
     let _ = writeln!(
         out,
-        "  {} new cases{}, {} new sources, {} new codes{}, {} codings by '{coder}'.",
-        summary.new_cases.len(),
+        "  {}{}, {}, {}{}, {} by '{coder}'.",
+        plural(summary.new_cases.len(), "new case"),
         list(&summary.new_cases),
-        summary.new_sources,
-        summary.new_codes.len(),
+        plural(summary.new_sources, "new source"),
+        plural(summary.new_codes.len(), "new code"),
         list(&summary.new_codes),
-        summary.codings
+        plural(summary.codings, "coding")
     );
     let mapped: Vec<String> = parsed
         .mapping
@@ -327,7 +386,12 @@ fn import_csv(
         if parsed.normalization.composed_characters {
             what.push("accents composed (NFC)");
         }
-        let _ = writeln!(out, "  Normalised {} cells: {}.", parsed.normalized_cells, what.join(", "));
+        let _ = writeln!(
+            out,
+            "  Normalised {} cells: {}.",
+            parsed.normalized_cells,
+            what.join(", ")
+        );
     }
     if parsed.skipped_empty_rows > 0 {
         let _ = writeln!(out, "  Skipped {} empty rows.", parsed.skipped_empty_rows);
@@ -341,13 +405,21 @@ fn import_csv(
 fn codes(out: &mut String, store: &Store, as_json: bool) -> Result<(), CliError> {
     let codes = store.codes()?;
     let counts = store.code_counts()?;
-    let count_of = |code_id| counts.iter().find(|count| count.code_id == code_id).copied();
+    let count_of = |code_id| {
+        counts
+            .iter()
+            .find(|count| count.code_id == code_id)
+            .copied()
+    };
     let depth = |code: &crate::model::Code| {
         let mut depth = 0;
         let mut parent = code.parent_id;
         while let Some(parent_id) = parent {
             depth += 1;
-            parent = codes.iter().find(|c| c.code_id == parent_id).and_then(|c| c.parent_id);
+            parent = codes
+                .iter()
+                .find(|c| c.code_id == parent_id)
+                .and_then(|c| c.parent_id);
         }
         depth
     };
@@ -370,15 +442,28 @@ fn codes(out: &mut String, store: &Store, as_json: bool) -> Result<(), CliError>
                 })
             })
             .collect();
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
         return Ok(());
     }
     if codes.is_empty() {
         let _ = writeln!(out, "The codebook is empty.");
         return Ok(());
     }
-    let width = codes.iter().map(|code| code.name.chars().count() + 2 * depth(code)).max().unwrap_or(4).max(4);
-    let _ = writeln!(out, "{:<width$}  {:>8}  {:>7}", "Code", "Excerpts", "Codings");
+    let width = codes
+        .iter()
+        .map(|code| code.name.chars().count() + 2 * depth(code))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:>8}  {:>7}",
+        "Code", "Excerpts", "Codings"
+    );
     for code in &codes {
         let count = count_of(code.code_id);
         let name = format!("{}{}", "  ".repeat(depth(code)), code.name);
@@ -393,7 +478,13 @@ fn codes(out: &mut String, store: &Store, as_json: bool) -> Result<(), CliError>
     Ok(())
 }
 
-fn freq(out: &mut String, store: &Store, grouping: Grouping, as_json: bool, as_csv: bool) -> Result<(), CliError> {
+fn freq(
+    out: &mut String,
+    store: &Store,
+    grouping: Grouping,
+    as_json: bool,
+    as_csv: bool,
+) -> Result<(), CliError> {
     let table = analysis::frequencies(store, grouping)?;
     if as_json {
         let _ = writeln!(out, "{}", table.to_json());
@@ -402,7 +493,13 @@ fn freq(out: &mut String, store: &Store, grouping: Grouping, as_json: bool, as_c
     if as_csv {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let mut write = || -> Result<Vec<u8>, csv::Error> {
-            writer.write_record([grouping.as_str(), "code", "excerpts", "codings", "group_excerpts"])?;
+            writer.write_record([
+                grouping.as_str(),
+                "code",
+                "excerpts",
+                "codings",
+                "group_excerpts",
+            ])?;
             for (group_index, (group, size)) in table.groups.iter().enumerate() {
                 for (code_index, code) in table.codes.iter().enumerate() {
                     let cell = table.cell(group_index, code_index);
@@ -425,11 +522,25 @@ fn freq(out: &mut String, store: &Store, grouping: Grouping, as_json: bool, as_c
         return Ok(());
     }
     if table.codes.is_empty() || table.groups.is_empty() {
-        let _ = writeln!(out, "Nothing to count: the project has no {}.", if table.codes.is_empty() { "codes" } else { "excerpts" });
+        let _ = writeln!(
+            out,
+            "Nothing to count: the project has no {}.",
+            if table.codes.is_empty() {
+                "codes"
+            } else {
+                "excerpts"
+            }
+        );
         return Ok(());
     }
     // Codes down, groups across; each cell is "excerpts (codings)" when they differ.
-    let code_width = table.codes.iter().map(|code| code.name.chars().count()).max().unwrap_or(4).max(4);
+    let code_width = table
+        .codes
+        .iter()
+        .map(|code| code.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let cell_text = |g: usize, c: usize| {
         let cell = table.cell(g, c);
         match cell {
@@ -522,9 +633,17 @@ fn search(
     }
     let first = query.offset + 1;
     let last = query.offset + results.hits.len();
-    let _ = writeln!(out, "{} excerpts match \"{query_text}\" (showing {first}–{last}):\n", results.total);
+    let _ = writeln!(
+        out,
+        "{} excerpts match \"{query_text}\" (showing {first}–{last}):\n",
+        results.total
+    );
     for hit in &results.hits {
-        let _ = writeln!(out, "#{}  {} / {} — {}", hit.excerpt_id, hit.case_name, hit.source_name, hit.speaker);
+        let _ = writeln!(
+            out,
+            "#{}  {} / {} — {}",
+            hit.excerpt_id, hit.case_name, hit.source_name, hit.speaker
+        );
         if let Some(original) = bracketed(&hit.original_snippet) {
             let _ = writeln!(out, "    original:    {}", original.replace('\n', " "));
         }
@@ -568,24 +687,39 @@ fn export_quotes(
     let mut described = Vec::new();
     for name in code_names {
         let Some(code) = store.code_by_name(name)? else {
-            return Err(StoreError::NotFound { kind: "code", name: name.clone() }.into());
+            return Err(StoreError::NotFound {
+                kind: "code",
+                name: name.clone(),
+            }
+            .into());
         };
         options.filter.codes.push(code.code_id);
         described.push(format!("code '{}'", code.name));
     }
     for name in case_names {
         let Some(case) = store.case_by_name(name)? else {
-            return Err(StoreError::NotFound { kind: "case", name: name.clone() }.into());
+            return Err(StoreError::NotFound {
+                kind: "case",
+                name: name.clone(),
+            }
+            .into());
         };
         options.filter.cases.push(case.case_id);
         described.push(format!("case '{}'", case.name));
     }
-    options.filter_description = if described.is_empty() { "the whole project".to_owned() } else { described.join(" or ") };
+    options.filter_description = if described.is_empty() {
+        "the whole project".to_owned()
+    } else {
+        described.join(" or ")
+    };
     let sections = report_sections(store, &options)?;
     let bytes = if extension == "csv" {
-        csv_export::render_quotes_csv(&sections).map_err(|error| CliError::Message(error.to_string()))?
+        csv_export::render_quotes_csv(&sections)
+            .map_err(|error| CliError::Message(error.to_string()))?
     } else {
-        let title = store.setting("title")?.unwrap_or_else(|| "Coded quotes".to_owned());
+        let title = store
+            .setting("title")?
+            .unwrap_or_else(|| "Coded quotes".to_owned());
         markdown::render_markdown(&title, &sections).into_bytes()
     };
     crate::formats::write_atomically(target, &bytes).map_err(|source| ExportError::Io {
@@ -595,9 +729,19 @@ fn export_quotes(
     let quotes: usize = sections.iter().map(|section| section.quotes.len()).sum();
     let _ = writeln!(
         out,
-        "Exported {quotes} quotes under {} codes to {}.",
-        sections.len(),
+        "Exported {} under {} to {}.",
+        plural(quotes, "quote"),
+        plural(sections.len(), "code"),
         target.display()
     );
     Ok(())
+}
+
+/// "1 quote", "2 quotes".
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }

@@ -33,7 +33,10 @@ pub struct FrequencyTable {
 impl FrequencyTable {
     /// The counts of one cell (zero when absent).
     pub fn cell(&self, group_index: usize, code_index: usize) -> CellCount {
-        self.cells.get(&(group_index, code_index)).copied().unwrap_or_default()
+        self.cells
+            .get(&(group_index, code_index))
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The table as JSON: `{"by": "case", "counts": {"<group>": {"<code>": excerpts}}}`,
@@ -72,7 +75,10 @@ pub fn frequencies(store: &Store, grouping: Grouping) -> StoreResult<FrequencyTa
         .collect();
     let mut cells = BTreeMap::new();
     for count in store.grouped_code_counts(grouping)? {
-        let (Some(&g), Some(&c)) = (group_index.get(count.group.as_str()), code_index.get(&count.code_id)) else {
+        let (Some(&g), Some(&c)) = (
+            group_index.get(count.group.as_str()),
+            code_index.get(&count.code_id),
+        ) else {
             continue;
         };
         cells.insert(

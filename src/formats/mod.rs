@@ -49,7 +49,10 @@ pub enum ImportError {
 }
 
 fn column_part(column: &Option<String>) -> String {
-    column.as_ref().map(|column| format!(", {column}")).unwrap_or_default()
+    column
+        .as_ref()
+        .map(|column| format!(", {column}"))
+        .unwrap_or_default()
 }
 
 impl ImportError {
@@ -110,7 +113,8 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut temporary = target.as_os_str().to_owned();
     temporary.push(".part");
     let temporary = PathBuf::from(temporary);
-    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, target));
+    let result =
+        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, target));
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }

@@ -21,7 +21,8 @@ pub enum TranslationStatus {
 
 impl TranslationStatus {
     /// Every status, in workflow order.
-    pub const ALL: [TranslationStatus; 4] = [Self::Missing, Self::Draft, Self::Reviewed, Self::Disputed];
+    pub const ALL: [TranslationStatus; 4] =
+        [Self::Missing, Self::Draft, Self::Reviewed, Self::Disputed];
 
     /// The stable name stored in the project file and used on the command line.
     pub fn as_str(self) -> &'static str {

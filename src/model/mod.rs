@@ -12,7 +12,7 @@ mod memo;
 mod source;
 
 pub use case::{AttributeScope, AttributeType, Case};
-pub use code::{Code, Color, CodeDraft};
+pub use code::{Code, CodeDraft, Color};
 pub use codebook::{DEFAULT_CODEBOOK, DefaultCode};
 pub use coding::{Coder, Coding, CodingAnchor, Side};
 pub use excerpt::{Excerpt, ExcerptDraft, TranslationStatus};

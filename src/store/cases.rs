@@ -21,14 +21,18 @@ impl Store {
         let mut statement = self
             .conn
             .prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases ORDER BY name"))?;
-        let cases = statement.query_map([], case_from_row)?.collect::<Result<_, _>>()?;
+        let cases = statement
+            .query_map([], case_from_row)?
+            .collect::<Result<_, _>>()?;
         Ok(cases)
     }
 
     /// The case with this ID.
     pub fn case(&self, case_id: CaseId) -> StoreResult<Case> {
         self.conn
-            .prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {CASE_COLUMNS} FROM cases WHERE case_id = ?1"
+            ))?
             .query_row([case_id], case_from_row)
             .optional()?
             .ok_or_else(|| StoreError::NotFound {

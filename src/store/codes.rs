@@ -32,14 +32,18 @@ impl Store {
              )
              SELECT {CODE_COLUMNS} FROM codes JOIN tree USING (code_id) ORDER BY tree.path"
         ))?;
-        let codes = statement.query_map([], code_from_row)?.collect::<Result<_, _>>()?;
+        let codes = statement
+            .query_map([], code_from_row)?
+            .collect::<Result<_, _>>()?;
         Ok(codes)
     }
 
     /// The code with this ID.
     pub fn code(&self, code_id: CodeId) -> StoreResult<Code> {
         self.conn
-            .prepare_cached(&format!("SELECT {CODE_COLUMNS} FROM codes WHERE code_id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {CODE_COLUMNS} FROM codes WHERE code_id = ?1"
+            ))?
             .query_row([code_id], code_from_row)
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
@@ -79,7 +83,12 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4,
                      (SELECT IFNULL(MAX(sort_order), 0) + 1 FROM codes WHERE parent_id IS ?4))",
             )?
-            .execute(params![name, draft.description.trim(), color, draft.parent_id])
+            .execute(params![
+                name,
+                draft.description.trim(),
+                color,
+                draft.parent_id
+            ])
             .map_err(name_taken("a code named", name))?;
         Ok(CodeId(self.conn.last_insert_rowid()))
     }
@@ -162,7 +171,9 @@ impl Store {
              )
              SELECT code_id FROM below",
         )?;
-        let ids = statement.query_map([code_id], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        let ids = statement
+            .query_map([code_id], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
         Ok(ids)
     }
 
@@ -187,7 +198,9 @@ impl Store {
     /// coder is dropped), its sub-codes move under the target, and it is deleted.
     pub fn merge_codes(&mut self, source: CodeId, target: CodeId) -> StoreResult<()> {
         if source == target {
-            return Err(StoreError::Invalid("a code cannot be merged into itself".to_owned()));
+            return Err(StoreError::Invalid(
+                "a code cannot be merged into itself".to_owned(),
+            ));
         }
         self.atomically(|store| {
             let (_, _) = (store.code(source)?, store.code(target)?);

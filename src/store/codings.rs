@@ -6,8 +6,7 @@ use super::{NOW_SQL, Store, StoreError, StoreResult};
 use crate::model::{CodeId, Coder, CoderId, Coding, CodingAnchor, CodingId, ExcerptId, Side};
 use crate::text::{self, CharSpan};
 
-const CODING_COLUMNS: &str =
-    "coding_id, excerpt_id, code_id, coder_id, side, start_char, end_char, covered_text, needs_review, created_at";
+const CODING_COLUMNS: &str = "coding_id, excerpt_id, code_id, coder_id, side, start_char, end_char, covered_text, needs_review, created_at";
 
 fn coding_from_row(row: &Row<'_>) -> rusqlite::Result<Coding> {
     let side: Option<Side> = row.get(4)?;
@@ -15,7 +14,10 @@ fn coding_from_row(row: &Row<'_>) -> rusqlite::Result<Coding> {
         None => CodingAnchor::Whole,
         Some(side) => CodingAnchor::Passage {
             side,
-            span: CharSpan::new(row.get::<_, i64>(5)? as usize, row.get::<_, i64>(6)? as usize),
+            span: CharSpan::new(
+                row.get::<_, i64>(5)? as usize,
+                row.get::<_, i64>(6)? as usize,
+            ),
         },
     };
     Ok(Coding {
@@ -34,7 +36,11 @@ fn coding_from_row(row: &Row<'_>) -> rusqlite::Result<Coding> {
 pub(super) fn anchor_columns(anchor: CodingAnchor) -> (Option<Side>, Option<i64>, Option<i64>) {
     match anchor {
         CodingAnchor::Whole => (None, None, None),
-        CodingAnchor::Passage { side, span } => (Some(side), Some(span.start.0 as i64), Some(span.end.0 as i64)),
+        CodingAnchor::Passage { side, span } => (
+            Some(side),
+            Some(span.start.0 as i64),
+            Some(span.end.0 as i64),
+        ),
     }
 }
 
@@ -106,7 +112,13 @@ impl Store {
                         text::char_len(text)
                     )));
                 }
-                (CodingAnchor::Passage { side, span: snapped }, covered.to_owned())
+                (
+                    CodingAnchor::Passage {
+                        side,
+                        span: snapped,
+                    },
+                    covered.to_owned(),
+                )
             }
         };
         let (side, start, end) = anchor_columns(anchor);
@@ -135,14 +147,18 @@ impl Store {
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT {CODING_COLUMNS} FROM codings WHERE excerpt_id = ?1 ORDER BY coding_id"
         ))?;
-        let codings = statement.query_map([excerpt_id], coding_from_row)?.collect::<Result<_, _>>()?;
+        let codings = statement
+            .query_map([excerpt_id], coding_from_row)?
+            .collect::<Result<_, _>>()?;
         Ok(codings)
     }
 
     /// The coding with this ID.
     pub fn coding(&self, coding_id: CodingId) -> StoreResult<Coding> {
         self.conn
-            .prepare_cached(&format!("SELECT {CODING_COLUMNS} FROM codings WHERE coding_id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {CODING_COLUMNS} FROM codings WHERE coding_id = ?1"
+            ))?
             .query_row([coding_id], coding_from_row)
             .optional()?
             .ok_or_else(|| StoreError::NotFound {

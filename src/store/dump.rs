@@ -22,7 +22,9 @@ impl Store {
         let mut out = String::new();
         for table in tables {
             let _ = writeln!(out, "[{table}]");
-            let mut statement = self.conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))?;
+            let mut statement = self
+                .conn
+                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))?;
             let columns = statement.column_count();
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {

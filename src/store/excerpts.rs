@@ -32,7 +32,9 @@ impl Store {
     /// The excerpt with this ID.
     pub fn excerpt(&self, excerpt_id: ExcerptId) -> StoreResult<Excerpt> {
         self.conn
-            .prepare_cached(&format!("SELECT {EXCERPT_COLUMNS} FROM excerpts e WHERE e.excerpt_id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {EXCERPT_COLUMNS} FROM excerpts e WHERE e.excerpt_id = ?1"
+            ))?
             .query_row([excerpt_id], excerpt_from_row)
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
@@ -46,7 +48,9 @@ impl Store {
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT {EXCERPT_COLUMNS} FROM excerpts e WHERE e.source_id = ?1 ORDER BY e.position"
         ))?;
-        let excerpts = statement.query_map([source_id], excerpt_from_row)?.collect::<Result<_, _>>()?;
+        let excerpts = statement
+            .query_map([source_id], excerpt_from_row)?
+            .collect::<Result<_, _>>()?;
         Ok(excerpts)
     }
 
@@ -57,7 +61,9 @@ impl Store {
              JOIN sources s USING (source_id) JOIN cases c USING (case_id)
              ORDER BY c.name, s.name, e.position",
         )?;
-        let ids = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        let ids = statement
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
         Ok(ids)
     }
 
@@ -71,7 +77,11 @@ impl Store {
     }
 
     /// Adds an excerpt at the end of a source. Texts must already be normalised.
-    pub fn add_excerpt(&mut self, source_id: SourceId, draft: &ExcerptDraft) -> StoreResult<ExcerptId> {
+    pub fn add_excerpt(
+        &mut self,
+        source_id: SourceId,
+        draft: &ExcerptDraft,
+    ) -> StoreResult<ExcerptId> {
         let original = non_empty(draft.original.as_deref());
         let translation = non_empty(draft.translation.as_deref());
         if original.is_none() && translation.is_none() {

@@ -33,7 +33,10 @@ impl Store {
         let (_, id) = target_column(target);
         let text = self
             .conn
-            .prepare_cached(&format!("SELECT text FROM memos WHERE {}", target_condition(target)))?
+            .prepare_cached(&format!(
+                "SELECT text FROM memos WHERE {}",
+                target_condition(target)
+            ))?
             .query_row(params![id], |row| row.get(0))
             .optional()?;
         Ok(text.unwrap_or_default())
@@ -61,9 +64,14 @@ impl Store {
                 let sql = if column.is_empty() {
                     format!("INSERT INTO memos (text, updated_at) VALUES (?2, {NOW_SQL})")
                 } else {
-                    format!("INSERT INTO memos ({column}, text, updated_at) VALUES (?1, ?2, {NOW_SQL})")
+                    format!(
+                        "INSERT INTO memos ({column}, text, updated_at) VALUES (?1, ?2, {NOW_SQL})"
+                    )
                 };
-                store.conn.prepare_cached(&sql)?.execute(params![id, text])?;
+                store
+                    .conn
+                    .prepare_cached(&sql)?
+                    .execute(params![id, text])?;
             }
             Ok(())
         })

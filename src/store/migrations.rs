@@ -196,7 +196,9 @@ mod tests {
         let first = table_names(&conn);
         migrate(&mut conn).unwrap();
         assert_eq!(table_names(&conn), first);
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(version, CURRENT_VERSION);
         assert!(first.contains(&"excerpts".to_owned()));
         assert!(first.contains(&"excerpt_search".to_owned()));
@@ -209,12 +211,15 @@ mod tests {
         drop(Store::create(&path).unwrap());
         {
             let conn = Connection::open(&path).unwrap();
-            conn.pragma_update(None, "user_version", CURRENT_VERSION + 1).unwrap();
+            conn.pragma_update(None, "user_version", CURRENT_VERSION + 1)
+                .unwrap();
             conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
         }
         let before = std::fs::read(&path).unwrap();
         let error = Store::open(&path).unwrap_err();
-        assert!(matches!(error, StoreError::NewerFormat { found, .. } if found == CURRENT_VERSION + 1));
+        assert!(
+            matches!(error, StoreError::NewerFormat { found, .. } if found == CURRENT_VERSION + 1)
+        );
         assert!(error.to_string().contains("newer version of Quipu"));
         assert_eq!(std::fs::read(&path).unwrap(), before, "the file changed");
         assert!(!Path::new(&format!("{}-wal", path.display())).exists());
@@ -227,7 +232,8 @@ mod tests {
         {
             // A file stopped before the first migration: only the marker is set.
             let conn = Connection::open(&path).unwrap();
-            conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
             conn.execute_batch("CREATE TABLE kept (x); INSERT INTO kept VALUES (42);")
                 .unwrap();
         }
@@ -236,7 +242,9 @@ mod tests {
         let backup = dir.path().join("old.quipu.v0.bak");
         assert!(backup.exists(), "no backup was taken");
         let conn = Connection::open(&backup).unwrap();
-        let kept: i64 = conn.query_row("SELECT x FROM kept", [], |r| r.get(0)).unwrap();
+        let kept: i64 = conn
+            .query_row("SELECT x FROM kept", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(kept, 42);
     }
 
@@ -244,7 +252,11 @@ mod tests {
     fn opening_a_file_that_is_not_a_project_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let text_file = dir.path().join("notes.quipu");
-        std::fs::write(&text_file, "just some notes, not a database at all......".repeat(20)).unwrap();
+        std::fs::write(
+            &text_file,
+            "just some notes, not a database at all......".repeat(20),
+        )
+        .unwrap();
         let error = Store::open(&text_file).unwrap_err();
         assert!(matches!(error, StoreError::NotAProject { .. }), "{error}");
         let other_db = dir.path().join("other.sqlite");

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use attributes::AttributeValue;
-pub use counts::{CodeCount, Grouping, GroupedCount};
+pub use counts::{CodeCount, GroupedCount, Grouping};
 pub use import::{ImportBatch, ImportRow, ImportSummary};
 pub use migrations::CURRENT_VERSION;
 pub use quotes::{CodedQuote, QuoteFilter};
@@ -72,7 +72,9 @@ pub enum StoreError {
         supported: i64,
     },
     /// The backup taken before upgrading an older file failed; nothing was changed.
-    #[error("{path}: could not write the backup copy taken before upgrading the file ({reason}); the project was not changed")]
+    #[error(
+        "{path}: could not write the backup copy taken before upgrading the file ({reason}); the project was not changed"
+    )]
     BackupFailed {
         /// The backup's path.
         path: PathBuf,
@@ -114,7 +116,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -122,7 +126,9 @@ impl Store {
     /// Creates a new, empty project at `path`, which must not exist yet.
     pub fn create(path: &Path) -> StoreResult<Store> {
         if path.exists() {
-            return Err(StoreError::AlreadyExists { path: path.to_owned() });
+            return Err(StoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
         }
         let conn = Connection::open(path)?;
         let mut store = Store {
@@ -130,7 +136,9 @@ impl Store {
             path: Some(path.to_owned()),
         };
         store.configure()?;
-        store.conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        store
+            .conn
+            .pragma_update(None, "application_id", APPLICATION_ID)?;
         migrations::migrate(&mut store.conn)?;
         Ok(store)
     }
@@ -140,7 +148,9 @@ impl Store {
     /// that is not a project, is refused and left untouched.
     pub fn open(path: &Path) -> StoreResult<Store> {
         if !path.is_file() {
-            return Err(StoreError::Missing { path: path.to_owned() });
+            return Err(StoreError::Missing {
+                path: path.to_owned(),
+            });
         }
         let not_a_project = |reason: String| StoreError::NotAProject {
             path: path.to_owned(),
@@ -148,18 +158,23 @@ impl Store {
         };
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
         )?;
         // Read the header before writing anything: a refused file must stay as it was.
         let header = conn
             .query_row("PRAGMA application_id", [], |row| row.get::<_, i32>(0))
             .and_then(|application_id| {
-                let version = conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))?;
+                let version =
+                    conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))?;
                 Ok((application_id, version))
             });
         let (application_id, version) = match header {
             Ok(header) => header,
-            Err(rusqlite::Error::SqliteFailure(error, _)) if error.code == rusqlite::ErrorCode::NotADatabase => {
+            Err(rusqlite::Error::SqliteFailure(error, _))
+                if error.code == rusqlite::ErrorCode::NotADatabase =>
+            {
                 return Err(not_a_project("it is not an SQLite database".to_owned()));
             }
             Err(error) => return Err(error.into()),
@@ -168,7 +183,9 @@ impl Store {
             return Err(not_a_project(if application_id == 0 {
                 "it is an SQLite database written by another program".to_owned()
             } else {
-                format!("it is an SQLite database of another program (application id {application_id:#x})")
+                format!(
+                    "it is an SQLite database of another program (application id {application_id:#x})"
+                )
             }));
         }
         if version > CURRENT_VERSION {
@@ -192,7 +209,11 @@ impl Store {
 
     /// Opens `path` if it exists, or creates a new project there.
     pub fn open_or_create(path: &Path) -> StoreResult<Store> {
-        if path.exists() { Store::open(path) } else { Store::create(path) }
+        if path.exists() {
+            Store::open(path)
+        } else {
+            Store::create(path)
+        }
     }
 
     /// A project that lives only in memory, for tests and previews.
@@ -200,7 +221,9 @@ impl Store {
         let conn = Connection::open_in_memory()?;
         let mut store = Store { conn, path: None };
         store.configure()?;
-        store.conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        store
+            .conn
+            .pragma_update(None, "application_id", APPLICATION_ID)?;
         migrations::migrate(&mut store.conn)?;
         Ok(store)
     }
@@ -214,7 +237,9 @@ impl Store {
     /// exist), even while it is open. Used by "Save a copy as…".
     pub fn save_copy(&self, target: &Path) -> StoreResult<()> {
         if target.exists() {
-            return Err(StoreError::AlreadyExists { path: target.to_owned() });
+            return Err(StoreError::AlreadyExists {
+                path: target.to_owned(),
+            });
         }
         let Some(target_text) = target.to_str() else {
             return Err(StoreError::Invalid(format!(
@@ -281,7 +306,9 @@ impl Store {
 
     /// The file format version of the open project.
     pub fn format_version(&self) -> StoreResult<i64> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))?)
     }
 }
 
@@ -289,7 +316,10 @@ impl Store {
 pub(crate) const NOW_SQL: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 /// Turns a UNIQUE violation into [`StoreError::NameTaken`].
-pub(crate) fn name_taken(kind: &'static str, name: &str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+pub(crate) fn name_taken(
+    kind: &'static str,
+    name: &str,
+) -> impl FnOnce(rusqlite::Error) -> StoreError {
     let name = name.to_owned();
     move |error| match &error {
         rusqlite::Error::SqliteFailure(failure, _)

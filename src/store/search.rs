@@ -126,7 +126,10 @@ impl Store {
         let total: i64 = self
             .conn
             .prepare_cached(&format!("SELECT COUNT(*) FROM ({matching})"))?
-            .query_row(params![expression, original_match, translation_match, lang], |row| row.get(0))?;
+            .query_row(
+                params![expression, original_match, translation_match, lang],
+                |row| row.get(0),
+            )?;
         let mut page = self.conn.prepare_cached(&format!(
             "SELECT m.excerpt_id, ca.name, s.name, s.speaker
              FROM ({matching}) m
@@ -168,14 +171,23 @@ impl Store {
         for mut hit in rows {
             let excerpt = self.excerpt(hit.excerpt_id)?;
             let found: Option<(Option<String>, Option<String>)> = snippets
-                .query_row(params![expression, hit.excerpt_id], |row| Ok((row.get(0)?, row.get(1)?)))
+                .query_row(params![expression, hit.excerpt_id], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
                 .optional()?;
             if let Some((original, translation)) = found {
-                let wanted = |lang_of_side: &str| query.lang.as_deref().is_none_or(|lang| lang == lang_of_side);
-                hit.original_snippet = original
-                    .filter(|snippet| snippet.contains(MATCH_START) && wanted(&excerpt.original_lang));
-                hit.translation_snippet = translation
-                    .filter(|snippet| snippet.contains(MATCH_START) && wanted(&excerpt.translation_lang));
+                let wanted = |lang_of_side: &str| {
+                    query
+                        .lang
+                        .as_deref()
+                        .is_none_or(|lang| lang == lang_of_side)
+                };
+                hit.original_snippet = original.filter(|snippet| {
+                    snippet.contains(MATCH_START) && wanted(&excerpt.original_lang)
+                });
+                hit.translation_snippet = translation.filter(|snippet| {
+                    snippet.contains(MATCH_START) && wanted(&excerpt.translation_lang)
+                });
             }
             hits.push(hit);
         }
@@ -187,19 +199,29 @@ impl Store {
 
     /// Every matching excerpt's ID, in ID order, for filtering lists. Same rules as
     /// [`Store::search`].
-    pub fn search_ids(&self, text: &str, lang: Option<&str>, prefix_last_word: bool) -> StoreResult<Vec<ExcerptId>> {
+    pub fn search_ids(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+        prefix_last_word: bool,
+    ) -> StoreResult<Vec<ExcerptId>> {
         let Some(expression) = fts_expression(text, prefix_last_word) else {
             return Ok(Vec::new());
         };
         let matching = matching_ids_sql(lang.is_some());
         let original_match = format!("{{original_text}} : ({expression})");
         let translation_match = format!("{{translation_text}} : ({expression})");
-        let mut statement = self
-            .conn
-            .prepare_cached(&format!("SELECT excerpt_id FROM ({matching}) ORDER BY excerpt_id"))?;
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT excerpt_id FROM ({matching}) ORDER BY excerpt_id"
+        ))?;
         let ids = statement
             .query_map(
-                params![expression, original_match, translation_match, lang.unwrap_or_default()],
+                params![
+                    expression,
+                    original_match,
+                    translation_match,
+                    lang.unwrap_or_default()
+                ],
                 |row| row.get(0),
             )?
             .collect::<Result<_, _>>()?;
@@ -232,7 +254,10 @@ mod tests {
 
     #[test]
     fn user_text_becomes_quoted_phrases() {
-        assert_eq!(fts_expression("policía agua", false).as_deref(), Some("\"policía\" \"agua\""));
+        assert_eq!(
+            fts_expression("policía agua", false).as_deref(),
+            Some("\"policía\" \"agua\"")
+        );
         assert_eq!(
             fts_expression("\"mesa de diálogo\" acta", false).as_deref(),
             Some("\"mesa de diálogo\" \"acta\"")
@@ -248,6 +273,9 @@ mod tests {
             fts_expression("NEAR(a b) OR -x", false).as_deref(),
             Some("\"NEAR(a\" \"b)\" \"OR\" \"-x\"")
         );
-        assert_eq!(fts_expression("say \"no", false).as_deref(), Some("\"say\" \"no\""));
+        assert_eq!(
+            fts_expression("say \"no", false).as_deref(),
+            Some("\"say\" \"no\"")
+        );
     }
 }

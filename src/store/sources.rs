@@ -5,7 +5,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Store, StoreError, StoreResult, name_taken};
 use crate::model::{CaseId, Source, SourceDraft, SourceId};
 
-const SOURCE_COLUMNS: &str = "source_id, case_id, name, speaker, role, place, date, interviewer, pseudonym";
+const SOURCE_COLUMNS: &str =
+    "source_id, case_id, name, speaker, role, place, date, interviewer, pseudonym";
 
 fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
     source_from_row_at(row, 0)
@@ -32,7 +33,9 @@ impl Store {
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT {SOURCE_COLUMNS} FROM sources ORDER BY case_id, name"
         ))?;
-        let sources = statement.query_map([], source_from_row)?.collect::<Result<_, _>>()?;
+        let sources = statement
+            .query_map([], source_from_row)?
+            .collect::<Result<_, _>>()?;
         Ok(sources)
     }
 
@@ -41,14 +44,18 @@ impl Store {
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT {SOURCE_COLUMNS} FROM sources WHERE case_id = ?1 ORDER BY name"
         ))?;
-        let sources = statement.query_map([case_id], source_from_row)?.collect::<Result<_, _>>()?;
+        let sources = statement
+            .query_map([case_id], source_from_row)?
+            .collect::<Result<_, _>>()?;
         Ok(sources)
     }
 
     /// The source with this ID.
     pub fn source(&self, source_id: SourceId) -> StoreResult<Source> {
         self.conn
-            .prepare_cached(&format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE source_id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {SOURCE_COLUMNS} FROM sources WHERE source_id = ?1"
+            ))?
             .query_row([source_id], source_from_row)
             .optional()?
             .ok_or_else(|| StoreError::NotFound {

@@ -1,0 +1,707 @@
+//! The command line run as a process: import, freq, search, export, and the
+//! promise that a failed command leaves the project as it was.
+
+mod util;
+
+use std::collections::BTreeMap;
+
+use util::{TestProject, arg, dump, quipu, quipu_err, quipu_ok};
+
+/// One spreadsheet row of the import fixture.
+struct Row {
+    case: &'static str,
+    speaker: &'static str,
+    original: &'static str,
+    translation: &'static str,
+    codes: &'static [&'static str],
+}
+
+const ROWS: &[Row] = &[
+    Row {
+        case: "Cerro Alto",
+        speaker: "Rosa Ñahui",
+        original: "La policía llegó con la empresa, dijo: \"aquí mandamos nosotros\".",
+        translation: "The police came with the company, saying: \"we give the orders here\".",
+        codes: &["Police use", "Power inequality"],
+    },
+    Row {
+        case: "Cerro Alto",
+        speaker: "Rosa Ñahui",
+        original: "Primero secaron el puquio.\nDespués los niños se enfermaron.",
+        translation: "First they dried up the spring.\nThen the children fell ill.",
+        codes: &["Environment and water"],
+    },
+    Row {
+        case: "Cerro Alto",
+        speaker: "Julián Pérez",
+        original: "¿Y el Estado? Nunca vino, señor.",
+        translation: "",
+        codes: &["State absence", "Police use"],
+    },
+    Row {
+        case: "Qori Wayra",
+        speaker: "Ana Huamán",
+        original: "Los acuerdos de la mesa de diálogo, nadie los cumple; ni la municipalidad.",
+        translation: "Nobody keeps the agreements of the dialogue table, not even the municipality.",
+        codes: &[
+            "Follow-up of agreements",
+            "Local government",
+            "follow-up of agreements",
+        ],
+    },
+    Row {
+        case: "Qori Wayra",
+        speaker: "Ana Huamán",
+        original: "Aquí el agua es vida, sin agua no hay nada.",
+        translation: "Here water is life, without water there is nothing.",
+        codes: &["Environment and water", "Trust"],
+    },
+    Row {
+        case: "Qori Wayra",
+        speaker: "Pedro Quispe",
+        original: "No tengo nada que decir.",
+        translation: "I have nothing to say.",
+        codes: &[],
+    },
+];
+
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The fixture as a spreadsheet would save it: BOM, CRLF rows, Spanish headers.
+fn fixture_csv() -> Vec<u8> {
+    let mut text = String::from("\u{feff}id,Caso,Hablante,Texto original,Traducción,Códigos\r\n");
+    for (index, row) in ROWS.iter().enumerate() {
+        let cells = [
+            format!("Q{}", index + 1),
+            csv_cell(row.case),
+            csv_cell(row.speaker),
+            csv_cell(&row.original.replace('\n', "\r\n")),
+            csv_cell(&row.translation.replace('\n', "\r\n")),
+            csv_cell(&row.codes.join("; ")),
+        ];
+        text.push_str(&cells.join(","));
+        text.push_str("\r\n");
+    }
+    text.into_bytes()
+}
+
+/// Excerpt counts per case and code, computed from the fixture rows themselves.
+/// Code names match ignoring case, as the importer promises.
+fn expected_counts() -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut counts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for row in ROWS {
+        let mut seen: Vec<String> = Vec::new();
+        for code in row.codes {
+            let canonical = ROWS
+                .iter()
+                .flat_map(|r| r.codes.iter())
+                .find(|c| c.eq_ignore_ascii_case(code))
+                .map(|c| c.to_string())
+                .unwrap_or_default();
+            if !seen.contains(&canonical) {
+                seen.push(canonical.clone());
+                *counts
+                    .entry(row.case.to_owned())
+                    .or_default()
+                    .entry(canonical)
+                    .or_default() += 1;
+            }
+        }
+    }
+    counts
+}
+
+fn new_project(dir: &std::path::Path, codebook: bool) -> std::path::PathBuf {
+    let project = dir.join("field.quipu");
+    let mut args = vec!["new", arg(&project)];
+    if !codebook {
+        args.push("--empty-codebook");
+    }
+    quipu_ok(&args);
+    project
+}
+
+#[test]
+fn importing_a_spreadsheet_with_accents_quotes_newlines_and_bom_gives_the_expected_frequencies() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path(), false);
+    let csv_path = dir.path().join("excerpts.csv");
+    std::fs::write(&csv_path, fixture_csv()).unwrap();
+
+    let report = quipu_ok(&[
+        "import",
+        "csv",
+        arg(&project),
+        arg(&csv_path),
+        "--coder",
+        "Lucía",
+    ]);
+    assert!(
+        report.contains(&format!("Imported {} excerpts", ROWS.len())),
+        "{report}"
+    );
+    assert!(report.contains("line endings converted to LF"), "{report}");
+
+    let json: serde_json::Value = serde_json::from_str(&quipu_ok(&[
+        "freq",
+        arg(&project),
+        "--by",
+        "case",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(json["by"], "case");
+    let counts: BTreeMap<String, BTreeMap<String, u64>> =
+        serde_json::from_value(json["counts"].clone()).unwrap();
+    assert_eq!(counts, expected_counts());
+
+    // Texts arrive intact: quotes inside quotes, LF line breaks, no BOM in the first header.
+    let search = quipu_ok(&["search", arg(&project), "\"aquí mandamos\"", "--json"]);
+    let hits: serde_json::Value = serde_json::from_str(&search).unwrap();
+    assert_eq!(hits["total"], 1);
+    let store = quipu::store::Store::open(&project).unwrap();
+    let ids = store.excerpt_ids().unwrap();
+    let texts: Vec<String> = ids
+        .iter()
+        .filter_map(|id| store.excerpt(*id).unwrap().original)
+        .collect();
+    assert!(texts.contains(&ROWS[0].original.to_owned()));
+    assert!(
+        texts.contains(&ROWS[1].original.to_owned()),
+        "CRLF inside a cell became LF"
+    );
+    let missing = ids
+        .iter()
+        .map(|id| store.excerpt(*id).unwrap())
+        .find(|excerpt| excerpt.original.as_deref() == Some(ROWS[2].original))
+        .unwrap();
+    assert_eq!(missing.translation, None);
+    assert_eq!(
+        missing.translation_status,
+        quipu::model::TranslationStatus::Missing
+    );
+}
+
+#[test]
+fn freq_by_speaker_and_csv_output_agree_with_the_fixture() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path(), true);
+    let csv_path = dir.path().join("excerpts.csv");
+    std::fs::write(&csv_path, fixture_csv()).unwrap();
+    quipu_ok(&["import", "csv", arg(&project), arg(&csv_path)]);
+    let json: serde_json::Value = serde_json::from_str(&quipu_ok(&[
+        "freq",
+        arg(&project),
+        "--by",
+        "speaker",
+        "--json",
+    ]))
+    .unwrap();
+    let rosa_police = ROWS
+        .iter()
+        .filter(|row| row.speaker == "Rosa Ñahui" && row.codes.contains(&"Police use"))
+        .count();
+    assert_eq!(
+        json["counts"]["Rosa Ñahui"]["Police use"],
+        rosa_police as u64
+    );
+    assert!(
+        json["counts"].get("Pedro Quispe").is_none(),
+        "a speaker with no codes is left out"
+    );
+
+    let csv = quipu_ok(&["freq", arg(&project), "--csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("case,code,excerpts,codings,group_excerpts")
+    );
+    let cerro_alto_size = ROWS.iter().filter(|row| row.case == "Cerro Alto").count();
+    assert!(
+        lines.any(|line| line == format!("Cerro Alto,Police use,2,2,{cerro_alto_size}")),
+        "{csv}"
+    );
+}
+
+#[test]
+fn a_dry_run_reports_but_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path(), true);
+    let csv_path = dir.path().join("excerpts.csv");
+    std::fs::write(&csv_path, fixture_csv()).unwrap();
+    let before = dump(&project);
+    let report = quipu_ok(&["import", "csv", arg(&project), arg(&csv_path), "--dry-run"]);
+    assert!(
+        report.contains(&format!("Would import {} excerpts", ROWS.len())),
+        "{report}"
+    );
+    assert!(
+        report.contains("2 new cases (Cerro Alto, Qori Wayra)"),
+        "{report}"
+    );
+    assert!(report.contains("Dry run: nothing was written."), "{report}");
+    assert_eq!(dump(&project), before);
+}
+
+/// Runs a failing import and checks the message and that the project is unchanged.
+fn assert_import_fails(csv: &[u8], extra_args: &[&str], expected_message: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path(), true);
+    // Some content first, so "unchanged" means something.
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, fixture_csv()).unwrap();
+    quipu_ok(&["import", "csv", arg(&project), arg(&good)]);
+    let before = dump(&project);
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, csv).unwrap();
+    let mut args = vec!["import", "csv", arg(&project), arg(&bad)];
+    args.extend_from_slice(extra_args);
+    let stderr = quipu_err(&args);
+    assert!(
+        stderr.contains(expected_message),
+        "expected {expected_message:?} in: {stderr}"
+    );
+    assert!(
+        stderr.contains("bad.csv"),
+        "the message names the file: {stderr}"
+    );
+    assert_eq!(
+        dump(&project),
+        before,
+        "the project changed after a failed import"
+    );
+}
+
+#[test]
+fn a_row_without_text_is_refused_naming_the_row_and_nothing_is_imported() {
+    let csv = "caso,original,traducción,códigos\n\
+               Cerro Alto,Hay agua,There is water,Trust\n\
+               Cerro Alto,,,Trust\n";
+    assert_import_fails(csv.as_bytes(), &[], "row 3: the excerpt has no text");
+}
+
+#[test]
+fn an_empty_case_is_refused_naming_the_row_and_column() {
+    let csv = "caso,original\nCerro Alto,uno\nCerro Alto,dos\n,tres\n";
+    assert_import_fails(
+        csv.as_bytes(),
+        &[],
+        "row 4, column 'caso': the case is empty",
+    );
+}
+
+#[test]
+fn an_unknown_column_in_map_is_refused_listing_the_columns() {
+    let csv = "caso,testimonio\nCerro Alto,uno\n";
+    assert_import_fails(
+        csv.as_bytes(),
+        &["--map", "original=Texto"],
+        "the file has no column 'Texto'; its columns are: caso, testimonio",
+    );
+}
+
+#[test]
+fn an_unknown_field_in_map_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path(), true);
+    let csv_path = dir.path().join("x.csv");
+    std::fs::write(&csv_path, "caso,original\nA,b\n").unwrap();
+    let stderr = quipu_err(&[
+        "import",
+        "csv",
+        arg(&project),
+        arg(&csv_path),
+        "--map",
+        "colour=original",
+    ]);
+    assert!(stderr.contains("unknown field 'colour'"), "{stderr}");
+}
+
+#[test]
+fn invalid_utf8_is_refused_naming_the_row_and_column() {
+    let mut csv = b"caso,original\nCerro Alto,bien\nCerro Alto,".to_vec();
+    csv.extend_from_slice(b"polic\xeda"); // "policía" in Latin-1
+    csv.extend_from_slice(b"\n");
+    assert_import_fails(
+        &csv,
+        &[],
+        "row 3, column 'original': the cell is not valid UTF-8",
+    );
+}
+
+#[test]
+fn a_bad_date_is_refused_with_the_formats_accepted() {
+    let csv = "caso,fecha,original\nCerro Alto,2021-03,uno\nCerro Alto,14/03/2021,dos\n";
+    assert_import_fails(
+        csv.as_bytes(),
+        &[],
+        "row 3, column 'fecha': the date '14/03/2021' is not written as yyyy",
+    );
+}
+
+#[test]
+fn a_file_without_text_columns_is_refused() {
+    let csv = "caso,hablante\nCerro Alto,Rosa\n";
+    assert_import_fails(csv.as_bytes(), &[], "no column holds the excerpt text");
+}
+
+#[test]
+fn map_and_codes_separator_pick_columns_and_split_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path(), false);
+    let csv_path = dir.path().join("x.csv");
+    std::fs::write(
+        &csv_path,
+        "Sitio minero,Testimonio,Temas\nCerro Alto,El agua se fue,Agua|Confianza\nCerro Alto,Nadie vino,Agua\n",
+    )
+    .unwrap();
+    let report = quipu_ok(&[
+        "import",
+        "csv",
+        arg(&project),
+        arg(&csv_path),
+        "--map",
+        "case=Sitio minero",
+        "--map",
+        "original=testimonio",
+        "--map",
+        "codes=3",
+        "--codes-separator",
+        "|",
+    ]);
+    assert!(report.contains("2 new codes (Agua, Confianza)"), "{report}");
+    let json: serde_json::Value =
+        serde_json::from_str(&quipu_ok(&["freq", arg(&project), "--json"])).unwrap();
+    assert_eq!(json["counts"]["Cerro Alto"]["Agua"], 2);
+    assert_eq!(json["counts"]["Cerro Alto"]["Confianza"], 1);
+}
+
+#[test]
+fn search_ignores_accents_and_case_and_any_text_is_safe() {
+    let fixture = TestProject::new()
+        .case("Cerro Alto")
+        .source("Entrevista 1")
+        .excerpt_es_en("La policía nos sacó a golpes.", "The police beat us out.")
+        .excerpt_es_en(
+            "Los niños ya no juegan en el río.",
+            "The children no longer play in the river.",
+        )
+        .excerpt(Some("Sin traducción: el alcalde no vino."), None);
+    let project = arg(&fixture.path);
+
+    let hits = |query: &str, extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["search", project, "--json"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--", query]);
+        serde_json::from_str(&quipu_ok(&args)).unwrap()
+    };
+    assert_eq!(
+        hits("policia", &[])["total"],
+        1,
+        "no accent finds the accented word"
+    );
+    assert_eq!(hits("POLICÍA", &[])["total"], 1);
+    assert_eq!(
+        hits("NIÑOS", &[])["total"],
+        1,
+        "upper case finds lower case"
+    );
+    assert_eq!(hits("ninos", &[])["total"], 1);
+    assert_eq!(
+        hits("children", &[])["total"],
+        1,
+        "the translation is searched too"
+    );
+    assert_eq!(
+        hits("children", &["--lang", "es"])["total"],
+        0,
+        "--lang es leaves English out"
+    );
+    assert_eq!(hits("policia", &["--lang", "es"])["total"], 1);
+    let snippet = hits("policia", &[])["hits"][0]["original"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(snippet.contains("[policía]"), "{snippet}");
+
+    for hostile in [
+        "\"",
+        "-",
+        "(",
+        ")",
+        "NEAR(",
+        "*",
+        "policía OR",
+        "\"unbalanced",
+        "a:b",
+        "'",
+        "^",
+        "{x}",
+        "AND",
+    ] {
+        let output = quipu(&["search", project, "--", hostile]);
+        assert!(
+            output.status.success(),
+            "searching {hostile:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(
+        hits("-policía", &[])["total"],
+        1,
+        "a dash is a character, not NOT"
+    );
+}
+
+#[test]
+fn search_pages_through_many_hits() {
+    let mut fixture = TestProject::new().case("Cerro Alto").source("Entrevista 1");
+    for n in 0..25 {
+        fixture = fixture.excerpt_es_en(
+            &format!("El agua número {n}."),
+            &format!("Water number {n}."),
+        );
+    }
+    let project = arg(&fixture.path);
+    let page = |n: &str| -> serde_json::Value {
+        serde_json::from_str(&quipu_ok(&[
+            "search",
+            project,
+            "agua",
+            "--json",
+            "--per-page",
+            "10",
+            "--page",
+            n,
+        ]))
+        .unwrap()
+    };
+    assert_eq!(page("1")["total"], 25);
+    assert_eq!(page("1")["hits"].as_array().unwrap().len(), 10);
+    assert_eq!(page("3")["hits"].as_array().unwrap().len(), 5);
+    assert_ne!(
+        page("1")["hits"][0]["excerpt_id"],
+        page("2")["hits"][0]["excerpt_id"]
+    );
+}
+
+#[test]
+fn markdown_export_quotes_the_translation_with_the_original_as_a_footnote() {
+    let original = "La policía cuidaba la mina, no a nosotros.";
+    let translation = "The police guarded the mine, not us.";
+    let fixture = TestProject::new()
+        .case("Cerro Alto")
+        .source_with("Entrevista 1", "Rosa Ñahui", "presidenta comunal")
+        .excerpt_es_en(original, translation)
+        .code("Police use")
+        .excerpt_es_en("El agua ya no sirve.", "The water is no good any more.")
+        .code("Environment and water");
+    let out = fixture.dir.path().join("quotes.md");
+    let report = quipu_ok(&[
+        "export",
+        "quotes",
+        arg(&fixture.path),
+        arg(&out),
+        "--code",
+        "Police use",
+    ]);
+    assert!(report.contains("Exported 1 quote under 1 code"), "{report}");
+    let markdown = std::fs::read_to_string(&out).unwrap();
+    assert!(markdown.contains("## Police use"), "{markdown}");
+    assert!(
+        markdown.contains(&format!("> {translation}[^1]")),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(&format!("[^1]: Spanish original: {original}")),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("— Rosa Ñahui, presidenta comunal, Comunidad de prueba, 2021-03-14"),
+        "{markdown}"
+    );
+    assert!(
+        !markdown.contains("El agua"),
+        "only the chosen code is exported"
+    );
+
+    // With Spanish in the body, the English goes to the footnote.
+    let out_es = fixture.dir.path().join("citas.md");
+    quipu_ok(&[
+        "export",
+        "quotes",
+        arg(&fixture.path),
+        arg(&out_es),
+        "--body",
+        "es",
+    ]);
+    let markdown = std::fs::read_to_string(&out_es).unwrap();
+    assert!(
+        markdown.contains(&format!("> {original}[^1]")),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains(&format!("[^1]: English original: {translation}")),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas() {
+    let fixture = TestProject::new()
+        .case("=Cerro Alto")
+        .source_with("Entrevista 1", "@Rosa", "+presidenta")
+        .excerpt_es_en("=HYPERLINK(\"http://example.com\")", "-1+1 the police")
+        .code("Police use");
+    let out = fixture.dir.path().join("quotes.csv");
+    quipu_ok(&["export", "quotes", arg(&fixture.path), arg(&out)]);
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        [
+            "id",
+            "case",
+            "source",
+            "speaker",
+            "role",
+            "place",
+            "date",
+            "code",
+            "original",
+            "translation"
+        ]
+    );
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(&row[1], "'=Cerro Alto");
+    assert_eq!(&row[3], "'@Rosa");
+    assert_eq!(&row[4], "'+presidenta");
+    assert_eq!(&row[8], "'=HYPERLINK(\"http://example.com\")");
+    assert_eq!(&row[9], "'-1+1 the police");
+    assert_eq!(&row[7], "Police use");
+}
+
+#[test]
+fn exporting_an_empty_selection_is_an_error_and_writes_no_file() {
+    let mut fixture = TestProject::new()
+        .case("Cerro Alto")
+        .excerpt_es_en("Hola.", "Hello.")
+        .code("Trust");
+    let out = fixture.dir.path().join("none.md");
+    let _ = fixture.store.add_case("Qori Wayra", "");
+    let stderr = quipu_err(&[
+        "export",
+        "quotes",
+        arg(&fixture.path),
+        arg(&out),
+        "--case",
+        "Qori Wayra",
+    ]);
+    assert!(stderr.contains("nothing to export"), "{stderr}");
+    assert!(!out.exists());
+    let stderr = quipu_err(&[
+        "export",
+        "quotes",
+        arg(&fixture.path),
+        arg(&out),
+        "--code",
+        "Nope",
+    ]);
+    assert!(stderr.contains("no code 'Nope'"), "{stderr}");
+}
+
+#[test]
+fn new_projects_start_with_the_default_codebook_unless_asked_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = new_project(dir.path(), true);
+    let codes: serde_json::Value =
+        serde_json::from_str(&quipu_ok(&["codes", arg(&with), "--json"])).unwrap();
+    let names: Vec<&str> = codes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = quipu::model::DEFAULT_CODEBOOK
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, expected);
+    assert!(
+        codes
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| !c["description"].as_str().unwrap().is_empty())
+    );
+
+    let empty_dir = tempfile::tempdir().unwrap();
+    let without = new_project(empty_dir.path(), false);
+    let codes: serde_json::Value =
+        serde_json::from_str(&quipu_ok(&["codes", arg(&without), "--json"])).unwrap();
+    assert_eq!(codes.as_array().unwrap().len(), 0);
+    let stderr = quipu_err(&["new", arg(&without)]);
+    assert!(stderr.contains("already exists"), "{stderr}");
+}
+
+#[test]
+fn the_demo_project_has_cases_whose_frequencies_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("demo.quipu");
+    quipu_ok(&["demo", arg(&project)]);
+    let json: serde_json::Value =
+        serde_json::from_str(&quipu_ok(&["freq", arg(&project), "--json"])).unwrap();
+    let counts = json["counts"].as_object().unwrap();
+    assert_eq!(counts.len(), 4);
+    // The most frequent code differs between at least three cases.
+    let top: std::collections::BTreeSet<String> = counts
+        .values()
+        .map(|per_code| {
+            let per_code = per_code.as_object().unwrap();
+            per_code
+                .iter()
+                .max_by_key(|(_, n)| n.as_u64().unwrap())
+                .unwrap()
+                .0
+                .clone()
+        })
+        .collect();
+    assert!(top.len() >= 3, "{top:?}");
+}
+
+#[test]
+fn commands_on_a_missing_or_foreign_file_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.quipu");
+    let stderr = quipu_err(&["codes", arg(&missing)]);
+    assert!(stderr.contains("no such project file"), "{stderr}");
+    let foreign = dir.path().join("notes.txt");
+    std::fs::write(&foreign, "not a project ".repeat(100)).unwrap();
+    let stderr = quipu_err(&["freq", arg(&foreign)]);
+    assert!(stderr.contains("not a Quipu project"), "{stderr}");
+}
+
+#[test]
+fn every_command_has_help() {
+    for command in [
+        vec!["--help"],
+        vec!["new", "--help"],
+        vec!["demo", "--help"],
+        vec!["import", "csv", "--help"],
+        vec!["codes", "--help"],
+        vec!["freq", "--help"],
+        vec!["search", "--help"],
+        vec!["export", "quotes", "--help"],
+        vec!["gui", "--help"],
+    ] {
+        let output = quipu_ok(&command);
+        assert!(output.contains("Usage: quipu"), "{command:?}: {output}");
+    }
+}
