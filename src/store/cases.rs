@@ -70,4 +70,12 @@ impl Store {
             .execute(params![case_id, description])?;
         Ok(())
     }
+
+    /// Deletes a case with its sources, excerpts, codings and memos.
+    pub fn delete_case(&mut self, case_id: CaseId) -> StoreResult<()> {
+        self.conn
+            .prepare_cached("DELETE FROM cases WHERE case_id = ?1")?
+            .execute([case_id])?;
+        Ok(())
+    }
 }

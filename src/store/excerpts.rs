@@ -3,7 +3,8 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError, StoreResult};
-use crate::model::{Excerpt, ExcerptDraft, ExcerptId, SourceId, TranslationStatus};
+use crate::model::{Excerpt, ExcerptDraft, ExcerptId, Side, SourceId, TranslationStatus};
+use crate::text::CharSpan;
 
 pub(super) const EXCERPT_COLUMNS: &str = "e.excerpt_id, e.source_id, e.label, e.position, e.original_text, \
      e.original_lang, e.translation_text, e.translation_lang, e.translation_status, e.translation_note";
@@ -128,6 +129,111 @@ impl Store {
                 name: excerpt_id.to_string(),
             });
         }
+        Ok(())
+    }
+}
+
+/// What happened to the passages coded on a text that was edited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReanchorReport {
+    /// Passages whose words moved and were found again.
+    pub moved: usize,
+    /// Passages whose words are gone: flagged for review.
+    pub lost: usize,
+}
+
+impl Store {
+    /// Replaces one side's text of an excerpt (normalising it; empty removes it),
+    /// and keeps each passage coded on that side on the words it covered: found
+    /// again nearest to where it was, or flagged for review if the words are gone.
+    pub fn set_excerpt_text(
+        &mut self,
+        excerpt_id: ExcerptId,
+        side: Side,
+        new_text: &str,
+    ) -> StoreResult<ReanchorReport> {
+        let normalized = crate::text::normalized(new_text.trim());
+        let new_text = non_empty(Some(&normalized)).map(str::to_owned);
+        self.atomically(|store| {
+            let excerpt = store.excerpt(excerpt_id)?;
+            if new_text.is_none() && excerpt.text(side.other()).is_none() {
+                return Err(StoreError::Invalid(
+                    "an excerpt needs an original text, a translation, or both: this would leave it empty"
+                        .to_owned(),
+                ));
+            }
+            let column = match side {
+                Side::Original => "original_text",
+                Side::Translation => "translation_text",
+            };
+            store
+                .conn
+                .prepare_cached(&format!("UPDATE excerpts SET {column} = ?2 WHERE excerpt_id = ?1"))?
+                .execute(params![excerpt_id, new_text])?;
+            if side == Side::Translation {
+                let status = match (&new_text, excerpt.translation_status) {
+                    (None, _) => TranslationStatus::Missing,
+                    (Some(_), TranslationStatus::Missing) => TranslationStatus::Draft,
+                    (Some(_), status) => status,
+                };
+                store
+                    .conn
+                    .prepare_cached("UPDATE excerpts SET translation_status = ?2 WHERE excerpt_id = ?1")?
+                    .execute(params![excerpt_id, status])?;
+            }
+            store.reanchor_codings(excerpt_id, side, new_text.as_deref())
+        })
+    }
+
+    fn reanchor_codings(
+        &mut self,
+        excerpt_id: ExcerptId,
+        side: Side,
+        new_text: Option<&str>,
+    ) -> StoreResult<ReanchorReport> {
+        let mut report = ReanchorReport::default();
+        let passages: Vec<(i64, i64, i64, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT coding_id, start_char, end_char, covered_text FROM codings
+                 WHERE excerpt_id = ?1 AND side = ?2",
+            )?
+            .query_map(params![excerpt_id, side], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        for (coding_id, start, end, covered) in passages {
+            let old_span = CharSpan::new(start as usize, end as usize);
+            let Some(text) = new_text else {
+                self.flag_coding(coding_id)?;
+                report.lost += 1;
+                continue;
+            };
+            if crate::text::slice_chars(text, old_span) == Some(covered.as_str()) {
+                continue;
+            }
+            match crate::text::reanchor(text, &covered, old_span.start) {
+                Some(span) => {
+                    self.conn
+                        .prepare_cached(
+                            "UPDATE codings SET start_char = ?2, end_char = ?3, needs_review = 0 WHERE coding_id = ?1",
+                        )?
+                        .execute(params![coding_id, span.start.0 as i64, span.end.0 as i64])?;
+                    report.moved += 1;
+                }
+                None => {
+                    self.flag_coding(coding_id)?;
+                    report.lost += 1;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    fn flag_coding(&self, coding_id: i64) -> StoreResult<()> {
+        self.conn
+            .prepare_cached("UPDATE codings SET needs_review = 1 WHERE coding_id = ?1")?
+            .execute([coding_id])?;
         Ok(())
     }
 }

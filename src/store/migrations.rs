@@ -12,7 +12,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE project_settings (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
-    ) WITHOUT ROWID;
+    );
 
     CREATE TABLE cases (
         case_id     INTEGER PRIMARY KEY,
@@ -48,14 +48,14 @@ const MIGRATIONS: &[&str] = &[
         attribute_id INTEGER NOT NULL REFERENCES attributes (attribute_id) ON DELETE CASCADE,
         value        TEXT NOT NULL,
         PRIMARY KEY (case_id, attribute_id)
-    ) WITHOUT ROWID;
+    );
     CREATE INDEX case_attribute_values_by_attribute ON case_attribute_values (attribute_id, value);
     CREATE TABLE source_attribute_values (
         source_id    INTEGER NOT NULL REFERENCES sources (source_id) ON DELETE CASCADE,
         attribute_id INTEGER NOT NULL REFERENCES attributes (attribute_id) ON DELETE CASCADE,
         value        TEXT NOT NULL,
         PRIMARY KEY (source_id, attribute_id)
-    ) WITHOUT ROWID;
+    );
     CREATE INDEX source_attribute_values_by_attribute ON source_attribute_values (attribute_id, value);
 
     CREATE TABLE excerpts (

@@ -6,6 +6,7 @@
 //! happens entirely or not at all. The schema lives in [`migrations`].
 
 mod attributes;
+mod browse;
 mod cases;
 mod codes;
 mod codings;
@@ -19,13 +20,16 @@ mod quotes;
 mod search;
 mod sources;
 mod sql_types;
+mod undo;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use attributes::AttributeValue;
+pub use browse::{ExcerptFilter, ExcerptPreview, SourceSummary};
 pub use counts::{CodeCount, GroupedCount, Grouping};
+pub use excerpts::ReanchorReport;
 pub use import::{ImportBatch, ImportRow, ImportSummary};
 pub use migrations::CURRENT_VERSION;
 pub use quotes::{CodedQuote, QuoteFilter};
@@ -112,6 +116,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    undo: undo::UndoHistory,
 }
 
 impl std::fmt::Debug for Store {
@@ -134,6 +139,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: Some(path.to_owned()),
+            undo: undo::UndoHistory::default(),
         };
         store.configure()?;
         store
@@ -198,6 +204,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: Some(path.to_owned()),
+            undo: undo::UndoHistory::default(),
         };
         store.configure()?;
         if version < CURRENT_VERSION {
@@ -219,7 +226,11 @@ impl Store {
     /// A project that lives only in memory, for tests and previews.
     pub fn in_memory() -> StoreResult<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None };
+        let mut store = Store {
+            conn,
+            path: None,
+            undo: undo::UndoHistory::default(),
+        };
         store.configure()?;
         store
             .conn

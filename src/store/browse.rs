@@ -1,0 +1,212 @@
+//! Queries for browsing a project: the case → source tree with counts, filtered
+//! lists of excerpt IDs in reading order, and short previews of excerpts for
+//! list rows. Built for projects of hundreds of thousands of excerpts: lists are
+//! IDs, and previews are fetched only for the rows on screen.
+
+use rusqlite::params_from_iter;
+use serde::Serialize;
+
+use super::{Store, StoreResult};
+use crate::model::{CaseId, CodeId, CoderId, ExcerptId, SourceId, TranslationStatus};
+
+/// One source in the navigation tree.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceSummary {
+    /// The source.
+    pub source_id: SourceId,
+    /// Its case.
+    pub case_id: CaseId,
+    /// Its name.
+    pub name: String,
+    /// Its speaker.
+    pub speaker: String,
+    /// Number of excerpts.
+    pub excerpts: u64,
+}
+
+/// Which excerpts a list shows. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExcerptFilter {
+    /// Only this case.
+    pub case_id: Option<CaseId>,
+    /// Only this source.
+    pub source_id: Option<SourceId>,
+    /// Only this speaker.
+    pub speaker: Option<String>,
+    /// Only excerpts carrying one of these codes (a code and its sub-codes).
+    pub codes: Vec<CodeId>,
+    /// Only excerpts coded by this coder.
+    pub coder_id: Option<CoderId>,
+    /// Only excerpts whose translation has this status.
+    pub status: Option<TranslationStatus>,
+    /// Only excerpts matching this search text (both languages, accents folded).
+    pub search: String,
+}
+
+impl ExcerptFilter {
+    /// True when the filter lets every excerpt through.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The start of an excerpt, for a list row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExcerptPreview {
+    /// The excerpt.
+    pub excerpt_id: ExcerptId,
+    /// The researcher's identifier.
+    pub label: String,
+    /// Its source.
+    pub source_id: SourceId,
+    /// The first characters of the original, if any.
+    pub original_start: Option<String>,
+    /// The first characters of the translation, if any.
+    pub translation_start: Option<String>,
+    /// The translation's review status.
+    pub translation_status: TranslationStatus,
+    /// Number of codings on the excerpt.
+    pub codings: u64,
+}
+
+/// How many characters of each text a preview holds.
+const PREVIEW_CHARS: i64 = 160;
+
+impl Store {
+    /// Every source with its excerpt count, by case and name.
+    pub fn source_summaries(&self) -> StoreResult<Vec<SourceSummary>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT s.source_id, s.case_id, s.name, s.speaker,
+                    (SELECT COUNT(*) FROM excerpts e WHERE e.source_id = s.source_id)
+             FROM sources s ORDER BY s.case_id, s.name",
+        )?;
+        let sources = statement
+            .query_map([], |row| {
+                Ok(SourceSummary {
+                    source_id: row.get(0)?,
+                    case_id: row.get(1)?,
+                    name: row.get(2)?,
+                    speaker: row.get(3)?,
+                    excerpts: row.get::<_, i64>(4)? as u64,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(sources)
+    }
+
+    /// Every distinct speaker, by name.
+    pub fn speakers(&self) -> StoreResult<Vec<String>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT DISTINCT speaker FROM sources WHERE speaker <> '' ORDER BY speaker",
+        )?;
+        let speakers = statement
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(speakers)
+    }
+
+    /// The IDs of the excerpts passing `filter`, in reading order (case, source,
+    /// position).
+    pub fn filtered_excerpt_ids(&self, filter: &ExcerptFilter) -> StoreResult<Vec<ExcerptId>> {
+        let mut conditions: Vec<String> = Vec::new();
+        let mut values: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(case_id) = filter.case_id {
+            values.push(case_id.0.into());
+            conditions.push(format!("s.case_id = ?{}", values.len()));
+        }
+        if let Some(source_id) = filter.source_id {
+            values.push(source_id.0.into());
+            conditions.push(format!("e.source_id = ?{}", values.len()));
+        }
+        if let Some(speaker) = &filter.speaker {
+            values.push(speaker.clone().into());
+            conditions.push(format!("s.speaker = ?{}", values.len()));
+        }
+        if let Some(status) = filter.status {
+            values.push(status.as_str().to_owned().into());
+            conditions.push(format!("e.translation_status = ?{}", values.len()));
+        }
+        if !filter.codes.is_empty() || filter.coder_id.is_some() {
+            let mut coding_conditions = vec!["k.excerpt_id = e.excerpt_id".to_owned()];
+            if !filter.codes.is_empty() {
+                let ids: Vec<String> = filter.codes.iter().map(|code| code.0.to_string()).collect();
+                coding_conditions.push(format!("k.code_id IN ({})", ids.join(", ")));
+            }
+            if let Some(coder_id) = filter.coder_id {
+                values.push(coder_id.0.into());
+                coding_conditions.push(format!("k.coder_id = ?{}", values.len()));
+            }
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM codings k WHERE {})",
+                coding_conditions.join(" AND ")
+            ));
+        }
+        if !filter.search.trim().is_empty() {
+            let Some(expression) = super::fts_expression(&filter.search, true) else {
+                return Ok(Vec::new());
+            };
+            values.push(expression.into());
+            conditions.push(format!(
+                "e.excerpt_id IN (SELECT rowid FROM excerpt_search WHERE excerpt_search MATCH ?{})",
+                values.len()
+            ));
+        }
+        let where_clause = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT e.excerpt_id FROM excerpts e
+             JOIN sources s ON s.source_id = e.source_id
+             JOIN cases ca ON ca.case_id = s.case_id
+             {where_clause}
+             ORDER BY ca.name, s.name, e.position"
+        ))?;
+        let ids = statement
+            .query_map(params_from_iter(values), |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// Previews of the given excerpts, in the order given (missing IDs skipped).
+    pub fn excerpt_previews(&self, excerpt_ids: &[ExcerptId]) -> StoreResult<Vec<ExcerptPreview>> {
+        if excerpt_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = excerpt_ids.iter().map(|id| id.0.to_string()).collect();
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT e.excerpt_id, e.label, e.source_id,
+                    substr(e.original_text, 1, {PREVIEW_CHARS}), substr(e.translation_text, 1, {PREVIEW_CHARS}),
+                    e.translation_status,
+                    (SELECT COUNT(*) FROM codings k WHERE k.excerpt_id = e.excerpt_id)
+             FROM excerpts e WHERE e.excerpt_id IN ({})",
+            ids.join(", ")
+        ))?;
+        let mut previews: Vec<ExcerptPreview> = statement
+            .query_map([], |row| {
+                Ok(ExcerptPreview {
+                    excerpt_id: row.get(0)?,
+                    label: row.get(1)?,
+                    source_id: row.get(2)?,
+                    original_start: row.get(3)?,
+                    translation_start: row.get(4)?,
+                    translation_status: row.get(5)?,
+                    codings: row.get::<_, i64>(6)? as u64,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let order: std::collections::HashMap<ExcerptId, usize> = excerpt_ids
+            .iter()
+            .enumerate()
+            .map(|(index, id)| (*id, index))
+            .collect();
+        previews.sort_by_key(|preview| {
+            order
+                .get(&preview.excerpt_id)
+                .copied()
+                .unwrap_or(usize::MAX)
+        });
+        Ok(previews)
+    }
+}

@@ -1,0 +1,240 @@
+//! Undo and redo for every change made through one connection, recorded by SQLite
+//! itself: temporary triggers on every table write the SQL that reverses each
+//! row change into a log, and a user action is the range of log entries it wrote.
+//! Undoing replays that range backwards; the replay's own log entries become the
+//! redo step. Cascading deletes, merges and moves need no special code.
+//!
+//! This is the approach of SQLite's own "Automatic Undo/Redo Using Triggers" note.
+//! The log is a temporary table: it lives as long as the window's connection.
+
+use super::{Store, StoreError, StoreResult};
+
+/// Steps kept for undo; older ones are forgotten.
+const MAX_UNDO_STEPS: usize = 500;
+
+/// One undoable user action: its label and its range of log entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct UndoStep {
+    label: String,
+    first_entry: i64,
+    last_entry: i64,
+}
+
+/// The undo and redo stacks of a store.
+#[derive(Debug, Default)]
+pub(super) struct UndoHistory {
+    enabled: bool,
+    undo: Vec<UndoStep>,
+    redo: Vec<UndoStep>,
+}
+
+impl Store {
+    /// Starts recording changes for undo. Used by the window; the command line does
+    /// not pay for it.
+    pub fn enable_undo(&mut self) -> StoreResult<()> {
+        if self.undo.enabled {
+            return Ok(());
+        }
+        let tables: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_schema
+                 WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'excerpt_search%'
+                 ORDER BY name",
+            )?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut sql = String::from(
+            "CREATE TEMP TABLE IF NOT EXISTS quipu_undo_log (entry INTEGER PRIMARY KEY, statement TEXT NOT NULL);",
+        );
+        for table in tables {
+            let columns: Vec<(String, String, i64)> = self
+                .conn
+                .prepare(&format!(
+                    "SELECT name, upper(type), pk FROM pragma_table_info('{table}')"
+                ))?
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            // A lone INTEGER PRIMARY KEY is the rowid itself; other tables restore it explicitly.
+            let key_columns: Vec<&(String, String, i64)> =
+                columns.iter().filter(|(_, _, pk)| *pk > 0).collect();
+            let rowid_is_a_column =
+                matches!(key_columns.as_slice(), [(_, column_type, _)] if column_type == "INTEGER");
+            let columns: Vec<String> = columns.into_iter().map(|(name, _, _)| name).collect();
+            let assignments = columns
+                .iter()
+                .map(|column| format!("'{column} = ' || quote(old.{column})"))
+                .collect::<Vec<_>>()
+                .join(" || ', ' || ");
+            let values = columns
+                .iter()
+                .map(|column| format!("quote(old.{column})"))
+                .collect::<Vec<_>>()
+                .join(" || ', ' || ");
+            let (column_list, rowid_value) = if rowid_is_a_column {
+                (columns.join(", "), String::new())
+            } else {
+                (
+                    format!("rowid, {}", columns.join(", ")),
+                    "old.rowid || ', ' || ".to_owned(),
+                )
+            };
+            sql.push_str(&format!(
+                "CREATE TEMP TRIGGER quipu_undo_{table}_insert AFTER INSERT ON main.{table} BEGIN
+                     INSERT INTO quipu_undo_log (statement) VALUES ('DELETE FROM {table} WHERE rowid = ' || new.rowid);
+                 END;
+                 CREATE TEMP TRIGGER quipu_undo_{table}_update AFTER UPDATE ON main.{table} BEGIN
+                     INSERT INTO quipu_undo_log (statement)
+                     VALUES ('UPDATE {table} SET ' || {assignments} || ' WHERE rowid = ' || old.rowid);
+                 END;
+                 CREATE TEMP TRIGGER quipu_undo_{table}_delete BEFORE DELETE ON main.{table} BEGIN
+                     INSERT INTO quipu_undo_log (statement)
+                     VALUES ('INSERT INTO {table} ({column_list}) VALUES (' || {rowid_value}{values} || ')');
+                 END;"
+            ));
+        }
+        self.conn.execute_batch(&sql)?;
+        self.undo.enabled = true;
+        Ok(())
+    }
+
+    fn last_log_entry(&self) -> StoreResult<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT IFNULL(MAX(entry), 0) FROM temp.quipu_undo_log")?
+            .query_row([], |row| row.get(0))?)
+    }
+
+    /// Runs `action` as one user action: atomically, and (when undo is enabled)
+    /// recorded as one undo step named `label`. Starting a new action forgets what
+    /// could be redone.
+    pub fn undoable<T, E: From<StoreError>>(
+        &mut self,
+        label: &str,
+        action: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        if !self.undo.enabled {
+            return self.atomically(action);
+        }
+        let before = self.last_log_entry()?;
+        let value = self.atomically(action)?;
+        let after = self.last_log_entry()?;
+        if after > before {
+            self.forget_redo()?;
+            self.undo.undo.push(UndoStep {
+                label: label.to_owned(),
+                first_entry: before + 1,
+                last_entry: after,
+            });
+            if self.undo.undo.len() > MAX_UNDO_STEPS {
+                let oldest = self.undo.undo.remove(0);
+                self.delete_log_entries(&oldest)?;
+            }
+        }
+        Ok(value)
+    }
+
+    fn forget_redo(&mut self) -> StoreResult<()> {
+        for step in std::mem::take(&mut self.undo.redo) {
+            self.delete_log_entries(&step)?;
+        }
+        Ok(())
+    }
+
+    fn delete_log_entries(&self, step: &UndoStep) -> StoreResult<()> {
+        self.conn
+            .prepare_cached("DELETE FROM temp.quipu_undo_log WHERE entry BETWEEN ?1 AND ?2")?
+            .execute([step.first_entry, step.last_entry])?;
+        Ok(())
+    }
+
+    /// The label of the action Undo would reverse.
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo.undo.last().map(|step| step.label.as_str())
+    }
+
+    /// The label of the action Redo would repeat.
+    pub fn redo_label(&self) -> Option<&str> {
+        self.undo.redo.last().map(|step| step.label.as_str())
+    }
+
+    /// Reverses the last action; returns its label, or `None` if there is nothing
+    /// to undo.
+    pub fn undo(&mut self) -> StoreResult<Option<String>> {
+        let Some(step) = self.undo.undo.pop() else {
+            return Ok(None);
+        };
+        match self.replay(&step) {
+            Ok(redo_step) => {
+                self.undo.redo.extend(redo_step);
+                Ok(Some(step.label))
+            }
+            Err(error) => {
+                self.undo.undo.push(step);
+                Err(error)
+            }
+        }
+    }
+
+    /// Repeats the last undone action; returns its label, or `None`.
+    pub fn redo(&mut self) -> StoreResult<Option<String>> {
+        let Some(step) = self.undo.redo.pop() else {
+            return Ok(None);
+        };
+        match self.replay(&step) {
+            Ok(undo_step) => {
+                self.undo.undo.extend(undo_step);
+                Ok(Some(step.label))
+            }
+            Err(error) => {
+                self.undo.redo.push(step);
+                Err(error)
+            }
+        }
+    }
+
+    /// Forgets all undo and redo steps (after a change made outside this
+    /// connection, such as a background import).
+    pub fn clear_undo_history(&mut self) -> StoreResult<()> {
+        if self.undo.enabled {
+            self.conn.execute_batch("DELETE FROM temp.quipu_undo_log")?;
+        }
+        self.undo.undo.clear();
+        self.undo.redo.clear();
+        Ok(())
+    }
+
+    /// Runs a step's statements backwards in one transaction and returns the step
+    /// that reverses the replay.
+    fn replay(&mut self, step: &UndoStep) -> StoreResult<Option<UndoStep>> {
+        let statements: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT statement FROM temp.quipu_undo_log WHERE entry BETWEEN ?1 AND ?2 ORDER BY entry DESC",
+            )?
+            .query_map([step.first_entry, step.last_entry], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        let before = self.last_log_entry()?;
+        let tx = self.conn.transaction()?;
+        // Rows come back in reverse order, so a child may return before its parent:
+        // check foreign keys at commit, not per statement.
+        tx.pragma_update(None, "defer_foreign_keys", true)?;
+        for statement in &statements {
+            tx.execute_batch(statement)?;
+        }
+        tx.prepare_cached("DELETE FROM temp.quipu_undo_log WHERE entry BETWEEN ?1 AND ?2")?
+            .execute([step.first_entry, step.last_entry])?;
+        tx.commit()?;
+        let after = self.last_log_entry()?;
+        Ok((after > before).then(|| UndoStep {
+            label: step.label.clone(),
+            first_entry: before + 1,
+            last_entry: after,
+        }))
+    }
+
+    /// True when undo recording is on.
+    pub fn undo_enabled(&self) -> bool {
+        self.undo.enabled
+    }
+}
