@@ -11,8 +11,9 @@ use serde_json::json;
 
 use crate::analysis;
 use crate::formats::csv_import::{CsvOptions, Field, read_csv};
-use crate::formats::report::{ReportOptions, report_sections};
-use crate::formats::{ExportError, ImportError, csv_export, markdown};
+use crate::formats::report::ReportOptions;
+use crate::formats::{ExportError, ImportError};
+use crate::formats::{QuoteFormat, render_quotes};
 use crate::store::{Grouping, MATCH_END, MATCH_START, SearchQuery, Store, StoreError};
 
 /// Quipu: qualitative coding of bilingual (Spanish/English) testimony, offline.
@@ -615,6 +616,7 @@ fn search(
             .map(|hit| {
                 json!({
                     "excerpt_id": hit.excerpt_id,
+                    "label": hit.label,
                     "case": hit.case_name,
                     "source": hit.source_name,
                     "speaker": hit.speaker,
@@ -663,17 +665,13 @@ fn export_quotes(
     body_lang: &str,
     force: bool,
 ) -> Result<(), CliError> {
-    let extension = target
-        .extension()
-        .map(|extension| extension.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    if !matches!(extension.as_str(), "md" | "markdown" | "csv") {
+    let Some(format) = QuoteFormat::from_path(target) else {
         return Err(ExportError::Unsupported(format!(
             "{}: the output must end in .md (Markdown) or .csv",
             target.display()
         ))
         .into());
-    }
+    };
     if target.exists() && !force {
         return Err(CliError::Message(format!(
             "{}: the file already exists; choose another name or add --force to replace it",
@@ -712,26 +710,16 @@ fn export_quotes(
     } else {
         described.join(" or ")
     };
-    let sections = report_sections(store, &options)?;
-    let bytes = if extension == "csv" {
-        csv_export::render_quotes_csv(&sections)
-            .map_err(|error| CliError::Message(error.to_string()))?
-    } else {
-        let title = store
-            .setting("title")?
-            .unwrap_or_else(|| "Coded quotes".to_owned());
-        markdown::render_markdown(&title, &sections).into_bytes()
-    };
+    let (bytes, summary) = render_quotes(store, &options, format)?;
     crate::formats::write_atomically(target, &bytes).map_err(|source| ExportError::Io {
         file: target.display().to_string(),
         source,
     })?;
-    let quotes: usize = sections.iter().map(|section| section.quotes.len()).sum();
     let _ = writeln!(
         out,
         "Exported {} under {} to {}.",
-        plural(quotes, "quote"),
-        plural(sections.len(), "code"),
+        plural(summary.quotes, "quote"),
+        plural(summary.codes, "code"),
         target.display()
     );
     Ok(())

@@ -2,6 +2,8 @@
 //! CSV. Each importer turns a file into domain rows and leaves writing to the
 //! store; each exporter turns store queries into a file.
 
+use report::{ReportOptions, report_sections};
+
 pub mod csv_export;
 pub mod csv_import;
 pub mod markdown;
@@ -119,4 +121,78 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temporary);
     }
     result
+}
+
+/// A file format for coded quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuoteFormat {
+    /// Markdown with footnotes.
+    Markdown,
+    /// CSV, one row per quote.
+    Csv,
+}
+
+impl QuoteFormat {
+    /// Every format, in menu order.
+    pub const ALL: [QuoteFormat; 2] = [QuoteFormat::Markdown, QuoteFormat::Csv];
+
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Markdown => "md",
+            Self::Csv => "csv",
+        }
+    }
+
+    /// The format's name for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Markdown => "Markdown (.md)",
+            Self::Csv => "CSV (.csv)",
+        }
+    }
+
+    /// The format a file name asks for, by its extension.
+    pub fn from_path(path: &Path) -> Option<QuoteFormat> {
+        let extension = path.extension()?.to_string_lossy().to_lowercase();
+        match extension.as_str() {
+            "md" | "markdown" => Some(Self::Markdown),
+            "csv" => Some(Self::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// What an export of quotes holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExportSummary {
+    /// Quotes written.
+    pub quotes: usize,
+    /// Codes they fall under.
+    pub codes: usize,
+}
+
+/// Renders the coded quotes chosen by `options` in `format`. Returns the file's
+/// bytes and what they hold; an empty selection is an error.
+pub fn render_quotes(
+    store: &crate::store::Store,
+    options: &ReportOptions,
+    format: QuoteFormat,
+) -> Result<(Vec<u8>, ExportSummary), ExportError> {
+    let sections = report_sections(store, options)?;
+    let summary = ExportSummary {
+        quotes: sections.iter().map(|section| section.quotes.len()).sum(),
+        codes: sections.len(),
+    };
+    let bytes = match format {
+        QuoteFormat::Csv => csv_export::render_quotes_csv(&sections)
+            .map_err(|error| ExportError::Unsupported(format!("could not write CSV: {error}")))?,
+        QuoteFormat::Markdown => {
+            let title = store
+                .setting("title")?
+                .unwrap_or_else(|| "Coded quotes".to_owned());
+            markdown::render_markdown(&title, &sections).into_bytes()
+        }
+    };
+    Ok((bytes, summary))
 }

@@ -175,6 +175,14 @@ impl Store {
         Ok(())
     }
 
+    /// Gives a coding another code.
+    pub fn recode(&mut self, coding_id: CodingId, code_id: CodeId) -> StoreResult<()> {
+        self.conn
+            .prepare_cached("UPDATE codings SET code_id = ?2 WHERE coding_id = ?1")?
+            .execute(params![coding_id, code_id])?;
+        Ok(())
+    }
+
     /// Number of codings in the project.
     pub fn coding_count(&self) -> StoreResult<usize> {
         let count: i64 = self

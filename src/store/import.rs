@@ -60,8 +60,21 @@ impl Store {
         coder_name: &str,
         dry_run: bool,
     ) -> StoreResult<ImportSummary> {
+        self.import_batch_with_progress(batch, coder_name, dry_run, &mut |_, _| true)
+    }
+
+    /// Like [`Store::import_batch`], calling `progress(rows done, rows in all)` as it
+    /// goes; when `progress` returns false the import stops and nothing is written
+    /// ([`StoreError::Cancelled`]).
+    pub fn import_batch_with_progress(
+        &mut self,
+        batch: &ImportBatch,
+        coder_name: &str,
+        dry_run: bool,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> StoreResult<ImportSummary> {
         self.conn.execute_batch("SAVEPOINT quipu_import")?;
-        let result = self.import_rows(batch, coder_name);
+        let result = self.import_rows(batch, coder_name, progress);
         let finish = match (&result, dry_run) {
             (Ok(_), false) => "RELEASE quipu_import",
             _ => "ROLLBACK TO quipu_import; RELEASE quipu_import",
@@ -70,7 +83,12 @@ impl Store {
         result.map(|summary| ImportSummary { dry_run, ..summary })
     }
 
-    fn import_rows(&mut self, batch: &ImportBatch, coder_name: &str) -> StoreResult<ImportSummary> {
+    fn import_rows(
+        &mut self,
+        batch: &ImportBatch,
+        coder_name: &str,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> StoreResult<ImportSummary> {
         let coder_id = self.ensure_coder(coder_name)?;
         let mut summary = ImportSummary::default();
         let mut cases: HashMap<String, CaseId> = HashMap::new();
@@ -113,7 +131,11 @@ impl Store {
             "INSERT INTO memos (excerpt_id, text, updated_at) VALUES (?1, ?2, {NOW_SQL})"
         ))?;
 
-        for row in &batch.rows {
+        let total = batch.rows.len();
+        for (done, row) in batch.rows.iter().enumerate() {
+            if done % 512 == 0 && !progress(done, total) {
+                return Err(StoreError::Cancelled);
+            }
             let at_row = |error: rusqlite::Error| {
                 StoreError::Invalid(format!("row {}: {error}", row.row_number))
             };

@@ -101,6 +101,9 @@ pub enum StoreError {
         /// Its name or ID.
         name: String,
     },
+    /// The person cancelled a long action; nothing was changed.
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
     /// A change the rules of the project forbid.
     #[error("{0}")]
     Invalid(String),

@@ -46,6 +46,8 @@ impl SearchQuery {
 pub struct SearchHit {
     /// The excerpt.
     pub excerpt_id: ExcerptId,
+    /// The researcher's identifier for it, or empty.
+    pub label: String,
     /// Its case's name.
     pub case_name: String,
     /// Its source's name.
@@ -131,7 +133,7 @@ impl Store {
                 |row| row.get(0),
             )?;
         let mut page = self.conn.prepare_cached(&format!(
-            "SELECT m.excerpt_id, ca.name, s.name, s.speaker
+            "SELECT m.excerpt_id, ca.name, s.name, s.speaker, e.label
              FROM ({matching}) m
              JOIN excerpts e ON e.excerpt_id = m.excerpt_id
              JOIN sources s ON s.source_id = e.source_id
@@ -154,6 +156,7 @@ impl Store {
                         case_name: row.get(1)?,
                         source_name: row.get(2)?,
                         speaker: row.get(3)?,
+                        label: row.get(4)?,
                         original_snippet: None,
                         translation_snippet: None,
                     })

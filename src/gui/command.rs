@@ -1,0 +1,263 @@
+//! Commands: every change a person can make to the project from the window. Drawing
+//! code only pushes commands; [`apply_edit`] is the one place that applies them to
+//! the store, each as one transaction and one undo step.
+
+use crate::model::{
+    CodeDraft, CodeId, CodingAnchor, CodingId, Color, ExcerptId, MemoTarget, Side,
+    TranslationStatus,
+};
+use crate::store::{Store, StoreError};
+
+use super::view_model::Changed;
+
+/// A change to the project.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Apply a code to an excerpt, whole or to a passage.
+    AddCoding {
+        /// The excerpt.
+        excerpt_id: ExcerptId,
+        /// The code.
+        code_id: CodeId,
+        /// Whole or passage.
+        anchor: CodingAnchor,
+    },
+    /// Remove a coding.
+    RemoveCoding {
+        /// The coding.
+        coding_id: CodingId,
+    },
+    /// Give a coding another code.
+    Recode {
+        /// The coding.
+        coding_id: CodingId,
+        /// Its new code.
+        code_id: CodeId,
+    },
+    /// Add a code.
+    AddCode {
+        /// Its name.
+        name: String,
+        /// The code it goes under.
+        parent_id: Option<CodeId>,
+    },
+    /// Rename a code.
+    RenameCode {
+        /// The code.
+        code_id: CodeId,
+        /// Its new name.
+        name: String,
+    },
+    /// Change a code's colour.
+    RecolorCode {
+        /// The code.
+        code_id: CodeId,
+        /// Its new colour.
+        color: Color,
+    },
+    /// Change a code's definition.
+    DescribeCode {
+        /// The code.
+        code_id: CodeId,
+        /// The definition.
+        description: String,
+    },
+    /// Change a code's name, colour, definition and memo at once.
+    UpdateCode {
+        /// The code.
+        code_id: CodeId,
+        /// Its name.
+        name: String,
+        /// Its colour.
+        color: Color,
+        /// Its definition.
+        description: String,
+        /// Its memo.
+        memo: String,
+    },
+    /// Move a code under another, or to the top level.
+    MoveCode {
+        /// The code.
+        code_id: CodeId,
+        /// Its new parent.
+        parent_id: Option<CodeId>,
+    },
+    /// Merge one code into another.
+    MergeCodes {
+        /// The code that disappears.
+        source: CodeId,
+        /// The code that receives its codings.
+        target: CodeId,
+    },
+    /// Delete a code and its codings.
+    DeleteCode {
+        /// The code.
+        code_id: CodeId,
+    },
+    /// Replace one side's text of an excerpt.
+    SetText {
+        /// The excerpt.
+        excerpt_id: ExcerptId,
+        /// Which language.
+        side: Side,
+        /// The new text.
+        text: String,
+    },
+    /// Set the review status of a translation.
+    SetStatus {
+        /// The excerpt.
+        excerpt_id: ExcerptId,
+        /// The status.
+        status: TranslationStatus,
+        /// The reviewer's note.
+        note: String,
+    },
+    /// Write a memo.
+    SetMemo {
+        /// What the memo is about.
+        target: MemoTarget,
+        /// Its text (empty removes it).
+        text: String,
+    },
+}
+
+impl Edit {
+    /// What the undo menu calls this change.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::AddCoding { .. } => "coding",
+            Self::RemoveCoding { .. } => "removing a coding",
+            Self::Recode { .. } => "re-coding",
+            Self::AddCode { .. } => "new code",
+            Self::RenameCode { .. } => "renaming a code",
+            Self::RecolorCode { .. } => "recolouring a code",
+            Self::DescribeCode { .. } => "describing a code",
+            Self::UpdateCode { .. } => "code properties",
+            Self::MoveCode { .. } => "moving a code",
+            Self::MergeCodes { .. } => "merging codes",
+            Self::DeleteCode { .. } => "deleting a code",
+            Self::SetText { .. } => "editing a text",
+            Self::SetStatus { .. } => "translation status",
+            Self::SetMemo { .. } => "memo",
+        }
+    }
+
+    /// What the change touches, for refreshing the view.
+    pub fn changes(&self) -> Changed {
+        match self {
+            Self::AddCoding { .. } | Self::RemoveCoding { .. } | Self::Recode { .. } => Changed {
+                excerpts: true,
+                codebook: true,
+                corpus: false,
+            },
+            Self::AddCode { .. }
+            | Self::RenameCode { .. }
+            | Self::RecolorCode { .. }
+            | Self::DescribeCode { .. }
+            | Self::UpdateCode { .. }
+            | Self::MoveCode { .. } => Changed {
+                codebook: true,
+                ..Changed::default()
+            },
+            Self::MergeCodes { .. } | Self::DeleteCode { .. } => Changed {
+                codebook: true,
+                excerpts: true,
+                corpus: false,
+            },
+            Self::SetText { .. } | Self::SetStatus { .. } => Changed {
+                excerpts: true,
+                ..Changed::default()
+            },
+            Self::SetMemo { target, .. } => match target {
+                MemoTarget::Code(_) => Changed {
+                    codebook: true,
+                    ..Changed::default()
+                },
+                _ => Changed {
+                    excerpts: true,
+                    ..Changed::default()
+                },
+            },
+        }
+    }
+}
+
+/// What applying an edit produced that the window may want to show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditOutcome {
+    /// Coded passages whose words an edit removed (now flagged for review).
+    pub lost_passages: usize,
+    /// A code that was created.
+    pub new_code: Option<CodeId>,
+}
+
+/// Applies `edit` to the store as one undoable action by `coder`.
+pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOutcome, StoreError> {
+    store.undoable(edit.label(), |store| {
+        let mut outcome = EditOutcome::default();
+        match edit {
+            Edit::AddCoding {
+                excerpt_id,
+                code_id,
+                anchor,
+            } => {
+                let coder_id = store.ensure_coder(coder)?;
+                store.add_coding(*excerpt_id, *code_id, coder_id, *anchor)?;
+            }
+            Edit::RemoveCoding { coding_id } => store.delete_coding(*coding_id)?,
+            Edit::Recode { coding_id, code_id } => store.recode(*coding_id, *code_id)?,
+            Edit::AddCode { name, parent_id } => {
+                outcome.new_code = Some(store.add_code(&CodeDraft {
+                    name: name.clone(),
+                    description: String::new(),
+                    color: None,
+                    parent_id: *parent_id,
+                })?);
+            }
+            Edit::RenameCode { code_id, name } => store.rename_code(*code_id, name)?,
+            Edit::RecolorCode { code_id, color } => store.set_code_color(*code_id, *color)?,
+            Edit::DescribeCode {
+                code_id,
+                description,
+            } => store.set_code_description(*code_id, description)?,
+            Edit::UpdateCode {
+                code_id,
+                name,
+                color,
+                description,
+                memo,
+            } => {
+                let code = store.code(*code_id)?;
+                if code.name != *name {
+                    store.rename_code(*code_id, name)?;
+                }
+                if code.color != *color {
+                    store.set_code_color(*code_id, *color)?;
+                }
+                if code.description != *description {
+                    store.set_code_description(*code_id, description)?;
+                }
+                if store.memo(MemoTarget::Code(*code_id))? != *memo {
+                    store.set_memo(MemoTarget::Code(*code_id), memo)?;
+                }
+            }
+            Edit::MoveCode { code_id, parent_id } => store.move_code(*code_id, *parent_id)?,
+            Edit::MergeCodes { source, target } => store.merge_codes(*source, *target)?,
+            Edit::DeleteCode { code_id } => store.delete_code(*code_id)?,
+            Edit::SetText {
+                excerpt_id,
+                side,
+                text,
+            } => {
+                outcome.lost_passages = store.set_excerpt_text(*excerpt_id, *side, text)?.lost;
+            }
+            Edit::SetStatus {
+                excerpt_id,
+                status,
+                note,
+            } => store.set_translation_status(*excerpt_id, *status, note)?,
+            Edit::SetMemo { target, text } => store.set_memo(*target, text)?,
+        }
+        Ok(outcome)
+    })
+}

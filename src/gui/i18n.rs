@@ -1,0 +1,246 @@
+//! The interface's words in English and Spanish. Every label goes through [`Msg`],
+//! whose table the compiler keeps complete: a message without a Spanish text does
+//! not build.
+
+use serde::{Deserialize, Serialize};
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Language {
+    /// English.
+    #[default]
+    English,
+    /// Spanish.
+    Spanish,
+}
+
+macro_rules! messages {
+    ($($name:ident => $english:literal, $spanish:literal;)*) => {
+        /// A piece of interface text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $(#[allow(missing_docs)] $name),* }
+
+        impl Msg {
+            /// Every message, for tests.
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+
+            /// The text in `language`.
+            pub fn text(self, language: Language) -> &'static str {
+                match (self, language) {
+                    $((Msg::$name, Language::English) => $english,
+                      (Msg::$name, Language::Spanish) => $spanish,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    File => "File", "Archivo";
+    Edit => "Edit", "Editar";
+    View => "View", "Ver";
+    Help => "Help", "Ayuda";
+    NewProject => "New project…", "Nuevo proyecto…";
+    Open => "Open…", "Abrir…";
+    OpenRecent => "Open recent", "Abrir reciente";
+    OpenDemo => "Open the demo project", "Abrir el proyecto de demostración";
+    ImportCsv => "Import CSV…", "Importar CSV…";
+    ExportQuotes => "Export quotes…", "Exportar citas…";
+    SaveCopy => "Save a copy as…", "Guardar una copia como…";
+    Quit => "Quit", "Salir";
+    Undo => "Undo", "Deshacer";
+    Redo => "Redo", "Rehacer";
+    NothingToUndo => "Nothing to undo", "Nada que deshacer";
+    NothingToRedo => "Nothing to redo", "Nada que rehacer";
+    Undone => "Undone: {what}", "Deshecho: {what}";
+    Redone => "Redone: {what}", "Rehecho: {what}";
+    Theme => "Theme", "Tema";
+    Light => "Light", "Claro";
+    Dark => "Dark", "Oscuro";
+    FollowSystem => "Follow the system", "Según el sistema";
+    Language => "Language", "Idioma";
+    TextSize => "Text size", "Tamaño del texto";
+    Larger => "Larger", "Más grande";
+    Smaller => "Smaller", "Más pequeño";
+    ShowCodebook => "Codebook panel", "Panel del libro de códigos";
+    CurrentCoder => "Coder", "Codificador(a)";
+    ChangeCoder => "Change coder…", "Cambiar de codificador(a)…";
+    WhoIsCoding => "Who is coding?", "¿Quién codifica?";
+    WhoIsCodingHint => "Your codings are signed with this name, so several coders can be compared.", "Sus codificaciones llevan este nombre, para poder comparar a varios codificadores.";
+    YourName => "Your name", "Su nombre";
+    Continue => "Continue", "Continuar";
+    Shortcuts => "Keyboard shortcuts", "Atajos de teclado";
+    About => "About Quipu", "Acerca de Quipu";
+    AboutText => "Quipu codes testimony kept in two languages. Everything stays in one project file on this computer; nothing is sent anywhere.", "Quipu codifica testimonios en dos idiomas. Todo queda en un archivo de proyecto en esta computadora; nada se envía a ningún lugar.";
+    Close => "Close", "Cerrar";
+    Cancel => "Cancel", "Cancelar";
+    Save => "Save", "Guardar";
+    Delete => "Delete", "Eliminar";
+    Search => "Search", "Buscar";
+    SearchHint => "Search both languages…", "Buscar en ambos idiomas…";
+    Filters => "Filters", "Filtros";
+    ClearFilters => "Clear filters", "Quitar filtros";
+    Case => "Case", "Caso";
+    Source => "Source", "Fuente";
+    Speaker => "Speaker", "Hablante";
+    Code => "Code", "Código";
+    Coder => "Coder", "Codificador(a)";
+    Status => "Translation", "Traducción";
+    Any => "Any", "Todos";
+    Cases => "Cases", "Casos";
+    Excerpts => "Excerpts", "Fragmentos";
+    NExcerpts => "{n} excerpts", "{n} fragmentos";
+    NOfMExcerpts => "{n} of {m} excerpts", "{n} de {m} fragmentos";
+    NoExcerptSelected => "Choose an excerpt on the left to read it here.", "Elija un fragmento a la izquierda para leerlo aquí.";
+    NoMatches => "No excerpt matches these filters.", "Ningún fragmento coincide con estos filtros.";
+    Original => "Original", "Original";
+    Translation => "Translation", "Traducción";
+    NoOriginal => "No original text.", "Sin texto original.";
+    NoTranslation => "No translation yet.", "Aún sin traducción.";
+    EditText => "Edit", "Editar";
+    Missing => "missing", "falta";
+    Draft => "draft", "borrador";
+    Reviewed => "reviewed", "revisada";
+    Disputed => "disputed", "cuestionada";
+    ReviewNote => "Reviewer's note", "Nota de revisión";
+    Memo => "Memo", "Memo";
+    ExcerptMemo => "Memo on this excerpt", "Memo sobre este fragmento";
+    Codings => "Codings", "Codificaciones";
+    WholeExcerpt => "whole excerpt", "fragmento completo";
+    NoCodings => "Not coded yet. Select words and click a code, or click a code to code the whole excerpt.", "Aún sin codificar. Seleccione palabras y haga clic en un código, o haga clic en un código para codificar todo el fragmento.";
+    Remove => "Remove", "Quitar";
+    RecodeAs => "Re-code as", "Recodificar como";
+    CodeSelectionAs => "Code the selection as", "Codificar la selección como";
+    CodeWholeAs => "Code the whole excerpt as", "Codificar todo el fragmento como";
+    NeedsReview => "The words this coding covered were edited away: check it.", "Las palabras de esta codificación se editaron: revísela.";
+    CodedBy => "coded by {who}", "codificado por {who}";
+    Codebook => "Codebook", "Libro de códigos";
+    NewCode => "New code", "Código nuevo";
+    NewCodeHint => "Name of a new code…", "Nombre de un código nuevo…";
+    Add => "Add", "Agregar";
+    Rename => "Rename", "Renombrar";
+    CodeProperties => "Code properties…", "Propiedades del código…";
+    Name => "Name", "Nombre";
+    Colour => "Colour", "Color";
+    Definition => "Definition", "Definición";
+    AddSubcode => "Add a sub-code", "Agregar un subcódigo";
+    MoveUnder => "Move under", "Mover dentro de";
+    MoveToTop => "Move to the top level", "Mover al primer nivel";
+    MergeInto => "Merge into", "Fusionar con";
+    DeleteCode => "Delete code…", "Eliminar código…";
+    ShowExcerpts => "Show its excerpts", "Mostrar sus fragmentos";
+    ConfirmDeleteCode => "Delete the code '{name}'? Its {n} codings go with it. Its sub-codes move up a level. You can undo this.", "¿Eliminar el código «{name}»? Sus {n} codificaciones se eliminan con él. Sus subcódigos suben un nivel. Puede deshacerlo.";
+    ConfirmMergeCode => "Merge '{source}' into '{target}'? Its {n} codings join '{target}' and '{source}' disappears. You can undo this.", "¿Fusionar «{source}» con «{target}»? Sus {n} codificaciones pasan a «{target}» y «{source}» desaparece. Puede deshacerlo.";
+    Merge => "Merge", "Fusionar";
+    QuickPick => "Apply a code", "Aplicar un código";
+    QuickPickHint => "Type to filter codes, Enter to apply", "Escriba para filtrar códigos, Enter para aplicar";
+    CodesHelp => "Click a code to apply it to the selected words, or to the whole excerpt when nothing is selected. Keys 1–9 apply the first nine codes.", "Haga clic en un código para aplicarlo a las palabras seleccionadas, o a todo el fragmento si no hay selección. Las teclas 1–9 aplican los nueve primeros códigos.";
+    ImportTitle => "Import excerpts from a spreadsheet", "Importar fragmentos de una hoja de cálculo";
+    ColumnFor => "Column for each field", "Columna para cada campo";
+    NotImported => "(not imported)", "(no se importa)";
+    FirstRows => "First rows of the file", "Primeras filas del archivo";
+    CodesSeparator => "Codes are separated by", "Los códigos están separados por";
+    Import => "Import", "Importar";
+    Check => "Check without importing", "Revisar sin importar";
+    Importing => "Importing {file}…", "Importando {file}…";
+    Exporting => "Exporting {file}…", "Exportando {file}…";
+    ImportDone => "Imported {n} excerpts from {file}.", "Se importaron {n} fragmentos de {file}.";
+    CheckDone => "{file} is ready: {n} excerpts would be imported.", "{file} está listo: se importarían {n} fragmentos.";
+    ImportNoUndo => "An import cannot be undone; earlier undo steps were cleared.", "Una importación no se puede deshacer; se borraron los pasos anteriores de deshacer.";
+    ExportDone => "Exported {n} quotes to {file}.", "Se exportaron {n} citas a {file}.";
+    CopySaved => "Saved a copy to {file}.", "Se guardó una copia en {file}.";
+    Cancelled => "Cancelled; nothing was changed.", "Cancelado; no se cambió nada.";
+    ExportTitle => "Export coded quotes", "Exportar citas codificadas";
+    Format => "Format", "Formato";
+    BodyLanguage => "Quote in the body", "Citar en el cuerpo";
+    OtherInFootnote => "the other language goes in a footnote", "el otro idioma va en una nota al pie";
+    OnlyCodes => "Only these codes (none ticked: all)", "Solo estos códigos (ninguno marcado: todos)";
+    OnlyCases => "Only these cases (none ticked: all)", "Solo estos casos (ninguno marcado: todos)";
+    ExportButton => "Export…", "Exportar…";
+    Error => "Error", "Error";
+    Opened => "Opened {file}.", "Se abrió {file}.";
+    DropToImport => "Drop a CSV file to import it", "Suelte un archivo CSV para importarlo";
+    LostPassages => "{n} coded passages lost their words and are flagged for review.", "{n} pasajes codificados perdieron sus palabras y quedan marcados para revisión.";
+    Previous => "Previous", "Anterior";
+    Next => "Next", "Siguiente";
+    NoProject => "No project is open.", "No hay ningún proyecto abierto.";
+    ProjectMemo => "Project memo", "Memo del proyecto";
+    FieldId => "Excerpt ID", "ID del fragmento";
+    FieldRole => "Role", "Rol";
+    FieldPlace => "Place", "Lugar";
+    FieldDate => "Date", "Fecha";
+    FieldInterviewer => "Interviewer", "Entrevistador(a)";
+    FieldOriginalLang => "Language of the original", "Idioma del original";
+    FieldTranslationLang => "Language of the translation", "Idioma de la traducción";
+    FieldStatus => "Translation status", "Estado de la traducción";
+    FieldCodes => "Codes", "Códigos";
+}
+
+/// The interface's words in the chosen language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tr {
+    /// The language.
+    pub language: Language,
+}
+
+impl Tr {
+    /// The text of a message.
+    pub fn t(&self, msg: Msg) -> &'static str {
+        msg.text(self.language)
+    }
+
+    /// A message with `{name}` placeholders filled in.
+    pub fn f(&self, msg: Msg, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let mut text = msg.text(self.language).to_owned();
+        for (name, value) in values {
+            text = text.replace(&format!("{{{name}}}"), &value.to_string());
+        }
+        text
+    }
+
+    /// A translation status in words.
+    pub fn status(&self, status: crate::model::TranslationStatus) -> &'static str {
+        use crate::model::TranslationStatus as Status;
+        self.t(match status {
+            Status::Missing => Msg::Missing,
+            Status::Draft => Msg::Draft,
+            Status::Reviewed => Msg::Reviewed,
+            Status::Disputed => Msg::Disputed,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages_with_the_same_placeholders() {
+        for msg in Msg::ALL {
+            let english = msg.text(Language::English);
+            let spanish = msg.text(Language::Spanish);
+            assert!(!english.is_empty() && !spanish.is_empty(), "{msg:?}");
+            let placeholders = |text: &str| {
+                let mut names: Vec<String> = text
+                    .split('{')
+                    .skip(1)
+                    .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+                    .collect();
+                names.sort();
+                names
+            };
+            assert_eq!(placeholders(english), placeholders(spanish), "{msg:?}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let tr = Tr {
+            language: Language::Spanish,
+        };
+        assert_eq!(
+            tr.f(Msg::NOfMExcerpts, &[("n", &3), ("m", &60)]),
+            "3 de 60 fragmentos"
+        );
+    }
+}

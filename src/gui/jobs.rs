@@ -1,0 +1,271 @@
+//! Work that runs off the window's thread: file dialogs, imports and exports.
+//! Each job reports progress through shared counters and its result through a
+//! channel, so the window keeps drawing and a person can cancel.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, mpsc};
+
+use crate::formats::csv_import::{ColumnMapping, CsvOptions, read_csv_with_mapping};
+use crate::formats::report::ReportOptions;
+use crate::formats::{ImportError, QuoteFormat, render_quotes, write_atomically};
+use crate::store::{ImportSummary, Store, StoreError};
+
+use super::i18n::{Msg, Tr};
+
+/// What a file dialog is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickPurpose {
+    /// Open a project.
+    Open,
+    /// Create a project.
+    New,
+    /// Choose a CSV to import.
+    Import,
+    /// Choose where to export quotes.
+    Export(QuoteFormat),
+    /// Choose where to save a copy of the project.
+    SaveCopy,
+}
+
+/// An import to run in the background.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRequest {
+    /// The project file.
+    pub project: PathBuf,
+    /// The CSV file.
+    pub file: PathBuf,
+    /// Column-to-field mapping chosen in the dialog.
+    pub mapping: ColumnMapping,
+    /// Separator of code names.
+    pub options: CsvOptions,
+    /// Who the file's codes are attributed to.
+    pub coder: String,
+    /// Check only, write nothing.
+    pub dry_run: bool,
+}
+
+/// An export to run in the background.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRequest {
+    /// The project file.
+    pub project: PathBuf,
+    /// The file to write.
+    pub target: PathBuf,
+    /// Its format.
+    pub format: QuoteFormat,
+    /// What to export.
+    pub options: ReportOptions,
+}
+
+/// A finished job.
+#[derive(Debug)]
+pub enum JobOutcome {
+    /// A file dialog closed, with the chosen path or none.
+    Picked(PickPurpose, Option<PathBuf>),
+    /// An import finished.
+    Imported {
+        /// The file's name.
+        file: String,
+        /// What was imported, or why not.
+        result: Result<ImportSummary, String>,
+    },
+    /// An export finished.
+    Exported {
+        /// The file's name.
+        file: String,
+        /// How many quotes, or why not.
+        result: Result<usize, String>,
+    },
+    /// A job was cancelled and changed nothing.
+    Cancelled,
+}
+
+/// The running job, shown in the status bar.
+#[derive(Debug)]
+pub struct RunningJob {
+    /// What it is doing, for people.
+    pub label: String,
+    /// Progress in thousandths.
+    pub progress: Arc<AtomicU32>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl RunningJob {
+    /// Progress from 0 to 1.
+    pub fn fraction(&self) -> f32 {
+        self.progress.load(Ordering::Relaxed) as f32 / 1000.0
+    }
+}
+
+/// Background work and its results.
+#[derive(Debug)]
+pub struct Jobs {
+    sender: mpsc::Sender<JobOutcome>,
+    receiver: mpsc::Receiver<JobOutcome>,
+    /// The import or export running now, if any.
+    pub running: Option<RunningJob>,
+    dialog_open: Arc<AtomicBool>,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        let (sender, receiver) = mpsc::channel();
+        Self {
+            sender,
+            receiver,
+            running: None,
+            dialog_open: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+impl Jobs {
+    /// True while an import, export or file dialog is running.
+    pub fn is_busy(&self) -> bool {
+        self.running.is_some() || self.dialog_open.load(Ordering::Relaxed)
+    }
+
+    /// Results that arrived since the last call.
+    pub fn poll(&mut self) -> Vec<JobOutcome> {
+        let outcomes: Vec<JobOutcome> = self.receiver.try_iter().collect();
+        if outcomes
+            .iter()
+            .any(|outcome| !matches!(outcome, JobOutcome::Picked(..)))
+        {
+            self.running = None;
+        }
+        outcomes
+    }
+
+    /// Asks the running job to stop.
+    pub fn cancel(&self) {
+        if let Some(job) = &self.running {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Shows a system file dialog on its own thread.
+    pub fn pick_file(
+        &self,
+        ctx: &egui::Context,
+        purpose: PickPurpose,
+        default_name: Option<String>,
+    ) {
+        if self.dialog_open.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let sender = self.sender.clone();
+        let ctx = ctx.clone();
+        let dialog_open = self.dialog_open.clone();
+        std::thread::spawn(move || {
+            let mut dialog = rfd::FileDialog::new();
+            dialog = match purpose {
+                PickPurpose::Open => dialog.add_filter("Quipu project", &["quipu"]),
+                PickPurpose::New | PickPurpose::SaveCopy => {
+                    dialog.add_filter("Quipu project", &["quipu"])
+                }
+                PickPurpose::Import => dialog.add_filter("CSV", &["csv", "tsv", "txt"]),
+                PickPurpose::Export(format) => {
+                    dialog.add_filter(format.name(), &[format.extension()])
+                }
+            };
+            if let Some(name) = default_name {
+                dialog = dialog.set_file_name(name);
+            }
+            let path = match purpose {
+                PickPurpose::Open | PickPurpose::Import => dialog.pick_file(),
+                PickPurpose::New | PickPurpose::SaveCopy | PickPurpose::Export(_) => {
+                    dialog.save_file()
+                }
+            };
+            dialog_open.store(false, Ordering::Relaxed);
+            let _ = sender.send(JobOutcome::Picked(purpose, path));
+            ctx.request_repaint();
+        });
+    }
+
+    fn start(&mut self, label: String) -> (Arc<AtomicU32>, Arc<AtomicBool>) {
+        let progress = Arc::new(AtomicU32::new(0));
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.running = Some(RunningJob {
+            label,
+            progress: progress.clone(),
+            cancel: cancel.clone(),
+        });
+        (progress, cancel)
+    }
+
+    /// Imports a CSV file on a background thread, through its own connection.
+    pub fn import(&mut self, ctx: &egui::Context, request: ImportRequest, tr: Tr) {
+        let file = request.file.display().to_string();
+        let (progress, cancel) = self.start(tr.f(Msg::Importing, &[("file", &file)]));
+        let sender = self.sender.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let result = run_import(&request, &progress, &cancel);
+            let outcome = match result {
+                Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
+                result => JobOutcome::Imported {
+                    file,
+                    result: result.map_err(|error| error.to_string()),
+                },
+            };
+            let _ = sender.send(outcome);
+            ctx.request_repaint();
+        });
+    }
+
+    /// Exports quotes on a background thread, through its own connection.
+    pub fn export(&mut self, ctx: &egui::Context, request: ExportRequest, tr: Tr) {
+        let file = request.target.display().to_string();
+        let (progress, cancel) = self.start(tr.f(Msg::Exporting, &[("file", &file)]));
+        let sender = self.sender.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let result = (|| -> Result<usize, String> {
+                let store = Store::open(&request.project).map_err(|error| error.to_string())?;
+                progress.store(300, Ordering::Relaxed);
+                let (bytes, summary) = render_quotes(&store, &request.options, request.format)
+                    .map_err(|error| error.to_string())?;
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(String::new());
+                }
+                progress.store(800, Ordering::Relaxed);
+                write_atomically(&request.target, &bytes)
+                    .map_err(|error| format!("{}: {error}", request.target.display()))?;
+                Ok(summary.quotes)
+            })();
+            let outcome = match result {
+                Err(message) if message.is_empty() => JobOutcome::Cancelled,
+                result => JobOutcome::Exported { file, result },
+            };
+            let _ = sender.send(outcome);
+            ctx.request_repaint();
+        });
+    }
+}
+
+fn run_import(
+    request: &ImportRequest,
+    progress: &AtomicU32,
+    cancel: &AtomicBool,
+) -> Result<ImportSummary, ImportError> {
+    let file = request.file.display().to_string();
+    let bytes = std::fs::read(&request.file).map_err(|source| ImportError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    let parsed = read_csv_with_mapping(&bytes, &file, &request.mapping, &request.options)?;
+    let mut store = Store::open(&request.project)?;
+    let summary = store.import_batch_with_progress(
+        &parsed.batch,
+        &request.coder,
+        request.dry_run,
+        &mut |done, total| {
+            progress.store((done * 1000 / total.max(1)) as u32, Ordering::Relaxed);
+            !cancel.load(Ordering::Relaxed)
+        },
+    )?;
+    Ok(summary)
+}

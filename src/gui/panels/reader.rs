@@ -1,0 +1,648 @@
+//! The bilingual reader: the excerpt's original beside its translation, coded
+//! passages in their code's colour (and, lighter, on the aligned sentences of the
+//! other language), the sentence pair under the pointer highlighted on both sides,
+//! code names in the margin, and the excerpt's codings, status and memo below.
+
+use egui::text::{CCursor, LayoutJob, TextFormat};
+use egui::{CentralPanel, Color32, RichText, Stroke, Ui, vec2};
+
+use crate::gui::app::{AppCommand, QuipuApp, TextSelection};
+use crate::gui::command::Edit;
+use crate::gui::i18n::{Msg, Tr};
+use crate::gui::theme;
+use crate::gui::view_model::{CodeRow, ExcerptView};
+use crate::model::{CodingAnchor, Color, ExcerptId, MemoTarget, Side, TranslationStatus};
+use crate::text::{self, CharSpan};
+
+/// Width of the margin that names the codes beside each text.
+const MARGIN: f32 = 118.0;
+
+/// Draws the central panel.
+pub fn reader_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
+    let tr = app.tr();
+    CentralPanel::default().show(ui, |ui| {
+        let Some(view) = app
+            .session
+            .as_ref()
+            .and_then(|session| session.view.current.clone())
+        else {
+            ui.centered_and_justified(|ui| ui.weak(tr.t(Msg::NoExcerptSelected)));
+            return;
+        };
+        egui::ScrollArea::vertical()
+            .id_salt("reader")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                header_ui(app, ui, &view);
+                ui.add_space(6.0);
+                whole_codings_ui(app, ui, &view);
+                texts_ui(app, ui, &view);
+                ui.add_space(10.0);
+                codings_list_ui(app, ui, &view);
+                ui.add_space(10.0);
+                memo_ui(app, ui, &view);
+            });
+    });
+}
+
+fn header_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
+    let tr = app.tr();
+    let source = &view.source;
+    ui.horizontal(|ui| {
+        let title = if view.excerpt.label.is_empty() {
+            format!("#{}", view.excerpt.excerpt_id)
+        } else {
+            view.excerpt.label.clone()
+        };
+        ui.heading(title);
+        ui.weak(format!("{} · {}", view.case_name, source.name));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button(format!("{} ›", tr.t(Msg::Next)))
+                .on_hover_text("↓ / J")
+                .clicked()
+            {
+                app.pending.push(AppCommand::Step(1));
+            }
+            if ui
+                .button(format!("‹ {}", tr.t(Msg::Previous)))
+                .on_hover_text("↑ / K")
+                .clicked()
+            {
+                app.pending.push(AppCommand::Step(-1));
+            }
+        });
+    });
+    let who: Vec<&str> = [&source.speaker, &source.role, &source.place, &source.date]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .map(String::as_str)
+        .collect();
+    if !who.is_empty() {
+        ui.label(RichText::new(who.join(" · ")).italics());
+    }
+    status_ui(app, ui, view);
+}
+
+fn status_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
+    let tr = app.tr();
+    let excerpt = &view.excerpt;
+    ui.horizontal(|ui| {
+        let label = ui.label(tr.t(Msg::Status));
+        let mut status = excerpt.translation_status;
+        egui::ComboBox::from_id_salt("translation_status")
+            .selected_text(tr.status(status))
+            .show_ui(ui, |ui| {
+                for choice in TranslationStatus::ALL {
+                    ui.selectable_value(&mut status, choice, tr.status(choice));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        let note = app
+            .ui
+            .status_note
+            .get_or_insert_with(|| excerpt.translation_note.clone());
+        let note_label = ui.weak(tr.t(Msg::ReviewNote));
+        let response = ui
+            .add(egui::TextEdit::singleline(note).desired_width(ui.available_width()))
+            .labelled_by(note_label.id);
+        let note_done = response.lost_focus() && *note != excerpt.translation_note;
+        if status != excerpt.translation_status || note_done {
+            app.pending.push(AppCommand::Edit(Edit::SetStatus {
+                excerpt_id: excerpt.excerpt_id,
+                status,
+                note: note.clone(),
+            }));
+        }
+    });
+}
+
+fn chip_ui(ui: &mut Ui, name: &str, color: Color, dark: bool) -> egui::Response {
+    let text = RichText::new(name).color(if dark { Color32::WHITE } else { Color32::BLACK });
+    ui.add(
+        egui::Button::new(text)
+            .fill(theme::highlight(color, dark, 1.4))
+            .stroke(Stroke::new(1.0, theme::color32(color)))
+            .corner_radius(8.0),
+    )
+}
+
+fn whole_codings_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
+    let tr = app.tr();
+    let dark = ui.visuals().dark_mode;
+    let whole: Vec<_> = view
+        .codings
+        .iter()
+        .filter(|coding| coding.coding.anchor == CodingAnchor::Whole)
+        .collect();
+    if whole.is_empty() {
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.weak(format!("{}:", tr.t(Msg::WholeExcerpt)));
+        for coding in whole {
+            chip_ui(ui, &coding.code_name, coding.color, dark)
+                .on_hover_text(tr.f(Msg::CodedBy, &[("who", &coding.coder_name)]));
+        }
+    });
+    ui.add_space(4.0);
+}
+
+fn texts_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
+    let sides: Vec<Side> = [Side::Original, Side::Translation]
+        .into_iter()
+        .filter(|side| view.excerpt.text(*side).is_some() || is_editing(app, *side))
+        .collect();
+    let mut hovered_pair = None;
+    let mut text_ids = Vec::new();
+    if sides.len() == 2 {
+        ui.columns(2, |columns| {
+            for (column, side) in columns.iter_mut().zip(&sides) {
+                let (hovered, id) = side_ui(app, column, view, *side);
+                hovered_pair = hovered_pair.or(hovered);
+                text_ids.extend(id);
+            }
+        });
+    } else {
+        for side in &sides {
+            let (hovered, id) = side_ui(app, ui, view, *side);
+            hovered_pair = hovered_pair.or(hovered);
+            text_ids.extend(id);
+        }
+        // The missing side: say so, and offer to write it.
+        let missing = if sides.first() == Some(&Side::Original) {
+            Side::Translation
+        } else {
+            Side::Original
+        };
+        missing_side_ui(app, ui, missing);
+    }
+    app.ui.reader_text_ids = text_ids;
+    if app.ui.hovered_pair != hovered_pair {
+        app.ui.hovered_pair = hovered_pair;
+        ui.ctx().request_repaint();
+    }
+}
+
+fn is_editing(app: &QuipuApp, side: Side) -> bool {
+    matches!(&app.ui.editing, Some((editing_side, _)) if *editing_side == side)
+}
+
+fn side_title(tr: Tr, view: &ExcerptView, side: Side) -> String {
+    let (msg, lang) = match side {
+        Side::Original => (Msg::Original, &view.excerpt.original_lang),
+        Side::Translation => (Msg::Translation, &view.excerpt.translation_lang),
+    };
+    format!("{} ({lang})", tr.t(msg))
+}
+
+fn missing_side_ui(app: &mut QuipuApp, ui: &mut Ui, side: Side) {
+    let tr = app.tr();
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.weak(tr.t(if side == Side::Translation {
+            Msg::NoTranslation
+        } else {
+            Msg::NoOriginal
+        }));
+        if ui.small_button(tr.t(Msg::EditText)).clicked() {
+            app.ui.editing = Some((side, String::new()));
+        }
+    });
+}
+
+/// Draws one language's text; returns the sentence pair under the pointer and the
+/// text widget's ID.
+fn side_ui(
+    app: &mut QuipuApp,
+    ui: &mut Ui,
+    view: &ExcerptView,
+    side: Side,
+) -> (Option<usize>, Option<egui::Id>) {
+    let tr = app.tr();
+    let excerpt_id = view.excerpt.excerpt_id;
+    ui.horizontal(|ui| {
+        ui.strong(side_title(tr, view, side));
+        if !is_editing(app, side) && ui.small_button(tr.t(Msg::EditText)).clicked() {
+            app.ui.editing = Some((side, view.excerpt.text(side).unwrap_or_default().to_owned()));
+        }
+    });
+    if is_editing(app, side) {
+        edit_side_ui(app, ui, excerpt_id, side);
+        return (None, None);
+    }
+    let full_text = view.excerpt.text(side).unwrap_or_default();
+    let dark = ui.visuals().dark_mode;
+    let paint = SidePaint::new(view, side, app.ui.hovered_pair);
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let text_color = ui.visuals().text_color();
+    let mut layouter = |ui: &Ui, buffer: &dyn egui::TextBuffer, wrap_width: f32| {
+        let mut job = paint.layout_job(buffer.as_str(), font.clone(), text_color, dark);
+        job.wrap.max_width = wrap_width;
+        ui.fonts_mut(|fonts| fonts.layout_job(job))
+    };
+    let mut read_only: &str = full_text;
+    let text_width = (ui.available_width() - MARGIN).max(120.0);
+    let output = egui::TextEdit::multiline(&mut read_only)
+        .id_salt(("reader_text", side.as_str()))
+        .desired_width(text_width)
+        .desired_rows(2)
+        .frame(egui::Frame::NONE)
+        .layouter(&mut layouter)
+        .show(ui);
+    let response = output.response.response.clone();
+    // Keep the selection while focus moves to the codebook.
+    if let Some(range) = output.cursor_range {
+        let chars = range.as_sorted_char_range();
+        let span = CharSpan::new(chars.start.0, chars.end.0);
+        let span = text::trim_span(full_text, text::snap_to_graphemes(full_text, span));
+        app.ui.selection = (!span.is_empty()).then_some(TextSelection {
+            excerpt_id,
+            side,
+            span,
+        });
+    }
+    margin_labels_ui(
+        ui,
+        view,
+        side,
+        &output.galley,
+        output.galley_pos,
+        text_width,
+    );
+
+    let pointer_char = response.hover_pos().map(|pos| {
+        output
+            .galley
+            .cursor_from_pos(pos - output.galley_pos)
+            .index
+            .0
+    });
+    let hovered_pair = pointer_char.and_then(|char_index| view.pair_at(side, char_index));
+    if let Some(char_index) = pointer_char {
+        let under_pointer = view.codings_at(side, char_index);
+        if !under_pointer.is_empty() {
+            let lines: Vec<String> = under_pointer
+                .iter()
+                .map(|coding| {
+                    let mut line = format!(
+                        "● {} — {}",
+                        coding.code_name,
+                        tr.f(Msg::CodedBy, &[("who", &coding.coder_name)])
+                    );
+                    if !coding.memo.is_empty() {
+                        line.push_str(&format!("\n   {}", coding.memo));
+                    }
+                    line
+                })
+                .collect();
+            response.clone().on_hover_ui_at_pointer(|ui| {
+                ui.label(lines.join("\n"));
+            });
+        }
+    }
+    let codes: Vec<CodeRow> = app
+        .session
+        .as_ref()
+        .map(|s| s.view.codes.clone())
+        .unwrap_or_default();
+    let selection = app.ui.selection;
+    let at_pointer: Vec<(crate::model::CodingId, String)> = pointer_char
+        .map(|c| {
+            view.codings_at(side, c)
+                .iter()
+                .map(|coding| (coding.coding.coding_id, coding.code_name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    response.context_menu(|ui| {
+        let has_selection = selection.is_some_and(|s| s.excerpt_id == excerpt_id);
+        ui.label(tr.t(if has_selection {
+            Msg::CodeSelectionAs
+        } else {
+            Msg::CodeWholeAs
+        }));
+        egui::ScrollArea::vertical()
+            .max_height(320.0)
+            .show(ui, |ui| {
+                for row in &codes {
+                    let name = format!("{}{}", "  ".repeat(row.depth), row.code.name);
+                    if ui.button(name).clicked() {
+                        app.pending.push(AppCommand::ApplyCode(row.code.code_id));
+                    }
+                }
+            });
+        for (coding_id, code_name) in &at_pointer {
+            ui.separator();
+            if ui
+                .button(format!("{} «{code_name}»", tr.t(Msg::Remove)))
+                .clicked()
+            {
+                app.pending.push(AppCommand::Edit(Edit::RemoveCoding {
+                    coding_id: *coding_id,
+                }));
+            }
+        }
+    });
+    (hovered_pair, Some(response.id))
+}
+
+fn edit_side_ui(app: &mut QuipuApp, ui: &mut Ui, excerpt_id: ExcerptId, side: Side) {
+    let tr = app.tr();
+    let Some((_, draft)) = &mut app.ui.editing else {
+        return;
+    };
+    let label = ui.weak(tr.t(Msg::EditText));
+    ui.add(
+        egui::TextEdit::multiline(draft)
+            .id_salt(("editing_text", side.as_str()))
+            .desired_width(f32::INFINITY)
+            .desired_rows(6),
+    )
+    .labelled_by(label.id);
+    let mut done = None;
+    ui.horizontal(|ui| {
+        if ui.button(tr.t(Msg::Save)).clicked() {
+            done = Some(true);
+        }
+        if ui.button(tr.t(Msg::Cancel)).clicked() {
+            done = Some(false);
+        }
+    });
+    match done {
+        Some(true) => {
+            if let Some((side, text)) = app.ui.editing.take() {
+                app.pending.push(AppCommand::Edit(Edit::SetText {
+                    excerpt_id,
+                    side,
+                    text,
+                }));
+            }
+        }
+        Some(false) => app.ui.editing = None,
+        None => {}
+    }
+}
+
+/// Code names in the margin, on the line where each coded passage starts.
+fn margin_labels_ui(
+    ui: &mut Ui,
+    view: &ExcerptView,
+    side: Side,
+    galley: &egui::Galley,
+    galley_pos: egui::Pos2,
+    text_width: f32,
+) {
+    let mut labels: Vec<(f32, Vec<(&str, Color)>)> = Vec::new();
+    for coding in &view.codings {
+        let CodingAnchor::Passage {
+            side: coded_side,
+            span,
+        } = coding.coding.anchor
+        else {
+            continue;
+        };
+        if coded_side != side {
+            continue;
+        }
+        let y = galley.pos_from_cursor(CCursor::new(span.start.0)).min.y;
+        match labels.iter_mut().find(|(row_y, _)| (row_y - y).abs() < 1.0) {
+            Some((_, names)) => names.push((&coding.code_name, coding.color)),
+            None => labels.push((y, vec![(&coding.code_name, coding.color)])),
+        }
+    }
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let painter = ui.painter();
+    let x = galley_pos.x + text_width + 8.0;
+    let mut last_bottom = f32::MIN;
+    for (y, names) in labels {
+        let mut top = (galley_pos.y + y).max(last_bottom);
+        for (name, color) in names {
+            let galley = painter.layout(
+                name.to_owned(),
+                font.clone(),
+                theme::color32(color),
+                MARGIN - 12.0,
+            );
+            let height = galley.size().y;
+            painter.rect_filled(
+                egui::Rect::from_min_size(egui::pos2(x - 5.0, top + 1.0), vec2(2.5, height - 2.0)),
+                1.0,
+                theme::color32(color),
+            );
+            painter.galley(egui::pos2(x, top), galley, theme::color32(color));
+            top += height;
+        }
+        last_bottom = top;
+    }
+}
+
+/// What to paint under one side's text.
+struct SidePaint {
+    /// Passages coded on this side.
+    passages: Vec<(CharSpan, Color)>,
+    /// Passages coded on the other side, shown lighter on their aligned sentences.
+    counterparts: Vec<(CharSpan, Color)>,
+    /// The sentence pair under the pointer.
+    hovered: Option<CharSpan>,
+}
+
+impl SidePaint {
+    fn new(view: &ExcerptView, side: Side, hovered_pair: Option<usize>) -> Self {
+        let mut passages = Vec::new();
+        let mut counterparts = Vec::new();
+        for coding in &view.codings {
+            if let CodingAnchor::Passage {
+                side: coded_side,
+                span,
+            } = coding.coding.anchor
+            {
+                if coded_side == side {
+                    passages.push((span, coding.color));
+                } else if let Some(counterpart) = coding.counterpart {
+                    counterparts.push((counterpart, coding.color));
+                }
+            }
+        }
+        Self {
+            passages,
+            counterparts,
+            hovered: hovered_pair.and_then(|pair| view.pair_span(side, pair)),
+        }
+    }
+
+    fn layout_job(&self, text: &str, font: egui::FontId, color: Color32, dark: bool) -> LayoutJob {
+        let length = text::char_len(text);
+        let mut bounds: Vec<usize> = vec![0, length];
+        let spans = self
+            .passages
+            .iter()
+            .chain(&self.counterparts)
+            .map(|(span, _)| *span);
+        for span in spans.chain(self.hovered) {
+            bounds.push(span.start.0.min(length));
+            bounds.push(span.end.0.min(length));
+        }
+        bounds.sort_unstable();
+        bounds.dedup();
+        let mut job = LayoutJob::default();
+        for window in bounds.windows(2) {
+            let segment = CharSpan::new(window[0], window[1]);
+            let Some(piece) = text::slice_chars(text, segment) else {
+                continue;
+            };
+            let covering: Vec<Color> = self
+                .passages
+                .iter()
+                .filter(|(span, _)| span.start <= segment.start && segment.end <= span.end)
+                .map(|(_, color)| *color)
+                .collect();
+            let mut format = TextFormat::simple(font.clone(), color);
+            if let Some(last) = covering.last() {
+                format.background = theme::highlight(*last, dark, 1.0);
+                if covering.len() > 1 {
+                    format.underline =
+                        Stroke::new(2.0, theme::color32(covering[covering.len() - 2]));
+                }
+            } else if let Some((_, counterpart)) = self
+                .counterparts
+                .iter()
+                .find(|(span, _)| span.start <= segment.start && segment.end <= span.end)
+            {
+                format.background = theme::highlight(*counterpart, dark, 0.45);
+            } else if self
+                .hovered
+                .is_some_and(|span| span.start <= segment.start && segment.end <= span.end)
+            {
+                format.background = theme::hovered_pair(dark);
+            }
+            job.append(piece, 0.0, format);
+        }
+        job
+    }
+}
+
+fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
+    let tr = app.tr();
+    let dark = ui.visuals().dark_mode;
+    ui.strong(tr.t(Msg::Codings));
+    if view.codings.is_empty() {
+        ui.weak(tr.t(Msg::NoCodings));
+        return;
+    }
+    let codes: Vec<CodeRow> = app
+        .session
+        .as_ref()
+        .map(|s| s.view.codes.clone())
+        .unwrap_or_default();
+    for coding in &view.codings {
+        ui.horizontal(|ui| {
+            chip_ui(ui, &coding.code_name, coding.color, dark);
+            let passage = match coding.coding.anchor {
+                CodingAnchor::Whole => tr.t(Msg::WholeExcerpt).to_owned(),
+                CodingAnchor::Passage { side, span } => {
+                    let covered = view
+                        .excerpt
+                        .text(side)
+                        .and_then(|text| text::slice_chars(text, span))
+                        .unwrap_or(&coding.coding.covered_text);
+                    let short: String = covered.chars().take(60).collect();
+                    let ellipsis = if covered.chars().count() > 60 {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    format!("«{short}{ellipsis}» ({})", view.excerpt.lang(side))
+                }
+            };
+            ui.label(passage);
+            if coding.coding.needs_review {
+                ui.colored_label(ui.visuals().warn_fg_color, "!")
+                    .on_hover_text(tr.t(Msg::NeedsReview));
+            }
+            ui.weak(tr.f(Msg::CodedBy, &[("who", &coding.coder_name)]));
+            let coding_id = coding.coding.coding_id;
+            if ui.small_button(tr.t(Msg::Remove)).clicked() {
+                app.pending
+                    .push(AppCommand::Edit(Edit::RemoveCoding { coding_id }));
+            }
+            let open_id = ui.make_persistent_id(("coding_memo_open", coding_id));
+            if coding.memo.is_empty() && ui.small_button(format!("{}…", tr.t(Msg::Memo))).clicked()
+            {
+                ui.data_mut(|data| data.insert_temp(open_id, true));
+            }
+            ui.menu_button(tr.t(Msg::RecodeAs), |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height(300.0)
+                    .show(ui, |ui| {
+                        for row in &codes {
+                            if row.code.code_id != coding.coding.code_id
+                                && ui.button(&row.code.name).clicked()
+                            {
+                                app.pending.push(AppCommand::Edit(Edit::Recode {
+                                    coding_id,
+                                    code_id: row.code.code_id,
+                                }));
+                            }
+                        }
+                    });
+            });
+        });
+        let target = MemoTarget::Coding(coding.coding.coding_id);
+        let open_id = ui.make_persistent_id(("coding_memo_open", coding.coding.coding_id));
+        let open = !coding.memo.is_empty()
+            || ui.data(|data| data.get_temp::<bool>(open_id).unwrap_or(false));
+        if open {
+            let label = format!("{} · {}", tr.t(Msg::Memo), coding.code_name);
+            memo_field_ui(app, ui, target, &label, &coding.memo, 1);
+        }
+    }
+}
+
+/// A memo edited in place: saved when the field loses focus.
+fn memo_field_ui(
+    app: &mut QuipuApp,
+    ui: &mut Ui,
+    target: MemoTarget,
+    label: &str,
+    saved: &str,
+    rows: usize,
+) {
+    let id = ui.make_persistent_id(("memo", format!("{target:?}")));
+    let mut draft: String = ui
+        .data_mut(|data| data.get_temp::<String>(id))
+        .unwrap_or_else(|| saved.to_owned());
+    let label = ui.weak(label);
+    let response = ui
+        .add(
+            egui::TextEdit::multiline(&mut draft)
+                .id_salt(("memo_field", format!("{target:?}")))
+                .desired_rows(rows)
+                .desired_width(f32::INFINITY),
+        )
+        .labelled_by(label.id);
+    if response.lost_focus() {
+        if draft != saved {
+            app.pending.push(AppCommand::Edit(Edit::SetMemo {
+                target,
+                text: draft.clone(),
+            }));
+        }
+        ui.data_mut(|data| data.remove::<String>(id));
+    } else if response.has_focus() {
+        ui.data_mut(|data| data.insert_temp(id, draft));
+    }
+}
+
+fn memo_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
+    let tr = app.tr();
+    memo_field_ui(
+        app,
+        ui,
+        MemoTarget::Excerpt(view.excerpt.excerpt_id),
+        tr.t(Msg::ExcerptMemo),
+        &view.memo,
+        3,
+    );
+}

@@ -1,0 +1,58 @@
+//! Looks: text sizes and spacing tuned for reading long Spanish testimony, and the
+//! conversion of code colours to highlight colours for either theme.
+
+use egui::{Color32, FontFamily, FontId, TextStyle};
+
+use crate::model::Color;
+
+/// Applies text sizes and spacing to both themes.
+pub fn apply(ctx: &egui::Context, body_size: f32) {
+    ctx.all_styles_mut(|style| {
+        style.text_styles = [
+            (
+                TextStyle::Heading,
+                FontId::new(body_size + 5.0, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Body,
+                FontId::new(body_size, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Monospace,
+                FontId::new(body_size - 1.0, FontFamily::Monospace),
+            ),
+            (
+                TextStyle::Button,
+                FontId::new(body_size - 1.0, FontFamily::Proportional),
+            ),
+            (
+                TextStyle::Small,
+                FontId::new(body_size - 3.0, FontFamily::Proportional),
+            ),
+        ]
+        .into();
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(6.0, 3.0);
+    });
+}
+
+/// A code's colour as egui draws it.
+pub fn color32(color: Color) -> Color32 {
+    Color32::from_rgb(color.r, color.g, color.b)
+}
+
+/// The background of a coded passage: the code colour, light enough to read
+/// through. `strength` 1.0 for the coded words, less for their translation.
+pub fn highlight(color: Color, dark_mode: bool, strength: f32) -> Color32 {
+    let alpha = if dark_mode { 0.45 } else { 0.32 } * strength;
+    Color32::from_rgb(color.r, color.g, color.b).gamma_multiply(alpha)
+}
+
+/// The soft background of the sentence pair under the pointer.
+pub fn hovered_pair(dark_mode: bool) -> Color32 {
+    if dark_mode {
+        Color32::from_white_alpha(18)
+    } else {
+        Color32::from_black_alpha(14)
+    }
+}
