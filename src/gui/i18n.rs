@@ -165,6 +165,10 @@ messages! {
     Next => "Next", "Siguiente";
     NoProject => "No project is open.", "No hay ningún proyecto abierto.";
     ProjectMemo => "Project memo", "Memo del proyecto";
+    CodeMenu => "{name}: code menu", "{name}: menú del código";
+    EditOriginal => "Edit the original", "Editar el original";
+    EditTranslation => "Edit the translation", "Editar la traducción";
+    EditedText => "Text being edited", "Texto en edición";
     FieldId => "Excerpt ID", "ID del fragmento";
     FieldRole => "Role", "Rol";
     FieldPlace => "Place", "Lugar";

@@ -39,7 +39,8 @@ pub struct ExcerptFilter {
     pub coder_id: Option<CoderId>,
     /// Only excerpts whose translation has this status.
     pub status: Option<TranslationStatus>,
-    /// Only excerpts matching this search text (both languages, accents folded).
+    /// Only excerpts matching this search text (both languages, accents folded),
+    /// or whose identifier is exactly this text.
     pub search: String,
 }
 
@@ -142,14 +143,20 @@ impl Store {
             ));
         }
         if !filter.search.trim().is_empty() {
-            let Some(expression) = super::fts_expression(&filter.search, true) else {
-                return Ok(Vec::new());
-            };
-            values.push(expression.into());
-            conditions.push(format!(
-                "e.excerpt_id IN (SELECT rowid FROM excerpt_search WHERE excerpt_search MATCH ?{})",
-                values.len()
-            ));
+            // The researcher's excerpt identifier ("E026") finds that excerpt too.
+            values.push(filter.search.trim().to_owned().into());
+            let label_condition = format!("e.label = ?{} COLLATE NOCASE", values.len());
+            match super::fts_expression(&filter.search, true) {
+                Some(expression) => {
+                    values.push(expression.into());
+                    conditions.push(format!(
+                        "({label_condition} OR e.excerpt_id IN
+                             (SELECT rowid FROM excerpt_search WHERE excerpt_search MATCH ?{}))",
+                        values.len()
+                    ));
+                }
+                None => conditions.push(label_condition),
+            }
         }
         let where_clause = if conditions.is_empty() {
             String::new()

@@ -93,24 +93,26 @@ fn new_code_ui(app: &mut QuipuApp, ui: &mut Ui) {
     let tr = app.tr();
     ui.horizontal(|ui| {
         let label = ui.label(tr.t(Msg::NewCode));
-        let response = ui
-            .add(
-                egui::TextEdit::singleline(&mut app.ui.new_code_name)
-                    .hint_text(tr.t(Msg::NewCodeHint))
-                    .desired_width(ui.available_width() - 60.0),
-            )
-            .labelled_by(label.id);
-        let entered =
-            response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
-        if (ui.button(tr.t(Msg::Add)).clicked() || entered)
-            && !app.ui.new_code_name.trim().is_empty()
-        {
-            app.pending.push(AppCommand::Edit(Edit::AddCode {
-                name: app.ui.new_code_name.trim().to_owned(),
-                parent_id: None,
-            }));
-            app.ui.new_code_name.clear();
-        }
+        // Right to left: the button takes its width first, the field the rest.
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let add = ui.button(tr.t(Msg::Add));
+            let response = ui
+                .add(
+                    egui::TextEdit::singleline(&mut app.ui.new_code_name)
+                        .hint_text(tr.t(Msg::NewCodeHint))
+                        .desired_width(ui.available_width()),
+                )
+                .labelled_by(label.id);
+            let entered =
+                response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+            if (add.clicked() || entered) && !app.ui.new_code_name.trim().is_empty() {
+                app.pending.push(AppCommand::Edit(Edit::AddCode {
+                    name: app.ui.new_code_name.trim().to_owned(),
+                    parent_id: None,
+                }));
+                app.ui.new_code_name.clear();
+            }
+        });
     });
 }
 
@@ -145,29 +147,44 @@ fn code_row_ui(
             })
             .response
             .on_hover_text(tr.t(Msg::MoveUnder));
-            let name_width = (ui.available_width() - 64.0).max(40.0);
+            // Fixed widths: name, count, menu. A layout that asked for more than the
+            // panel has would make the panel grow frame after frame.
+            let name_width = (ui.available_width() - 78.0).max(40.0);
+            let height = ui.spacing().interact_size.y;
             let name = ui
-                .add_sized(
-                    vec2(name_width, ui.spacing().interact_size.y),
-                    egui::Button::new(RichText::new(&code.name))
-                        .frame(false)
-                        .truncate(),
+                .allocate_ui_with_layout(
+                    vec2(name_width, height),
+                    egui::Layout::left_to_right(egui::Align::Center),
+                    |ui| {
+                        ui.set_width(name_width);
+                        ui.add(
+                            egui::Button::new(RichText::new(&code.name))
+                                .frame(false)
+                                .truncate(),
+                        )
+                    },
                 )
+                .inner
                 .on_hover_text(hover_text(tr, row));
             if name.clicked() {
                 app.pending.push(AppCommand::ApplyCode(code.code_id));
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.menu_button("⋯", |ui| code_menu_ui(app, ui, tr, rows, row))
-                    .response
-                    .on_hover_text(format!("{} — {}", code.name, tr.t(Msg::CodeProperties)));
-                let count = RichText::new(row.excerpts.to_string()).monospace();
-                ui.weak(count).on_hover_text(format!(
-                    "{} / {}",
-                    tr.t(Msg::Excerpts),
-                    tr.t(Msg::Codings)
-                ));
-            });
+            ui.allocate_ui_with_layout(
+                vec2(30.0, height),
+                egui::Layout::right_to_left(egui::Align::Center),
+                |ui| {
+                    let count = RichText::new(row.excerpts.to_string()).monospace();
+                    ui.weak(count).on_hover_text(format!(
+                        "{} / {}",
+                        tr.t(Msg::Excerpts),
+                        tr.t(Msg::Codings)
+                    ));
+                },
+            );
+            ui.menu_button("…", |ui| code_menu_ui(app, ui, tr, rows, row))
+                .response
+                .accessible_name(tr.f(Msg::CodeMenu, &[("name", &code.name)]))
+                .on_hover_text(tr.t(Msg::CodeProperties));
         })
         .response;
     // Drop another code here to move it under this one.

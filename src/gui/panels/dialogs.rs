@@ -189,7 +189,7 @@ fn shortcuts_ui(app: &mut QuipuApp, ctx: &egui::Context) {
                     let rows = [
                         ("1 … 9", tr.t(Msg::CodesHelp)),
                         ("Ctrl+K", tr.t(Msg::QuickPick)),
-                        ("↑ ↓  /  K J", tr.t(Msg::Next)),
+                        ("Up, Down  /  K, J", tr.t(Msg::Next)),
                         ("Ctrl+Z", tr.t(Msg::Undo)),
                         ("Ctrl+Shift+Z, Ctrl+Y", tr.t(Msg::Redo)),
                         ("Ctrl+F", tr.t(Msg::Search)),

@@ -352,7 +352,7 @@ fn excerpt_row_ui(
     // Right side: status and number of codings; the heading is cut to leave room.
     let mut badge = String::new();
     if preview.codings > 0 {
-        badge.push_str(&format!("● {}", preview.codings));
+        badge.push_str(&format!("• {}", preview.codings));
     }
     if preview.translation_status != TranslationStatus::Reviewed {
         badge.push_str(&format!("  {}", tr.status(preview.translation_status)));

@@ -55,18 +55,27 @@ fn header_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
             view.excerpt.label.clone()
         };
         ui.heading(title);
-        ui.weak(format!("{} · {}", view.case_name, source.name));
+        let place = RichText::new(format!("{} · {}", view.case_name, source.name)).weak();
+        let room = (ui.available_width() - 200.0).max(40.0);
+        ui.allocate_ui_with_layout(
+            vec2(room, ui.spacing().interact_size.y),
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                ui.set_max_width(room);
+                ui.add(egui::Label::new(place).truncate());
+            },
+        );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
                 .button(format!("{} ›", tr.t(Msg::Next)))
-                .on_hover_text("↓ / J")
+                .on_hover_text("Down, J")
                 .clicked()
             {
                 app.pending.push(AppCommand::Step(1));
             }
             if ui
                 .button(format!("‹ {}", tr.t(Msg::Previous)))
-                .on_hover_text("↑ / K")
+                .on_hover_text("Up, K")
                 .clicked()
             {
                 app.pending.push(AppCommand::Step(-1));
@@ -118,14 +127,12 @@ fn status_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
     });
 }
 
+/// A code's name on its colour, as a label (the codebook is where codes are applied).
 fn chip_ui(ui: &mut Ui, name: &str, color: Color, dark: bool) -> egui::Response {
-    let text = RichText::new(name).color(if dark { Color32::WHITE } else { Color32::BLACK });
-    ui.add(
-        egui::Button::new(text)
-            .fill(theme::highlight(color, dark, 1.4))
-            .stroke(Stroke::new(1.0, theme::color32(color)))
-            .corner_radius(8.0),
-    )
+    let text = RichText::new(format!(" {name} "))
+        .color(if dark { Color32::WHITE } else { Color32::BLACK })
+        .background_color(theme::highlight(color, dark, 1.4));
+    ui.label(text)
 }
 
 fn whole_codings_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
@@ -206,7 +213,16 @@ fn missing_side_ui(app: &mut QuipuApp, ui: &mut Ui, side: Side) {
         } else {
             Msg::NoOriginal
         }));
-        if ui.small_button(tr.t(Msg::EditText)).clicked() {
+        let edit_name = tr.t(if side == Side::Original {
+            Msg::EditOriginal
+        } else {
+            Msg::EditTranslation
+        });
+        if ui
+            .small_button(tr.t(Msg::EditText))
+            .accessible_name(edit_name)
+            .clicked()
+        {
             app.ui.editing = Some((side, String::new()));
         }
     });
@@ -224,7 +240,17 @@ fn side_ui(
     let excerpt_id = view.excerpt.excerpt_id;
     ui.horizontal(|ui| {
         ui.strong(side_title(tr, view, side));
-        if !is_editing(app, side) && ui.small_button(tr.t(Msg::EditText)).clicked() {
+        let edit_name = tr.t(if side == Side::Original {
+            Msg::EditOriginal
+        } else {
+            Msg::EditTranslation
+        });
+        if !is_editing(app, side)
+            && ui
+                .small_button(tr.t(Msg::EditText))
+                .accessible_name(edit_name)
+                .clicked()
+        {
             app.ui.editing = Some((side, view.excerpt.text(side).unwrap_or_default().to_owned()));
         }
     });
@@ -244,13 +270,23 @@ fn side_ui(
     };
     let mut read_only: &str = full_text;
     let text_width = (ui.available_width() - MARGIN).max(120.0);
-    let output = egui::TextEdit::multiline(&mut read_only)
-        .id_salt(("reader_text", side.as_str()))
-        .desired_width(text_width)
-        .desired_rows(2)
-        .frame(egui::Frame::NONE)
-        .layouter(&mut layouter)
-        .show(ui);
+    // The text gets a column of its own; the margin beside it names the codes.
+    let output = ui
+        .allocate_ui_with_layout(
+            vec2(text_width, 0.0),
+            egui::Layout::top_down(egui::Align::Min),
+            |ui| {
+                ui.set_max_width(text_width);
+                egui::TextEdit::multiline(&mut read_only)
+                    .id_salt(("reader_text", side.as_str()))
+                    .desired_width(text_width)
+                    .desired_rows(2)
+                    .frame(egui::Frame::NONE)
+                    .layouter(&mut layouter)
+                    .show(ui)
+            },
+        )
+        .inner;
     let response = output.response.response.clone();
     // Keep the selection while focus moves to the codebook.
     if let Some(range) = output.cursor_range {
@@ -287,7 +323,7 @@ fn side_ui(
                 .iter()
                 .map(|coding| {
                     let mut line = format!(
-                        "● {} — {}",
+                        "• {} — {}",
                         coding.code_name,
                         tr.f(Msg::CodedBy, &[("who", &coding.coder_name)])
                     );
@@ -353,7 +389,7 @@ fn edit_side_ui(app: &mut QuipuApp, ui: &mut Ui, excerpt_id: ExcerptId, side: Si
     let Some((_, draft)) = &mut app.ui.editing else {
         return;
     };
-    let label = ui.weak(tr.t(Msg::EditText));
+    let label = ui.weak(tr.t(Msg::EditedText));
     ui.add(
         egui::TextEdit::multiline(draft)
             .id_salt(("editing_text", side.as_str()))
@@ -537,7 +573,8 @@ fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
         .map(|s| s.view.codes.clone())
         .unwrap_or_default();
     for coding in &view.codings {
-        ui.horizontal(|ui| {
+        let coding_id = coding.coding.coding_id;
+        ui.horizontal_wrapped(|ui| {
             chip_ui(ui, &coding.code_name, coding.color, dark);
             let passage = match coding.coding.anchor {
                 CodingAnchor::Whole => tr.t(Msg::WholeExcerpt).to_owned(),
@@ -547,13 +584,7 @@ fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
                         .text(side)
                         .and_then(|text| text::slice_chars(text, span))
                         .unwrap_or(&coding.coding.covered_text);
-                    let short: String = covered.chars().take(60).collect();
-                    let ellipsis = if covered.chars().count() > 60 {
-                        "…"
-                    } else {
-                        ""
-                    };
-                    format!("«{short}{ellipsis}» ({})", view.excerpt.lang(side))
+                    format!("«{covered}» ({})", view.excerpt.lang(side))
                 }
             };
             ui.label(passage);
@@ -561,8 +592,10 @@ fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
                 ui.colored_label(ui.visuals().warn_fg_color, "!")
                     .on_hover_text(tr.t(Msg::NeedsReview));
             }
+        });
+        ui.horizontal(|ui| {
+            ui.add_space(12.0);
             ui.weak(tr.f(Msg::CodedBy, &[("who", &coding.coder_name)]));
-            let coding_id = coding.coding.coding_id;
             if ui.small_button(tr.t(Msg::Remove)).clicked() {
                 app.pending
                     .push(AppCommand::Edit(Edit::RemoveCoding { coding_id }));
@@ -589,14 +622,15 @@ fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
                     });
             });
         });
-        let target = MemoTarget::Coding(coding.coding.coding_id);
-        let open_id = ui.make_persistent_id(("coding_memo_open", coding.coding.coding_id));
+        let target = MemoTarget::Coding(coding_id);
+        let open_id = ui.make_persistent_id(("coding_memo_open", coding_id));
         let open = !coding.memo.is_empty()
             || ui.data(|data| data.get_temp::<bool>(open_id).unwrap_or(false));
         if open {
             let label = format!("{} · {}", tr.t(Msg::Memo), coding.code_name);
             memo_field_ui(app, ui, target, &label, &coding.memo, 1);
         }
+        ui.add_space(4.0);
     }
 }
 

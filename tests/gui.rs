@@ -1,0 +1,583 @@
+//! The window driven headless with egui_kittest: click and type by label, then
+//! check what the project file holds. A few image snapshots double as the README
+//! screenshots.
+#![cfg(feature = "gui")]
+
+mod util;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use quipu::gui::QuipuApp;
+use quipu::gui::app::{AppCommand, Settings};
+use quipu::gui::i18n::Language;
+use quipu::model::{CodingAnchor, ExcerptId, Side};
+use quipu::store::Store;
+
+/// The demo project in a temporary folder.
+fn demo_project() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.quipu");
+    quipu::demo::write_demo(&path).unwrap();
+    (dir, path)
+}
+
+fn settings() -> Settings {
+    Settings {
+        coder: "Tester".to_owned(),
+        ..Settings::default()
+    }
+}
+
+fn harness_for(path: &Path, settings: Settings) -> Harness<'static, QuipuApp> {
+    let theme = if settings.theme == quipu::gui::app::ThemeChoice::Dark {
+        egui::Theme::Dark
+    } else {
+        egui::Theme::Light
+    };
+    let app = QuipuApp::with_store(Store::open(path).unwrap(), settings);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 880.0))
+        .with_max_steps(12)
+        .with_theme(theme)
+        .build_eframe(move |_cc| app);
+    harness.run_ok();
+    harness
+}
+
+/// Lets a few frames pass (list rows load on the frame after they are seen).
+fn settle(harness: &mut Harness<'_, QuipuApp>) {
+    for _ in 0..4 {
+        harness.step();
+    }
+}
+
+/// Waits until background work (an import or export) is over.
+fn wait_for_jobs(harness: &mut Harness<'_, QuipuApp>) {
+    let start = Instant::now();
+    while harness.state().jobs.is_busy() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the background job did not finish"
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    settle(harness);
+}
+
+/// A second connection to the project, to see what was written.
+fn stored(path: &Path) -> Store {
+    Store::open(path).unwrap()
+}
+
+fn excerpt_by_label(store: &Store, label: &str) -> ExcerptId {
+    store
+        .excerpt_ids()
+        .unwrap()
+        .into_iter()
+        .find(|id| store.excerpt(*id).unwrap().label == label)
+        .unwrap()
+}
+
+/// Finds an excerpt by its identifier in the search box and opens it.
+fn select_excerpt(harness: &mut Harness<'_, QuipuApp>, label: &str) {
+    select_excerpt_searching(harness, "Search", label);
+}
+
+/// Same, with the search box's label in the interface language.
+fn select_excerpt_searching(harness: &mut Harness<'_, QuipuApp>, search_label: &str, label: &str) {
+    settle(harness);
+    harness.get_by_label(search_label).focus();
+    settle(harness);
+    harness.get_by_label(search_label).type_text(label);
+    settle(harness);
+    harness.get_by_label(label).click();
+    settle(harness);
+}
+
+/// Clicks the last button with this label: a menu or popup drawn over the window
+/// comes after the panels in the tree.
+fn click_last(harness: &mut Harness<'_, QuipuApp>, label: &str) {
+    let nodes: Vec<_> = harness
+        .get_all_by_role_and_label(Role::Button, label)
+        .collect();
+    nodes
+        .last()
+        .unwrap_or_else(|| panic!("no button labelled {label:?}"))
+        .click();
+    settle(harness);
+}
+
+#[test]
+fn selecting_a_passage_and_clicking_a_code_codes_that_passage() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    select_excerpt(&mut harness, "E024");
+    let excerpt_id = excerpt_by_label(&stored(&path), "E024");
+    assert_eq!(harness.state().ui.selected, Some(excerpt_id));
+
+    // Drag the mouse across the start of the Spanish text, as a person would.
+    let original = stored(&path).excerpt(excerpt_id).unwrap().original.unwrap();
+    let text_rect = harness.get_by_value(&original).rect();
+    let start = text_rect.left_top() + egui::vec2(1.0, 6.0);
+    let end = start + egui::vec2(90.0, 0.0);
+    let press = |pos: egui::Pos2, pressed: bool| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    harness.event(egui::Event::PointerMoved(start));
+    harness.step();
+    harness.event(press(start, true));
+    harness.step();
+    harness.event(egui::Event::PointerMoved(end));
+    harness.step();
+    harness.event(press(end, false));
+    settle(&mut harness);
+    let selection = harness
+        .state()
+        .ui
+        .selection
+        .expect("the reader kept the selection");
+    assert_eq!(selection.side, Side::Original);
+    assert_eq!(selection.span.start.0, 0);
+    assert!(selection.span.len() > 3, "{selection:?}");
+    let expected = quipu::text::slice_chars(&original, selection.span)
+        .unwrap()
+        .to_owned();
+
+    harness.get_by_label("Police use").click();
+    settle(&mut harness);
+    let store = stored(&path);
+    let police = store.code_by_name("Police use").unwrap().unwrap().code_id;
+    let coded: Vec<_> = store
+        .codings_of_excerpt(excerpt_id)
+        .unwrap()
+        .into_iter()
+        .filter(|coding| coding.code_id == police)
+        .collect();
+    assert_eq!(coded.len(), 1, "{coded:?}");
+    assert!(matches!(
+        coded[0].anchor,
+        CodingAnchor::Passage {
+            side: Side::Original,
+            ..
+        }
+    ));
+    assert_eq!(coded[0].covered_text, expected);
+    let tester = store
+        .coders()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Tester")
+        .unwrap();
+    assert_eq!(coded[0].coder_id, tester.coder_id);
+}
+
+#[test]
+fn a_number_key_codes_the_whole_excerpt_and_ctrl_z_takes_it_back() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    select_excerpt(&mut harness, "E026");
+    let excerpt_id = excerpt_by_label(&stored(&path), "E026");
+    let before = stored(&path).dump().unwrap();
+    assert!(
+        stored(&path)
+            .codings_of_excerpt(excerpt_id)
+            .unwrap()
+            .is_empty()
+    );
+
+    harness.key_press(Key::Num3);
+    settle(&mut harness);
+    let store = stored(&path);
+    let codings = store.codings_of_excerpt(excerpt_id).unwrap();
+    assert_eq!(codings.len(), 1);
+    assert_eq!(codings[0].anchor, CodingAnchor::Whole);
+    let third_code = &store.codes().unwrap()[2];
+    assert_eq!(codings[0].code_id, third_code.code_id);
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before);
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    settle(&mut harness);
+    assert_eq!(
+        stored(&path).codings_of_excerpt(excerpt_id).unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn renaming_a_code_in_its_dialog_and_undoing_restores_the_project() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    let before = stored(&path).dump().unwrap();
+    harness.get_by_label("Trust: code menu").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Code properties…");
+    let name_field = harness.get_by_label("Name");
+    name_field.focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Name").type_text("Confianza");
+    settle(&mut harness);
+    harness.get_by_label("Save").click();
+    settle(&mut harness);
+    let store = stored(&path);
+    assert!(store.code_by_name("Confianza").unwrap().is_some());
+    assert!(store.code_by_name("Trust").unwrap().is_none());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before);
+}
+
+#[test]
+fn merging_and_deleting_codes_ask_first_and_undo_restores_each() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    let before = stored(&path).dump().unwrap();
+    let employment_codings = {
+        let store = stored(&path);
+        let employment = store.code_by_name("Employment").unwrap().unwrap().code_id;
+        store
+            .code_counts()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.code_id == employment)
+            .unwrap()
+            .codings
+    };
+
+    // Merge "Employment" into "Company attitude".
+    harness.get_by_label("Employment: code menu").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Merge into");
+    click_last(&mut harness, "Company attitude");
+    assert!(
+        harness
+            .query_by_label_contains("Merge 'Employment' into 'Company attitude'?")
+            .is_some()
+    );
+    harness.get_by_label("Merge").click();
+    settle(&mut harness);
+    let store = stored(&path);
+    assert!(store.code_by_name("Employment").unwrap().is_none());
+    assert!(employment_codings > 0);
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(
+        stored(&path).dump().unwrap(),
+        before,
+        "undoing the merge restores the project"
+    );
+
+    // Delete "Trust", through the confirmation.
+    harness.get_by_label("Trust: code menu").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Delete code…");
+    assert!(
+        harness
+            .query_by_label_contains("Delete the code 'Trust'? Its 14 codings")
+            .is_some()
+    );
+    harness.get_by_label("Delete").click();
+    settle(&mut harness);
+    assert!(stored(&path).code_by_name("Trust").unwrap().is_none());
+    harness.get_by_label("Edit").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Undo (deleting a code) Ctrl+Z");
+    assert_eq!(
+        stored(&path).dump().unwrap(),
+        before,
+        "undoing the delete restores the project"
+    );
+}
+
+#[test]
+fn editing_a_translation_keeps_its_coded_passage_on_the_same_words() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    select_excerpt(&mut harness, "E001");
+    let excerpt_id = excerpt_by_label(&stored(&path), "E001");
+    // Code "the river water" in the English text first.
+    let translation = stored(&path)
+        .excerpt(excerpt_id)
+        .unwrap()
+        .translation
+        .unwrap();
+    let byte = translation.find("the river water").unwrap();
+    let start = translation[..byte].chars().count();
+    {
+        let app = harness.state_mut();
+        app.ui.selection = Some(quipu::gui::app::TextSelection {
+            excerpt_id,
+            side: Side::Translation,
+            span: quipu::text::CharSpan::new(start, start + "the river water".chars().count()),
+        });
+    }
+    harness.get_by_label("Environment and water").click();
+    settle(&mut harness);
+
+    harness.get_by_label("Edit the translation").click();
+    settle(&mut harness);
+    let field = harness.get_by_label("Text being edited");
+    field.focus();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    let edited = format!("Back then, {translation}");
+    harness.get_by_label("Text being edited").type_text(&edited);
+    settle(&mut harness);
+    harness.get_by_label("Save").click();
+    settle(&mut harness);
+
+    let store = stored(&path);
+    let excerpt = store.excerpt(excerpt_id).unwrap();
+    assert_eq!(excerpt.translation.as_deref(), Some(edited.as_str()));
+    let passage = store
+        .codings_of_excerpt(excerpt_id)
+        .unwrap()
+        .into_iter()
+        .find(|c| {
+            matches!(
+                c.anchor,
+                CodingAnchor::Passage {
+                    side: Side::Translation,
+                    ..
+                }
+            )
+        })
+        .unwrap();
+    let CodingAnchor::Passage { span, .. } = passage.anchor else {
+        unreachable!()
+    };
+    assert_eq!(
+        quipu::text::slice_chars(&edited, span),
+        Some("the river water")
+    );
+    assert!(!passage.needs_review);
+}
+
+/// A file dropped on the window, as the system hands it over.
+#[derive(Debug)]
+struct DroppedCsv(PathBuf);
+
+impl egui::DroppedFile for DroppedCsv {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|error| error.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_csv_opens_the_import_dialog_and_its_mapping_decides_the_columns() {
+    let (dir, path) = demo_project();
+    let csv = dir.path().join("nuevas.csv");
+    std::fs::write(
+        &csv,
+        "Sitio,Testimonio,Traducción,Temas\n\
+         Cerro Nuevo,La policía cerró el camino del zanjón.,The police closed the ditch road.,Police use\n\
+         Cerro Nuevo,No hay agua desde marzo.,No water since March.,Environment and water\n",
+    )
+    .unwrap();
+    let mut harness = harness_for(&path, settings());
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedCsv(csv.clone())));
+    settle(&mut harness);
+    assert!(
+        harness.state().ui.import_dialog.is_some(),
+        "dropping a CSV opens the import dialog"
+    );
+
+    // "Testimonio" and "Sitio" are not recognised: choose them in the mapping.
+    harness.get_by_label("Original").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Testimonio");
+    harness.get_by_label("Case").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Sitio");
+    let dialog = harness.state().ui.import_dialog.clone().unwrap();
+    assert_eq!(
+        dialog
+            .mapping
+            .header(quipu::formats::csv_import::Field::Original),
+        Some("Testimonio")
+    );
+
+    harness.get_by_label("Import").click();
+    wait_for_jobs(&mut harness);
+    assert!(
+        harness.state().ui.import_dialog.is_none(),
+        "the dialog closes after importing"
+    );
+    let store = stored(&path);
+    let case = store
+        .case_by_name("Cerro Nuevo")
+        .unwrap()
+        .expect("the new case");
+    let sources = store.sources_of_case(case.case_id).unwrap();
+    assert_eq!(sources.len(), 1, "{sources:?}");
+    let hits = store.search_ids("zanjon", Some("es"), false).unwrap();
+    assert_eq!(hits.len(), 1);
+    // The window shows the new case at once.
+    assert!(harness.query_by_label_contains("Cerro Nuevo").is_some());
+}
+
+#[test]
+fn a_bad_csv_in_the_import_dialog_shows_the_row_and_changes_nothing() {
+    let (dir, path) = demo_project();
+    let csv = dir.path().join("mala.csv");
+    std::fs::write(&csv, "caso,original\nCerro Nuevo,uno\n,dos\n").unwrap();
+    let before = stored(&path).dump().unwrap();
+    let mut harness = harness_for(&path, settings());
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .run_command(&ctx, AppCommand::StartImport(csv));
+    settle(&mut harness);
+    harness.get_by_label("Import").click();
+    wait_for_jobs(&mut harness);
+    let error = harness
+        .state()
+        .ui
+        .import_dialog
+        .as_ref()
+        .and_then(|d| d.error.clone())
+        .unwrap();
+    assert!(error.contains("row 3, column 'caso'"), "{error}");
+    assert_eq!(stored(&path).dump().unwrap(), before);
+}
+
+#[test]
+fn switching_to_spanish_translates_the_labels() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    harness.get_by_label("View").click();
+    settle(&mut harness);
+    harness.get_by_label("Español").click();
+    settle(&mut harness);
+    assert_eq!(harness.state().settings.language, Language::Spanish);
+    assert!(harness.query_by_label("Libro de códigos").is_some());
+    assert!(harness.query_by_label("Archivo").is_some());
+    assert!(harness.query_by_label("Codebook").is_none());
+}
+
+#[test]
+fn filtering_by_search_shows_only_matching_excerpts() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    harness.get_by_label("Search").focus();
+    settle(&mut harness);
+    harness.get_by_label("Search").type_text("policia");
+    settle(&mut harness);
+    let store = stored(&path);
+    let expected = store.search_ids("policia", None, true).unwrap();
+    let shown = harness
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .view
+        .excerpt_ids
+        .clone();
+    assert_eq!(shown.len(), expected.len());
+    assert!(!shown.is_empty() && shown.len() < 60);
+}
+
+#[test]
+fn a_project_of_200000_excerpts_runs_frames_without_querying_the_store_each_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.quipu");
+    let mut store = Store::create(&path).unwrap();
+    store.add_default_codebook().unwrap();
+    let codes: Vec<String> = quipu::model::DEFAULT_CODEBOOK
+        .iter()
+        .map(|c| c.name.to_owned())
+        .collect();
+    let batch = quipu::store::ImportBatch {
+        rows: (0..200_000)
+            .map(|n| quipu::store::ImportRow {
+                row_number: n + 2,
+                case_name: format!("Caso {}", n % 20),
+                source: quipu::model::SourceDraft {
+                    name: format!("Entrevista {}", n % 400),
+                    ..Default::default()
+                },
+                excerpt: quipu::model::ExcerptDraft {
+                    label: format!("X{n}"),
+                    original: Some(format!("Testimonio número {n}: el agua y la policía.")),
+                    translation: Some(format!("Testimony number {n}: the water and the police.")),
+                    translation_status: quipu::model::TranslationStatus::Draft,
+                    ..Default::default()
+                },
+                codes: vec![codes[n % codes.len()].clone()],
+                memo: String::new(),
+            })
+            .collect(),
+    };
+    store.import_batch(&batch, "generator", false).unwrap();
+    drop(store);
+
+    let mut harness = harness_for(&path, settings());
+    settle(&mut harness);
+    let view = &harness.state().session.as_ref().unwrap().view;
+    assert_eq!(view.excerpt_ids.len(), 200_000);
+    let queries_after_load = view.list_queries;
+    for _ in 0..30 {
+        harness.step();
+    }
+    let view = &harness.state().session.as_ref().unwrap().view;
+    assert_eq!(
+        view.list_queries, queries_after_load,
+        "frames without changes must not query the store"
+    );
+    // Scrolling far down loads only the rows brought into view.
+    harness.state_mut().ui.selected = Some(view.excerpt_ids[150_000]);
+    harness.state_mut().ui.scroll_to_selected = true;
+    settle(&mut harness);
+    let view = &harness.state().session.as_ref().unwrap().view;
+    assert!(
+        view.preview(150_000).is_some(),
+        "the rows on screen were fetched"
+    );
+    assert!(
+        view.preview(100_000).is_none(),
+        "rows far from the screen were not"
+    );
+    assert!(view.list_queries <= queries_after_load + 3);
+}
+
+#[test]
+fn snapshot_of_the_workbench() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    select_excerpt(&mut harness, "E003");
+    harness.snapshot("workbench");
+}
+
+#[test]
+fn snapshot_of_the_workbench_in_spanish_and_dark() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(
+        &path,
+        Settings {
+            language: Language::Spanish,
+            theme: quipu::gui::app::ThemeChoice::Dark,
+            ..settings()
+        },
+    );
+    select_excerpt_searching(&mut harness, "Buscar", "E006");
+    harness.snapshot("workbench_dark_spanish");
+}
