@@ -177,16 +177,11 @@ impl From<GroupBy> for Grouping {
 
 fn parse_mapping(text: &str) -> Result<(String, String), String> {
     let Some((field, column)) = text.split_once('=') else {
-        return Err(format!(
-            "'{text}' is not FIELD=COLUMN, e.g. original=Testimonio"
-        ));
+        return Err(format!("'{text}' is not FIELD=COLUMN, e.g. original=Testimonio"));
     };
     if Field::parse(field).is_none() {
         let fields: Vec<&str> = Field::ALL.iter().map(|field| field.name()).collect();
-        return Err(format!(
-            "unknown field '{field}'; the fields are: {}",
-            fields.join(", ")
-        ));
+        return Err(format!("unknown field '{field}'; the fields are: {}", fields.join(", ")));
     }
     Ok((field.trim().to_owned(), column.trim().to_owned()))
 }
@@ -212,16 +207,9 @@ pub enum CliError {
 pub fn run(command: Command) -> Result<(), CliError> {
     let mut out = String::new();
     match command {
-        Command::New {
-            project,
-            empty_codebook,
-        } => {
+        Command::New { project, empty_codebook } => {
             let mut store = Store::create(&project)?;
-            let added = if empty_codebook {
-                0
-            } else {
-                store.add_default_codebook()?
-            };
+            let added = if empty_codebook { 0 } else { store.add_default_codebook()? };
             let _ = writeln!(
                 out,
                 "Created {} with {}.",
@@ -244,65 +232,20 @@ pub fn run(command: Command) -> Result<(), CliError> {
                 store.coding_count()?
             );
         }
-        Command::Import(ImportCommand::Csv {
-            project,
-            file,
-            map,
-            codes_separator,
-            coder,
-            dry_run,
-        }) => import_csv(
-            &mut out,
-            &project,
-            &file,
-            map,
-            codes_separator,
-            &coder,
-            dry_run,
-        )?,
+        Command::Import(ImportCommand::Csv { project, file, map, codes_separator, coder, dry_run }) => {
+            import_csv(&mut out, &project, &file, map, codes_separator, &coder, dry_run)?
+        }
         Command::Codes { project, json } => codes(&mut out, &open(&project)?, json)?,
-        Command::Freq {
-            project,
-            by,
-            json,
-            csv,
-        } => freq(&mut out, &open(&project)?, by.into(), json, csv)?,
-        Command::Search {
-            project,
-            query,
-            lang,
-            json,
-            page,
-            per_page,
-        } => search(
-            &mut out,
-            &open(&project)?,
-            &query,
-            lang,
-            json,
-            page,
-            per_page,
-        )?,
-        Command::Export(ExportCommand::Quotes {
-            project,
-            out: target,
-            codes,
-            cases,
-            body,
-            force,
-        }) => export_quotes(
-            &mut out,
-            &open(&project)?,
-            &target,
-            &codes,
-            &cases,
-            &body,
-            force,
-        )?,
+        Command::Freq { project, by, json, csv } => freq(&mut out, &open(&project)?, by.into(), json, csv)?,
+        Command::Search { project, query, lang, json, page, per_page } => {
+            search(&mut out, &open(&project)?, &query, lang, json, page, per_page)?
+        }
+        Command::Export(ExportCommand::Quotes { project, out: target, codes, cases, body, force }) => {
+            export_quotes(&mut out, &open(&project)?, &target, &codes, &cases, &body, force)?
+        }
         Command::Gui { .. } => {
             return Err(CliError::Message(
-                "this build of Quipu has no window (it was built without the 'gui' feature)"
-                    .to_owned(),
+                "this build of Quipu has no window (it was built without the 'gui' feature)".to_owned(),
             ));
         }
     }
@@ -326,19 +269,9 @@ fn import_csv(
     dry_run: bool,
 ) -> Result<(), CliError> {
     let file_name = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|source| ImportError::Io {
-        file: file_name.clone(),
-        source,
-    })?;
+    let bytes = std::fs::read(file).map_err(|source| ImportError::Io { file: file_name.clone(), source })?;
     let mut store = open(project)?;
-    let parsed = read_csv(
-        &bytes,
-        &file_name,
-        &CsvOptions {
-            map,
-            codes_separator,
-        },
-    )?;
+    let parsed = read_csv(&bytes, &file_name, &CsvOptions { map, codes_separator })?;
     let summary = store.import_batch(&parsed.batch, coder, dry_run)?;
     let verb = if dry_run { "Would import" } else { "Imported" };
     let _ = writeln!(
@@ -349,11 +282,7 @@ fn import_csv(
         project.display()
     );
     let list = |names: &[String]| {
-        if names.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", names.join(", "))
-        }
+        if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) }
     };
     let _ = writeln!(
         out,
@@ -387,12 +316,7 @@ fn import_csv(
         if parsed.normalization.composed_characters {
             what.push("accents composed (NFC)");
         }
-        let _ = writeln!(
-            out,
-            "  Normalised {} cells: {}.",
-            parsed.normalized_cells,
-            what.join(", ")
-        );
+        let _ = writeln!(out, "  Normalised {} cells: {}.", parsed.normalized_cells, what.join(", "));
     }
     if parsed.skipped_empty_rows > 0 {
         let _ = writeln!(out, "  Skipped {} empty rows.", parsed.skipped_empty_rows);
@@ -406,21 +330,13 @@ fn import_csv(
 fn codes(out: &mut String, store: &Store, as_json: bool) -> Result<(), CliError> {
     let codes = store.codes()?;
     let counts = store.code_counts()?;
-    let count_of = |code_id| {
-        counts
-            .iter()
-            .find(|count| count.code_id == code_id)
-            .copied()
-    };
+    let count_of = |code_id| counts.iter().find(|count| count.code_id == code_id).copied();
     let depth = |code: &crate::model::Code| {
         let mut depth = 0;
         let mut parent = code.parent_id;
         while let Some(parent_id) = parent {
             depth += 1;
-            parent = codes
-                .iter()
-                .find(|c| c.code_id == parent_id)
-                .and_then(|c| c.parent_id);
+            parent = codes.iter().find(|c| c.code_id == parent_id).and_then(|c| c.parent_id);
         }
         depth
     };
@@ -443,28 +359,15 @@ fn codes(out: &mut String, store: &Store, as_json: bool) -> Result<(), CliError>
                 })
             })
             .collect();
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&rows).unwrap_or_default()
-        );
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
         return Ok(());
     }
     if codes.is_empty() {
         let _ = writeln!(out, "The codebook is empty.");
         return Ok(());
     }
-    let width = codes
-        .iter()
-        .map(|code| code.name.chars().count() + 2 * depth(code))
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let _ = writeln!(
-        out,
-        "{:<width$}  {:>8}  {:>7}",
-        "Code", "Excerpts", "Codings"
-    );
+    let width = codes.iter().map(|code| code.name.chars().count() + 2 * depth(code)).max().unwrap_or(4).max(4);
+    let _ = writeln!(out, "{:<width$}  {:>8}  {:>7}", "Code", "Excerpts", "Codings");
     for code in &codes {
         let count = count_of(code.code_id);
         let name = format!("{}{}", "  ".repeat(depth(code)), code.name);
@@ -479,13 +382,7 @@ fn codes(out: &mut String, store: &Store, as_json: bool) -> Result<(), CliError>
     Ok(())
 }
 
-fn freq(
-    out: &mut String,
-    store: &Store,
-    grouping: Grouping,
-    as_json: bool,
-    as_csv: bool,
-) -> Result<(), CliError> {
+fn freq(out: &mut String, store: &Store, grouping: Grouping, as_json: bool, as_csv: bool) -> Result<(), CliError> {
     let table = analysis::frequencies(store, grouping)?;
     if as_json {
         let _ = writeln!(out, "{}", table.to_json());
@@ -494,13 +391,7 @@ fn freq(
     if as_csv {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let mut write = || -> Result<Vec<u8>, csv::Error> {
-            writer.write_record([
-                grouping.as_str(),
-                "code",
-                "excerpts",
-                "codings",
-                "group_excerpts",
-            ])?;
+            writer.write_record([grouping.as_str(), "code", "excerpts", "codings", "group_excerpts"])?;
             for (group_index, (group, size)) in table.groups.iter().enumerate() {
                 for (code_index, code) in table.codes.iter().enumerate() {
                     let cell = table.cell(group_index, code_index);
@@ -526,22 +417,12 @@ fn freq(
         let _ = writeln!(
             out,
             "Nothing to count: the project has no {}.",
-            if table.codes.is_empty() {
-                "codes"
-            } else {
-                "excerpts"
-            }
+            if table.codes.is_empty() { "codes" } else { "excerpts" }
         );
         return Ok(());
     }
     // Codes down, groups across; each cell is "excerpts (codings)" when they differ.
-    let code_width = table
-        .codes
-        .iter()
-        .map(|code| code.name.chars().count())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let code_width = table.codes.iter().map(|code| code.name.chars().count()).max().unwrap_or(4).max(4);
     let cell_text = |g: usize, c: usize| {
         let cell = table.cell(g, c);
         match cell {
@@ -604,11 +485,8 @@ fn search(
         offset: page.saturating_sub(1) * per_page,
     };
     let results = store.search(&query)?;
-    let bracketed = |snippet: &Option<String>| {
-        snippet
-            .as_ref()
-            .map(|text| text.replace(MATCH_START, "[").replace(MATCH_END, "]"))
-    };
+    let bracketed =
+        |snippet: &Option<String>| snippet.as_ref().map(|text| text.replace(MATCH_START, "[").replace(MATCH_END, "]"));
     if as_json {
         let hits: Vec<_> = results
             .hits
@@ -625,7 +503,8 @@ fn search(
                 })
             })
             .collect();
-        let value = json!({"query": query_text, "total": results.total, "page": page, "per_page": per_page, "hits": hits});
+        let value =
+            json!({"query": query_text, "total": results.total, "page": page, "per_page": per_page, "hits": hits});
         let _ = writeln!(out, "{value}");
         return Ok(());
     }
@@ -635,17 +514,9 @@ fn search(
     }
     let first = query.offset + 1;
     let last = query.offset + results.hits.len();
-    let _ = writeln!(
-        out,
-        "{} excerpts match \"{query_text}\" (showing {first}–{last}):\n",
-        results.total
-    );
+    let _ = writeln!(out, "{} excerpts match \"{query_text}\" (showing {first}–{last}):\n", results.total);
     for hit in &results.hits {
-        let _ = writeln!(
-            out,
-            "#{}  {} / {} — {}",
-            hit.excerpt_id, hit.case_name, hit.source_name, hit.speaker
-        );
+        let _ = writeln!(out, "#{}  {} / {} — {}", hit.excerpt_id, hit.case_name, hit.source_name, hit.speaker);
         if let Some(original) = bracketed(&hit.original_snippet) {
             let _ = writeln!(out, "    original:    {}", original.replace('\n', " "));
         }
@@ -678,43 +549,27 @@ fn export_quotes(
             target.display()
         )));
     }
-    let mut options = ReportOptions {
-        body_lang: body_lang.to_lowercase(),
-        ..ReportOptions::default()
-    };
+    let mut options = ReportOptions { body_lang: body_lang.to_lowercase(), ..ReportOptions::default() };
     let mut described = Vec::new();
     for name in code_names {
         let Some(code) = store.code_by_name(name)? else {
-            return Err(StoreError::NotFound {
-                kind: "code",
-                name: name.clone(),
-            }
-            .into());
+            return Err(StoreError::NotFound { kind: "code", name: name.clone() }.into());
         };
         options.filter.codes.push(code.code_id);
         described.push(format!("code '{}'", code.name));
     }
     for name in case_names {
         let Some(case) = store.case_by_name(name)? else {
-            return Err(StoreError::NotFound {
-                kind: "case",
-                name: name.clone(),
-            }
-            .into());
+            return Err(StoreError::NotFound { kind: "case", name: name.clone() }.into());
         };
         options.filter.cases.push(case.case_id);
         described.push(format!("case '{}'", case.name));
     }
-    options.filter_description = if described.is_empty() {
-        "the whole project".to_owned()
-    } else {
-        described.join(" or ")
-    };
+    options.filter_description =
+        if described.is_empty() { "the whole project".to_owned() } else { described.join(" or ") };
     let (bytes, summary) = render_quotes(store, &options, format)?;
-    crate::formats::write_atomically(target, &bytes).map_err(|source| ExportError::Io {
-        file: target.display().to_string(),
-        source,
-    })?;
+    crate::formats::write_atomically(target, &bytes)
+        .map_err(|source| ExportError::Io { file: target.display().to_string(), source })?;
     let _ = writeln!(
         out,
         "Exported {} under {} to {}.",
@@ -727,9 +582,5 @@ fn export_quotes(
 
 /// "1 quote", "2 quotes".
 fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }

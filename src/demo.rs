@@ -28,11 +28,7 @@ pub fn write_demo(path: &Path) -> Result<Store, ImportError> {
 
 /// Fills an empty project with the demo corpus, in one transaction.
 pub fn fill_demo(store: &mut Store) -> Result<(), ImportError> {
-    let parsed = read_csv(
-        DEMO_EXCERPTS_CSV.as_bytes(),
-        "demo excerpts",
-        &CsvOptions::default(),
-    )?;
+    let parsed = read_csv(DEMO_EXCERPTS_CSV.as_bytes(), "demo excerpts", &CsvOptions::default())?;
     store.atomically(|store| {
         store.set_setting("title", "Demo: dialogue and conflict at four fictional mine sites")?;
         store.set_memo(
@@ -62,12 +58,7 @@ fn add_case_attributes(store: &mut Store) -> Result<(), ImportError> {
         .collect::<Result<Vec<_>, _>>()?;
     for (index, record) in csv_rows(DEMO_CASES_CSV, file)?.iter().enumerate() {
         let Some(case) = store.case_by_name(&record[0])? else {
-            return Err(ImportError::row(
-                file,
-                index + 2,
-                None,
-                format!("no case '{}'", &record[0]),
-            ));
+            return Err(ImportError::row(file, index + 2, None, format!("no case '{}'", &record[0])));
         };
         for (attribute_id, value) in attributes.iter().zip(record.iter().skip(1)) {
             store.set_case_attribute(case.case_id, *attribute_id, value)?;
@@ -80,56 +71,27 @@ fn add_case_attributes(store: &mut Store) -> Result<(), ImportError> {
 fn add_passages(store: &mut Store) -> Result<(), ImportError> {
     let file = "demo passages";
     let coder_id = store.ensure_coder(DEMO_CODER)?;
-    let labelled: Vec<_> = store
-        .excerpt_ids()?
-        .into_iter()
-        .map(|excerpt_id| store.excerpt(excerpt_id))
-        .collect::<Result<_, _>>()?;
+    let labelled: Vec<_> =
+        store.excerpt_ids()?.into_iter().map(|excerpt_id| store.excerpt(excerpt_id)).collect::<Result<_, _>>()?;
     for (index, record) in csv_rows(DEMO_PASSAGES_CSV, file)?.iter().enumerate() {
         let row = index + 2;
-        let (label, code_name, side_name, passage) =
-            (&record[0], &record[1], &record[2], &record[3]);
+        let (label, code_name, side_name, passage) = (&record[0], &record[1], &record[2], &record[3]);
         let Some(excerpt) = labelled.iter().find(|excerpt| excerpt.label == label) else {
-            return Err(ImportError::row(
-                file,
-                row,
-                None,
-                format!("no excerpt '{label}'"),
-            ));
+            return Err(ImportError::row(file, row, None, format!("no excerpt '{label}'")));
         };
         let Some(code) = store.code_by_name(code_name)? else {
-            return Err(ImportError::row(
-                file,
-                row,
-                None,
-                format!("no code '{code_name}'"),
-            ));
+            return Err(ImportError::row(file, row, None, format!("no code '{code_name}'")));
         };
         let Some(side) = Side::parse(side_name) else {
-            return Err(ImportError::row(
-                file,
-                row,
-                None,
-                format!("no side '{side_name}'"),
-            ));
+            return Err(ImportError::row(file, row, None, format!("no side '{side_name}'")));
         };
         let full_text = excerpt.text(side).unwrap_or_default();
         let Some(byte_start) = full_text.find(passage) else {
-            return Err(ImportError::row(
-                file,
-                row,
-                None,
-                format!("'{passage}' is not in excerpt {label}"),
-            ));
+            return Err(ImportError::row(file, row, None, format!("'{passage}' is not in excerpt {label}")));
         };
         let start = text::char_len(&full_text[..byte_start]);
         let span = CharSpan::new(start, start + text::char_len(passage));
-        store.add_coding(
-            excerpt.excerpt_id,
-            code.code_id,
-            coder_id,
-            CodingAnchor::Passage { side, span },
-        )?;
+        store.add_coding(excerpt.excerpt_id, code.code_id, coder_id, CodingAnchor::Passage { side, span })?;
     }
     Ok(())
 }
@@ -153,14 +115,7 @@ mod tests {
             .flat_map(|id| store.codings_of_excerpt(id).unwrap())
             .filter(|coding| matches!(coding.anchor, CodingAnchor::Passage { .. }))
             .collect();
-        assert_eq!(
-            passages.len(),
-            csv_rows(DEMO_PASSAGES_CSV, "p").unwrap().len()
-        );
-        assert!(
-            passages
-                .iter()
-                .all(|coding| !coding.covered_text.is_empty())
-        );
+        assert_eq!(passages.len(), csv_rows(DEMO_PASSAGES_CSV, "p").unwrap().len());
+        assert!(passages.iter().all(|coding| !coding.covered_text.is_empty()));
     }
 }

@@ -31,10 +31,7 @@ pub struct CharSpan {
 impl CharSpan {
     /// A span from `start` to `end` (end exclusive).
     pub fn new(start: usize, end: usize) -> Self {
-        Self {
-            start: CharIdx(start),
-            end: CharIdx(end),
-        }
+        Self { start: CharIdx(start), end: CharIdx(end) }
     }
 
     /// Number of characters covered.
@@ -194,11 +191,7 @@ pub fn trim_span(text: &str, span: CharSpan) -> CharSpan {
         return span;
     };
     let leading = covered.chars().take_while(|c| c.is_whitespace()).count();
-    let trailing = covered
-        .chars()
-        .rev()
-        .take_while(|c| c.is_whitespace())
-        .count();
+    let trailing = covered.chars().rev().take_while(|c| c.is_whitespace()).count();
     if leading == span.len() {
         return CharSpan::new(span.start.0, span.start.0);
     }
@@ -225,10 +218,7 @@ pub fn sentences(text: &str) -> Vec<CharSpan> {
 /// length (a simplified Gale–Church alignment): each pair joins one or two
 /// sentences on one side with one or two on the other. Returns pairs of index
 /// ranges into `original` and `translation`; every sentence belongs to one pair.
-pub fn align_sentences(
-    original: &[usize],
-    translation: &[usize],
-) -> Vec<(Range<usize>, Range<usize>)> {
+pub fn align_sentences(original: &[usize], translation: &[usize]) -> Vec<(Range<usize>, Range<usize>)> {
     let (n, m) = (original.len(), translation.len());
     if n == 0 || m == 0 {
         return Vec::new();
@@ -237,21 +227,13 @@ pub fn align_sentences(
     let total_translation: usize = translation.iter().sum::<usize>().max(1);
     // Lengths as shares of their side, so a translation that runs longer overall
     // still lines up.
-    let share_original =
-        |range: Range<usize>| original[range].iter().sum::<usize>() as f64 / total_original as f64;
-    let share_translation = |range: Range<usize>| {
-        translation[range].iter().sum::<usize>() as f64 / total_translation as f64
-    };
+    let share_original = |range: Range<usize>| original[range].iter().sum::<usize>() as f64 / total_original as f64;
+    let share_translation =
+        |range: Range<usize>| translation[range].iter().sum::<usize>() as f64 / total_translation as f64;
     // (sentences taken from the original, from the translation, penalty). Leaving a
     // sentence unpaired is allowed only as a last resort.
-    const MOVES: [(usize, usize, f64); 6] = [
-        (1, 1, 0.0),
-        (1, 2, 0.02),
-        (2, 1, 0.02),
-        (2, 2, 0.04),
-        (1, 0, 1.0),
-        (0, 1, 1.0),
-    ];
+    const MOVES: [(usize, usize, f64); 6] =
+        [(1, 1, 0.0), (1, 2, 0.02), (2, 1, 0.02), (2, 2, 0.04), (1, 0, 1.0), (0, 1, 1.0)];
     let mut cost = vec![vec![f64::INFINITY; m + 1]; n + 1];
     let mut back = vec![vec![(0usize, 0usize); m + 1]; n + 1];
     cost[0][0] = 0.0;
@@ -297,23 +279,15 @@ pub fn counterpart_span(from_text: &str, to_text: &str, span: CharSpan) -> Optio
     );
     let mut counterpart: Option<CharSpan> = None;
     for (from_range, to_range) in pairs {
-        let touched = from_sentences[from_range]
-            .iter()
-            .any(|sentence| sentence.overlaps(&span));
+        let touched = from_sentences[from_range].iter().any(|sentence| sentence.overlaps(&span));
         if !touched || to_range.is_empty() {
             continue;
         }
         let first = to_sentences[to_range.start];
         let last = to_sentences[to_range.end - 1];
         counterpart = Some(match counterpart {
-            None => CharSpan {
-                start: first.start,
-                end: last.end,
-            },
-            Some(sofar) => CharSpan {
-                start: sofar.start.min(first.start),
-                end: sofar.end.max(last.end),
-            },
+            None => CharSpan { start: first.start, end: last.end },
+            Some(sofar) => CharSpan { start: sofar.start.min(first.start), end: sofar.end.max(last.end) },
         });
     }
     counterpart
@@ -379,38 +353,20 @@ mod tests {
         // "cafe" + combining acute kept decomposed on purpose: 5 chars, 4 graphemes.
         let text = "cafe\u{301} con leche";
         // A span ending between 'e' and its accent grows to include the accent.
-        assert_eq!(
-            snap_to_graphemes(text, CharSpan::new(0, 4)),
-            CharSpan::new(0, 5)
-        );
+        assert_eq!(snap_to_graphemes(text, CharSpan::new(0, 4)), CharSpan::new(0, 5));
         // A span starting on the accent moves back to the 'e'.
-        assert_eq!(
-            snap_to_graphemes(text, CharSpan::new(4, 9)),
-            CharSpan::new(3, 9)
-        );
+        assert_eq!(snap_to_graphemes(text, CharSpan::new(4, 9)), CharSpan::new(3, 9));
         // Whole words stay as they are.
-        assert_eq!(
-            snap_to_graphemes(text, CharSpan::new(6, 9)),
-            CharSpan::new(6, 9)
-        );
+        assert_eq!(snap_to_graphemes(text, CharSpan::new(6, 9)), CharSpan::new(6, 9));
         // Flags are two scalar values forming one grapheme.
         let flag = "Perú 🇵🇪 hoy";
-        assert_eq!(
-            snap_to_graphemes(flag, CharSpan::new(5, 6)),
-            CharSpan::new(5, 7)
-        );
+        assert_eq!(snap_to_graphemes(flag, CharSpan::new(5, 6)), CharSpan::new(5, 7));
     }
 
     #[test]
     fn snapping_clamps_spans_past_the_end() {
-        assert_eq!(
-            snap_to_graphemes("agua", CharSpan::new(2, 99)),
-            CharSpan::new(2, 4)
-        );
-        assert_eq!(
-            snap_to_graphemes("agua", CharSpan::new(9, 99)),
-            CharSpan::new(4, 4)
-        );
+        assert_eq!(snap_to_graphemes("agua", CharSpan::new(2, 99)), CharSpan::new(2, 4));
+        assert_eq!(snap_to_graphemes("agua", CharSpan::new(9, 99)), CharSpan::new(4, 4));
     }
 
     #[test]
@@ -425,10 +381,7 @@ mod tests {
         let text = "¿Dónde está el Estado? Nadie vino. ¡Nunca!";
         let spans = sentences(text);
         let pieces: Vec<&str> = spans.iter().filter_map(|s| slice_chars(text, *s)).collect();
-        assert_eq!(
-            pieces,
-            vec!["¿Dónde está el Estado?", "Nadie vino.", "¡Nunca!"]
-        );
+        assert_eq!(pieces, vec!["¿Dónde está el Estado?", "Nadie vino.", "¡Nunca!"]);
     }
 
     #[test]
@@ -444,35 +397,22 @@ mod tests {
     #[test]
     fn a_passage_maps_to_the_aligned_sentences_of_the_translation() {
         let original = "Llegó la policía al amanecer. Nadie nos avisó. El agua ya no es limpia.";
-        let translation =
-            "The police arrived at dawn. Nobody warned us. The water is no longer clean.";
+        let translation = "The police arrived at dawn. Nobody warned us. The water is no longer clean.";
         let police = CharSpan::new(9, 16); // "policía"
         let counterpart = counterpart_span(original, translation, police).unwrap();
-        assert_eq!(
-            slice_chars(translation, counterpart),
-            Some("The police arrived at dawn.")
-        );
+        assert_eq!(slice_chars(translation, counterpart), Some("The police arrived at dawn."));
         let water = CharSpan::new(50, 54); // "agua"
         assert_eq!(slice_chars(original, water), Some("agua"));
         let counterpart = counterpart_span(original, translation, water).unwrap();
-        assert_eq!(
-            slice_chars(translation, counterpart),
-            Some("The water is no longer clean.")
-        );
+        assert_eq!(slice_chars(translation, counterpart), Some("The water is no longer clean."));
         assert_eq!(counterpart_span(original, "", water), None);
     }
 
     #[test]
     fn reanchoring_finds_the_nearest_occurrence_or_none() {
         let edited = "agua, agua y más agua";
-        assert_eq!(
-            reanchor(edited, "agua", CharIdx(7)),
-            Some(CharSpan::new(6, 10))
-        );
-        assert_eq!(
-            reanchor(edited, "agua", CharIdx(20)),
-            Some(CharSpan::new(17, 21))
-        );
+        assert_eq!(reanchor(edited, "agua", CharIdx(7)), Some(CharSpan::new(6, 10)));
+        assert_eq!(reanchor(edited, "agua", CharIdx(20)), Some(CharSpan::new(17, 21)));
         assert_eq!(reanchor(edited, "policía", CharIdx(0)), None);
     }
 }

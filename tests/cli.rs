@@ -43,11 +43,7 @@ const ROWS: &[Row] = &[
         speaker: "Ana Huamán",
         original: "Los acuerdos de la mesa de diálogo, nadie los cumple; ni la municipalidad.",
         translation: "Nobody keeps the agreements of the dialogue table, not even the municipality.",
-        codes: &[
-            "Follow-up of agreements",
-            "Local government",
-            "follow-up of agreements",
-        ],
+        codes: &["Follow-up of agreements", "Local government", "follow-up of agreements"],
     },
     Row {
         case: "Qori Wayra",
@@ -66,11 +62,7 @@ const ROWS: &[Row] = &[
 ];
 
 fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
 }
 
 /// The fixture as a spreadsheet would save it: BOM, CRLF rows, Spanish headers.
@@ -106,11 +98,7 @@ fn expected_counts() -> BTreeMap<String, BTreeMap<String, u64>> {
                 .unwrap_or_default();
             if !seen.contains(&canonical) {
                 seen.push(canonical.clone());
-                *counts
-                    .entry(row.case.to_owned())
-                    .or_default()
-                    .entry(canonical)
-                    .or_default() += 1;
+                *counts.entry(row.case.to_owned()).or_default().entry(canonical).or_default() += 1;
             }
         }
     }
@@ -134,31 +122,14 @@ fn importing_a_spreadsheet_with_accents_quotes_newlines_and_bom_gives_the_expect
     let csv_path = dir.path().join("excerpts.csv");
     std::fs::write(&csv_path, fixture_csv()).unwrap();
 
-    let report = quipu_ok(&[
-        "import",
-        "csv",
-        arg(&project),
-        arg(&csv_path),
-        "--coder",
-        "Lucía",
-    ]);
-    assert!(
-        report.contains(&format!("Imported {} excerpts", ROWS.len())),
-        "{report}"
-    );
+    let report = quipu_ok(&["import", "csv", arg(&project), arg(&csv_path), "--coder", "Lucía"]);
+    assert!(report.contains(&format!("Imported {} excerpts", ROWS.len())), "{report}");
     assert!(report.contains("line endings converted to LF"), "{report}");
 
-    let json: serde_json::Value = serde_json::from_str(&quipu_ok(&[
-        "freq",
-        arg(&project),
-        "--by",
-        "case",
-        "--json",
-    ]))
-    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&quipu_ok(&["freq", arg(&project), "--by", "case", "--json"])).unwrap();
     assert_eq!(json["by"], "case");
-    let counts: BTreeMap<String, BTreeMap<String, u64>> =
-        serde_json::from_value(json["counts"].clone()).unwrap();
+    let counts: BTreeMap<String, BTreeMap<String, u64>> = serde_json::from_value(json["counts"].clone()).unwrap();
     assert_eq!(counts, expected_counts());
 
     // Texts arrive intact: quotes inside quotes, LF line breaks, no BOM in the first header.
@@ -167,25 +138,16 @@ fn importing_a_spreadsheet_with_accents_quotes_newlines_and_bom_gives_the_expect
     assert_eq!(hits["total"], 1);
     let store = quipu::store::Store::open(&project).unwrap();
     let ids = store.excerpt_ids().unwrap();
-    let texts: Vec<String> = ids
-        .iter()
-        .filter_map(|id| store.excerpt(*id).unwrap().original)
-        .collect();
+    let texts: Vec<String> = ids.iter().filter_map(|id| store.excerpt(*id).unwrap().original).collect();
     assert!(texts.contains(&ROWS[0].original.to_owned()));
-    assert!(
-        texts.contains(&ROWS[1].original.to_owned()),
-        "CRLF inside a cell became LF"
-    );
+    assert!(texts.contains(&ROWS[1].original.to_owned()), "CRLF inside a cell became LF");
     let missing = ids
         .iter()
         .map(|id| store.excerpt(*id).unwrap())
         .find(|excerpt| excerpt.original.as_deref() == Some(ROWS[2].original))
         .unwrap();
     assert_eq!(missing.translation, None);
-    assert_eq!(
-        missing.translation_status,
-        quipu::model::TranslationStatus::Missing
-    );
+    assert_eq!(missing.translation_status, quipu::model::TranslationStatus::Missing);
 }
 
 #[test]
@@ -195,38 +157,18 @@ fn freq_by_speaker_and_csv_output_agree_with_the_fixture() {
     let csv_path = dir.path().join("excerpts.csv");
     std::fs::write(&csv_path, fixture_csv()).unwrap();
     quipu_ok(&["import", "csv", arg(&project), arg(&csv_path)]);
-    let json: serde_json::Value = serde_json::from_str(&quipu_ok(&[
-        "freq",
-        arg(&project),
-        "--by",
-        "speaker",
-        "--json",
-    ]))
-    .unwrap();
-    let rosa_police = ROWS
-        .iter()
-        .filter(|row| row.speaker == "Rosa Ñahui" && row.codes.contains(&"Police use"))
-        .count();
-    assert_eq!(
-        json["counts"]["Rosa Ñahui"]["Police use"],
-        rosa_police as u64
-    );
-    assert!(
-        json["counts"].get("Pedro Quispe").is_none(),
-        "a speaker with no codes is left out"
-    );
+    let json: serde_json::Value =
+        serde_json::from_str(&quipu_ok(&["freq", arg(&project), "--by", "speaker", "--json"])).unwrap();
+    let rosa_police =
+        ROWS.iter().filter(|row| row.speaker == "Rosa Ñahui" && row.codes.contains(&"Police use")).count();
+    assert_eq!(json["counts"]["Rosa Ñahui"]["Police use"], rosa_police as u64);
+    assert!(json["counts"].get("Pedro Quispe").is_none(), "a speaker with no codes is left out");
 
     let csv = quipu_ok(&["freq", arg(&project), "--csv"]);
     let mut lines = csv.lines();
-    assert_eq!(
-        lines.next(),
-        Some("case,code,excerpts,codings,group_excerpts")
-    );
+    assert_eq!(lines.next(), Some("case,code,excerpts,codings,group_excerpts"));
     let cerro_alto_size = ROWS.iter().filter(|row| row.case == "Cerro Alto").count();
-    assert!(
-        lines.any(|line| line == format!("Cerro Alto,Police use,2,2,{cerro_alto_size}")),
-        "{csv}"
-    );
+    assert!(lines.any(|line| line == format!("Cerro Alto,Police use,2,2,{cerro_alto_size}")), "{csv}");
 }
 
 #[test]
@@ -237,14 +179,8 @@ fn a_dry_run_reports_but_writes_nothing() {
     std::fs::write(&csv_path, fixture_csv()).unwrap();
     let before = dump(&project);
     let report = quipu_ok(&["import", "csv", arg(&project), arg(&csv_path), "--dry-run"]);
-    assert!(
-        report.contains(&format!("Would import {} excerpts", ROWS.len())),
-        "{report}"
-    );
-    assert!(
-        report.contains("2 new cases (Cerro Alto, Qori Wayra)"),
-        "{report}"
-    );
+    assert!(report.contains(&format!("Would import {} excerpts", ROWS.len())), "{report}");
+    assert!(report.contains("2 new cases (Cerro Alto, Qori Wayra)"), "{report}");
     assert!(report.contains("Dry run: nothing was written."), "{report}");
     assert_eq!(dump(&project), before);
 }
@@ -264,19 +200,9 @@ fn assert_import_fails(csv: &[u8], extra_args: &[&str], expected_message: &str) 
     let mut args = vec!["import", "csv", arg(&project), arg(&bad)];
     args.extend_from_slice(extra_args);
     let stderr = quipu_err(&args);
-    assert!(
-        stderr.contains(expected_message),
-        "expected {expected_message:?} in: {stderr}"
-    );
-    assert!(
-        stderr.contains("bad.csv"),
-        "the message names the file: {stderr}"
-    );
-    assert_eq!(
-        dump(&project),
-        before,
-        "the project changed after a failed import"
-    );
+    assert!(stderr.contains(expected_message), "expected {expected_message:?} in: {stderr}");
+    assert!(stderr.contains("bad.csv"), "the message names the file: {stderr}");
+    assert_eq!(dump(&project), before, "the project changed after a failed import");
 }
 
 #[test]
@@ -290,11 +216,7 @@ fn a_row_without_text_is_refused_naming_the_row_and_nothing_is_imported() {
 #[test]
 fn an_empty_case_is_refused_naming_the_row_and_column() {
     let csv = "caso,original\nCerro Alto,uno\nCerro Alto,dos\n,tres\n";
-    assert_import_fails(
-        csv.as_bytes(),
-        &[],
-        "row 4, column 'caso': the case is empty",
-    );
+    assert_import_fails(csv.as_bytes(), &[], "row 4, column 'caso': the case is empty");
 }
 
 #[test]
@@ -313,14 +235,7 @@ fn an_unknown_field_in_map_is_refused() {
     let project = new_project(dir.path(), true);
     let csv_path = dir.path().join("x.csv");
     std::fs::write(&csv_path, "caso,original\nA,b\n").unwrap();
-    let stderr = quipu_err(&[
-        "import",
-        "csv",
-        arg(&project),
-        arg(&csv_path),
-        "--map",
-        "colour=original",
-    ]);
+    let stderr = quipu_err(&["import", "csv", arg(&project), arg(&csv_path), "--map", "colour=original"]);
     assert!(stderr.contains("unknown field 'colour'"), "{stderr}");
 }
 
@@ -329,21 +244,13 @@ fn invalid_utf8_is_refused_naming_the_row_and_column() {
     let mut csv = b"caso,original\nCerro Alto,bien\nCerro Alto,".to_vec();
     csv.extend_from_slice(b"polic\xeda"); // "policía" in Latin-1
     csv.extend_from_slice(b"\n");
-    assert_import_fails(
-        &csv,
-        &[],
-        "row 3, column 'original': the cell is not valid UTF-8",
-    );
+    assert_import_fails(&csv, &[], "row 3, column 'original': the cell is not valid UTF-8");
 }
 
 #[test]
 fn a_bad_date_is_refused_with_the_formats_accepted() {
     let csv = "caso,fecha,original\nCerro Alto,2021-03,uno\nCerro Alto,14/03/2021,dos\n";
-    assert_import_fails(
-        csv.as_bytes(),
-        &[],
-        "row 3, column 'fecha': the date '14/03/2021' is not written as yyyy",
-    );
+    assert_import_fails(csv.as_bytes(), &[], "row 3, column 'fecha': the date '14/03/2021' is not written as yyyy");
 }
 
 #[test]
@@ -377,8 +284,7 @@ fn map_and_codes_separator_pick_columns_and_split_codes() {
         "|",
     ]);
     assert!(report.contains("2 new codes (Agua, Confianza)"), "{report}");
-    let json: serde_json::Value =
-        serde_json::from_str(&quipu_ok(&["freq", arg(&project), "--json"])).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&quipu_ok(&["freq", arg(&project), "--json"])).unwrap();
     assert_eq!(json["counts"]["Cerro Alto"]["Agua"], 2);
     assert_eq!(json["counts"]["Cerro Alto"]["Confianza"], 1);
 }
@@ -389,10 +295,7 @@ fn search_ignores_accents_and_case_and_any_text_is_safe() {
         .case("Cerro Alto")
         .source("Entrevista 1")
         .excerpt_es_en("La policía nos sacó a golpes.", "The police beat us out.")
-        .excerpt_es_en(
-            "Los niños ya no juegan en el río.",
-            "The children no longer play in the river.",
-        )
+        .excerpt_es_en("Los niños ya no juegan en el río.", "The children no longer play in the river.")
         .excerpt(Some("Sin traducción: el alcalde no vino."), None);
     let project = arg(&fixture.path);
 
@@ -402,94 +305,38 @@ fn search_ignores_accents_and_case_and_any_text_is_safe() {
         args.extend_from_slice(&["--", query]);
         serde_json::from_str(&quipu_ok(&args)).unwrap()
     };
-    assert_eq!(
-        hits("policia", &[])["total"],
-        1,
-        "no accent finds the accented word"
-    );
+    assert_eq!(hits("policia", &[])["total"], 1, "no accent finds the accented word");
     assert_eq!(hits("POLICÍA", &[])["total"], 1);
-    assert_eq!(
-        hits("NIÑOS", &[])["total"],
-        1,
-        "upper case finds lower case"
-    );
+    assert_eq!(hits("NIÑOS", &[])["total"], 1, "upper case finds lower case");
     assert_eq!(hits("ninos", &[])["total"], 1);
-    assert_eq!(
-        hits("children", &[])["total"],
-        1,
-        "the translation is searched too"
-    );
-    assert_eq!(
-        hits("children", &["--lang", "es"])["total"],
-        0,
-        "--lang es leaves English out"
-    );
+    assert_eq!(hits("children", &[])["total"], 1, "the translation is searched too");
+    assert_eq!(hits("children", &["--lang", "es"])["total"], 0, "--lang es leaves English out");
     assert_eq!(hits("policia", &["--lang", "es"])["total"], 1);
-    let snippet = hits("policia", &[])["hits"][0]["original"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let snippet = hits("policia", &[])["hits"][0]["original"].as_str().unwrap().to_owned();
     assert!(snippet.contains("[policía]"), "{snippet}");
 
-    for hostile in [
-        "\"",
-        "-",
-        "(",
-        ")",
-        "NEAR(",
-        "*",
-        "policía OR",
-        "\"unbalanced",
-        "a:b",
-        "'",
-        "^",
-        "{x}",
-        "AND",
-    ] {
+    for hostile in ["\"", "-", "(", ")", "NEAR(", "*", "policía OR", "\"unbalanced", "a:b", "'", "^", "{x}", "AND"] {
         let output = quipu(&["search", project, "--", hostile]);
-        assert!(
-            output.status.success(),
-            "searching {hostile:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "searching {hostile:?} failed: {}", String::from_utf8_lossy(&output.stderr));
     }
-    assert_eq!(
-        hits("-policía", &[])["total"],
-        1,
-        "a dash is a character, not NOT"
-    );
+    assert_eq!(hits("-policía", &[])["total"], 1, "a dash is a character, not NOT");
 }
 
 #[test]
 fn search_pages_through_many_hits() {
     let mut fixture = TestProject::new().case("Cerro Alto").source("Entrevista 1");
     for n in 0..25 {
-        fixture = fixture.excerpt_es_en(
-            &format!("El agua número {n}."),
-            &format!("Water number {n}."),
-        );
+        fixture = fixture.excerpt_es_en(&format!("El agua número {n}."), &format!("Water number {n}."));
     }
     let project = arg(&fixture.path);
     let page = |n: &str| -> serde_json::Value {
-        serde_json::from_str(&quipu_ok(&[
-            "search",
-            project,
-            "agua",
-            "--json",
-            "--per-page",
-            "10",
-            "--page",
-            n,
-        ]))
-        .unwrap()
+        serde_json::from_str(&quipu_ok(&["search", project, "agua", "--json", "--per-page", "10", "--page", n]))
+            .unwrap()
     };
     assert_eq!(page("1")["total"], 25);
     assert_eq!(page("1")["hits"].as_array().unwrap().len(), 10);
     assert_eq!(page("3")["hits"].as_array().unwrap().len(), 5);
-    assert_ne!(
-        page("1")["hits"][0]["excerpt_id"],
-        page("2")["hits"][0]["excerpt_id"]
-    );
+    assert_ne!(page("1")["hits"][0]["excerpt_id"], page("2")["hits"][0]["excerpt_id"]);
 }
 
 #[test]
@@ -504,53 +351,21 @@ fn markdown_export_quotes_the_translation_with_the_original_as_a_footnote() {
         .excerpt_es_en("El agua ya no sirve.", "The water is no good any more.")
         .code("Environment and water");
     let out = fixture.dir.path().join("quotes.md");
-    let report = quipu_ok(&[
-        "export",
-        "quotes",
-        arg(&fixture.path),
-        arg(&out),
-        "--code",
-        "Police use",
-    ]);
+    let report = quipu_ok(&["export", "quotes", arg(&fixture.path), arg(&out), "--code", "Police use"]);
     assert!(report.contains("Exported 1 quote under 1 code"), "{report}");
     let markdown = std::fs::read_to_string(&out).unwrap();
     assert!(markdown.contains("## Police use"), "{markdown}");
-    assert!(
-        markdown.contains(&format!("> {translation}[^1]")),
-        "{markdown}"
-    );
-    assert!(
-        markdown.contains(&format!("[^1]: Spanish original: {original}")),
-        "{markdown}"
-    );
-    assert!(
-        markdown.contains("— Rosa Ñahui, presidenta comunal, Comunidad de prueba, 2021-03-14"),
-        "{markdown}"
-    );
-    assert!(
-        !markdown.contains("El agua"),
-        "only the chosen code is exported"
-    );
+    assert!(markdown.contains(&format!("> {translation}[^1]")), "{markdown}");
+    assert!(markdown.contains(&format!("[^1]: Spanish original: {original}")), "{markdown}");
+    assert!(markdown.contains("— Rosa Ñahui, presidenta comunal, Comunidad de prueba, 2021-03-14"), "{markdown}");
+    assert!(!markdown.contains("El agua"), "only the chosen code is exported");
 
     // With Spanish in the body, the English goes to the footnote.
     let out_es = fixture.dir.path().join("citas.md");
-    quipu_ok(&[
-        "export",
-        "quotes",
-        arg(&fixture.path),
-        arg(&out_es),
-        "--body",
-        "es",
-    ]);
+    quipu_ok(&["export", "quotes", arg(&fixture.path), arg(&out_es), "--body", "es"]);
     let markdown = std::fs::read_to_string(&out_es).unwrap();
-    assert!(
-        markdown.contains(&format!("> {original}[^1]")),
-        "{markdown}"
-    );
-    assert!(
-        markdown.contains(&format!("[^1]: English original: {translation}")),
-        "{markdown}"
-    );
+    assert!(markdown.contains(&format!("> {original}[^1]")), "{markdown}");
+    assert!(markdown.contains(&format!("[^1]: English original: {translation}")), "{markdown}");
 }
 
 #[test]
@@ -566,18 +381,7 @@ fn csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas() {
     let headers = reader.headers().unwrap().clone();
     assert_eq!(
         headers.iter().collect::<Vec<_>>(),
-        [
-            "id",
-            "case",
-            "source",
-            "speaker",
-            "role",
-            "place",
-            "date",
-            "code",
-            "original",
-            "translation"
-        ]
+        ["id", "case", "source", "speaker", "role", "place", "date", "code", "original", "translation"]
     );
     let row = reader.records().next().unwrap().unwrap();
     assert_eq!(&row[1], "'=Cerro Alto");
@@ -590,30 +394,13 @@ fn csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas() {
 
 #[test]
 fn exporting_an_empty_selection_is_an_error_and_writes_no_file() {
-    let mut fixture = TestProject::new()
-        .case("Cerro Alto")
-        .excerpt_es_en("Hola.", "Hello.")
-        .code("Trust");
+    let mut fixture = TestProject::new().case("Cerro Alto").excerpt_es_en("Hola.", "Hello.").code("Trust");
     let out = fixture.dir.path().join("none.md");
     let _ = fixture.store.add_case("Qori Wayra", "");
-    let stderr = quipu_err(&[
-        "export",
-        "quotes",
-        arg(&fixture.path),
-        arg(&out),
-        "--case",
-        "Qori Wayra",
-    ]);
+    let stderr = quipu_err(&["export", "quotes", arg(&fixture.path), arg(&out), "--case", "Qori Wayra"]);
     assert!(stderr.contains("nothing to export"), "{stderr}");
     assert!(!out.exists());
-    let stderr = quipu_err(&[
-        "export",
-        "quotes",
-        arg(&fixture.path),
-        arg(&out),
-        "--code",
-        "Nope",
-    ]);
+    let stderr = quipu_err(&["export", "quotes", arg(&fixture.path), arg(&out), "--code", "Nope"]);
     assert!(stderr.contains("no code 'Nope'"), "{stderr}");
 }
 
@@ -621,31 +408,15 @@ fn exporting_an_empty_selection_is_an_error_and_writes_no_file() {
 fn new_projects_start_with_the_default_codebook_unless_asked_not_to() {
     let dir = tempfile::tempdir().unwrap();
     let with = new_project(dir.path(), true);
-    let codes: serde_json::Value =
-        serde_json::from_str(&quipu_ok(&["codes", arg(&with), "--json"])).unwrap();
-    let names: Vec<&str> = codes
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
-    let expected: Vec<&str> = quipu::model::DEFAULT_CODEBOOK
-        .iter()
-        .map(|c| c.name)
-        .collect();
+    let codes: serde_json::Value = serde_json::from_str(&quipu_ok(&["codes", arg(&with), "--json"])).unwrap();
+    let names: Vec<&str> = codes.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let expected: Vec<&str> = quipu::model::DEFAULT_CODEBOOK.iter().map(|c| c.name).collect();
     assert_eq!(names, expected);
-    assert!(
-        codes
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| !c["description"].as_str().unwrap().is_empty())
-    );
+    assert!(codes.as_array().unwrap().iter().all(|c| !c["description"].as_str().unwrap().is_empty()));
 
     let empty_dir = tempfile::tempdir().unwrap();
     let without = new_project(empty_dir.path(), false);
-    let codes: serde_json::Value =
-        serde_json::from_str(&quipu_ok(&["codes", arg(&without), "--json"])).unwrap();
+    let codes: serde_json::Value = serde_json::from_str(&quipu_ok(&["codes", arg(&without), "--json"])).unwrap();
     assert_eq!(codes.as_array().unwrap().len(), 0);
     let stderr = quipu_err(&["new", arg(&without)]);
     assert!(stderr.contains("already exists"), "{stderr}");
@@ -656,8 +427,7 @@ fn the_demo_project_has_cases_whose_frequencies_differ() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("demo.quipu");
     quipu_ok(&["demo", arg(&project)]);
-    let json: serde_json::Value =
-        serde_json::from_str(&quipu_ok(&["freq", arg(&project), "--json"])).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&quipu_ok(&["freq", arg(&project), "--json"])).unwrap();
     let counts = json["counts"].as_object().unwrap();
     assert_eq!(counts.len(), 4);
     // The most frequent code differs between at least three cases.
@@ -665,12 +435,7 @@ fn the_demo_project_has_cases_whose_frequencies_differ() {
         .values()
         .map(|per_code| {
             let per_code = per_code.as_object().unwrap();
-            per_code
-                .iter()
-                .max_by_key(|(_, n)| n.as_u64().unwrap())
-                .unwrap()
-                .0
-                .clone()
+            per_code.iter().max_by_key(|(_, n)| n.as_u64().unwrap()).unwrap().0.clone()
         })
         .collect();
     assert!(top.len() >= 3, "{top:?}");

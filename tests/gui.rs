@@ -28,18 +28,12 @@ fn demo_project() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn settings() -> Settings {
-    Settings {
-        coder: "Tester".to_owned(),
-        ..Settings::default()
-    }
+    Settings { coder: "Tester".to_owned(), ..Settings::default() }
 }
 
 fn harness_for(path: &Path, settings: Settings) -> Harness<'static, QuipuApp> {
-    let theme = if settings.theme == quipu::gui::app::ThemeChoice::Dark {
-        egui::Theme::Dark
-    } else {
-        egui::Theme::Light
-    };
+    let theme =
+        if settings.theme == quipu::gui::app::ThemeChoice::Dark { egui::Theme::Dark } else { egui::Theme::Light };
     let app = QuipuApp::with_store(Store::open(path).unwrap(), settings);
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 880.0))
@@ -61,10 +55,7 @@ fn settle(harness: &mut Harness<'_, QuipuApp>) {
 fn wait_for_jobs(harness: &mut Harness<'_, QuipuApp>) {
     let start = Instant::now();
     while harness.state().jobs.is_busy() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "the background job did not finish"
-        );
+        assert!(start.elapsed() < Duration::from_secs(60), "the background job did not finish");
         harness.step();
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -77,12 +68,7 @@ fn stored(path: &Path) -> Store {
 }
 
 fn excerpt_by_label(store: &Store, label: &str) -> ExcerptId {
-    store
-        .excerpt_ids()
-        .unwrap()
-        .into_iter()
-        .find(|id| store.excerpt(*id).unwrap().label == label)
-        .unwrap()
+    store.excerpt_ids().unwrap().into_iter().find(|id| store.excerpt(*id).unwrap().label == label).unwrap()
 }
 
 /// Finds an excerpt by its identifier in the search box and opens it.
@@ -104,13 +90,8 @@ fn select_excerpt_searching(harness: &mut Harness<'_, QuipuApp>, search_label: &
 /// Clicks the last button with this label: a menu or popup drawn over the window
 /// comes after the panels in the tree.
 fn click_last(harness: &mut Harness<'_, QuipuApp>, label: &str) {
-    let nodes: Vec<_> = harness
-        .get_all_by_role_and_label(Role::Button, label)
-        .collect();
-    nodes
-        .last()
-        .unwrap_or_else(|| panic!("no button labelled {label:?}"))
-        .click();
+    let nodes: Vec<_> = harness.get_all_by_role_and_label(Role::Button, label).collect();
+    nodes.last().unwrap_or_else(|| panic!("no button labelled {label:?}")).click();
     settle(harness);
 }
 
@@ -141,43 +122,22 @@ fn selecting_a_passage_and_clicking_a_code_codes_that_passage() {
     harness.step();
     harness.event(press(end, false));
     settle(&mut harness);
-    let selection = harness
-        .state()
-        .ui
-        .selection
-        .expect("the reader kept the selection");
+    let selection = harness.state().ui.selection.expect("the reader kept the selection");
     assert_eq!(selection.side, Side::Original);
     assert_eq!(selection.span.start.0, 0);
     assert!(selection.span.len() > 3, "{selection:?}");
-    let expected = quipu::text::slice_chars(&original, selection.span)
-        .unwrap()
-        .to_owned();
+    let expected = quipu::text::slice_chars(&original, selection.span).unwrap().to_owned();
 
     harness.get_by_label("Police use").click();
     settle(&mut harness);
     let store = stored(&path);
     let police = store.code_by_name("Police use").unwrap().unwrap().code_id;
-    let coded: Vec<_> = store
-        .codings_of_excerpt(excerpt_id)
-        .unwrap()
-        .into_iter()
-        .filter(|coding| coding.code_id == police)
-        .collect();
+    let coded: Vec<_> =
+        store.codings_of_excerpt(excerpt_id).unwrap().into_iter().filter(|coding| coding.code_id == police).collect();
     assert_eq!(coded.len(), 1, "{coded:?}");
-    assert!(matches!(
-        coded[0].anchor,
-        CodingAnchor::Passage {
-            side: Side::Original,
-            ..
-        }
-    ));
+    assert!(matches!(coded[0].anchor, CodingAnchor::Passage { side: Side::Original, .. }));
     assert_eq!(coded[0].covered_text, expected);
-    let tester = store
-        .coders()
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == "Tester")
-        .unwrap();
+    let tester = store.coders().unwrap().into_iter().find(|c| c.name == "Tester").unwrap();
     assert_eq!(coded[0].coder_id, tester.coder_id);
 }
 
@@ -188,12 +148,7 @@ fn a_number_key_codes_the_whole_excerpt_and_ctrl_z_takes_it_back() {
     select_excerpt(&mut harness, "E026");
     let excerpt_id = excerpt_by_label(&stored(&path), "E026");
     let before = stored(&path).dump().unwrap();
-    assert!(
-        stored(&path)
-            .codings_of_excerpt(excerpt_id)
-            .unwrap()
-            .is_empty()
-    );
+    assert!(stored(&path).codings_of_excerpt(excerpt_id).unwrap().is_empty());
 
     harness.key_press(Key::Num3);
     settle(&mut harness);
@@ -209,10 +164,7 @@ fn a_number_key_codes_the_whole_excerpt_and_ctrl_z_takes_it_back() {
     assert_eq!(stored(&path).dump().unwrap(), before);
     harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     settle(&mut harness);
-    assert_eq!(
-        stored(&path).codings_of_excerpt(excerpt_id).unwrap().len(),
-        1
-    );
+    assert_eq!(stored(&path).codings_of_excerpt(excerpt_id).unwrap().len(), 1);
 }
 
 #[test]
@@ -247,13 +199,7 @@ fn merging_and_deleting_codes_ask_first_and_undo_restores_each() {
     let employment_codings = {
         let store = stored(&path);
         let employment = store.code_by_name("Employment").unwrap().unwrap().code_id;
-        store
-            .code_counts()
-            .unwrap()
-            .into_iter()
-            .find(|c| c.code_id == employment)
-            .unwrap()
-            .codings
+        store.code_counts().unwrap().into_iter().find(|c| c.code_id == employment).unwrap().codings
     };
 
     // Merge "Employment" into "Company attitude".
@@ -261,11 +207,7 @@ fn merging_and_deleting_codes_ask_first_and_undo_restores_each() {
     settle(&mut harness);
     click_last(&mut harness, "Merge into");
     click_last(&mut harness, "Company attitude");
-    assert!(
-        harness
-            .query_by_label_contains("Merge 'Employment' into 'Company attitude'?")
-            .is_some()
-    );
+    assert!(harness.query_by_label_contains("Merge 'Employment' into 'Company attitude'?").is_some());
     harness.get_by_label("Merge").click();
     settle(&mut harness);
     let store = stored(&path);
@@ -274,32 +216,20 @@ fn merging_and_deleting_codes_ask_first_and_undo_restores_each() {
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     settle(&mut harness);
-    assert_eq!(
-        stored(&path).dump().unwrap(),
-        before,
-        "undoing the merge restores the project"
-    );
+    assert_eq!(stored(&path).dump().unwrap(), before, "undoing the merge restores the project");
 
     // Delete "Trust", through the confirmation.
     harness.get_by_label("Trust: code menu").click();
     settle(&mut harness);
     click_last(&mut harness, "Delete code…");
-    assert!(
-        harness
-            .query_by_label_contains("Delete the code 'Trust'? Its 14 codings")
-            .is_some()
-    );
+    assert!(harness.query_by_label_contains("Delete the code 'Trust'? Its 14 codings").is_some());
     harness.get_by_label("Delete").click();
     settle(&mut harness);
     assert!(stored(&path).code_by_name("Trust").unwrap().is_none());
     harness.get_by_label("Edit").click();
     settle(&mut harness);
     click_last(&mut harness, "Undo (deleting a code) Ctrl+Z");
-    assert_eq!(
-        stored(&path).dump().unwrap(),
-        before,
-        "undoing the delete restores the project"
-    );
+    assert_eq!(stored(&path).dump().unwrap(), before, "undoing the delete restores the project");
 }
 
 #[test]
@@ -309,11 +239,7 @@ fn editing_a_translation_keeps_its_coded_passage_on_the_same_words() {
     select_excerpt(&mut harness, "E001");
     let excerpt_id = excerpt_by_label(&stored(&path), "E001");
     // Code "the river water" in the English text first.
-    let translation = stored(&path)
-        .excerpt(excerpt_id)
-        .unwrap()
-        .translation
-        .unwrap();
+    let translation = stored(&path).excerpt(excerpt_id).unwrap().translation.unwrap();
     let byte = translation.find("the river water").unwrap();
     let start = translation[..byte].chars().count();
     {
@@ -345,23 +271,10 @@ fn editing_a_translation_keeps_its_coded_passage_on_the_same_words() {
         .codings_of_excerpt(excerpt_id)
         .unwrap()
         .into_iter()
-        .find(|c| {
-            matches!(
-                c.anchor,
-                CodingAnchor::Passage {
-                    side: Side::Translation,
-                    ..
-                }
-            )
-        })
+        .find(|c| matches!(c.anchor, CodingAnchor::Passage { side: Side::Translation, .. }))
         .unwrap();
-    let CodingAnchor::Passage { span, .. } = passage.anchor else {
-        unreachable!()
-    };
-    assert_eq!(
-        quipu::text::slice_chars(&edited, span),
-        Some("the river water")
-    );
+    let CodingAnchor::Passage { span, .. } = passage.anchor else { unreachable!() };
+    assert_eq!(quipu::text::slice_chars(&edited, span), Some("the river water"));
     assert!(!passage.needs_review);
 }
 
@@ -391,15 +304,9 @@ fn dropping_a_csv_opens_the_import_dialog_and_its_mapping_decides_the_columns() 
     )
     .unwrap();
     let mut harness = harness_for(&path, settings());
-    harness
-        .input_mut()
-        .dropped_files
-        .push(Arc::new(DroppedCsv(csv.clone())));
+    harness.input_mut().dropped_files.push(Arc::new(DroppedCsv(csv.clone())));
     settle(&mut harness);
-    assert!(
-        harness.state().ui.import_dialog.is_some(),
-        "dropping a CSV opens the import dialog"
-    );
+    assert!(harness.state().ui.import_dialog.is_some(), "dropping a CSV opens the import dialog");
 
     // "Testimonio" and "Sitio" are not recognised: choose them in the mapping.
     harness.get_by_label("Original").click();
@@ -409,24 +316,13 @@ fn dropping_a_csv_opens_the_import_dialog_and_its_mapping_decides_the_columns() 
     settle(&mut harness);
     click_last(&mut harness, "Sitio");
     let dialog = harness.state().ui.import_dialog.clone().unwrap();
-    assert_eq!(
-        dialog
-            .mapping
-            .header(quipu::formats::csv_import::Field::Original),
-        Some("Testimonio")
-    );
+    assert_eq!(dialog.mapping.header(quipu::formats::csv_import::Field::Original), Some("Testimonio"));
 
     harness.get_by_label("Import").click();
     wait_for_jobs(&mut harness);
-    assert!(
-        harness.state().ui.import_dialog.is_none(),
-        "the dialog closes after importing"
-    );
+    assert!(harness.state().ui.import_dialog.is_none(), "the dialog closes after importing");
     let store = stored(&path);
-    let case = store
-        .case_by_name("Cerro Nuevo")
-        .unwrap()
-        .expect("the new case");
+    let case = store.case_by_name("Cerro Nuevo").unwrap().expect("the new case");
     let sources = store.sources_of_case(case.case_id).unwrap();
     assert_eq!(sources.len(), 1, "{sources:?}");
     let hits = store.search_ids("zanjon", Some("es"), false).unwrap();
@@ -443,19 +339,11 @@ fn a_bad_csv_in_the_import_dialog_shows_the_row_and_changes_nothing() {
     let before = stored(&path).dump().unwrap();
     let mut harness = harness_for(&path, settings());
     let ctx = harness.ctx.clone();
-    harness
-        .state_mut()
-        .run_command(&ctx, AppCommand::StartImport(csv));
+    harness.state_mut().run_command(&ctx, AppCommand::StartImport(csv));
     settle(&mut harness);
     harness.get_by_label("Import").click();
     wait_for_jobs(&mut harness);
-    let error = harness
-        .state()
-        .ui
-        .import_dialog
-        .as_ref()
-        .and_then(|d| d.error.clone())
-        .unwrap();
+    let error = harness.state().ui.import_dialog.as_ref().and_then(|d| d.error.clone()).unwrap();
     assert!(error.contains("row 3, column 'caso'"), "{error}");
     assert_eq!(stored(&path).dump().unwrap(), before);
 }
@@ -484,14 +372,7 @@ fn filtering_by_search_shows_only_matching_excerpts() {
     settle(&mut harness);
     let store = stored(&path);
     let expected = store.search_ids("policia", None, true).unwrap();
-    let shown = harness
-        .state()
-        .session
-        .as_ref()
-        .unwrap()
-        .view
-        .excerpt_ids
-        .clone();
+    let shown = harness.state().session.as_ref().unwrap().view.excerpt_ids.clone();
     assert_eq!(shown.len(), expected.len());
     assert!(!shown.is_empty() && shown.len() < 60);
 }
@@ -502,19 +383,13 @@ fn a_project_of_200000_excerpts_runs_frames_without_querying_the_store_each_fram
     let path = dir.path().join("large.quipu");
     let mut store = Store::create(&path).unwrap();
     store.add_default_codebook().unwrap();
-    let codes: Vec<String> = quipu::model::DEFAULT_CODEBOOK
-        .iter()
-        .map(|c| c.name.to_owned())
-        .collect();
+    let codes: Vec<String> = quipu::model::DEFAULT_CODEBOOK.iter().map(|c| c.name.to_owned()).collect();
     let batch = quipu::store::ImportBatch {
         rows: (0..200_000)
             .map(|n| quipu::store::ImportRow {
                 row_number: n + 2,
                 case_name: format!("Caso {}", n % 20),
-                source: quipu::model::SourceDraft {
-                    name: format!("Entrevista {}", n % 400),
-                    ..Default::default()
-                },
+                source: quipu::model::SourceDraft { name: format!("Entrevista {}", n % 400), ..Default::default() },
                 excerpt: quipu::model::ExcerptDraft {
                     label: format!("X{n}"),
                     original: Some(format!("Testimonio número {n}: el agua y la policía.")),
@@ -539,23 +414,14 @@ fn a_project_of_200000_excerpts_runs_frames_without_querying_the_store_each_fram
         harness.step();
     }
     let view = &harness.state().session.as_ref().unwrap().view;
-    assert_eq!(
-        view.list_queries, queries_after_load,
-        "frames without changes must not query the store"
-    );
+    assert_eq!(view.list_queries, queries_after_load, "frames without changes must not query the store");
     // Scrolling far down loads only the rows brought into view.
     harness.state_mut().ui.selected = Some(view.excerpt_ids[150_000]);
     harness.state_mut().ui.scroll_to_selected = true;
     settle(&mut harness);
     let view = &harness.state().session.as_ref().unwrap().view;
-    assert!(
-        view.preview(150_000).is_some(),
-        "the rows on screen were fetched"
-    );
-    assert!(
-        view.preview(100_000).is_none(),
-        "rows far from the screen were not"
-    );
+    assert!(view.preview(150_000).is_some(), "the rows on screen were fetched");
+    assert!(view.preview(100_000).is_none(), "rows far from the screen were not");
     assert!(view.list_queries <= queries_after_load + 3);
 }
 
@@ -572,11 +438,7 @@ fn snapshot_of_the_workbench_in_spanish_and_dark() {
     let (_dir, path) = demo_project();
     let mut harness = harness_for(
         &path,
-        Settings {
-            language: Language::Spanish,
-            theme: quipu::gui::app::ThemeChoice::Dark,
-            ..settings()
-        },
+        Settings { language: Language::Spanish, theme: quipu::gui::app::ThemeChoice::Dark, ..settings() },
     );
     select_excerpt_searching(&mut harness, "Buscar", "E006");
     harness.snapshot("workbench_dark_spanish");

@@ -54,10 +54,7 @@ fn deleting_a_code_deletes_its_codings_and_moves_its_children_up() {
 fn merging_codes_moves_codings_without_duplicates() {
     let mut project = fixture();
     let store = &mut project.store;
-    let (trust, water) = (
-        code_id(store, "Trust"),
-        code_id(store, "Environment and water"),
-    );
+    let (trust, water) = (code_id(store, "Trust"), code_id(store, "Environment and water"));
     let before = store.coding_count().unwrap();
     store.merge_codes(trust, water).unwrap();
     // Excerpt 2 carried both codes whole: one coding disappears as a duplicate.
@@ -92,17 +89,9 @@ fn code_names_are_unique_ignoring_case() {
     let mut project = fixture();
     let error = project
         .store
-        .add_code(&CodeDraft {
-            name: "police USE".into(),
-            description: String::new(),
-            color: None,
-            parent_id: None,
-        })
+        .add_code(&CodeDraft { name: "police USE".into(), description: String::new(), color: None, parent_id: None })
         .unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "a code named 'police USE' already exists"
-    );
+    assert_eq!(error.to_string(), "a code named 'police USE' already exists");
 }
 
 #[test]
@@ -110,9 +99,7 @@ fn deleting_a_case_cascades_to_its_sources_excerpts_codings_and_memos() {
     let mut project = fixture();
     let excerpt = project.last_excerpt.unwrap();
     let store = &mut project.store;
-    store
-        .set_memo(MemoTarget::Excerpt(excerpt), "un memo")
-        .unwrap();
+    store.set_memo(MemoTarget::Excerpt(excerpt), "un memo").unwrap();
     let case = store.case_by_name("Qori Wayra").unwrap().unwrap();
     store.delete_case(case.case_id).unwrap();
     assert_eq!(store.excerpt_count().unwrap(), 2);
@@ -123,40 +110,22 @@ fn deleting_a_case_cascades_to_its_sources_excerpts_codings_and_memos() {
 
 #[test]
 fn passages_snap_to_graphemes_and_keep_their_text() {
-    let mut project = TestProject::new()
-        .case("C")
-        .excerpt_es_en("cafe\u{301} y pan", "coffee and bread");
+    let mut project = TestProject::new().case("C").excerpt_es_en("cafe\u{301} y pan", "coffee and bread");
     let excerpt = project.last_excerpt.unwrap();
     let store = &mut project.store;
     let coder = store.ensure_coder("tester").unwrap();
     let code = store
-        .add_code(&CodeDraft {
-            name: "Food".into(),
-            description: String::new(),
-            color: None,
-            parent_id: None,
-        })
+        .add_code(&CodeDraft { name: "Food".into(), description: String::new(), color: None, parent_id: None })
         .unwrap();
     // The importer normalises to NFC: "café" is 4 chars. A span ending inside a
     // grapheme is widened.
     let text = store.excerpt(excerpt).unwrap().original.unwrap();
     assert_eq!(text, "café y pan");
     let coding = store
-        .add_coding(
-            excerpt,
-            code,
-            coder,
-            CodingAnchor::Passage {
-                side: Side::Original,
-                span: CharSpan::new(0, 4),
-            },
-        )
+        .add_coding(excerpt, code, coder, CodingAnchor::Passage { side: Side::Original, span: CharSpan::new(0, 4) })
         .unwrap();
     assert_eq!(store.coding(coding).unwrap().covered_text, "café");
-    let outside = CodingAnchor::Passage {
-        side: Side::Original,
-        span: CharSpan::new(5, 40),
-    };
+    let outside = CodingAnchor::Passage { side: Side::Original, span: CharSpan::new(5, 40) };
     assert!(store.add_coding(excerpt, code, coder, outside).is_err());
 }
 
@@ -174,38 +143,22 @@ fn editing_a_text_keeps_codings_on_their_words_or_flags_them() {
     assert_eq!(trust_passage.covered_text, "Nadie nos avisó.");
 
     let report = store
-        .set_excerpt_text(
-            first,
-            Side::Original,
-            "Esa vez la policía llegó de madrugada. Nadie nos avisó.",
-        )
+        .set_excerpt_text(first, Side::Original, "Esa vez la policía llegó de madrugada. Nadie nos avisó.")
         .unwrap();
     assert_eq!((report.moved, report.lost), (1, 0));
     let moved = store.coding(trust_passage.coding_id).unwrap();
     let text = store.excerpt(first).unwrap().original.unwrap();
-    let CodingAnchor::Passage { span, .. } = moved.anchor else {
-        panic!()
-    };
-    assert_eq!(
-        quipu::text::slice_chars(&text, span),
-        Some("Nadie nos avisó.")
-    );
+    let CodingAnchor::Passage { span, .. } = moved.anchor else { panic!() };
+    assert_eq!(quipu::text::slice_chars(&text, span), Some("Nadie nos avisó."));
     assert!(!moved.needs_review);
 
-    let report = store
-        .set_excerpt_text(first, Side::Original, "La policía llegó de madrugada.")
-        .unwrap();
+    let report = store.set_excerpt_text(first, Side::Original, "La policía llegó de madrugada.").unwrap();
     assert_eq!((report.moved, report.lost), (0, 1));
     assert!(store.coding(trust_passage.coding_id).unwrap().needs_review);
 
     // Removing the translation sets the status to missing; both texts cannot go.
-    store
-        .set_excerpt_text(first, Side::Translation, "  ")
-        .unwrap();
-    assert_eq!(
-        store.excerpt(first).unwrap().translation_status,
-        TranslationStatus::Missing
-    );
+    store.set_excerpt_text(first, Side::Translation, "  ").unwrap();
+    assert_eq!(store.excerpt(first).unwrap().translation_status, TranslationStatus::Missing);
     assert!(store.set_excerpt_text(first, Side::Original, "").is_err());
 }
 
@@ -214,22 +167,10 @@ fn memos_are_written_replaced_and_removed() {
     let mut project = fixture();
     let store = &mut project.store;
     let trust = code_id(store, "Trust");
-    store
-        .set_memo(
-            MemoTarget::Code(trust),
-            "Confianza: usar también para desconfianza.",
-        )
-        .unwrap();
-    store
-        .set_memo(MemoTarget::Code(trust), "Revised definition")
-        .unwrap();
-    assert_eq!(
-        store.memo(MemoTarget::Code(trust)).unwrap(),
-        "Revised definition"
-    );
-    store
-        .set_memo(MemoTarget::Project, "Project notes")
-        .unwrap();
+    store.set_memo(MemoTarget::Code(trust), "Confianza: usar también para desconfianza.").unwrap();
+    store.set_memo(MemoTarget::Code(trust), "Revised definition").unwrap();
+    assert_eq!(store.memo(MemoTarget::Code(trust)).unwrap(), "Revised definition");
+    store.set_memo(MemoTarget::Project, "Project notes").unwrap();
     assert_eq!(store.memo(MemoTarget::Project).unwrap(), "Project notes");
     store.set_memo(MemoTarget::Code(trust), "").unwrap();
     assert_eq!(store.memo(MemoTarget::Code(trust)).unwrap(), "");
@@ -241,42 +182,26 @@ fn every_kind_of_change_can_be_undone_and_redone() {
     let mut project = fixture();
     let store = &mut project.store;
     store.enable_undo().unwrap();
-    let (trust, water, police) = (
-        code_id(store, "Trust"),
-        code_id(store, "Environment and water"),
-        code_id(store, "Police use"),
-    );
+    let (trust, water, police) =
+        (code_id(store, "Trust"), code_id(store, "Environment and water"), code_id(store, "Police use"));
     let first = store.excerpt_ids().unwrap()[0];
 
     type Change = Box<dyn Fn(&mut Store)>;
     let changes: Vec<(&str, Change)> = vec![
-        (
-            "rename",
-            Box::new(move |s| s.rename_code(trust, "Confianza").unwrap()),
-        ),
-        (
-            "merge",
-            Box::new(move |s| s.merge_codes(trust, water).unwrap()),
-        ),
+        ("rename", Box::new(move |s| s.rename_code(trust, "Confianza").unwrap())),
+        ("merge", Box::new(move |s| s.merge_codes(trust, water).unwrap())),
         ("delete", Box::new(move |s| s.delete_code(police).unwrap())),
         (
             "edit text",
             Box::new(move |s| {
-                s.set_excerpt_text(first, Side::Original, "Otra cosa.")
-                    .unwrap();
+                s.set_excerpt_text(first, Side::Original, "Otra cosa.").unwrap();
             }),
         ),
         (
             "status",
-            Box::new(move |s| {
-                s.set_translation_status(first, TranslationStatus::Disputed, "'avisó'?")
-                    .unwrap()
-            }),
+            Box::new(move |s| s.set_translation_status(first, TranslationStatus::Disputed, "'avisó'?").unwrap()),
         ),
-        (
-            "memo",
-            Box::new(move |s| s.set_memo(MemoTarget::Excerpt(first), "nota").unwrap()),
-        ),
+        ("memo", Box::new(move |s| s.set_memo(MemoTarget::Excerpt(first), "nota").unwrap())),
         (
             "delete case",
             Box::new(|s| {
@@ -297,24 +222,13 @@ fn every_kind_of_change_can_be_undone_and_redone() {
         assert_ne!(before, after, "{label} changed nothing");
         assert_eq!(store.undo_label(), Some(*label));
         assert_eq!(store.undo().unwrap().as_deref(), Some(*label));
-        assert_eq!(
-            store.dump().unwrap(),
-            before,
-            "undo of {label} did not restore the project"
-        );
+        assert_eq!(store.dump().unwrap(), before, "undo of {label} did not restore the project");
         assert_eq!(store.redo().unwrap().as_deref(), Some(*label));
-        assert_eq!(
-            store.dump().unwrap(),
-            after,
-            "redo of {label} did not repeat it"
-        );
+        assert_eq!(store.dump().unwrap(), after, "redo of {label} did not repeat it");
         store.undo().unwrap();
     }
     // The search index follows undo: the original text is findable again.
-    assert_eq!(
-        store.search_ids("madrugada", None, false).unwrap(),
-        vec![first]
-    );
+    assert_eq!(store.search_ids("madrugada", None, false).unwrap(), vec![first]);
     assert_eq!(store.undo().unwrap(), None);
 }
 
@@ -324,15 +238,9 @@ fn a_new_action_after_undo_forgets_the_redo() {
     let store = &mut project.store;
     store.enable_undo().unwrap();
     let trust = code_id(store, "Trust");
-    store
-        .undoable("rename", |s| s.rename_code(trust, "Confianza"))
-        .unwrap();
+    store.undoable("rename", |s| s.rename_code(trust, "Confianza")).unwrap();
     store.undo().unwrap();
-    store
-        .undoable("recolour", |s| {
-            s.set_code_color(trust, quipu::model::Color::rgb(1, 2, 3))
-        })
-        .unwrap();
+    store.undoable("recolour", |s| s.set_code_color(trust, quipu::model::Color::rgb(1, 2, 3))).unwrap();
     assert_eq!(store.redo_label(), None);
     assert_eq!(store.undo_label(), Some("recolour"));
 }
@@ -357,30 +265,16 @@ fn a_failed_action_changes_nothing_and_records_no_undo_step() {
 fn filtered_lists_follow_case_code_status_and_search() {
     let project = fixture();
     let store = &project.store;
-    let all = store
-        .filtered_excerpt_ids(&ExcerptFilter::default())
-        .unwrap();
+    let all = store.filtered_excerpt_ids(&ExcerptFilter::default()).unwrap();
     assert_eq!(all.len(), 3);
     let cerro = store.case_by_name("Cerro Alto").unwrap().unwrap();
-    let by_case = ExcerptFilter {
-        case_id: Some(cerro.case_id),
-        ..ExcerptFilter::default()
-    };
+    let by_case = ExcerptFilter { case_id: Some(cerro.case_id), ..ExcerptFilter::default() };
     assert_eq!(store.filtered_excerpt_ids(&by_case).unwrap().len(), 2);
-    let by_code = ExcerptFilter {
-        codes: vec![code_id(store, "Trust")],
-        ..ExcerptFilter::default()
-    };
+    let by_code = ExcerptFilter { codes: vec![code_id(store, "Trust")], ..ExcerptFilter::default() };
     assert_eq!(store.filtered_excerpt_ids(&by_code).unwrap().len(), 2);
-    let missing = ExcerptFilter {
-        status: Some(TranslationStatus::Missing),
-        ..ExcerptFilter::default()
-    };
+    let missing = ExcerptFilter { status: Some(TranslationStatus::Missing), ..ExcerptFilter::default() };
     assert_eq!(store.filtered_excerpt_ids(&missing).unwrap().len(), 1);
-    let searched = ExcerptFilter {
-        search: "polic".into(),
-        ..ExcerptFilter::default()
-    };
+    let searched = ExcerptFilter { search: "polic".into(), ..ExcerptFilter::default() };
     assert_eq!(store.filtered_excerpt_ids(&searched).unwrap(), vec![all[0]]);
     let previews = store.excerpt_previews(&all).unwrap();
     assert_eq!(previews.len(), 3);
@@ -394,8 +288,5 @@ fn save_a_copy_writes_a_consistent_project() {
     project.store.save_copy(&copy).unwrap();
     let reopened = Store::open(&copy).unwrap();
     assert_eq!(reopened.dump().unwrap(), project.store.dump().unwrap());
-    assert!(
-        project.store.save_copy(&copy).is_err(),
-        "an existing file is never overwritten"
-    );
+    assert!(project.store.save_copy(&copy).is_err(), "an existing file is never overwritten");
 }

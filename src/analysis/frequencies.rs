@@ -33,10 +33,7 @@ pub struct FrequencyTable {
 impl FrequencyTable {
     /// The counts of one cell (zero when absent).
     pub fn cell(&self, group_index: usize, code_index: usize) -> CellCount {
-        self.cells
-            .get(&(group_index, code_index))
-            .copied()
-            .unwrap_or_default()
+        self.cells.get(&(group_index, code_index)).copied().unwrap_or_default()
     }
 
     /// The table as JSON: `{"by": "case", "counts": {"<group>": {"<code>": excerpts}}}`,
@@ -63,36 +60,15 @@ impl FrequencyTable {
 pub fn frequencies(store: &Store, grouping: Grouping) -> StoreResult<FrequencyTable> {
     let codes = store.codes()?;
     let groups = store.group_sizes(grouping)?;
-    let group_index: BTreeMap<&str, usize> = groups
-        .iter()
-        .enumerate()
-        .map(|(index, (name, _))| (name.as_str(), index))
-        .collect();
-    let code_index: BTreeMap<_, usize> = codes
-        .iter()
-        .enumerate()
-        .map(|(index, code)| (code.code_id, index))
-        .collect();
+    let group_index: BTreeMap<&str, usize> =
+        groups.iter().enumerate().map(|(index, (name, _))| (name.as_str(), index)).collect();
+    let code_index: BTreeMap<_, usize> = codes.iter().enumerate().map(|(index, code)| (code.code_id, index)).collect();
     let mut cells = BTreeMap::new();
     for count in store.grouped_code_counts(grouping)? {
-        let (Some(&g), Some(&c)) = (
-            group_index.get(count.group.as_str()),
-            code_index.get(&count.code_id),
-        ) else {
+        let (Some(&g), Some(&c)) = (group_index.get(count.group.as_str()), code_index.get(&count.code_id)) else {
             continue;
         };
-        cells.insert(
-            (g, c),
-            CellCount {
-                excerpts: count.excerpts,
-                codings: count.codings,
-            },
-        );
+        cells.insert((g, c), CellCount { excerpts: count.excerpts, codings: count.codings });
     }
-    Ok(FrequencyTable {
-        grouping,
-        groups,
-        codes,
-        cells,
-    })
+    Ok(FrequencyTable { grouping, groups, codes, cells })
 }

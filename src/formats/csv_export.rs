@@ -5,18 +5,8 @@ use super::neutralize_formula;
 use super::report::ReportSection;
 
 /// The CSV header.
-pub const QUOTE_COLUMNS: [&str; 10] = [
-    "id",
-    "case",
-    "source",
-    "speaker",
-    "role",
-    "place",
-    "date",
-    "code",
-    "original",
-    "translation",
-];
+pub const QUOTE_COLUMNS: [&str; 10] =
+    ["id", "case", "source", "speaker", "role", "place", "date", "code", "original", "translation"];
 
 /// Renders the quotes as CSV (UTF-8, comma-separated, quoted where needed).
 pub fn render_quotes_csv(sections: &[ReportSection]) -> Result<Vec<u8>, csv::Error> {
@@ -36,14 +26,8 @@ pub fn render_quotes_csv(sections: &[ReportSection]) -> Result<Vec<u8>, csv::Err
                 quote.original.as_deref().unwrap_or_default(),
                 quote.translation.as_deref().unwrap_or_default(),
             ];
-            writer.write_record(
-                cells
-                    .iter()
-                    .map(|cell| neutralize_formula(cell).into_owned()),
-            )?;
+            writer.write_record(cells.iter().map(|cell| neutralize_formula(cell).into_owned()))?;
         }
     }
-    writer
-        .into_inner()
-        .map_err(|error| csv::Error::from(error.into_error()))
+    writer.into_inner().map_err(|error| csv::Error::from(error.into_error()))
 }

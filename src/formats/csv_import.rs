@@ -99,87 +99,27 @@ impl Field {
     /// in English and Spanish.
     fn header_names(self) -> &'static [&'static str] {
         match self {
-            Self::Id => &[
-                "id",
-                "excerpt id",
-                "quote id",
-                "ref",
-                "reference",
-                "referencia",
-                "id cita",
-                "cita id",
-            ],
+            Self::Id => &["id", "excerpt id", "quote id", "ref", "reference", "referencia", "id cita", "cita id"],
             Self::Case => &["case", "caso", "site", "sitio", "mine", "mina"],
-            Self::Source => &[
-                "source",
-                "fuente",
-                "interview",
-                "entrevista",
-                "document",
-                "documento",
-            ],
-            Self::Speaker => &[
-                "speaker",
-                "hablante",
-                "informant",
-                "informante",
-                "entrevistado",
-                "entrevistada",
-                "interviewee",
-            ],
+            Self::Source => &["source", "fuente", "interview", "entrevista", "document", "documento"],
+            Self::Speaker => {
+                &["speaker", "hablante", "informant", "informante", "entrevistado", "entrevistada", "interviewee"]
+            }
             Self::Role => &["role", "rol", "cargo", "position"],
             Self::Place => &["place", "lugar", "location", "localidad", "ubicacion"],
             Self::Date => &["date", "fecha"],
             Self::Interviewer => &["interviewer", "entrevistador", "entrevistadora"],
-            Self::Original => &[
-                "original",
-                "original text",
-                "texto original",
-                "text",
-                "texto",
-                "spanish",
-                "espanol",
-            ],
-            Self::Translation => &[
-                "translation",
-                "traduccion",
-                "translated text",
-                "texto traducido",
-                "english",
-                "ingles",
-            ],
-            Self::OriginalLang => &[
-                "original lang",
-                "original language",
-                "idioma original",
-                "lengua original",
-            ],
-            Self::TranslationLang => &[
-                "translation lang",
-                "translation language",
-                "idioma traduccion",
-                "idioma de la traduccion",
-            ],
-            Self::Status => &[
-                "status",
-                "estado",
-                "translation status",
-                "estado traduccion",
-                "estado de la traduccion",
-            ],
-            Self::Codes => &[
-                "codes", "codigos", "code", "codigo", "themes", "temas", "tema",
-            ],
-            Self::Memo => &[
-                "memo",
-                "memos",
-                "note",
-                "notes",
-                "nota",
-                "notas",
-                "comment",
-                "comentario",
-            ],
+            Self::Original => &["original", "original text", "texto original", "text", "texto", "spanish", "espanol"],
+            Self::Translation => {
+                &["translation", "traduccion", "translated text", "texto traducido", "english", "ingles"]
+            }
+            Self::OriginalLang => &["original lang", "original language", "idioma original", "lengua original"],
+            Self::TranslationLang => {
+                &["translation lang", "translation language", "idioma traduccion", "idioma de la traduccion"]
+            }
+            Self::Status => &["status", "estado", "translation status", "estado traduccion", "estado de la traduccion"],
+            Self::Codes => &["codes", "codigos", "code", "codigo", "themes", "temas", "tema"],
+            Self::Memo => &["memo", "memos", "note", "notes", "nota", "notas", "comment", "comentario"],
         }
     }
 }
@@ -214,22 +154,17 @@ pub struct ColumnMapping {
 impl ColumnMapping {
     /// The column filling `field`, if any.
     pub fn column(&self, field: Field) -> Option<usize> {
-        self.columns
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, column)| *column)
+        self.columns.iter().find(|(f, _)| *f == field).map(|(_, column)| *column)
     }
 
     /// The header of the column filling `field`, if any.
     pub fn header(&self, field: Field) -> Option<&str> {
-        self.column(field)
-            .map(|column| self.headers[column].as_str())
+        self.column(field).map(|column| self.headers[column].as_str())
     }
 
     /// Maps `field` to `column`, replacing whatever either was mapped to.
     pub fn set(&mut self, field: Field, column: Option<usize>) {
-        self.columns
-            .retain(|(f, c)| *f != field && Some(*c) != column);
+        self.columns.retain(|(f, c)| *f != field && Some(*c) != column);
         if let Some(column) = column {
             self.columns.push((field, column));
             self.columns.sort();
@@ -246,16 +181,10 @@ impl ColumnMapping {
 
     /// Guesses the mapping from header names in English or Spanish.
     pub fn guess(headers: &[String]) -> ColumnMapping {
-        let mut mapping = ColumnMapping {
-            headers: headers.to_vec(),
-            columns: Vec::new(),
-        };
+        let mut mapping = ColumnMapping { headers: headers.to_vec(), columns: Vec::new() };
         for (index, header) in headers.iter().enumerate() {
             let key = header_key(header);
-            let Some(field) = Field::ALL
-                .into_iter()
-                .find(|field| field.header_names().contains(&key.as_str()))
-            else {
+            let Some(field) = Field::ALL.into_iter().find(|field| field.header_names().contains(&key.as_str())) else {
                 continue;
             };
             if mapping.column(field).is_none() {
@@ -278,10 +207,7 @@ pub struct CsvOptions {
 
 impl Default for CsvOptions {
     fn default() -> Self {
-        Self {
-            map: Vec::new(),
-            codes_separator: ";".to_owned(),
-        }
+        Self { map: Vec::new(), codes_separator: ";".to_owned() }
     }
 }
 
@@ -316,11 +242,7 @@ pub struct CsvPreview {
 fn sniff_delimiter(bytes: &[u8]) -> u8 {
     let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
     let count = |delimiter: u8| first_line.iter().filter(|b| **b == delimiter).count();
-    [b';', b'\t']
-        .into_iter()
-        .filter(|d| count(*d) > count(b','))
-        .max_by_key(|d| count(*d))
-        .unwrap_or(b',')
+    [b';', b'\t'].into_iter().filter(|d| count(*d) > count(b',')).max_by_key(|d| count(*d)).unwrap_or(b',')
 }
 
 fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
@@ -335,29 +257,22 @@ fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
 /// Reads the header row, naming the file in any error.
 fn read_headers(reader: &mut csv::Reader<&[u8]>, file: &str) -> Result<Vec<String>, ImportError> {
     let mut record = csv::ByteRecord::new();
-    let has_header = reader
-        .read_byte_record(&mut record)
-        .map_err(|error| csv_error(file, error))?;
+    let has_header = reader.read_byte_record(&mut record).map_err(|error| csv_error(file, error))?;
     if !has_header {
-        return Err(ImportError::file(
-            file,
-            "the file is empty; it needs a header row naming its columns",
-        ));
+        return Err(ImportError::file(file, "the file is empty; it needs a header row naming its columns"));
     }
     record
         .iter()
         .enumerate()
         .map(|(index, cell)| {
-            std::str::from_utf8(cell)
-                .map(|header| text::normalized(header.trim()))
-                .map_err(|_| {
-                    ImportError::row(
-                        file,
-                        1,
-                        Some(format!("column {}", index + 1)),
-                        "the header is not valid UTF-8 text; save the file as CSV UTF-8",
-                    )
-                })
+            std::str::from_utf8(cell).map(|header| text::normalized(header.trim())).map_err(|_| {
+                ImportError::row(
+                    file,
+                    1,
+                    Some(format!("column {}", index + 1)),
+                    "the header is not valid UTF-8 text; save the file as CSV UTF-8",
+                )
+            })
         })
         .collect()
 }
@@ -381,28 +296,15 @@ pub fn preview_csv(bytes: &[u8], file: &str, max_rows: usize) -> Result<CsvPrevi
     let mut rows = Vec::new();
     for record in reader.byte_records().take(max_rows) {
         let record = record.map_err(|error| csv_error(file, error))?;
-        rows.push(
-            record
-                .iter()
-                .map(|cell| String::from_utf8_lossy(cell).into_owned())
-                .collect(),
-        );
+        rows.push(record.iter().map(|cell| String::from_utf8_lossy(cell).into_owned()).collect());
     }
     let mapping = ColumnMapping::guess(&headers);
-    Ok(CsvPreview {
-        headers,
-        rows,
-        mapping,
-    })
+    Ok(CsvPreview { headers, rows, mapping })
 }
 
 /// Applies `--map FIELD=COLUMN` options to a guessed mapping. COLUMN is a header
 /// name (accents and case ignored) or a 1-based column number.
-pub fn apply_map_options(
-    mapping: &mut ColumnMapping,
-    map: &[(String, String)],
-    file: &str,
-) -> Result<(), ImportError> {
+pub fn apply_map_options(mapping: &mut ColumnMapping, map: &[(String, String)], file: &str) -> Result<(), ImportError> {
     for (field_name, column_name) in map {
         let Some(field) = Field::parse(field_name) else {
             let known: Vec<&str> = Field::ALL.iter().map(|field| field.name()).collect();
@@ -415,16 +317,9 @@ pub fn apply_map_options(
             ));
         };
         let wanted = header_key(column_name);
-        let by_name = mapping
-            .headers
-            .iter()
-            .position(|header| header_key(header) == wanted);
-        let by_number = column_name
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=mapping.headers.len()).contains(n))
-            .map(|n| n - 1);
+        let by_name = mapping.headers.iter().position(|header| header_key(header) == wanted);
+        let by_number =
+            column_name.trim().parse::<usize>().ok().filter(|n| (1..=mapping.headers.len()).contains(n)).map(|n| n - 1);
         let Some(column) = by_name.or(by_number) else {
             return Err(ImportError::file(
                 file,
@@ -459,10 +354,7 @@ pub fn read_csv_with_mapping(
     let mut reader = csv_reader(bytes);
     let headers = read_headers(&mut reader, file)?;
     if headers != mapping.headers {
-        return Err(ImportError::file(
-            file,
-            "the file's columns changed since it was previewed; open it again",
-        ));
+        return Err(ImportError::file(file, "the file's columns changed since it was previewed; open it again"));
     }
     read_rows(reader, file, mapping.clone(), options)
 }
@@ -483,11 +375,7 @@ fn read_rows(
             ),
         ));
     }
-    let separator = if options.codes_separator.is_empty() {
-        ";"
-    } else {
-        options.codes_separator.as_str()
-    };
+    let separator = if options.codes_separator.is_empty() { ";" } else { options.codes_separator.as_str() };
     let default_case = Path::new(file)
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
@@ -510,10 +398,7 @@ fn read_rows(
             Err(error) => return Err(csv_error(file, error)),
         }
         row_number += 1;
-        if record
-            .iter()
-            .all(|cell| cell.iter().all(u8::is_ascii_whitespace))
-        {
+        if record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace)) {
             parsed.skipped_empty_rows += 1;
             continue;
         }
@@ -529,27 +414,14 @@ fn read_rows(
                 ),
             ));
         }
-        let row = RowReader {
-            file,
-            row_number,
-            record: &record,
-            mapping: &parsed.mapping,
-        };
+        let row = RowReader { file, row_number, record: &record, mapping: &parsed.mapping };
         let mut changes = NormalizationChanges::default();
-        let import_row = row.to_import_row(
-            separator,
-            &default_case,
-            &mut changes,
-            &mut parsed.normalized_cells,
-        )?;
+        let import_row = row.to_import_row(separator, &default_case, &mut changes, &mut parsed.normalized_cells)?;
         parsed.normalization.merge(changes);
         parsed.batch.rows.push(import_row);
     }
     if parsed.batch.rows.is_empty() {
-        return Err(ImportError::file(
-            file,
-            "the file has a header row but no excerpts",
-        ));
+        return Err(ImportError::file(file, "the file has a header row but no excerpts"));
     }
     Ok(parsed)
 }
@@ -564,10 +436,7 @@ struct RowReader<'a> {
 
 impl RowReader<'_> {
     fn error(&self, field: Field, message: impl Into<String>) -> ImportError {
-        let column = self
-            .mapping
-            .header(field)
-            .map(|header| format!("column '{header}'"));
+        let column = self.mapping.header(field).map(|header| format!("column '{header}'"));
         ImportError::row(self.file, self.row_number, column, message)
     }
 
@@ -628,10 +497,7 @@ impl RowReader<'_> {
             Some(_) => {
                 let case_name = cell(Field::Case)?;
                 if case_name.is_empty() {
-                    return Err(self.error(
-                        Field::Case,
-                        "the case is empty; every excerpt belongs to a case",
-                    ));
+                    return Err(self.error(Field::Case, "the case is empty; every excerpt belongs to a case"));
                 }
                 case_name
             }
@@ -668,10 +534,9 @@ impl RowReader<'_> {
                 ));
             };
             if translation.is_empty() && status != TranslationStatus::Missing {
-                return Err(self.error(
-                    Field::Status,
-                    format!("the status is '{status_text}' but the translation is empty"),
-                ));
+                return Err(
+                    self.error(Field::Status, format!("the status is '{status_text}' but the translation is empty"))
+                );
             }
             status
         };
@@ -712,8 +577,7 @@ impl RowReader<'_> {
 pub fn is_partial_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     let number = |part: &str, digits: usize| {
-        (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| part.parse::<u32>().ok())?
+        (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse::<u32>().ok())?
     };
     let Some(year) = parts.first().and_then(|part| number(part, 4)) else {
         return false;
@@ -747,18 +611,11 @@ fn language_tag(text: &str, default: &str) -> Result<String, String> {
     }
     let tag = text.to_lowercase();
     let mut parts = tag.split('-');
-    let primary_ok = parts.next().is_some_and(|primary| {
-        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase())
-    });
-    let rest_ok =
-        parts.all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()));
-    if primary_ok && rest_ok {
-        Ok(tag)
-    } else {
-        Err(format!(
-            "'{text}' is not a language tag such as es, en or qu"
-        ))
-    }
+    let primary_ok = parts
+        .next()
+        .is_some_and(|primary| (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase()));
+    let rest_ok = parts.all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok { Ok(tag) } else { Err(format!("'{text}' is not a language tag such as es, en or qu")) }
 }
 
 #[cfg(test)]
@@ -767,18 +624,10 @@ mod tests {
 
     #[test]
     fn headers_match_in_english_or_spanish_with_or_without_accents() {
-        let headers: Vec<String> = [
-            "Caso",
-            "Hablante",
-            "Texto original",
-            "Traducción",
-            "CÓDIGOS",
-            "Notas",
-            "Extra",
-        ]
-        .iter()
-        .map(|h| h.to_string())
-        .collect();
+        let headers: Vec<String> = ["Caso", "Hablante", "Texto original", "Traducción", "CÓDIGOS", "Notas", "Extra"]
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
         let mapping = ColumnMapping::guess(&headers);
         assert_eq!(mapping.column(Field::Case), Some(0));
         assert_eq!(mapping.column(Field::Speaker), Some(1));
@@ -794,15 +643,7 @@ mod tests {
         for good in ["2021", "2021-03", "2021-03-14", "2024-02-29"] {
             assert!(is_partial_date(good), "{good}");
         }
-        for bad in [
-            "21",
-            "2021-3",
-            "2021-13",
-            "2023-02-29",
-            "14/03/2021",
-            "2021-03-14T10:00",
-            "2021-04-31",
-        ] {
+        for bad in ["21", "2021-3", "2021-13", "2023-02-29", "14/03/2021", "2021-03-14T10:00", "2021-04-31"] {
             assert!(!is_partial_date(bad), "{bad}");
         }
     }
@@ -820,10 +661,7 @@ mod tests {
     fn a_row_with_too_many_cells_is_named() {
         let csv = "case,original\nA,uno\nB,dos, tres\n";
         let error = read_csv(csv.as_bytes(), "sheet.csv", &CsvOptions::default()).unwrap_err();
-        assert!(
-            error.to_string().starts_with("sheet.csv, row 3:"),
-            "{error}"
-        );
+        assert!(error.to_string().starts_with("sheet.csv, row 3:"), "{error}");
     }
 
     #[test]

@@ -35,10 +35,7 @@ pub fn render_markdown(title: &str, sections: &[ReportSection]) -> String {
                 let _ = write!(body, "[^{footnote_number}]");
                 // Later paragraphs of a footnote are indented to stay inside it.
                 let text = escape(text).replace('\n', "\n    ");
-                format!(
-                    "[^{footnote_number}]: {} original: {text}",
-                    language_name(lang)
-                )
+                format!("[^{footnote_number}]: {} original: {text}", language_name(lang))
             });
             for line in body.lines() {
                 if line.trim().is_empty() {

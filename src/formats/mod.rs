@@ -51,29 +51,18 @@ pub enum ImportError {
 }
 
 fn column_part(column: &Option<String>) -> String {
-    column
-        .as_ref()
-        .map(|column| format!(", {column}"))
-        .unwrap_or_default()
+    column.as_ref().map(|column| format!(", {column}")).unwrap_or_default()
 }
 
 impl ImportError {
     /// An error about the whole file.
     pub fn file(file: &str, message: impl Into<String>) -> Self {
-        Self::File {
-            file: file.to_owned(),
-            message: message.into(),
-        }
+        Self::File { file: file.to_owned(), message: message.into() }
     }
 
     /// An error at a row, and a column if given.
     pub fn row(file: &str, row: usize, column: Option<String>, message: impl Into<String>) -> Self {
-        Self::Row {
-            file: file.to_owned(),
-            row,
-            column,
-            message: message.into(),
-        }
+        Self::Row { file: file.to_owned(), row, column, message: message.into() }
     }
 }
 
@@ -115,8 +104,7 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut temporary = target.as_os_str().to_owned();
     temporary.push(".part");
     let temporary = PathBuf::from(temporary);
-    let result =
-        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, target));
+    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, target));
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
@@ -180,17 +168,13 @@ pub fn render_quotes(
     format: QuoteFormat,
 ) -> Result<(Vec<u8>, ExportSummary), ExportError> {
     let sections = report_sections(store, options)?;
-    let summary = ExportSummary {
-        quotes: sections.iter().map(|section| section.quotes.len()).sum(),
-        codes: sections.len(),
-    };
+    let summary =
+        ExportSummary { quotes: sections.iter().map(|section| section.quotes.len()).sum(), codes: sections.len() };
     let bytes = match format {
         QuoteFormat::Csv => csv_export::render_quotes_csv(&sections)
             .map_err(|error| ExportError::Unsupported(format!("could not write CSV: {error}")))?,
         QuoteFormat::Markdown => {
-            let title = store
-                .setting("title")?
-                .unwrap_or_else(|| "Coded quotes".to_owned());
+            let title = store.setting("title")?.unwrap_or_else(|| "Coded quotes".to_owned());
             markdown::render_markdown(&title, &sections).into_bytes()
         }
     };

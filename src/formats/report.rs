@@ -85,10 +85,7 @@ fn quoted_texts(codings: &[&CodedQuote]) -> (Option<String>, Option<String>) {
         return (None, None);
     };
     let excerpt = &first.excerpt;
-    if codings
-        .iter()
-        .any(|quote| quote.anchor == CodingAnchor::Whole)
-    {
+    if codings.iter().any(|quote| quote.anchor == CodingAnchor::Whole) {
         return (excerpt.original.clone(), excerpt.translation.clone());
     }
     let mut spans: [Vec<CharSpan>; 2] = [Vec::new(), Vec::new()];
@@ -98,8 +95,7 @@ fn quoted_texts(codings: &[&CodedQuote]) -> (Option<String>, Option<String>) {
             continue;
         };
         spans[slot(side)].push(span);
-        let (Some(coded_text), Some(other_text)) = (excerpt.text(side), excerpt.text(side.other()))
-        else {
+        let (Some(coded_text), Some(other_text)) = (excerpt.text(side), excerpt.text(side.other())) else {
             continue;
         };
         if let Some(counterpart) = text::counterpart_span(coded_text, other_text, span) {
@@ -116,17 +112,11 @@ fn quoted_texts(codings: &[&CodedQuote]) -> (Option<String>, Option<String>) {
                 _ => merged.push(*span),
             }
         }
-        let pieces: Vec<&str> = merged
-            .iter()
-            .filter_map(|span| text::slice_chars(full_text, *span))
-            .collect();
+        let pieces: Vec<&str> = merged.iter().filter_map(|span| text::slice_chars(full_text, *span)).collect();
         (!pieces.is_empty()).then(|| pieces.join(" […] "))
     };
     let [original_spans, translation_spans] = &mut spans;
-    (
-        join(Side::Original, original_spans),
-        join(Side::Translation, translation_spans),
-    )
+    (join(Side::Original, original_spans), join(Side::Translation, translation_spans))
 }
 
 fn report_quote(codings: &[&CodedQuote], body_lang: &str) -> Option<ReportQuote> {
@@ -147,19 +137,11 @@ fn report_quote(codings: &[&CodedQuote], body_lang: &str) -> Option<ReportQuote>
         ),
         // The body language is missing: quote the language there is, without a footnote.
         (None, Some(other)) => (other, excerpt.lang(body_side.other()).to_owned(), None),
-        (None, None) => (
-            quote.covered_text.clone(),
-            excerpt.lang(body_side).to_owned(),
-            None,
-        ),
+        (None, None) => (quote.covered_text.clone(), excerpt.lang(body_side).to_owned(), None),
     };
     let speaker = source.speaker.clone();
     Some(ReportQuote {
-        quote_id: if excerpt.label.is_empty() {
-            excerpt.excerpt_id.to_string()
-        } else {
-            excerpt.label.clone()
-        },
+        quote_id: if excerpt.label.is_empty() { excerpt.excerpt_id.to_string() } else { excerpt.label.clone() },
         case_name: quote.case_name.clone(),
         source_name: source.name.clone(),
         attribution: source.attribution(&speaker),
@@ -180,34 +162,20 @@ fn report_quote(codings: &[&CodedQuote], body_lang: &str) -> Option<ReportQuote>
 
 /// The report's quotes grouped by code, in codebook order. An empty selection is
 /// an error, so no empty file is ever written.
-pub fn report_sections(
-    store: &Store,
-    options: &ReportOptions,
-) -> Result<Vec<ReportSection>, ExportError> {
+pub fn report_sections(store: &Store, options: &ReportOptions) -> Result<Vec<ReportSection>, ExportError> {
     let quotes = store.coded_quotes(&options.filter)?;
     if quotes.is_empty() {
         return Err(ExportError::Empty(options.filter_description.clone()));
     }
     let mut sections: Vec<ReportSection> = Vec::new();
     // The store orders codings by code, then excerpt: take each (code, excerpt) run.
-    for run in quotes
-        .chunk_by(|a, b| a.code_id == b.code_id && a.excerpt.excerpt_id == b.excerpt.excerpt_id)
-    {
+    for run in quotes.chunk_by(|a, b| a.code_id == b.code_id && a.excerpt.excerpt_id == b.excerpt.excerpt_id) {
         let code_id = run[0].code_id;
-        if sections
-            .last()
-            .is_none_or(|section| section.code.code_id != code_id)
-        {
-            sections.push(ReportSection {
-                code: store.code(code_id)?,
-                quotes: Vec::new(),
-            });
+        if sections.last().is_none_or(|section| section.code.code_id != code_id) {
+            sections.push(ReportSection { code: store.code(code_id)?, quotes: Vec::new() });
         }
         let codings: Vec<&CodedQuote> = run.iter().collect();
-        if let (Some(section), Some(quote)) = (
-            sections.last_mut(),
-            report_quote(&codings, &options.body_lang),
-        ) {
+        if let (Some(section), Some(quote)) = (sections.last_mut(), report_quote(&codings, &options.body_lang)) {
             section.quotes.push(quote);
         }
     }

@@ -205,17 +205,10 @@ impl QuipuApp {
     /// Creates the window's app: opens `project`, else the last project, else the
     /// bundled demo.
     pub fn new(cc: &eframe::CreationContext<'_>, project: Option<PathBuf>) -> Self {
-        let settings: Settings = cc
-            .storage
-            .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
-            .unwrap_or_default();
+        let settings: Settings =
+            cc.storage.and_then(|storage| eframe::get_value(storage, SETTINGS_KEY)).unwrap_or_default();
         let mut app = Self::with_settings(settings);
-        let last = app
-            .settings
-            .recent_projects
-            .first()
-            .filter(|path| path.is_file())
-            .cloned();
+        let last = app.settings.recent_projects.first().filter(|path| path.is_file()).cloned();
         match project.or(last) {
             Some(path) => app.open_project(&path),
             None => app.open_demo(),
@@ -241,30 +234,17 @@ impl QuipuApp {
         if settings.coder.trim().is_empty() {
             ui.coder_prompt = Some(default_coder_name());
         }
-        Self {
-            session: None,
-            settings,
-            ui,
-            jobs: Jobs::default(),
-            pending: Vec::new(),
-            applied_style: None,
-        }
+        Self { session: None, settings, ui, jobs: Jobs::default(), pending: Vec::new(), applied_style: None }
     }
 
     /// The interface's words.
     pub fn tr(&self) -> Tr {
-        Tr {
-            language: self.settings.language,
-        }
+        Tr { language: self.settings.language }
     }
 
     /// The coder's name, never empty.
     pub fn coder(&self) -> String {
-        if self.settings.coder.trim().is_empty() {
-            default_coder_name()
-        } else {
-            self.settings.coder.trim().to_owned()
-        }
+        if self.settings.coder.trim().is_empty() { default_coder_name() } else { self.settings.coder.trim().to_owned() }
     }
 
     fn set_session(&mut self, mut store: Store) {
@@ -275,9 +255,7 @@ impl QuipuApp {
             Ok(view) => {
                 if let Some(path) = store.path() {
                     let path = path.to_owned();
-                    self.settings
-                        .recent_projects
-                        .retain(|recent| recent != &path);
+                    self.settings.recent_projects.retain(|recent| recent != &path);
                     self.settings.recent_projects.insert(0, path);
                     self.settings.recent_projects.truncate(10);
                 }
@@ -360,11 +338,7 @@ impl QuipuApp {
                 let Some(session) = &mut self.session else {
                     return;
                 };
-                let result = if undo {
-                    session.store.undo()
-                } else {
-                    session.store.redo()
-                };
+                let result = if undo { session.store.undo() } else { session.store.redo() };
                 match result {
                     Ok(Some(label)) => {
                         let msg = if undo { Msg::Undone } else { Msg::Redone };
@@ -372,14 +346,9 @@ impl QuipuApp {
                         self.ui.editing = None;
                         self.refresh(Changed::ALL);
                     }
-                    Ok(None) => self.report(
-                        tr.t(if undo {
-                            Msg::NothingToUndo
-                        } else {
-                            Msg::NothingToRedo
-                        })
-                        .to_owned(),
-                    ),
+                    Ok(None) => {
+                        self.report(tr.t(if undo { Msg::NothingToUndo } else { Msg::NothingToRedo }).to_owned())
+                    }
                     Err(error) => self.report_error(error.to_string()),
                 }
             }
@@ -391,9 +360,7 @@ impl QuipuApp {
                 let ids = &session.view.excerpt_ids;
                 let current = self.ui.selected.and_then(|id| session.view.index_of(id));
                 let next = match current {
-                    Some(index) => index
-                        .saturating_add_signed(delta as isize)
-                        .min(ids.len().saturating_sub(1)),
+                    Some(index) => index.saturating_add_signed(delta as isize).min(ids.len().saturating_sub(1)),
                     None => 0,
                 };
                 if let Some(id) = ids.get(next).copied() {
@@ -411,12 +378,7 @@ impl QuipuApp {
             }
             AppCommand::ApplyCode(code_id) => self.apply_code(code_id),
             AppCommand::ApplyNthCode(n) => {
-                if let Some(code_id) = self
-                    .session
-                    .as_ref()
-                    .and_then(|s| s.view.codes.get(n))
-                    .map(|r| r.code.code_id)
-                {
+                if let Some(code_id) = self.session.as_ref().and_then(|s| s.view.codes.get(n)).map(|r| r.code.code_id) {
                     self.apply_code(code_id);
                 }
             }
@@ -435,12 +397,10 @@ impl QuipuApp {
                 let default_name = self.default_file_name(purpose);
                 self.jobs.pick_file(ctx, purpose, default_name);
             }
-            AppCommand::StartImport(path) => {
-                match panels::import::ImportDialog::open(&path, self.coder()) {
-                    Ok(dialog) => self.ui.import_dialog = Some(dialog),
-                    Err(error) => self.report_error(error.to_string()),
-                }
-            }
+            AppCommand::StartImport(path) => match panels::import::ImportDialog::open(&path, self.coder()) {
+                Ok(dialog) => self.ui.import_dialog = Some(dialog),
+                Err(error) => self.report_error(error.to_string()),
+            },
             AppCommand::StartExport => {
                 self.ui.export_dialog = Some(panels::export::ExportDialog::default());
             }
@@ -469,21 +429,9 @@ impl QuipuApp {
     }
 
     fn default_file_name(&self, purpose: PickPurpose) -> Option<String> {
-        let stem = self
-            .session
-            .as_ref()
-            .map(|s| s.view.title.clone())
-            .unwrap_or_else(|| "project".to_owned());
-        let safe: String = stem
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
+        let stem = self.session.as_ref().map(|s| s.view.title.clone()).unwrap_or_else(|| "project".to_owned());
+        let safe: String =
+            stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
         match purpose {
             PickPurpose::SaveCopy => Some(format!("{safe}-copy.quipu")),
             PickPurpose::New => Some("fieldwork.quipu".to_owned()),
@@ -504,10 +452,7 @@ impl QuipuApp {
         let Some(session) = &mut self.session else {
             return;
         };
-        if let Err(error) = session
-            .view
-            .refresh(&session.store, Changed::default(), excerpt_id)
-        {
+        if let Err(error) = session.view.refresh(&session.store, Changed::default(), excerpt_id) {
             self.report_error(error.to_string());
         }
     }
@@ -518,18 +463,11 @@ impl QuipuApp {
         };
         let anchor = match self.ui.selection.take() {
             Some(selection) if selection.excerpt_id == excerpt_id && !selection.span.is_empty() => {
-                CodingAnchor::Passage {
-                    side: selection.side,
-                    span: selection.span,
-                }
+                CodingAnchor::Passage { side: selection.side, span: selection.span }
             }
             _ => CodingAnchor::Whole,
         };
-        self.apply(Edit::AddCoding {
-            excerpt_id,
-            code_id,
-            anchor,
-        });
+        self.apply(Edit::AddCoding { excerpt_id, code_id, anchor });
     }
 
     /// Applies an edit, reports the outcome, and refreshes what it touched.
@@ -562,13 +500,10 @@ impl QuipuApp {
                         PickPurpose::Open => AppCommand::OpenProject(path),
                         PickPurpose::New => AppCommand::NewProject(with_extension(path, "quipu")),
                         PickPurpose::Import => AppCommand::StartImport(path),
-                        PickPurpose::SaveCopy => {
-                            AppCommand::SaveCopy(with_extension(path, "quipu"))
-                        }
+                        PickPurpose::SaveCopy => AppCommand::SaveCopy(with_extension(path, "quipu")),
                         PickPurpose::Export(format) => {
                             let path = with_extension(path, format.extension());
-                            if let (Some(dialog), Some(session)) =
-                                (&self.ui.export_dialog, &self.session)
+                            if let (Some(dialog), Some(session)) = (&self.ui.export_dialog, &self.session)
                                 && let Some(project) = session.store.path()
                             {
                                 let request = dialog.request(project, path, &session.view, tr);
@@ -583,8 +518,7 @@ impl QuipuApp {
                 JobOutcome::Picked(_, None) => {}
                 JobOutcome::Imported { file, result } => match result {
                     Ok(summary) if summary.dry_run => {
-                        let message =
-                            tr.f(Msg::CheckDone, &[("file", &file), ("n", &summary.excerpts)]);
+                        let message = tr.f(Msg::CheckDone, &[("file", &file), ("n", &summary.excerpts)]);
                         if let Some(dialog) = &mut self.ui.import_dialog {
                             dialog.checked = Some(message.clone());
                         }
@@ -598,10 +532,7 @@ impl QuipuApp {
                         self.refresh(Changed::ALL);
                         self.report(format!(
                             "{} {}",
-                            tr.f(
-                                Msg::ImportDone,
-                                &[("n", &summary.excerpts), ("file", &file)]
-                            ),
+                            tr.f(Msg::ImportDone, &[("n", &summary.excerpts), ("file", &file)]),
                             tr.t(Msg::ImportNoUndo)
                         ));
                     }
@@ -613,9 +544,7 @@ impl QuipuApp {
                     }
                 },
                 JobOutcome::Exported { file, result } => match result {
-                    Ok(quotes) => {
-                        self.report(tr.f(Msg::ExportDone, &[("n", &quotes), ("file", &file)]))
-                    }
+                    Ok(quotes) => self.report(tr.f(Msg::ExportDone, &[("n", &quotes), ("file", &file)])),
                     Err(message) => self.report_error(message),
                 },
                 JobOutcome::Cancelled => self.report(tr.t(Msg::Cancelled).to_owned()),
@@ -625,8 +554,7 @@ impl QuipuApp {
 
     /// Keyboard shortcuts that work anywhere in the window.
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
-        const REDO_SHIFT: KeyboardShortcut =
-            KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
+        const REDO_SHIFT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
         const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
         const REDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
         const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
@@ -668,30 +596,17 @@ impl QuipuApp {
                 self.ui.quick_pick = Some(String::new());
             }
             if !editing_text && self.ui.quick_pick.is_none() {
-                let digits = [
-                    Key::Num1,
-                    Key::Num2,
-                    Key::Num3,
-                    Key::Num4,
-                    Key::Num5,
-                    Key::Num6,
-                    Key::Num7,
-                    Key::Num8,
-                    Key::Num9,
-                ];
+                let digits =
+                    [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
                 for (n, key) in digits.into_iter().enumerate() {
                     if input.consume_key(Modifiers::NONE, key) {
                         commands.push(AppCommand::ApplyNthCode(n));
                     }
                 }
-                if input.consume_key(Modifiers::NONE, Key::ArrowDown)
-                    || input.consume_key(Modifiers::NONE, Key::J)
-                {
+                if input.consume_key(Modifiers::NONE, Key::ArrowDown) || input.consume_key(Modifiers::NONE, Key::J) {
                     commands.push(AppCommand::Step(1));
                 }
-                if input.consume_key(Modifiers::NONE, Key::ArrowUp)
-                    || input.consume_key(Modifiers::NONE, Key::K)
-                {
+                if input.consume_key(Modifiers::NONE, Key::ArrowUp) || input.consume_key(Modifiers::NONE, Key::K) {
                     commands.push(AppCommand::Step(-1));
                 }
             }
@@ -771,11 +686,7 @@ impl eframe::App for QuipuApp {
 
 /// Adds `extension` to a path chosen in a save dialog if it has none.
 fn with_extension(path: PathBuf, extension: &str) -> PathBuf {
-    if path.extension().is_some() {
-        path
-    } else {
-        path.with_extension(extension)
-    }
+    if path.extension().is_some() { path } else { path.with_extension(extension) }
 }
 
 /// The coder name suggested the first time: the system user's name.

@@ -2,10 +2,7 @@
 //! code only pushes commands; [`apply_edit`] is the one place that applies them to
 //! the store, each as one transaction and one undo step.
 
-use crate::model::{
-    CodeDraft, CodeId, CodingAnchor, CodingId, Color, ExcerptId, MemoTarget, Side,
-    TranslationStatus,
-};
+use crate::model::{CodeDraft, CodeId, CodingAnchor, CodingId, Color, ExcerptId, MemoTarget, Side, TranslationStatus};
 use crate::store::{Store, StoreError};
 
 use super::view_model::Changed;
@@ -145,38 +142,22 @@ impl Edit {
     /// What the change touches, for refreshing the view.
     pub fn changes(&self) -> Changed {
         match self {
-            Self::AddCoding { .. } | Self::RemoveCoding { .. } | Self::Recode { .. } => Changed {
-                excerpts: true,
-                codebook: true,
-                corpus: false,
-            },
+            Self::AddCoding { .. } | Self::RemoveCoding { .. } | Self::Recode { .. } => {
+                Changed { excerpts: true, codebook: true, corpus: false }
+            }
             Self::AddCode { .. }
             | Self::RenameCode { .. }
             | Self::RecolorCode { .. }
             | Self::DescribeCode { .. }
             | Self::UpdateCode { .. }
-            | Self::MoveCode { .. } => Changed {
-                codebook: true,
-                ..Changed::default()
-            },
-            Self::MergeCodes { .. } | Self::DeleteCode { .. } => Changed {
-                codebook: true,
-                excerpts: true,
-                corpus: false,
-            },
-            Self::SetText { .. } | Self::SetStatus { .. } => Changed {
-                excerpts: true,
-                ..Changed::default()
-            },
+            | Self::MoveCode { .. } => Changed { codebook: true, ..Changed::default() },
+            Self::MergeCodes { .. } | Self::DeleteCode { .. } => {
+                Changed { codebook: true, excerpts: true, corpus: false }
+            }
+            Self::SetText { .. } | Self::SetStatus { .. } => Changed { excerpts: true, ..Changed::default() },
             Self::SetMemo { target, .. } => match target {
-                MemoTarget::Code(_) => Changed {
-                    codebook: true,
-                    ..Changed::default()
-                },
-                _ => Changed {
-                    excerpts: true,
-                    ..Changed::default()
-                },
+                MemoTarget::Code(_) => Changed { codebook: true, ..Changed::default() },
+                _ => Changed { excerpts: true, ..Changed::default() },
             },
         }
     }
@@ -196,11 +177,7 @@ pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOut
     store.undoable(edit.label(), |store| {
         let mut outcome = EditOutcome::default();
         match edit {
-            Edit::AddCoding {
-                excerpt_id,
-                code_id,
-                anchor,
-            } => {
+            Edit::AddCoding { excerpt_id, code_id, anchor } => {
                 let coder_id = store.ensure_coder(coder)?;
                 store.add_coding(*excerpt_id, *code_id, coder_id, *anchor)?;
             }
@@ -216,17 +193,8 @@ pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOut
             }
             Edit::RenameCode { code_id, name } => store.rename_code(*code_id, name)?,
             Edit::RecolorCode { code_id, color } => store.set_code_color(*code_id, *color)?,
-            Edit::DescribeCode {
-                code_id,
-                description,
-            } => store.set_code_description(*code_id, description)?,
-            Edit::UpdateCode {
-                code_id,
-                name,
-                color,
-                description,
-                memo,
-            } => {
+            Edit::DescribeCode { code_id, description } => store.set_code_description(*code_id, description)?,
+            Edit::UpdateCode { code_id, name, color, description, memo } => {
                 let code = store.code(*code_id)?;
                 if code.name != *name {
                     store.rename_code(*code_id, name)?;
@@ -244,18 +212,10 @@ pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOut
             Edit::MoveCode { code_id, parent_id } => store.move_code(*code_id, *parent_id)?,
             Edit::MergeCodes { source, target } => store.merge_codes(*source, *target)?,
             Edit::DeleteCode { code_id } => store.delete_code(*code_id)?,
-            Edit::SetText {
-                excerpt_id,
-                side,
-                text,
-            } => {
+            Edit::SetText { excerpt_id, side, text } => {
                 outcome.lost_passages = store.set_excerpt_text(*excerpt_id, *side, text)?.lost;
             }
-            Edit::SetStatus {
-                excerpt_id,
-                status,
-                note,
-            } => store.set_translation_status(*excerpt_id, *status, note)?,
+            Edit::SetStatus { excerpt_id, status, note } => store.set_translation_status(*excerpt_id, *status, note)?,
             Edit::SetMemo { target, text } => store.set_memo(*target, text)?,
         }
         Ok(outcome)

@@ -239,12 +239,7 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        let tr = Tr {
-            language: Language::Spanish,
-        };
-        assert_eq!(
-            tr.f(Msg::NOfMExcerpts, &[("n", &3), ("m", &60)]),
-            "3 de 60 fragmentos"
-        );
+        let tr = Tr { language: Language::Spanish };
+        assert_eq!(tr.f(Msg::NOfMExcerpts, &[("n", &3), ("m", &60)]), "3 de 60 fragmentos");
     }
 }

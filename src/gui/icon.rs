@@ -59,9 +59,5 @@ pub fn icon_rgba() -> Vec<u8> {
 
 /// The icon for the window.
 pub fn app_icon() -> egui::IconData {
-    egui::IconData {
-        rgba: icon_rgba(),
-        width: ICON_SIZE,
-        height: ICON_SIZE,
-    }
+    egui::IconData { rgba: icon_rgba(), width: ICON_SIZE, height: ICON_SIZE }
 }

@@ -111,12 +111,7 @@ pub struct Jobs {
 impl Default for Jobs {
     fn default() -> Self {
         let (sender, receiver) = mpsc::channel();
-        Self {
-            sender,
-            receiver,
-            running: None,
-            dialog_open: Arc::new(AtomicBool::new(false)),
-        }
+        Self { sender, receiver, running: None, dialog_open: Arc::new(AtomicBool::new(false)) }
     }
 }
 
@@ -129,10 +124,7 @@ impl Jobs {
     /// Results that arrived since the last call.
     pub fn poll(&mut self) -> Vec<JobOutcome> {
         let outcomes: Vec<JobOutcome> = self.receiver.try_iter().collect();
-        if outcomes
-            .iter()
-            .any(|outcome| !matches!(outcome, JobOutcome::Picked(..)))
-        {
+        if outcomes.iter().any(|outcome| !matches!(outcome, JobOutcome::Picked(..))) {
             self.running = None;
         }
         outcomes
@@ -146,12 +138,7 @@ impl Jobs {
     }
 
     /// Shows a system file dialog on its own thread.
-    pub fn pick_file(
-        &self,
-        ctx: &egui::Context,
-        purpose: PickPurpose,
-        default_name: Option<String>,
-    ) {
+    pub fn pick_file(&self, ctx: &egui::Context, purpose: PickPurpose, default_name: Option<String>) {
         if self.dialog_open.swap(true, Ordering::Relaxed) {
             return;
         }
@@ -162,22 +149,16 @@ impl Jobs {
             let mut dialog = rfd::FileDialog::new();
             dialog = match purpose {
                 PickPurpose::Open => dialog.add_filter("Quipu project", &["quipu"]),
-                PickPurpose::New | PickPurpose::SaveCopy => {
-                    dialog.add_filter("Quipu project", &["quipu"])
-                }
+                PickPurpose::New | PickPurpose::SaveCopy => dialog.add_filter("Quipu project", &["quipu"]),
                 PickPurpose::Import => dialog.add_filter("CSV", &["csv", "tsv", "txt"]),
-                PickPurpose::Export(format) => {
-                    dialog.add_filter(format.name(), &[format.extension()])
-                }
+                PickPurpose::Export(format) => dialog.add_filter(format.name(), &[format.extension()]),
             };
             if let Some(name) = default_name {
                 dialog = dialog.set_file_name(name);
             }
             let path = match purpose {
                 PickPurpose::Open | PickPurpose::Import => dialog.pick_file(),
-                PickPurpose::New | PickPurpose::SaveCopy | PickPurpose::Export(_) => {
-                    dialog.save_file()
-                }
+                PickPurpose::New | PickPurpose::SaveCopy | PickPurpose::Export(_) => dialog.save_file(),
             };
             dialog_open.store(false, Ordering::Relaxed);
             let _ = sender.send(JobOutcome::Picked(purpose, path));
@@ -188,11 +169,7 @@ impl Jobs {
     fn start(&mut self, label: String) -> (Arc<AtomicU32>, Arc<AtomicBool>) {
         let progress = Arc::new(AtomicU32::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
-        self.running = Some(RunningJob {
-            label,
-            progress: progress.clone(),
-            cancel: cancel.clone(),
-        });
+        self.running = Some(RunningJob { label, progress: progress.clone(), cancel: cancel.clone() });
         (progress, cancel)
     }
 
@@ -206,10 +183,7 @@ impl Jobs {
             let result = run_import(&request, &progress, &cancel);
             let outcome = match result {
                 Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
-                result => JobOutcome::Imported {
-                    file,
-                    result: result.map_err(|error| error.to_string()),
-                },
+                result => JobOutcome::Imported { file, result: result.map_err(|error| error.to_string()) },
             };
             let _ = sender.send(outcome);
             ctx.request_repaint();
@@ -226,8 +200,8 @@ impl Jobs {
             let result = (|| -> Result<usize, String> {
                 let store = Store::open(&request.project).map_err(|error| error.to_string())?;
                 progress.store(300, Ordering::Relaxed);
-                let (bytes, summary) = render_quotes(&store, &request.options, request.format)
-                    .map_err(|error| error.to_string())?;
+                let (bytes, summary) =
+                    render_quotes(&store, &request.options, request.format).map_err(|error| error.to_string())?;
                 if cancel.load(Ordering::Relaxed) {
                     return Err(String::new());
                 }
@@ -252,20 +226,13 @@ fn run_import(
     cancel: &AtomicBool,
 ) -> Result<ImportSummary, ImportError> {
     let file = request.file.display().to_string();
-    let bytes = std::fs::read(&request.file).map_err(|source| ImportError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let bytes = std::fs::read(&request.file).map_err(|source| ImportError::Io { file: file.clone(), source })?;
     let parsed = read_csv_with_mapping(&bytes, &file, &request.mapping, &request.options)?;
     let mut store = Store::open(&request.project)?;
-    let summary = store.import_batch_with_progress(
-        &parsed.batch,
-        &request.coder,
-        request.dry_run,
-        &mut |done, total| {
+    let summary =
+        store.import_batch_with_progress(&parsed.batch, &request.coder, request.dry_run, &mut |done, total| {
             progress.store((done * 1000 / total.max(1)) as u32, Ordering::Relaxed);
             !cancel.load(Ordering::Relaxed)
-        },
-    )?;
+        })?;
     Ok(summary)
 }

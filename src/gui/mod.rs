@@ -31,10 +31,6 @@ pub fn run(project: Option<PathBuf>) -> Result<(), String> {
         persist_window: true,
         ..Default::default()
     };
-    eframe::run_native(
-        "Quipu",
-        options,
-        Box::new(move |cc| Ok(Box::new(QuipuApp::new(cc, project)))),
-    )
-    .map_err(|error| format!("could not open the window: {error}"))
+    eframe::run_native("Quipu", options, Box::new(move |cc| Ok(Box::new(QuipuApp::new(cc, project)))))
+        .map_err(|error| format!("could not open the window: {error}"))
 }

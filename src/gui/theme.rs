@@ -9,26 +9,11 @@ use crate::model::Color;
 pub fn apply(ctx: &egui::Context, body_size: f32) {
     ctx.all_styles_mut(|style| {
         style.text_styles = [
-            (
-                TextStyle::Heading,
-                FontId::new(body_size + 5.0, FontFamily::Proportional),
-            ),
-            (
-                TextStyle::Body,
-                FontId::new(body_size, FontFamily::Proportional),
-            ),
-            (
-                TextStyle::Monospace,
-                FontId::new(body_size - 1.0, FontFamily::Monospace),
-            ),
-            (
-                TextStyle::Button,
-                FontId::new(body_size - 1.0, FontFamily::Proportional),
-            ),
-            (
-                TextStyle::Small,
-                FontId::new(body_size - 3.0, FontFamily::Proportional),
-            ),
+            (TextStyle::Heading, FontId::new(body_size + 5.0, FontFamily::Proportional)),
+            (TextStyle::Body, FontId::new(body_size, FontFamily::Proportional)),
+            (TextStyle::Monospace, FontId::new(body_size - 1.0, FontFamily::Monospace)),
+            (TextStyle::Button, FontId::new(body_size - 1.0, FontFamily::Proportional)),
+            (TextStyle::Small, FontId::new(body_size - 3.0, FontFamily::Proportional)),
         ]
         .into();
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
@@ -50,9 +35,5 @@ pub fn highlight(color: Color, dark_mode: bool, strength: f32) -> Color32 {
 
 /// The soft background of the sentence pair under the pointer.
 pub fn hovered_pair(dark_mode: bool) -> Color32 {
-    if dark_mode {
-        Color32::from_white_alpha(18)
-    } else {
-        Color32::from_black_alpha(14)
-    }
+    if dark_mode { Color32::from_white_alpha(18) } else { Color32::from_black_alpha(14) }
 }

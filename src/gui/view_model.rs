@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::model::{
-    Case, Code, CodeId, Coder, CoderId, Coding, CodingAnchor, Excerpt, ExcerptId, MemoTarget, Side,
-    Source,
+    Case, Code, CodeId, Coder, CoderId, Coding, CodingAnchor, Excerpt, ExcerptId, MemoTarget, Side, Source,
 };
 use crate::store::{ExcerptFilter, ExcerptPreview, SourceSummary, Store, StoreResult};
 use crate::text::{self, CharSpan};
@@ -28,11 +27,7 @@ pub struct Changed {
 
 impl Changed {
     /// Everything.
-    pub const ALL: Changed = Changed {
-        codebook: true,
-        corpus: true,
-        excerpts: true,
-    };
+    pub const ALL: Changed = Changed { codebook: true, corpus: true, excerpts: true };
 
     /// Combines two sets of changes.
     pub fn union(self, other: Changed) -> Changed {
@@ -111,15 +106,9 @@ impl ExcerptView {
     /// The aligned pair holding the sentence at `char_index` of `side`.
     pub fn pair_at(&self, side: Side, char_index: usize) -> Option<usize> {
         let sentences = self.sentences(side);
-        let sentence = sentences
-            .iter()
-            .position(|span| span.start.0 <= char_index && char_index < span.end.0)?;
+        let sentence = sentences.iter().position(|span| span.start.0 <= char_index && char_index < span.end.0)?;
         self.alignment.iter().position(|(original, translation)| {
-            let range = if side == Side::Original {
-                original
-            } else {
-                translation
-            };
+            let range = if side == Side::Original { original } else { translation };
             range.contains(&sentence)
         })
     }
@@ -127,18 +116,11 @@ impl ExcerptView {
     /// The character span a sentence pair covers on one side.
     pub fn pair_span(&self, side: Side, pair: usize) -> Option<CharSpan> {
         let (original, translation) = self.alignment.get(pair)?;
-        let range = if side == Side::Original {
-            original
-        } else {
-            translation
-        };
+        let range = if side == Side::Original { original } else { translation };
         let sentences = self.sentences(side);
         let first = sentences.get(range.start)?;
         let last = sentences.get(range.end.checked_sub(1)?)?;
-        Some(CharSpan {
-            start: first.start,
-            end: last.end,
-        })
+        Some(CharSpan { start: first.start, end: last.end })
     }
 
     /// The codings that cover character `char_index` of `side` (whole-excerpt
@@ -147,10 +129,9 @@ impl ExcerptView {
         self.codings
             .iter()
             .filter(|view| match view.coding.anchor {
-                CodingAnchor::Passage {
-                    side: coded_side,
-                    span,
-                } => coded_side == side && span.start.0 <= char_index && char_index < span.end.0,
+                CodingAnchor::Passage { side: coded_side, span } => {
+                    coded_side == side && span.start.0 <= char_index && char_index < span.end.0
+                }
                 CodingAnchor::Whole => false,
             })
             .collect()
@@ -189,21 +170,13 @@ pub struct ViewModel {
 impl ViewModel {
     /// Reads everything from the store with `filter` on the list.
     pub fn load(store: &Store, filter: ExcerptFilter) -> StoreResult<ViewModel> {
-        let mut view = ViewModel {
-            filter,
-            ..ViewModel::default()
-        };
+        let mut view = ViewModel { filter, ..ViewModel::default() };
         view.refresh(store, Changed::ALL, None)?;
         Ok(view)
     }
 
     /// Reads again what `changed` touched. `current` is the excerpt to show.
-    pub fn refresh(
-        &mut self,
-        store: &Store,
-        changed: Changed,
-        current: Option<ExcerptId>,
-    ) -> StoreResult<()> {
+    pub fn refresh(&mut self, store: &Store, changed: Changed, current: Option<ExcerptId>) -> StoreResult<()> {
         if changed.corpus || self.title.is_empty() {
             self.title = match store.setting("title")? {
                 Some(title) => title,
@@ -247,26 +220,18 @@ impl ViewModel {
 
     fn load_codes(&mut self, store: &Store) -> StoreResult<()> {
         let codes = store.codes()?;
-        let counts: HashMap<CodeId, (u64, u64)> = store
-            .code_counts()?
-            .into_iter()
-            .map(|count| (count.code_id, (count.excerpts, count.codings)))
-            .collect();
+        let counts: HashMap<CodeId, (u64, u64)> =
+            store.code_counts()?.into_iter().map(|count| (count.code_id, (count.excerpts, count.codings))).collect();
         let mut depth_of: HashMap<CodeId, usize> = HashMap::new();
         let mut rows = Vec::with_capacity(codes.len());
         for code in &codes {
-            let depth = code
-                .parent_id
-                .and_then(|parent| depth_of.get(&parent).map(|depth| depth + 1))
-                .unwrap_or(0);
+            let depth = code.parent_id.and_then(|parent| depth_of.get(&parent).map(|depth| depth + 1)).unwrap_or(0);
             depth_of.insert(code.code_id, depth);
             let (excerpts, codings) = counts.get(&code.code_id).copied().unwrap_or_default();
             rows.push(CodeRow {
                 code: code.clone(),
                 depth,
-                has_children: codes
-                    .iter()
-                    .any(|other| other.parent_id == Some(code.code_id)),
+                has_children: codes.iter().any(|other| other.parent_id == Some(code.code_id)),
                 excerpts,
                 codings,
                 memo: store.memo(MemoTarget::Code(code.code_id))?,
@@ -301,9 +266,7 @@ impl ViewModel {
 
     /// The list row at `index`, if its page was fetched.
     pub fn preview(&self, index: usize) -> Option<&ExcerptPreview> {
-        self.preview_pages
-            .get(&(index / PREVIEW_PAGE))
-            .and_then(|page| page.get(index % PREVIEW_PAGE))
+        self.preview_pages.get(&(index / PREVIEW_PAGE)).and_then(|page| page.get(index % PREVIEW_PAGE))
     }
 
     /// Fetches the pages covering `rows` that are not cached yet. Returns true if
@@ -319,15 +282,13 @@ impl ViewModel {
             }
             let start = page * PREVIEW_PAGE;
             let ids = &self.excerpt_ids[start..(start + PREVIEW_PAGE).min(self.excerpt_ids.len())];
-            self.preview_pages
-                .insert(page, store.excerpt_previews(ids)?);
+            self.preview_pages.insert(page, store.excerpt_previews(ids)?);
             self.list_queries += 1;
             fetched = true;
         }
         // Keep memory bounded while scrolling through a huge list.
         if self.preview_pages.len() > 64 {
-            self.preview_pages
-                .retain(|page, _| (first.saturating_sub(8)..end + 8).contains(page));
+            self.preview_pages.retain(|page, _| (first.saturating_sub(8)..end + 8).contains(page));
         }
         Ok(fetched)
     }
@@ -344,25 +305,15 @@ impl ViewModel {
 
     /// A coder's name.
     pub fn coder_name(&self, coder_id: CoderId) -> &str {
-        self.coders
-            .iter()
-            .find(|coder| coder.coder_id == coder_id)
-            .map_or("", |coder| coder.name.as_str())
+        self.coders.iter().find(|coder| coder.coder_id == coder_id).map_or("", |coder| coder.name.as_str())
     }
 
     /// A case's name.
     pub fn case_name(&self, case_id: crate::model::CaseId) -> &str {
-        self.cases
-            .iter()
-            .find(|case| case.case_id == case_id)
-            .map_or("", |case| case.name.as_str())
+        self.cases.iter().find(|case| case.case_id == case_id).map_or("", |case| case.name.as_str())
     }
 
-    fn load_excerpt(
-        store: &Store,
-        excerpt_id: ExcerptId,
-        codes: &[CodeRow],
-    ) -> StoreResult<Option<ExcerptView>> {
+    fn load_excerpt(store: &Store, excerpt_id: ExcerptId, codes: &[CodeRow]) -> StoreResult<Option<ExcerptView>> {
         let excerpt = match store.excerpt(excerpt_id) {
             Ok(excerpt) => excerpt,
             Err(crate::store::StoreError::NotFound { .. }) => return Ok(None),
@@ -376,14 +327,8 @@ impl ViewModel {
         let original_sentences = text::sentences(original);
         let translation_sentences = text::sentences(translation);
         let alignment = text::align_sentences(
-            &original_sentences
-                .iter()
-                .map(CharSpan::len)
-                .collect::<Vec<_>>(),
-            &translation_sentences
-                .iter()
-                .map(CharSpan::len)
-                .collect::<Vec<_>>(),
+            &original_sentences.iter().map(CharSpan::len).collect::<Vec<_>>(),
+            &translation_sentences.iter().map(CharSpan::len).collect::<Vec<_>>(),
         );
         let mut codings = Vec::new();
         for coding in store.codings_of_excerpt(excerpt_id)? {
@@ -391,14 +336,10 @@ impl ViewModel {
                 continue;
             };
             let counterpart = match coding.anchor {
-                CodingAnchor::Passage { side, span } => {
-                    match (excerpt.text(side), excerpt.text(side.other())) {
-                        (Some(coded), Some(other)) if !coding.needs_review => {
-                            text::counterpart_span(coded, other, span)
-                        }
-                        _ => None,
-                    }
-                }
+                CodingAnchor::Passage { side, span } => match (excerpt.text(side), excerpt.text(side.other())) {
+                    (Some(coded), Some(other)) if !coding.needs_review => text::counterpart_span(coded, other, span),
+                    _ => None,
+                },
                 CodingAnchor::Whole => None,
             };
             codings.push(CodingView {

@@ -21,8 +21,7 @@ pub enum TranslationStatus {
 
 impl TranslationStatus {
     /// Every status, in workflow order.
-    pub const ALL: [TranslationStatus; 4] =
-        [Self::Missing, Self::Draft, Self::Reviewed, Self::Disputed];
+    pub const ALL: [TranslationStatus; 4] = [Self::Missing, Self::Draft, Self::Reviewed, Self::Disputed];
 
     /// The stable name stored in the project file and used on the command line.
     pub fn as_str(self) -> &'static str {
@@ -47,11 +46,7 @@ impl TranslationStatus {
 
     /// The status a new excerpt gets when none is given.
     pub fn default_for(translation: Option<&str>) -> Self {
-        if translation.is_some_and(|text| !text.is_empty()) {
-            Self::Draft
-        } else {
-            Self::Missing
-        }
+        if translation.is_some_and(|text| !text.is_empty()) { Self::Draft } else { Self::Missing }
     }
 }
 
@@ -99,9 +94,7 @@ impl Excerpt {
 
     /// The side written in `lang`, if either is.
     pub fn side_in(&self, lang: &str) -> Option<Side> {
-        [Side::Original, Side::Translation]
-            .into_iter()
-            .find(|side| self.lang(*side).eq_ignore_ascii_case(lang))
+        [Side::Original, Side::Translation].into_iter().find(|side| self.lang(*side).eq_ignore_ascii_case(lang))
     }
 }
 

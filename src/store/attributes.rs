@@ -44,17 +44,10 @@ impl Store {
     }
 
     /// Sets (or, with an empty value, clears) a case's attribute value.
-    pub fn set_case_attribute(
-        &mut self,
-        case_id: CaseId,
-        attribute_id: AttributeId,
-        value: &str,
-    ) -> StoreResult<()> {
+    pub fn set_case_attribute(&mut self, case_id: CaseId, attribute_id: AttributeId, value: &str) -> StoreResult<()> {
         if value.trim().is_empty() {
             self.conn
-                .prepare_cached(
-                    "DELETE FROM case_attribute_values WHERE case_id = ?1 AND attribute_id = ?2",
-                )?
+                .prepare_cached("DELETE FROM case_attribute_values WHERE case_id = ?1 AND attribute_id = ?2")?
                 .execute(params![case_id, attribute_id])?;
         } else {
             self.conn

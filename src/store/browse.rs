@@ -97,12 +97,9 @@ impl Store {
 
     /// Every distinct speaker, by name.
     pub fn speakers(&self) -> StoreResult<Vec<String>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT DISTINCT speaker FROM sources WHERE speaker <> '' ORDER BY speaker",
-        )?;
-        let speakers = statement
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let mut statement =
+            self.conn.prepare_cached("SELECT DISTINCT speaker FROM sources WHERE speaker <> '' ORDER BY speaker")?;
+        let speakers = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
         Ok(speakers)
     }
 
@@ -137,10 +134,7 @@ impl Store {
                 values.push(coder_id.0.into());
                 coding_conditions.push(format!("k.coder_id = ?{}", values.len()));
             }
-            conditions.push(format!(
-                "EXISTS (SELECT 1 FROM codings k WHERE {})",
-                coding_conditions.join(" AND ")
-            ));
+            conditions.push(format!("EXISTS (SELECT 1 FROM codings k WHERE {})", coding_conditions.join(" AND ")));
         }
         if !filter.search.trim().is_empty() {
             // The researcher's excerpt identifier ("E026") finds that excerpt too.
@@ -158,11 +152,8 @@ impl Store {
                 None => conditions.push(label_condition),
             }
         }
-        let where_clause = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conditions.join(" AND "))
-        };
+        let where_clause =
+            if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
         let mut statement = self.conn.prepare(&format!(
             "SELECT e.excerpt_id FROM excerpts e
              JOIN sources s ON s.source_id = e.source_id
@@ -170,9 +161,7 @@ impl Store {
              {where_clause}
              ORDER BY ca.name, s.name, e.position"
         ))?;
-        let ids = statement
-            .query_map(params_from_iter(values), |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids = statement.query_map(params_from_iter(values), |row| row.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
 
@@ -203,17 +192,9 @@ impl Store {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        let order: std::collections::HashMap<ExcerptId, usize> = excerpt_ids
-            .iter()
-            .enumerate()
-            .map(|(index, id)| (*id, index))
-            .collect();
-        previews.sort_by_key(|preview| {
-            order
-                .get(&preview.excerpt_id)
-                .copied()
-                .unwrap_or(usize::MAX)
-        });
+        let order: std::collections::HashMap<ExcerptId, usize> =
+            excerpt_ids.iter().enumerate().map(|(index, id)| (*id, index)).collect();
+        previews.sort_by_key(|preview| order.get(&preview.excerpt_id).copied().unwrap_or(usize::MAX));
         Ok(previews)
     }
 }

@@ -8,37 +8,24 @@ use crate::model::{Case, CaseId};
 const CASE_COLUMNS: &str = "case_id, name, description";
 
 fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
-    Ok(Case {
-        case_id: row.get(0)?,
-        name: row.get(1)?,
-        description: row.get(2)?,
-    })
+    Ok(Case { case_id: row.get(0)?, name: row.get(1)?, description: row.get(2)? })
 }
 
 impl Store {
     /// Every case, by name.
     pub fn cases(&self) -> StoreResult<Vec<Case>> {
-        let mut statement = self
-            .conn
-            .prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases ORDER BY name"))?;
-        let cases = statement
-            .query_map([], case_from_row)?
-            .collect::<Result<_, _>>()?;
+        let mut statement = self.conn.prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases ORDER BY name"))?;
+        let cases = statement.query_map([], case_from_row)?.collect::<Result<_, _>>()?;
         Ok(cases)
     }
 
     /// The case with this ID.
     pub fn case(&self, case_id: CaseId) -> StoreResult<Case> {
         self.conn
-            .prepare_cached(&format!(
-                "SELECT {CASE_COLUMNS} FROM cases WHERE case_id = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE case_id = ?1"))?
             .query_row([case_id], case_from_row)
             .optional()?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: "case",
-                name: case_id.to_string(),
-            })
+            .ok_or_else(|| StoreError::NotFound { kind: "case", name: case_id.to_string() })
     }
 
     /// The case with this name (ignoring case), if any.
@@ -73,9 +60,7 @@ impl Store {
 
     /// Deletes a case with its sources, excerpts, codings and memos.
     pub fn delete_case(&mut self, case_id: CaseId) -> StoreResult<()> {
-        self.conn
-            .prepare_cached("DELETE FROM cases WHERE case_id = ?1")?
-            .execute([case_id])?;
+        self.conn.prepare_cached("DELETE FROM cases WHERE case_id = ?1")?.execute([case_id])?;
         Ok(())
     }
 }

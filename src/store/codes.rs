@@ -32,24 +32,17 @@ impl Store {
              )
              SELECT {CODE_COLUMNS} FROM codes JOIN tree USING (code_id) ORDER BY tree.path"
         ))?;
-        let codes = statement
-            .query_map([], code_from_row)?
-            .collect::<Result<_, _>>()?;
+        let codes = statement.query_map([], code_from_row)?.collect::<Result<_, _>>()?;
         Ok(codes)
     }
 
     /// The code with this ID.
     pub fn code(&self, code_id: CodeId) -> StoreResult<Code> {
         self.conn
-            .prepare_cached(&format!(
-                "SELECT {CODE_COLUMNS} FROM codes WHERE code_id = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {CODE_COLUMNS} FROM codes WHERE code_id = ?1"))?
             .query_row([code_id], code_from_row)
             .optional()?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: "code",
-                name: code_id.to_string(),
-            })
+            .ok_or_else(|| StoreError::NotFound { kind: "code", name: code_id.to_string() })
     }
 
     /// The code with this name (ignoring case), if any.
@@ -70,10 +63,8 @@ impl Store {
         let color = match draft.color {
             Some(color) => color,
             None => {
-                let count: i64 = self
-                    .conn
-                    .prepare_cached("SELECT COUNT(*) FROM codes")?
-                    .query_row([], |row| row.get(0))?;
+                let count: i64 =
+                    self.conn.prepare_cached("SELECT COUNT(*) FROM codes")?.query_row([], |row| row.get(0))?;
                 Color::from_palette(count as usize)
             }
         };
@@ -83,12 +74,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4,
                      (SELECT IFNULL(MAX(sort_order), 0) + 1 FROM codes WHERE parent_id IS ?4))",
             )?
-            .execute(params![
-                name,
-                draft.description.trim(),
-                color,
-                draft.parent_id
-            ])
+            .execute(params![name, draft.description.trim(), color, draft.parent_id])
             .map_err(name_taken("a code named", name))?;
         Ok(CodeId(self.conn.last_insert_rowid()))
     }
@@ -137,9 +123,7 @@ impl Store {
 
     /// Sets a code's colour.
     pub fn set_code_color(&mut self, code_id: CodeId, color: Color) -> StoreResult<()> {
-        self.conn
-            .prepare_cached("UPDATE codes SET color = ?2 WHERE code_id = ?1")?
-            .execute(params![code_id, color])?;
+        self.conn.prepare_cached("UPDATE codes SET color = ?2 WHERE code_id = ?1")?.execute(params![code_id, color])?;
         Ok(())
     }
 
@@ -171,9 +155,7 @@ impl Store {
              )
              SELECT code_id FROM below",
         )?;
-        let ids = statement
-            .query_map([code_id], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids = statement.query_map([code_id], |row| row.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
 
@@ -185,10 +167,7 @@ impl Store {
                 .conn
                 .prepare_cached("UPDATE codes SET parent_id = ?2 WHERE parent_id = ?1")?
                 .execute(params![code_id, code.parent_id])?;
-            store
-                .conn
-                .prepare_cached("DELETE FROM codes WHERE code_id = ?1")?
-                .execute([code_id])?;
+            store.conn.prepare_cached("DELETE FROM codes WHERE code_id = ?1")?.execute([code_id])?;
             Ok(())
         })
     }
@@ -198,16 +177,12 @@ impl Store {
     /// coder is dropped), its sub-codes move under the target, and it is deleted.
     pub fn merge_codes(&mut self, source: CodeId, target: CodeId) -> StoreResult<()> {
         if source == target {
-            return Err(StoreError::Invalid(
-                "a code cannot be merged into itself".to_owned(),
-            ));
+            return Err(StoreError::Invalid("a code cannot be merged into itself".to_owned()));
         }
         self.atomically(|store| {
             let (_, _) = (store.code(source)?, store.code(target)?);
             if store.code_and_descendants(source)?.contains(&target) {
-                return Err(StoreError::Invalid(
-                    "a code cannot be merged into one of its own sub-codes".to_owned(),
-                ));
+                return Err(StoreError::Invalid("a code cannot be merged into one of its own sub-codes".to_owned()));
             }
             store
                 .conn
@@ -226,10 +201,7 @@ impl Store {
                 .conn
                 .prepare_cached("UPDATE codes SET parent_id = ?2 WHERE parent_id = ?1")?
                 .execute(params![source, target])?;
-            store
-                .conn
-                .prepare_cached("DELETE FROM codes WHERE code_id = ?1")?
-                .execute([source])?;
+            store.conn.prepare_cached("DELETE FROM codes WHERE code_id = ?1")?.execute([source])?;
             Ok(())
         })
     }

@@ -6,7 +6,8 @@ use super::{NOW_SQL, Store, StoreError, StoreResult};
 use crate::model::{CodeId, Coder, CoderId, Coding, CodingAnchor, CodingId, ExcerptId, Side};
 use crate::text::{self, CharSpan};
 
-const CODING_COLUMNS: &str = "coding_id, excerpt_id, code_id, coder_id, side, start_char, end_char, covered_text, needs_review, created_at";
+const CODING_COLUMNS: &str =
+    "coding_id, excerpt_id, code_id, coder_id, side, start_char, end_char, covered_text, needs_review, created_at";
 
 fn coding_from_row(row: &Row<'_>) -> rusqlite::Result<Coding> {
     let side: Option<Side> = row.get(4)?;
@@ -14,10 +15,7 @@ fn coding_from_row(row: &Row<'_>) -> rusqlite::Result<Coding> {
         None => CodingAnchor::Whole,
         Some(side) => CodingAnchor::Passage {
             side,
-            span: CharSpan::new(
-                row.get::<_, i64>(5)? as usize,
-                row.get::<_, i64>(6)? as usize,
-            ),
+            span: CharSpan::new(row.get::<_, i64>(5)? as usize, row.get::<_, i64>(6)? as usize),
         },
     };
     Ok(Coding {
@@ -36,11 +34,7 @@ fn coding_from_row(row: &Row<'_>) -> rusqlite::Result<Coding> {
 pub(super) fn anchor_columns(anchor: CodingAnchor) -> (Option<Side>, Option<i64>, Option<i64>) {
     match anchor {
         CodingAnchor::Whole => (None, None, None),
-        CodingAnchor::Passage { side, span } => (
-            Some(side),
-            Some(span.start.0 as i64),
-            Some(span.end.0 as i64),
-        ),
+        CodingAnchor::Passage { side, span } => (Some(side), Some(span.start.0 as i64), Some(span.end.0 as i64)),
     }
 }
 
@@ -59,24 +53,15 @@ impl Store {
         if let Some(coder_id) = existing {
             return Ok(coder_id);
         }
-        self.conn
-            .prepare_cached("INSERT INTO coders (name) VALUES (?1)")?
-            .execute([name])?;
+        self.conn.prepare_cached("INSERT INTO coders (name) VALUES (?1)")?.execute([name])?;
         Ok(CoderId(self.conn.last_insert_rowid()))
     }
 
     /// Every coder, by name.
     pub fn coders(&self) -> StoreResult<Vec<Coder>> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT coder_id, name FROM coders ORDER BY name")?;
+        let mut statement = self.conn.prepare_cached("SELECT coder_id, name FROM coders ORDER BY name")?;
         let coders = statement
-            .query_map([], |row| {
-                Ok(Coder {
-                    coder_id: row.get(0)?,
-                    name: row.get(1)?,
-                })
-            })?
+            .query_map([], |row| Ok(Coder { coder_id: row.get(0)?, name: row.get(1)? }))?
             .collect::<Result<_, _>>()?;
         Ok(coders)
     }
@@ -112,13 +97,7 @@ impl Store {
                         text::char_len(text)
                     )));
                 }
-                (
-                    CodingAnchor::Passage {
-                        side,
-                        span: snapped,
-                    },
-                    covered.to_owned(),
-                )
+                (CodingAnchor::Passage { side, span: snapped }, covered.to_owned())
             }
         };
         let (side, start, end) = anchor_columns(anchor);
@@ -135,8 +114,9 @@ impl Store {
         }
         self.conn
             .prepare_cached(&format!(
-                "INSERT INTO codings (excerpt_id, code_id, coder_id, side, start_char, end_char, covered_text, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW_SQL})"
+                "INSERT INTO codings (excerpt_id, code_id, coder_id, source_id, side, start_char, end_char,
+                     covered_text, created_at)
+                 VALUES (?1, ?2, ?3, (SELECT source_id FROM excerpts WHERE excerpt_id = ?1), ?4, ?5, ?6, ?7, {NOW_SQL})"
             ))?
             .execute(params![excerpt_id, code_id, coder_id, side, start, end, covered_text])?;
         Ok(CodingId(self.conn.last_insert_rowid()))
@@ -147,31 +127,22 @@ impl Store {
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT {CODING_COLUMNS} FROM codings WHERE excerpt_id = ?1 ORDER BY coding_id"
         ))?;
-        let codings = statement
-            .query_map([excerpt_id], coding_from_row)?
-            .collect::<Result<_, _>>()?;
+        let codings = statement.query_map([excerpt_id], coding_from_row)?.collect::<Result<_, _>>()?;
         Ok(codings)
     }
 
     /// The coding with this ID.
     pub fn coding(&self, coding_id: CodingId) -> StoreResult<Coding> {
         self.conn
-            .prepare_cached(&format!(
-                "SELECT {CODING_COLUMNS} FROM codings WHERE coding_id = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {CODING_COLUMNS} FROM codings WHERE coding_id = ?1"))?
             .query_row([coding_id], coding_from_row)
             .optional()?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: "coding",
-                name: coding_id.to_string(),
-            })
+            .ok_or_else(|| StoreError::NotFound { kind: "coding", name: coding_id.to_string() })
     }
 
     /// Removes a coding.
     pub fn delete_coding(&mut self, coding_id: CodingId) -> StoreResult<()> {
-        self.conn
-            .prepare_cached("DELETE FROM codings WHERE coding_id = ?1")?
-            .execute([coding_id])?;
+        self.conn.prepare_cached("DELETE FROM codings WHERE coding_id = ?1")?.execute([coding_id])?;
         Ok(())
     }
 
@@ -185,10 +156,7 @@ impl Store {
 
     /// Number of codings in the project.
     pub fn coding_count(&self) -> StoreResult<usize> {
-        let count: i64 = self
-            .conn
-            .prepare_cached("SELECT COUNT(*) FROM codings")?
-            .query_row([], |row| row.get(0))?;
+        let count: i64 = self.conn.prepare_cached("SELECT COUNT(*) FROM codings")?.query_row([], |row| row.get(0))?;
         Ok(count as usize)
     }
 }

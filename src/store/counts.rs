@@ -90,14 +90,15 @@ impl Store {
     /// Counts per group and code, leaving out pairs that never occur.
     pub fn grouped_code_counts(&self, grouping: Grouping) -> StoreResult<Vec<GroupedCount>> {
         let (label, key) = grouping.sql();
+        // Count per source over the covering index, then add sources up per group:
+        // an excerpt belongs to one source, so distinct excerpts add up.
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {label}, per_excerpt.code_id, COUNT(*), SUM(per_excerpt.codings)
-             FROM (SELECT excerpt_id, code_id, COUNT(*) AS codings
-                   FROM codings GROUP BY excerpt_id, code_id) AS per_excerpt
-             JOIN excerpts e ON e.excerpt_id = per_excerpt.excerpt_id
-             JOIN sources s ON s.source_id = e.source_id
+            "SELECT {label}, per_source.code_id, SUM(per_source.excerpts), SUM(per_source.codings)
+             FROM (SELECT source_id, code_id, COUNT(DISTINCT excerpt_id) AS excerpts, COUNT(*) AS codings
+                   FROM codings INDEXED BY codings_by_source GROUP BY source_id, code_id) AS per_source
+             JOIN sources s ON s.source_id = per_source.source_id
              JOIN cases ca ON ca.case_id = s.case_id
-             GROUP BY {key}, per_excerpt.code_id"
+             GROUP BY {key}, per_source.code_id"
         ))?;
         let counts = statement
             .query_map([], |row| {

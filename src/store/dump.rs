@@ -16,15 +16,11 @@ impl Store {
              WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'excerpt_search%'
              ORDER BY name",
         )?;
-        let tables: Vec<String> = tables_statement
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let tables: Vec<String> = tables_statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
         let mut out = String::new();
         for table in tables {
             let _ = writeln!(out, "[{table}]");
-            let mut statement = self
-                .conn
-                .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))?;
+            let mut statement = self.conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))?;
             let columns = statement.column_count();
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {

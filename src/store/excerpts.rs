@@ -33,15 +33,10 @@ impl Store {
     /// The excerpt with this ID.
     pub fn excerpt(&self, excerpt_id: ExcerptId) -> StoreResult<Excerpt> {
         self.conn
-            .prepare_cached(&format!(
-                "SELECT {EXCERPT_COLUMNS} FROM excerpts e WHERE e.excerpt_id = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {EXCERPT_COLUMNS} FROM excerpts e WHERE e.excerpt_id = ?1"))?
             .query_row([excerpt_id], excerpt_from_row)
             .optional()?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: "excerpt",
-                name: excerpt_id.to_string(),
-            })
+            .ok_or_else(|| StoreError::NotFound { kind: "excerpt", name: excerpt_id.to_string() })
     }
 
     /// The excerpts of a source, in order.
@@ -49,9 +44,7 @@ impl Store {
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT {EXCERPT_COLUMNS} FROM excerpts e WHERE e.source_id = ?1 ORDER BY e.position"
         ))?;
-        let excerpts = statement
-            .query_map([source_id], excerpt_from_row)?
-            .collect::<Result<_, _>>()?;
+        let excerpts = statement.query_map([source_id], excerpt_from_row)?.collect::<Result<_, _>>()?;
         Ok(excerpts)
     }
 
@@ -62,33 +55,25 @@ impl Store {
              JOIN sources s USING (source_id) JOIN cases c USING (case_id)
              ORDER BY c.name, s.name, e.position",
         )?;
-        let ids = statement
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
 
     /// Number of excerpts in the project.
     pub fn excerpt_count(&self) -> StoreResult<usize> {
-        let count: i64 = self
-            .conn
-            .prepare_cached("SELECT COUNT(*) FROM excerpts")?
-            .query_row([], |row| row.get(0))?;
+        let count: i64 = self.conn.prepare_cached("SELECT COUNT(*) FROM excerpts")?.query_row([], |row| row.get(0))?;
         Ok(count as usize)
     }
 
-    /// Adds an excerpt at the end of a source. Texts must already be normalised.
-    pub fn add_excerpt(
-        &mut self,
-        source_id: SourceId,
-        draft: &ExcerptDraft,
-    ) -> StoreResult<ExcerptId> {
-        let original = non_empty(draft.original.as_deref());
-        let translation = non_empty(draft.translation.as_deref());
+    /// Adds an excerpt at the end of a source, its texts normalised (NFC, LF, no BOM).
+    pub fn add_excerpt(&mut self, source_id: SourceId, draft: &ExcerptDraft) -> StoreResult<ExcerptId> {
+        // Spans count characters of the stored text, so it is always normalised.
+        let original = draft.original.as_deref().map(|text| crate::text::normalized(text.trim()));
+        let translation = draft.translation.as_deref().map(|text| crate::text::normalized(text.trim()));
+        let original = non_empty(original.as_deref());
+        let translation = non_empty(translation.as_deref());
         if original.is_none() && translation.is_none() {
-            return Err(StoreError::Invalid(
-                "an excerpt needs an original text, a translation, or both".to_owned(),
-            ));
+            return Err(StoreError::Invalid("an excerpt needs an original text, a translation, or both".to_owned()));
         }
         self.conn
             .prepare_cached(
@@ -119,15 +104,10 @@ impl Store {
     ) -> StoreResult<()> {
         let changed = self
             .conn
-            .prepare_cached(
-                "UPDATE excerpts SET translation_status = ?2, translation_note = ?3 WHERE excerpt_id = ?1",
-            )?
+            .prepare_cached("UPDATE excerpts SET translation_status = ?2, translation_note = ?3 WHERE excerpt_id = ?1")?
             .execute(params![excerpt_id, status, note])?;
         if changed == 0 {
-            return Err(StoreError::NotFound {
-                kind: "excerpt",
-                name: excerpt_id.to_string(),
-            });
+            return Err(StoreError::NotFound { kind: "excerpt", name: excerpt_id.to_string() });
         }
         Ok(())
     }
@@ -158,8 +138,7 @@ impl Store {
             let excerpt = store.excerpt(excerpt_id)?;
             if new_text.is_none() && excerpt.text(side.other()).is_none() {
                 return Err(StoreError::Invalid(
-                    "an excerpt needs an original text, a translation, or both: this would leave it empty"
-                        .to_owned(),
+                    "an excerpt needs an original text, a translation, or both: this would leave it empty".to_owned(),
                 ));
             }
             let column = match side {
@@ -198,9 +177,7 @@ impl Store {
                 "SELECT coding_id, start_char, end_char, covered_text FROM codings
                  WHERE excerpt_id = ?1 AND side = ?2",
             )?
-            .query_map(params![excerpt_id, side], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-            })?
+            .query_map(params![excerpt_id, side], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
             .collect::<Result<_, _>>()?;
         for (coding_id, start, end, covered) in passages {
             let old_span = CharSpan::new(start as usize, end as usize);
@@ -231,9 +208,7 @@ impl Store {
     }
 
     fn flag_coding(&self, coding_id: i64) -> StoreResult<()> {
-        self.conn
-            .prepare_cached("UPDATE codings SET needs_review = 1 WHERE coding_id = ?1")?
-            .execute([coding_id])?;
+        self.conn.prepare_cached("UPDATE codings SET needs_review = 1 WHERE coding_id = ?1")?.execute([coding_id])?;
         Ok(())
     }
 }

@@ -54,12 +54,7 @@ impl Store {
     /// Imports `batch` in one transaction, coding as `coder_name`. Any failure
     /// leaves the project exactly as it was. With `dry_run`, the work is done and
     /// then rolled back, so the summary is exactly what a real import would do.
-    pub fn import_batch(
-        &mut self,
-        batch: &ImportBatch,
-        coder_name: &str,
-        dry_run: bool,
-    ) -> StoreResult<ImportSummary> {
+    pub fn import_batch(&mut self, batch: &ImportBatch, coder_name: &str, dry_run: bool) -> StoreResult<ImportSummary> {
         self.import_batch_with_progress(batch, coder_name, dry_run, &mut |_, _| true)
     }
 
@@ -94,15 +89,12 @@ impl Store {
         let mut cases: HashMap<String, CaseId> = HashMap::new();
         let mut sources: HashMap<(CaseId, String), SourceId> = HashMap::new();
         let mut codes: HashMap<String, CodeId> = HashMap::new();
-        let mut code_count: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM codes", [], |row| row.get(0))?;
+        let mut code_count: i64 = self.conn.query_row("SELECT COUNT(*) FROM codes", [], |row| row.get(0))?;
 
         let conn = &self.conn;
         let mut find_case = conn.prepare_cached("SELECT case_id FROM cases WHERE name = ?1")?;
         let mut insert_case = conn.prepare_cached("INSERT INTO cases (name) VALUES (?1)")?;
-        let mut find_source =
-            conn.prepare_cached("SELECT source_id FROM sources WHERE case_id = ?1 AND name = ?2")?;
+        let mut find_source = conn.prepare_cached("SELECT source_id FROM sources WHERE case_id = ?1 AND name = ?2")?;
         let mut insert_source = conn.prepare_cached(
             "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -125,28 +117,23 @@ impl Store {
              VALUES (?1, ?2, (SELECT IFNULL(MAX(sort_order), 0) + 1 FROM codes WHERE parent_id IS NULL))",
         )?;
         let mut insert_coding = conn.prepare_cached(&format!(
-            "INSERT INTO codings (excerpt_id, code_id, coder_id, created_at) VALUES (?1, ?2, ?3, {NOW_SQL})"
+            "INSERT INTO codings (excerpt_id, code_id, coder_id, source_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, {NOW_SQL})"
         ))?;
-        let mut insert_memo = conn.prepare_cached(&format!(
-            "INSERT INTO memos (excerpt_id, text, updated_at) VALUES (?1, ?2, {NOW_SQL})"
-        ))?;
+        let mut insert_memo = conn
+            .prepare_cached(&format!("INSERT INTO memos (excerpt_id, text, updated_at) VALUES (?1, ?2, {NOW_SQL})"))?;
 
         let total = batch.rows.len();
         for (done, row) in batch.rows.iter().enumerate() {
             if done % 512 == 0 && !progress(done, total) {
                 return Err(StoreError::Cancelled);
             }
-            let at_row = |error: rusqlite::Error| {
-                StoreError::Invalid(format!("row {}: {error}", row.row_number))
-            };
+            let at_row = |error: rusqlite::Error| StoreError::Invalid(format!("row {}: {error}", row.row_number));
             let case_key = row.case_name.to_lowercase();
             let case_id = match cases.get(&case_key) {
                 Some(case_id) => *case_id,
                 None => {
-                    let case_id = match find_case
-                        .query_row([&row.case_name], |r| r.get(0))
-                        .optional()?
-                    {
+                    let case_id = match find_case.query_row([&row.case_name], |r| r.get(0)).optional()? {
                         Some(case_id) => case_id,
                         None => {
                             insert_case.execute([&row.case_name]).map_err(at_row)?;
@@ -163,40 +150,31 @@ impl Store {
             let source_id = match sources.get(&source_key) {
                 Some(source_id) => *source_id,
                 None => {
-                    let source_id = match find_source
-                        .query_row(params![case_id, draft.name], |r| r.get(0))
-                        .optional()?
-                    {
-                        Some(source_id) => source_id,
-                        None => {
-                            insert_source
-                                .execute(params![
-                                    case_id,
-                                    draft.name,
-                                    draft.speaker,
-                                    draft.role,
-                                    draft.place,
-                                    draft.date,
-                                    draft.interviewer
-                                ])
-                                .map_err(at_row)?;
-                            summary.new_sources += 1;
-                            SourceId(conn.last_insert_rowid())
-                        }
-                    };
+                    let source_id =
+                        match find_source.query_row(params![case_id, draft.name], |r| r.get(0)).optional()? {
+                            Some(source_id) => source_id,
+                            None => {
+                                insert_source
+                                    .execute(params![
+                                        case_id,
+                                        draft.name,
+                                        draft.speaker,
+                                        draft.role,
+                                        draft.place,
+                                        draft.date,
+                                        draft.interviewer
+                                    ])
+                                    .map_err(at_row)?;
+                                summary.new_sources += 1;
+                                SourceId(conn.last_insert_rowid())
+                            }
+                        };
                     sources.insert(source_key, source_id);
                     source_id
                 }
             };
             fill_source
-                .execute(params![
-                    source_id,
-                    draft.speaker,
-                    draft.role,
-                    draft.place,
-                    draft.date,
-                    draft.interviewer
-                ])
+                .execute(params![source_id, draft.speaker, draft.role, draft.place, draft.date, draft.interviewer])
                 .map_err(at_row)?;
             let excerpt: &ExcerptDraft = &row.excerpt;
             insert_excerpt
@@ -214,37 +192,29 @@ impl Store {
             let excerpt_id = conn.last_insert_rowid();
             summary.excerpts += 1;
             if !row.memo.trim().is_empty() {
-                insert_memo
-                    .execute(params![excerpt_id, row.memo])
-                    .map_err(at_row)?;
+                insert_memo.execute(params![excerpt_id, row.memo]).map_err(at_row)?;
             }
             for code_name in &row.codes {
                 let code_key = code_name.to_lowercase();
                 let code_id = match codes.get(&code_key) {
                     Some(code_id) => *code_id,
                     None => {
-                        let code_id =
-                            match find_code.query_row([code_name], |r| r.get(0)).optional()? {
-                                Some(code_id) => code_id,
-                                None => {
-                                    insert_code
-                                        .execute(params![
-                                            code_name,
-                                            Color::from_palette(code_count as usize)
-                                        ])
-                                        .map_err(at_row)?;
-                                    code_count += 1;
-                                    summary.new_codes.push(code_name.clone());
-                                    CodeId(conn.last_insert_rowid())
-                                }
-                            };
+                        let code_id = match find_code.query_row([code_name], |r| r.get(0)).optional()? {
+                            Some(code_id) => code_id,
+                            None => {
+                                insert_code
+                                    .execute(params![code_name, Color::from_palette(code_count as usize)])
+                                    .map_err(at_row)?;
+                                code_count += 1;
+                                summary.new_codes.push(code_name.clone());
+                                CodeId(conn.last_insert_rowid())
+                            }
+                        };
                         codes.insert(code_key, code_id);
                         code_id
                     }
                 };
-                insert_coding
-                    .execute(params![excerpt_id, code_id, coder_id])
-                    .map_err(at_row)?;
+                insert_coding.execute(params![excerpt_id, code_id, coder_id, source_id]).map_err(at_row)?;
                 summary.codings += 1;
             }
         }

@@ -33,10 +33,7 @@ impl Store {
         let (_, id) = target_column(target);
         let text = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT text FROM memos WHERE {}",
-                target_condition(target)
-            ))?
+            .prepare_cached(&format!("SELECT text FROM memos WHERE {}", target_condition(target)))?
             .query_row(params![id], |row| row.get(0))
             .optional()?;
         Ok(text.unwrap_or_default())
@@ -48,30 +45,20 @@ impl Store {
         let condition = target_condition(target);
         self.atomically(|store| {
             if text.trim().is_empty() {
-                store
-                    .conn
-                    .prepare_cached(&format!("DELETE FROM memos WHERE {condition}"))?
-                    .execute(params![id])?;
+                store.conn.prepare_cached(&format!("DELETE FROM memos WHERE {condition}"))?.execute(params![id])?;
                 return Ok(());
             }
             let updated = store
                 .conn
-                .prepare_cached(&format!(
-                    "UPDATE memos SET text = ?2, updated_at = {NOW_SQL} WHERE {condition}"
-                ))?
+                .prepare_cached(&format!("UPDATE memos SET text = ?2, updated_at = {NOW_SQL} WHERE {condition}"))?
                 .execute(params![id, text])?;
             if updated == 0 {
                 let sql = if column.is_empty() {
                     format!("INSERT INTO memos (text, updated_at) VALUES (?2, {NOW_SQL})")
                 } else {
-                    format!(
-                        "INSERT INTO memos ({column}, text, updated_at) VALUES (?1, ?2, {NOW_SQL})"
-                    )
+                    format!("INSERT INTO memos ({column}, text, updated_at) VALUES (?1, ?2, {NOW_SQL})")
                 };
-                store
-                    .conn
-                    .prepare_cached(&sql)?
-                    .execute(params![id, text])?;
+                store.conn.prepare_cached(&sql)?.execute(params![id, text])?;
             }
             Ok(())
         })

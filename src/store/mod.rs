@@ -124,9 +124,7 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("path", &self.path)
-            .finish_non_exhaustive()
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
     }
 }
 
@@ -134,20 +132,12 @@ impl Store {
     /// Creates a new, empty project at `path`, which must not exist yet.
     pub fn create(path: &Path) -> StoreResult<Store> {
         if path.exists() {
-            return Err(StoreError::AlreadyExists {
-                path: path.to_owned(),
-            });
+            return Err(StoreError::AlreadyExists { path: path.to_owned() });
         }
         let conn = Connection::open(path)?;
-        let mut store = Store {
-            conn,
-            path: Some(path.to_owned()),
-            undo: undo::UndoHistory::default(),
-        };
+        let mut store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default() };
         store.configure()?;
-        store
-            .conn
-            .pragma_update(None, "application_id", APPLICATION_ID)?;
+        store.conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         migrations::migrate(&mut store.conn)?;
         Ok(store)
     }
@@ -157,33 +147,22 @@ impl Store {
     /// that is not a project, is refused and left untouched.
     pub fn open(path: &Path) -> StoreResult<Store> {
         if !path.is_file() {
-            return Err(StoreError::Missing {
-                path: path.to_owned(),
-            });
+            return Err(StoreError::Missing { path: path.to_owned() });
         }
-        let not_a_project = |reason: String| StoreError::NotAProject {
-            path: path.to_owned(),
-            reason,
-        };
+        let not_a_project = |reason: String| StoreError::NotAProject { path: path.to_owned(), reason };
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
         // Read the header before writing anything: a refused file must stay as it was.
-        let header = conn
-            .query_row("PRAGMA application_id", [], |row| row.get::<_, i32>(0))
-            .and_then(|application_id| {
-                let version =
-                    conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))?;
+        let header =
+            conn.query_row("PRAGMA application_id", [], |row| row.get::<_, i32>(0)).and_then(|application_id| {
+                let version = conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))?;
                 Ok((application_id, version))
             });
         let (application_id, version) = match header {
             Ok(header) => header,
-            Err(rusqlite::Error::SqliteFailure(error, _))
-                if error.code == rusqlite::ErrorCode::NotADatabase =>
-            {
+            Err(rusqlite::Error::SqliteFailure(error, _)) if error.code == rusqlite::ErrorCode::NotADatabase => {
                 return Err(not_a_project("it is not an SQLite database".to_owned()));
             }
             Err(error) => return Err(error.into()),
@@ -192,23 +171,13 @@ impl Store {
             return Err(not_a_project(if application_id == 0 {
                 "it is an SQLite database written by another program".to_owned()
             } else {
-                format!(
-                    "it is an SQLite database of another program (application id {application_id:#x})"
-                )
+                format!("it is an SQLite database of another program (application id {application_id:#x})")
             }));
         }
         if version > CURRENT_VERSION {
-            return Err(StoreError::NewerFormat {
-                path: path.to_owned(),
-                found: version,
-                supported: CURRENT_VERSION,
-            });
+            return Err(StoreError::NewerFormat { path: path.to_owned(), found: version, supported: CURRENT_VERSION });
         }
-        let mut store = Store {
-            conn,
-            path: Some(path.to_owned()),
-            undo: undo::UndoHistory::default(),
-        };
+        let mut store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default() };
         store.configure()?;
         if version < CURRENT_VERSION {
             store.back_up_before_upgrade(path, version)?;
@@ -219,25 +188,15 @@ impl Store {
 
     /// Opens `path` if it exists, or creates a new project there.
     pub fn open_or_create(path: &Path) -> StoreResult<Store> {
-        if path.exists() {
-            Store::open(path)
-        } else {
-            Store::create(path)
-        }
+        if path.exists() { Store::open(path) } else { Store::create(path) }
     }
 
     /// A project that lives only in memory, for tests and previews.
     pub fn in_memory() -> StoreResult<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store {
-            conn,
-            path: None,
-            undo: undo::UndoHistory::default(),
-        };
+        let mut store = Store { conn, path: None, undo: undo::UndoHistory::default() };
         store.configure()?;
-        store
-            .conn
-            .pragma_update(None, "application_id", APPLICATION_ID)?;
+        store.conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         migrations::migrate(&mut store.conn)?;
         Ok(store)
     }
@@ -251,15 +210,10 @@ impl Store {
     /// exist), even while it is open. Used by "Save a copy as…".
     pub fn save_copy(&self, target: &Path) -> StoreResult<()> {
         if target.exists() {
-            return Err(StoreError::AlreadyExists {
-                path: target.to_owned(),
-            });
+            return Err(StoreError::AlreadyExists { path: target.to_owned() });
         }
         let Some(target_text) = target.to_str() else {
-            return Err(StoreError::Invalid(format!(
-                "{}: the file name must be valid Unicode",
-                target.display()
-            )));
+            return Err(StoreError::Invalid(format!("{}: the file name must be valid Unicode", target.display())));
         };
         self.conn.execute("VACUUM INTO ?1", [target_text])?;
         Ok(())
@@ -269,9 +223,7 @@ impl Store {
         self.conn.pragma_update(None, "foreign_keys", true)?;
         // In-memory databases answer "memory"; files switch to write-ahead logging so
         // a crash mid-write never damages the file.
-        let _mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+        let _mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         self.conn.set_prepared_statement_cache_capacity(64);
@@ -282,19 +234,14 @@ impl Store {
         let mut backup = path.as_os_str().to_owned();
         backup.push(format!(".v{version}.bak"));
         let backup = PathBuf::from(backup);
-        let failed = |reason: String| StoreError::BackupFailed {
-            path: backup.clone(),
-            reason,
-        };
+        let failed = |reason: String| StoreError::BackupFailed { path: backup.clone(), reason };
         if backup.exists() {
             std::fs::remove_file(&backup).map_err(|error| failed(error.to_string()))?;
         }
         let Some(backup_text) = backup.to_str() else {
             return Err(failed("the file name is not valid Unicode".to_owned()));
         };
-        self.conn
-            .execute("VACUUM INTO ?1", [backup_text])
-            .map_err(|error| failed(error.to_string()))?;
+        self.conn.execute("VACUUM INTO ?1", [backup_text]).map_err(|error| failed(error.to_string()))?;
         Ok(())
     }
 
@@ -320,9 +267,7 @@ impl Store {
 
     /// The file format version of the open project.
     pub fn format_version(&self) -> StoreResult<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))?)
+        Ok(self.conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
     }
 }
 
@@ -330,10 +275,7 @@ impl Store {
 pub(crate) const NOW_SQL: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 /// Turns a UNIQUE violation into [`StoreError::NameTaken`].
-pub(crate) fn name_taken(
-    kind: &'static str,
-    name: &str,
-) -> impl FnOnce(rusqlite::Error) -> StoreError {
+pub(crate) fn name_taken(kind: &'static str, name: &str) -> impl FnOnce(rusqlite::Error) -> StoreError {
     let name = name.to_owned();
     move |error| match &error {
         rusqlite::Error::SqliteFailure(failure, _)
@@ -353,21 +295,15 @@ impl Store {
         &mut self,
         action: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.conn
-            .execute_batch("SAVEPOINT quipu_action")
-            .map_err(|error| E::from(error.into()))?;
+        self.conn.execute_batch("SAVEPOINT quipu_action").map_err(|error| E::from(error.into()))?;
         match action(self) {
             Ok(value) => {
-                self.conn
-                    .execute_batch("RELEASE quipu_action")
-                    .map_err(|error| E::from(error.into()))?;
+                self.conn.execute_batch("RELEASE quipu_action").map_err(|error| E::from(error.into()))?;
                 Ok(value)
             }
             Err(error) => {
                 // Roll back, then drop the savepoint; the original error is what matters.
-                let _rollback = self
-                    .conn
-                    .execute_batch("ROLLBACK TO quipu_action; RELEASE quipu_action");
+                let _rollback = self.conn.execute_batch("ROLLBACK TO quipu_action; RELEASE quipu_action");
                 Err(error)
             }
         }

@@ -41,10 +41,7 @@ pub struct CodedQuote {
 }
 
 fn id_list<T: std::fmt::Display>(ids: &[T]) -> String {
-    ids.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 impl Store {
@@ -85,10 +82,7 @@ impl Store {
                     None => CodingAnchor::Whole,
                     Some(side) => CodingAnchor::Passage {
                         side,
-                        span: CharSpan::new(
-                            row.get::<_, i64>(23)? as usize,
-                            row.get::<_, i64>(24)? as usize,
-                        ),
+                        span: CharSpan::new(row.get::<_, i64>(23)? as usize, row.get::<_, i64>(24)? as usize),
                     },
                 };
                 Ok(CodedQuote {
@@ -102,12 +96,7 @@ impl Store {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        let position_of = |code_id: CodeId| {
-            code_order
-                .iter()
-                .position(|id| *id == code_id)
-                .unwrap_or(usize::MAX)
-        };
+        let position_of = |code_id: CodeId| code_order.iter().position(|id| *id == code_id).unwrap_or(usize::MAX);
         // Stable: within a code, the reading order from SQL is kept.
         quotes.sort_by_key(|quote| position_of(quote.code_id));
         Ok(quotes)

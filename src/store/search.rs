@@ -31,13 +31,7 @@ pub struct SearchQuery {
 impl SearchQuery {
     /// A query for `text` in both languages, first page of 50.
     pub fn new(text: &str) -> Self {
-        Self {
-            text: text.to_owned(),
-            lang: None,
-            prefix_last_word: false,
-            limit: 50,
-            offset: 0,
-        }
+        Self { text: text.to_owned(), lang: None, prefix_last_word: false, limit: 50, offset: 0 }
     }
 }
 
@@ -86,11 +80,8 @@ pub fn fts_expression(user_text: &str, prefix_last_word: bool) -> Option<String>
             rest = &after_quote[close + 1..];
             continue;
         }
-        let end = rest
-            .char_indices()
-            .skip(1)
-            .find(|(_, c)| c.is_whitespace() || *c == '"')
-            .map_or(rest.len(), |(i, _)| i);
+        let end =
+            rest.char_indices().skip(1).find(|(_, c)| c.is_whitespace() || *c == '"').map_or(rest.len(), |(i, _)| i);
         phrases.push(rest[..end].trim_matches('"').to_owned());
         rest = &rest[end..];
     }
@@ -116,10 +107,7 @@ impl Store {
     /// error, and text with nothing searchable matches nothing.
     pub fn search(&self, query: &SearchQuery) -> StoreResult<SearchPage> {
         let Some(expression) = fts_expression(&query.text, query.prefix_last_word) else {
-            return Ok(SearchPage {
-                total: 0,
-                hits: Vec::new(),
-            });
+            return Ok(SearchPage { total: 0, hits: Vec::new() });
         };
         let matching = matching_ids_sql(query.lang.is_some());
         let original_match = format!("{{original_text}} : ({expression})");
@@ -128,10 +116,7 @@ impl Store {
         let total: i64 = self
             .conn
             .prepare_cached(&format!("SELECT COUNT(*) FROM ({matching})"))?
-            .query_row(
-                params![expression, original_match, translation_match, lang],
-                |row| row.get(0),
-            )?;
+            .query_row(params![expression, original_match, translation_match, lang], |row| row.get(0))?;
         let mut page = self.conn.prepare_cached(&format!(
             "SELECT m.excerpt_id, ca.name, s.name, s.speaker, e.label
              FROM ({matching}) m
@@ -142,14 +127,7 @@ impl Store {
         ))?;
         let rows = page
             .query_map(
-                params![
-                    expression,
-                    original_match,
-                    translation_match,
-                    lang,
-                    query.limit as i64,
-                    query.offset as i64
-                ],
+                params![expression, original_match, translation_match, lang, query.limit as i64, query.offset as i64],
                 |row| {
                     Ok(SearchHit {
                         excerpt_id: row.get(0)?,
@@ -174,59 +152,35 @@ impl Store {
         for mut hit in rows {
             let excerpt = self.excerpt(hit.excerpt_id)?;
             let found: Option<(Option<String>, Option<String>)> = snippets
-                .query_row(params![expression, hit.excerpt_id], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
-                })
+                .query_row(params![expression, hit.excerpt_id], |row| Ok((row.get(0)?, row.get(1)?)))
                 .optional()?;
             if let Some((original, translation)) = found {
-                let wanted = |lang_of_side: &str| {
-                    query
-                        .lang
-                        .as_deref()
-                        .is_none_or(|lang| lang == lang_of_side)
-                };
-                hit.original_snippet = original.filter(|snippet| {
-                    snippet.contains(MATCH_START) && wanted(&excerpt.original_lang)
-                });
-                hit.translation_snippet = translation.filter(|snippet| {
-                    snippet.contains(MATCH_START) && wanted(&excerpt.translation_lang)
-                });
+                let wanted = |lang_of_side: &str| query.lang.as_deref().is_none_or(|lang| lang == lang_of_side);
+                hit.original_snippet =
+                    original.filter(|snippet| snippet.contains(MATCH_START) && wanted(&excerpt.original_lang));
+                hit.translation_snippet =
+                    translation.filter(|snippet| snippet.contains(MATCH_START) && wanted(&excerpt.translation_lang));
             }
             hits.push(hit);
         }
-        Ok(SearchPage {
-            total: total as usize,
-            hits,
-        })
+        Ok(SearchPage { total: total as usize, hits })
     }
 
     /// Every matching excerpt's ID, in ID order, for filtering lists. Same rules as
     /// [`Store::search`].
-    pub fn search_ids(
-        &self,
-        text: &str,
-        lang: Option<&str>,
-        prefix_last_word: bool,
-    ) -> StoreResult<Vec<ExcerptId>> {
+    pub fn search_ids(&self, text: &str, lang: Option<&str>, prefix_last_word: bool) -> StoreResult<Vec<ExcerptId>> {
         let Some(expression) = fts_expression(text, prefix_last_word) else {
             return Ok(Vec::new());
         };
         let matching = matching_ids_sql(lang.is_some());
         let original_match = format!("{{original_text}} : ({expression})");
         let translation_match = format!("{{translation_text}} : ({expression})");
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT excerpt_id FROM ({matching}) ORDER BY excerpt_id"
-        ))?;
+        let mut statement =
+            self.conn.prepare_cached(&format!("SELECT excerpt_id FROM ({matching}) ORDER BY excerpt_id"))?;
         let ids = statement
-            .query_map(
-                params![
-                    expression,
-                    original_match,
-                    translation_match,
-                    lang.unwrap_or_default()
-                ],
-                |row| row.get(0),
-            )?
+            .query_map(params![expression, original_match, translation_match, lang.unwrap_or_default()], |row| {
+                row.get(0)
+            })?
             .collect::<Result<_, _>>()?;
         Ok(ids)
     }
@@ -257,14 +211,8 @@ mod tests {
 
     #[test]
     fn user_text_becomes_quoted_phrases() {
-        assert_eq!(
-            fts_expression("policía agua", false).as_deref(),
-            Some("\"policía\" \"agua\"")
-        );
-        assert_eq!(
-            fts_expression("\"mesa de diálogo\" acta", false).as_deref(),
-            Some("\"mesa de diálogo\" \"acta\"")
-        );
+        assert_eq!(fts_expression("policía agua", false).as_deref(), Some("\"policía\" \"agua\""));
+        assert_eq!(fts_expression("\"mesa de diálogo\" acta", false).as_deref(), Some("\"mesa de diálogo\" \"acta\""));
         assert_eq!(fts_expression("agu", true).as_deref(), Some("\"agu\"*"));
     }
 
@@ -272,13 +220,7 @@ mod tests {
     fn hostile_text_is_quoted_or_dropped() {
         assert_eq!(fts_expression("\" - ( ) * :", false), None);
         assert_eq!(fts_expression("", false), None);
-        assert_eq!(
-            fts_expression("NEAR(a b) OR -x", false).as_deref(),
-            Some("\"NEAR(a\" \"b)\" \"OR\" \"-x\"")
-        );
-        assert_eq!(
-            fts_expression("say \"no", false).as_deref(),
-            Some("\"say\" \"no\"")
-        );
+        assert_eq!(fts_expression("NEAR(a b) OR -x", false).as_deref(), Some("\"NEAR(a\" \"b)\" \"OR\" \"-x\""));
+        assert_eq!(fts_expression("say \"no", false).as_deref(), Some("\"say\" \"no\""));
     }
 }

@@ -5,8 +5,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Store, StoreError, StoreResult, name_taken};
 use crate::model::{CaseId, Source, SourceDraft, SourceId};
 
-const SOURCE_COLUMNS: &str =
-    "source_id, case_id, name, speaker, role, place, date, interviewer, pseudonym";
+const SOURCE_COLUMNS: &str = "source_id, case_id, name, speaker, role, place, date, interviewer, pseudonym";
 
 fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
     source_from_row_at(row, 0)
@@ -30,38 +29,28 @@ pub(super) fn source_from_row_at(row: &Row<'_>, first: usize) -> rusqlite::Resul
 impl Store {
     /// Every source, by case and name.
     pub fn sources(&self) -> StoreResult<Vec<Source>> {
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {SOURCE_COLUMNS} FROM sources ORDER BY case_id, name"
-        ))?;
-        let sources = statement
-            .query_map([], source_from_row)?
-            .collect::<Result<_, _>>()?;
+        let mut statement =
+            self.conn.prepare_cached(&format!("SELECT {SOURCE_COLUMNS} FROM sources ORDER BY case_id, name"))?;
+        let sources = statement.query_map([], source_from_row)?.collect::<Result<_, _>>()?;
         Ok(sources)
     }
 
     /// The sources of one case, by name.
     pub fn sources_of_case(&self, case_id: CaseId) -> StoreResult<Vec<Source>> {
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {SOURCE_COLUMNS} FROM sources WHERE case_id = ?1 ORDER BY name"
-        ))?;
-        let sources = statement
-            .query_map([case_id], source_from_row)?
-            .collect::<Result<_, _>>()?;
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE case_id = ?1 ORDER BY name"))?;
+        let sources = statement.query_map([case_id], source_from_row)?.collect::<Result<_, _>>()?;
         Ok(sources)
     }
 
     /// The source with this ID.
     pub fn source(&self, source_id: SourceId) -> StoreResult<Source> {
         self.conn
-            .prepare_cached(&format!(
-                "SELECT {SOURCE_COLUMNS} FROM sources WHERE source_id = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {SOURCE_COLUMNS} FROM sources WHERE source_id = ?1"))?
             .query_row([source_id], source_from_row)
             .optional()?
-            .ok_or_else(|| StoreError::NotFound {
-                kind: "source",
-                name: source_id.to_string(),
-            })
+            .ok_or_else(|| StoreError::NotFound { kind: "source", name: source_id.to_string() })
     }
 
     /// Adds a source to a case.

@@ -4,8 +4,8 @@
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::model::{
-    AttributeId, AttributeScope, AttributeType, CaseId, CodeId, CoderId, CodingId, Color,
-    ExcerptId, MemoId, Side, SourceId, TranslationStatus,
+    AttributeId, AttributeScope, AttributeType, CaseId, CodeId, CoderId, CodingId, Color, ExcerptId, MemoId, Side,
+    SourceId, TranslationStatus,
 };
 
 macro_rules! sql_id {
@@ -23,16 +23,7 @@ macro_rules! sql_id {
     )*};
 }
 
-sql_id!(
-    CaseId,
-    SourceId,
-    ExcerptId,
-    CodeId,
-    CodingId,
-    CoderId,
-    MemoId,
-    AttributeId
-);
+sql_id!(CaseId, SourceId, ExcerptId, CodeId, CodingId, CoderId, MemoId, AttributeId);
 
 macro_rules! sql_text_enum {
     ($($name:ident),*) => {$(

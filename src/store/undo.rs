@@ -50,34 +50,24 @@ impl Store {
         for table in tables {
             let columns: Vec<(String, String, i64)> = self
                 .conn
-                .prepare(&format!(
-                    "SELECT name, upper(type), pk FROM pragma_table_info('{table}')"
-                ))?
+                .prepare(&format!("SELECT name, upper(type), pk FROM pragma_table_info('{table}')"))?
                 .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
                 .collect::<Result<_, _>>()?;
             // A lone INTEGER PRIMARY KEY is the rowid itself; other tables restore it explicitly.
-            let key_columns: Vec<&(String, String, i64)> =
-                columns.iter().filter(|(_, _, pk)| *pk > 0).collect();
-            let rowid_is_a_column =
-                matches!(key_columns.as_slice(), [(_, column_type, _)] if column_type == "INTEGER");
+            let key_columns: Vec<&(String, String, i64)> = columns.iter().filter(|(_, _, pk)| *pk > 0).collect();
+            let rowid_is_a_column = matches!(key_columns.as_slice(), [(_, column_type, _)] if column_type == "INTEGER");
             let columns: Vec<String> = columns.into_iter().map(|(name, _, _)| name).collect();
             let assignments = columns
                 .iter()
                 .map(|column| format!("'{column} = ' || quote(old.{column})"))
                 .collect::<Vec<_>>()
                 .join(" || ', ' || ");
-            let values = columns
-                .iter()
-                .map(|column| format!("quote(old.{column})"))
-                .collect::<Vec<_>>()
-                .join(" || ', ' || ");
+            let values =
+                columns.iter().map(|column| format!("quote(old.{column})")).collect::<Vec<_>>().join(" || ', ' || ");
             let (column_list, rowid_value) = if rowid_is_a_column {
                 (columns.join(", "), String::new())
             } else {
-                (
-                    format!("rowid, {}", columns.join(", ")),
-                    "old.rowid || ', ' || ".to_owned(),
-                )
+                (format!("rowid, {}", columns.join(", ")), "old.rowid || ', ' || ".to_owned())
             };
             sql.push_str(&format!(
                 "CREATE TEMP TRIGGER quipu_undo_{table}_insert AFTER INSERT ON main.{table} BEGIN
@@ -121,11 +111,7 @@ impl Store {
         let after = self.last_log_entry()?;
         if after > before {
             self.forget_redo()?;
-            self.undo.undo.push(UndoStep {
-                label: label.to_owned(),
-                first_entry: before + 1,
-                last_entry: after,
-            });
+            self.undo.undo.push(UndoStep { label: label.to_owned(), first_entry: before + 1, last_entry: after });
             if self.undo.undo.len() > MAX_UNDO_STEPS {
                 let oldest = self.undo.undo.remove(0);
                 self.delete_log_entries(&oldest)?;
@@ -226,11 +212,7 @@ impl Store {
             .execute([step.first_entry, step.last_entry])?;
         tx.commit()?;
         let after = self.last_log_entry()?;
-        Ok((after > before).then(|| UndoStep {
-            label: step.label.clone(),
-            first_entry: before + 1,
-            last_entry: after,
-        }))
+        Ok((after > before).then(|| UndoStep { label: step.label.clone(), first_entry: before + 1, last_entry: after }))
     }
 
     /// True when undo recording is on.

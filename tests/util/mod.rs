@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use quipu::model::{
-    CaseId, CodeDraft, CodingAnchor, ExcerptDraft, ExcerptId, SourceDraft, SourceId,
-    TranslationStatus,
+    CaseId, CodeDraft, CodingAnchor, ExcerptDraft, ExcerptId, SourceDraft, SourceId, TranslationStatus,
 };
 use quipu::store::Store;
 use quipu::text::CharSpan;
@@ -30,15 +29,7 @@ impl TestProject {
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = dir.path().join("test.quipu");
         let store = Store::create(&path).expect("create project");
-        Self {
-            dir,
-            path,
-            store,
-            case_id: None,
-            source_id: None,
-            last_excerpt: None,
-            coder: "tester".to_owned(),
-        }
+        Self { dir, path, store, case_id: None, source_id: None, last_excerpt: None, coder: "tester".to_owned() }
     }
 
     /// Adds a case; later sources go into it.
@@ -75,17 +66,10 @@ impl TestProject {
         }
         let case_id = match self.case_id {
             Some(case_id) => case_id,
-            None => *self
-                .case_id
-                .insert(self.store.add_case("Caso", "").expect("add case")),
+            None => *self.case_id.insert(self.store.add_case("Caso", "").expect("add case")),
         };
-        let draft = SourceDraft {
-            name: "Fuente".to_owned(),
-            ..SourceDraft::default()
-        };
-        *self
-            .source_id
-            .insert(self.store.add_source(case_id, &draft).expect("add source"))
+        let draft = SourceDraft { name: "Fuente".to_owned(), ..SourceDraft::default() };
+        *self.source_id.insert(self.store.add_source(case_id, &draft).expect("add source"))
     }
 
     /// Adds an excerpt with a Spanish original and an English translation.
@@ -102,11 +86,7 @@ impl TestProject {
             translation_status: TranslationStatus::default_for(translation),
             ..ExcerptDraft::default()
         };
-        self.last_excerpt = Some(
-            self.store
-                .add_excerpt(source_id, &draft)
-                .expect("add excerpt"),
-        );
+        self.last_excerpt = Some(self.store.add_excerpt(source_id, &draft).expect("add excerpt"));
         self
     }
 
@@ -130,9 +110,7 @@ impl TestProject {
         let code_id = self.code_id(code);
         let coder_id = self.store.ensure_coder(&self.coder.clone()).expect("coder");
         let excerpt_id = self.last_excerpt.expect("add an excerpt first");
-        self.store
-            .add_coding(excerpt_id, code_id, coder_id, CodingAnchor::Whole)
-            .expect("add coding");
+        self.store.add_coding(excerpt_id, code_id, coder_id, CodingAnchor::Whole).expect("add coding");
         self
     }
 
@@ -141,43 +119,28 @@ impl TestProject {
         let code_id = self.code_id(code);
         let coder_id = self.store.ensure_coder(&self.coder.clone()).expect("coder");
         let excerpt_id = self.last_excerpt.expect("add an excerpt first");
-        let anchor = CodingAnchor::Passage {
-            side: quipu::model::Side::Original,
-            span: CharSpan::new(start, end),
-        };
-        self.store
-            .add_coding(excerpt_id, code_id, coder_id, anchor)
-            .expect("add coding");
+        let anchor = CodingAnchor::Passage { side: quipu::model::Side::Original, span: CharSpan::new(start, end) };
+        self.store.add_coding(excerpt_id, code_id, coder_id, anchor).expect("add coding");
         self
     }
 }
 
 /// Runs the `quipu` binary with `args`.
 pub fn quipu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_quipu"))
-        .args(args)
-        .output()
-        .expect("run quipu")
+    Command::new(env!("CARGO_BIN_EXE_quipu")).args(args).output().expect("run quipu")
 }
 
 /// Runs `quipu`, expecting success; returns stdout.
 pub fn quipu_ok(args: &[&str]) -> String {
     let output = quipu(args);
-    assert!(
-        output.status.success(),
-        "quipu {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "quipu {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).expect("utf-8 output")
 }
 
 /// Runs `quipu`, expecting failure; returns stderr.
 pub fn quipu_err(args: &[&str]) -> String {
     let output = quipu(args);
-    assert!(
-        !output.status.success(),
-        "quipu {args:?} should have failed"
-    );
+    assert!(!output.status.success(), "quipu {args:?} should have failed");
     String::from_utf8(output.stderr).expect("utf-8 output")
 }
 
@@ -188,8 +151,5 @@ pub fn arg(path: &Path) -> &str {
 
 /// Everything a project holds, as text.
 pub fn dump(path: &Path) -> String {
-    Store::open(path)
-        .expect("open project")
-        .dump()
-        .expect("dump")
+    Store::open(path).expect("open project").dump().expect("dump")
 }

@@ -48,45 +48,34 @@ struct DraggedCode(CodeId);
 /// Draws the right panel.
 pub fn codebook_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
     let tr = app.tr();
-    Panel::right("codebook")
-        .resizable(true)
-        .default_size(290.0)
-        .min_size(220.0)
-        .show(ui, |ui| {
-            ui.add_space(4.0);
-            ui.horizontal(|ui| {
-                ui.heading(tr.t(Msg::Codebook));
-                ui.weak("(?)").on_hover_text(tr.t(Msg::CodesHelp));
-            });
-            new_code_ui(app, ui);
-            ui.separator();
-            let Some(session) = &app.session else {
-                return;
-            };
-            let rows = session.view.codes.clone();
-            egui::ScrollArea::vertical()
-                .id_salt("codebook_rows")
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    for (index, row) in rows.iter().enumerate() {
-                        code_row_ui(app, ui, tr, &rows, index, row);
-                    }
-                    // Dropping a code below the list moves it to the top level.
-                    if !egui::DragAndDrop::has_payload_of_type::<DraggedCode>(ui.ctx()) {
-                        return;
-                    }
-                    let (_, dropped) =
-                        ui.dnd_drop_zone::<DraggedCode, _>(egui::Frame::NONE, |ui| {
-                            ui.allocate_space(vec2(ui.available_width(), 36.0));
-                        });
-                    if let Some(dragged) = dropped {
-                        app.pending.push(AppCommand::Edit(Edit::MoveCode {
-                            code_id: dragged.0,
-                            parent_id: None,
-                        }));
-                    }
-                });
+    Panel::right("codebook").resizable(true).default_size(290.0).min_size(220.0).show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.heading(tr.t(Msg::Codebook));
+            ui.weak("(?)").on_hover_text(tr.t(Msg::CodesHelp));
         });
+        new_code_ui(app, ui);
+        ui.separator();
+        let Some(session) = &app.session else {
+            return;
+        };
+        let rows = session.view.codes.clone();
+        egui::ScrollArea::vertical().id_salt("codebook_rows").auto_shrink([false, false]).show(ui, |ui| {
+            for (index, row) in rows.iter().enumerate() {
+                code_row_ui(app, ui, tr, &rows, index, row);
+            }
+            // Dropping a code below the list moves it to the top level.
+            if !egui::DragAndDrop::has_payload_of_type::<DraggedCode>(ui.ctx()) {
+                return;
+            }
+            let (_, dropped) = ui.dnd_drop_zone::<DraggedCode, _>(egui::Frame::NONE, |ui| {
+                ui.allocate_space(vec2(ui.available_width(), 36.0));
+            });
+            if let Some(dragged) = dropped {
+                app.pending.push(AppCommand::Edit(Edit::MoveCode { code_id: dragged.0, parent_id: None }));
+            }
+        });
+    });
 }
 
 fn new_code_ui(app: &mut QuipuApp, ui: &mut Ui) {
@@ -103,8 +92,7 @@ fn new_code_ui(app: &mut QuipuApp, ui: &mut Ui) {
                         .desired_width(ui.available_width()),
                 )
                 .labelled_by(label.id);
-            let entered =
-                response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+            let entered = response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
             if (add.clicked() || entered) && !app.ui.new_code_name.trim().is_empty() {
                 app.pending.push(AppCommand::Edit(Edit::AddCode {
                     name: app.ui.new_code_name.trim().to_owned(),
@@ -116,34 +104,17 @@ fn new_code_ui(app: &mut QuipuApp, ui: &mut Ui) {
     });
 }
 
-fn code_row_ui(
-    app: &mut QuipuApp,
-    ui: &mut Ui,
-    tr: Tr,
-    rows: &[CodeRow],
-    index: usize,
-    row: &CodeRow,
-) {
+fn code_row_ui(app: &mut QuipuApp, ui: &mut Ui, tr: Tr, rows: &[CodeRow], index: usize, row: &CodeRow) {
     let code = &row.code;
     let drag_id = egui::Id::unique(("drag_code", code.code_id));
     let response = ui
         .horizontal(|ui| {
             ui.add_space(row.depth as f32 * 16.0);
-            let shortcut = if index < 9 {
-                format!("{}", index + 1)
-            } else {
-                " ".to_owned()
-            };
+            let shortcut = if index < 9 { format!("{}", index + 1) } else { " ".to_owned() };
             ui.weak(RichText::new(shortcut).monospace());
             ui.dnd_drag_source(drag_id, DraggedCode(code.code_id), |ui| {
                 let (rect, _) = ui.allocate_exact_size(vec2(14.0, 14.0), Sense::hover());
-                ui.painter().rect(
-                    rect,
-                    3.0,
-                    theme::color32(code.color),
-                    Stroke::NONE,
-                    egui::StrokeKind::Inside,
-                );
+                ui.painter().rect(rect, 3.0, theme::color32(code.color), Stroke::NONE, egui::StrokeKind::Inside);
             })
             .response
             .on_hover_text(tr.t(Msg::MoveUnder));
@@ -157,11 +128,7 @@ fn code_row_ui(
                     egui::Layout::left_to_right(egui::Align::Center),
                     |ui| {
                         ui.set_width(name_width);
-                        ui.add(
-                            egui::Button::new(RichText::new(&code.name))
-                                .frame(false)
-                                .truncate(),
-                        )
+                        ui.add(egui::Button::new(RichText::new(&code.name)).frame(false).truncate())
                     },
                 )
                 .inner
@@ -169,18 +136,10 @@ fn code_row_ui(
             if name.clicked() {
                 app.pending.push(AppCommand::ApplyCode(code.code_id));
             }
-            ui.allocate_ui_with_layout(
-                vec2(30.0, height),
-                egui::Layout::right_to_left(egui::Align::Center),
-                |ui| {
-                    let count = RichText::new(row.excerpts.to_string()).monospace();
-                    ui.weak(count).on_hover_text(format!(
-                        "{} / {}",
-                        tr.t(Msg::Excerpts),
-                        tr.t(Msg::Codings)
-                    ));
-                },
-            );
+            ui.allocate_ui_with_layout(vec2(30.0, height), egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let count = RichText::new(row.excerpts.to_string()).monospace();
+                ui.weak(count).on_hover_text(format!("{} / {}", tr.t(Msg::Excerpts), tr.t(Msg::Codings)));
+            });
             ui.menu_button("…", |ui| code_menu_ui(app, ui, tr, rows, row))
                 .response
                 .accessible_name(tr.f(Msg::CodeMenu, &[("name", &code.name)]))
@@ -191,10 +150,7 @@ fn code_row_ui(
     if let Some(dragged) = response.dnd_release_payload::<DraggedCode>()
         && dragged.0 != code.code_id
     {
-        app.pending.push(AppCommand::Edit(Edit::MoveCode {
-            code_id: dragged.0,
-            parent_id: Some(code.code_id),
-        }));
+        app.pending.push(AppCommand::Edit(Edit::MoveCode { code_id: dragged.0, parent_id: Some(code.code_id) }));
     }
     if response.dnd_hover_payload::<DraggedCode>().is_some() {
         ui.painter().rect_stroke(
@@ -227,66 +183,39 @@ fn code_menu_ui(app: &mut QuipuApp, ui: &mut Ui, tr: Tr, rows: &[CodeRow], row: 
         app.ui.code_dialog = Some(CodeDialog::for_code(row));
     }
     if ui.button(tr.t(Msg::ShowExcerpts)).clicked() {
-        app.pending.push(AppCommand::SetFilter(ExcerptFilter {
-            codes: vec![code_id],
-            ..ExcerptFilter::default()
-        }));
+        app.pending.push(AppCommand::SetFilter(ExcerptFilter { codes: vec![code_id], ..ExcerptFilter::default() }));
     }
     if ui.button(tr.t(Msg::AddSubcode)).clicked() {
         let name = unique_name(rows, &format!("{} ›", row.code.name));
-        app.pending.push(AppCommand::Edit(Edit::AddCode {
-            name,
-            parent_id: Some(code_id),
-        }));
+        app.pending.push(AppCommand::Edit(Edit::AddCode { name, parent_id: Some(code_id) }));
     }
     ui.separator();
     let below = descendants(rows, code_id);
     ui.menu_button(tr.t(Msg::MoveUnder), |ui| {
-        egui::ScrollArea::vertical()
-            .max_height(300.0)
-            .show(ui, |ui| {
-                for other in rows {
-                    let allowed = !below.contains(&other.code.code_id)
-                        && row.code.parent_id != Some(other.code.code_id);
-                    if ui
-                        .add_enabled(allowed, egui::Button::new(&other.code.name))
-                        .clicked()
-                    {
-                        app.pending.push(AppCommand::Edit(Edit::MoveCode {
-                            code_id,
-                            parent_id: Some(other.code.code_id),
-                        }));
-                    }
+        egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+            for other in rows {
+                let allowed = !below.contains(&other.code.code_id) && row.code.parent_id != Some(other.code.code_id);
+                if ui.add_enabled(allowed, egui::Button::new(&other.code.name)).clicked() {
+                    app.pending.push(AppCommand::Edit(Edit::MoveCode { code_id, parent_id: Some(other.code.code_id) }));
                 }
-            });
+            }
+        });
     });
     if row.code.parent_id.is_some() && ui.button(tr.t(Msg::MoveToTop)).clicked() {
-        app.pending.push(AppCommand::Edit(Edit::MoveCode {
-            code_id,
-            parent_id: None,
-        }));
+        app.pending.push(AppCommand::Edit(Edit::MoveCode { code_id, parent_id: None }));
     }
     ui.menu_button(tr.t(Msg::MergeInto), |ui| {
-        egui::ScrollArea::vertical()
-            .max_height(300.0)
-            .show(ui, |ui| {
-                for other in rows {
-                    let allowed = !below.contains(&other.code.code_id);
-                    if ui
-                        .add_enabled(allowed, egui::Button::new(&other.code.name))
-                        .clicked()
-                    {
-                        app.ui.confirm = Some(Confirm::MergeCodes {
-                            source: code_id,
-                            target: other.code.code_id,
-                        });
-                    }
+        egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+            for other in rows {
+                let allowed = !below.contains(&other.code.code_id);
+                if ui.add_enabled(allowed, egui::Button::new(&other.code.name)).clicked() {
+                    app.ui.confirm = Some(Confirm::MergeCodes { source: code_id, target: other.code.code_id });
                 }
-            });
+            }
+        });
     });
     ui.separator();
-    let delete =
-        egui::Button::new(RichText::new(tr.t(Msg::DeleteCode)).color(ui.visuals().error_fg_color));
+    let delete = egui::Button::new(RichText::new(tr.t(Msg::DeleteCode)).color(ui.visuals().error_fg_color));
     if ui.add(delete).clicked() {
         app.ui.confirm = Some(Confirm::DeleteCode(code_id));
     }
@@ -298,11 +227,7 @@ fn descendants(rows: &[CodeRow], code_id: CodeId) -> Vec<CodeId> {
     let mut index = 0;
     while index < found.len() {
         let parent = found[index];
-        found.extend(
-            rows.iter()
-                .filter(|row| row.code.parent_id == Some(parent))
-                .map(|row| row.code.code_id),
-        );
+        found.extend(rows.iter().filter(|row| row.code.parent_id == Some(parent)).map(|row| row.code.code_id));
         index += 1;
     }
     found
@@ -310,17 +235,11 @@ fn descendants(rows: &[CodeRow], code_id: CodeId) -> Vec<CodeId> {
 
 /// `base`, or `base 2`, `base 3` … whichever is free.
 fn unique_name(rows: &[CodeRow], base: &str) -> String {
-    let taken = |name: &str| {
-        rows.iter()
-            .any(|row| row.code.name.eq_ignore_ascii_case(name))
-    };
+    let taken = |name: &str| rows.iter().any(|row| row.code.name.eq_ignore_ascii_case(name));
     if !taken(base) {
         return base.to_owned();
     }
-    (2..)
-        .map(|n| format!("{base} {n}"))
-        .find(|name| !taken(name))
-        .unwrap_or_default()
+    (2..).map(|n| format!("{base} {n}")).find(|name| !taken(name)).unwrap_or_default()
 }
 
 /// Draws the code properties dialog; returns the edit to apply when saved.
@@ -334,45 +253,32 @@ pub fn code_dialog_ui(app: &mut QuipuApp, ctx: &egui::Context) {
     let modal = egui::Modal::new(egui::Id::unique("code_dialog")).show(ctx, |ui| {
         ui.set_width(420.0);
         ui.heading(tr.t(Msg::CodeProperties));
-        egui::Grid::new("code_dialog_grid")
-            .num_columns(2)
-            .spacing(vec2(10.0, 8.0))
-            .show(ui, |ui| {
-                let label = ui.label(tr.t(Msg::Name));
-                ui.add(egui::TextEdit::singleline(&mut dialog.name).desired_width(300.0))
-                    .labelled_by(label.id);
-                ui.end_row();
-                let label = ui.label(tr.t(Msg::Colour));
-                ui.horizontal(|ui| {
-                    ui.color_edit_button_srgb(&mut dialog.color)
-                        .labelled_by(label.id);
-                    for color in Color::PALETTE {
-                        let swatch = egui::Button::new("")
-                            .fill(Color32::from_rgb(color.r, color.g, color.b))
-                            .min_size(vec2(16.0, 16.0));
-                        if ui.add(swatch).on_hover_text(color.to_string()).clicked() {
-                            dialog.color = [color.r, color.g, color.b];
-                        }
+        egui::Grid::new("code_dialog_grid").num_columns(2).spacing(vec2(10.0, 8.0)).show(ui, |ui| {
+            let label = ui.label(tr.t(Msg::Name));
+            ui.add(egui::TextEdit::singleline(&mut dialog.name).desired_width(300.0)).labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(tr.t(Msg::Colour));
+            ui.horizontal(|ui| {
+                ui.color_edit_button_srgb(&mut dialog.color).labelled_by(label.id);
+                for color in Color::PALETTE {
+                    let swatch = egui::Button::new("")
+                        .fill(Color32::from_rgb(color.r, color.g, color.b))
+                        .min_size(vec2(16.0, 16.0));
+                    if ui.add(swatch).on_hover_text(color.to_string()).clicked() {
+                        dialog.color = [color.r, color.g, color.b];
                     }
-                });
-                ui.end_row();
-                let label = ui.label(tr.t(Msg::Definition));
-                ui.add(
-                    egui::TextEdit::multiline(&mut dialog.description)
-                        .desired_width(300.0)
-                        .desired_rows(3),
-                )
-                .labelled_by(label.id);
-                ui.end_row();
-                let label = ui.label(tr.t(Msg::Memo));
-                ui.add(
-                    egui::TextEdit::multiline(&mut dialog.memo)
-                        .desired_width(300.0)
-                        .desired_rows(3),
-                )
-                .labelled_by(label.id);
-                ui.end_row();
+                }
             });
+            ui.end_row();
+            let label = ui.label(tr.t(Msg::Definition));
+            ui.add(egui::TextEdit::multiline(&mut dialog.description).desired_width(300.0).desired_rows(3))
+                .labelled_by(label.id);
+            ui.end_row();
+            let label = ui.label(tr.t(Msg::Memo));
+            ui.add(egui::TextEdit::multiline(&mut dialog.memo).desired_width(300.0).desired_rows(3))
+                .labelled_by(label.id);
+            ui.end_row();
+        });
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             if ui.button(tr.t(Msg::Save)).clicked() {

@@ -25,12 +25,7 @@ fn confirm_ui(app: &mut QuipuApp, ctx: &egui::Context) {
     let (Some(confirm), Some(session)) = (app.ui.confirm.clone(), &app.session) else {
         return;
     };
-    let name_of = |code_id| {
-        session
-            .view
-            .code_row(code_id)
-            .map(|row| (row.code.name.clone(), row.codings))
-    };
+    let name_of = |code_id| session.view.code_row(code_id).map(|row| (row.code.name.clone(), row.codings));
     let (question, button, edit) = match confirm {
         Confirm::DeleteCode(code_id) => {
             let Some((name, codings)) = name_of(code_id) else {
@@ -44,21 +39,12 @@ fn confirm_ui(app: &mut QuipuApp, ctx: &egui::Context) {
             )
         }
         Confirm::MergeCodes { source, target } => {
-            let (Some((source_name, codings)), Some((target_name, _))) =
-                (name_of(source), name_of(target))
-            else {
+            let (Some((source_name, codings)), Some((target_name, _))) = (name_of(source), name_of(target)) else {
                 app.ui.confirm = None;
                 return;
             };
             (
-                tr.f(
-                    Msg::ConfirmMergeCode,
-                    &[
-                        ("source", &source_name),
-                        ("target", &target_name),
-                        ("n", &codings),
-                    ],
-                ),
+                tr.f(Msg::ConfirmMergeCode, &[("source", &source_name), ("target", &target_name), ("n", &codings)]),
                 tr.t(Msg::Merge),
                 Edit::MergeCodes { source, target },
             )
@@ -98,16 +84,8 @@ fn coder_prompt_ui(app: &mut QuipuApp, ctx: &egui::Context) {
         ui.label(tr.t(Msg::WhoIsCodingHint));
         let label = ui.label(tr.t(Msg::YourName));
         let response = ui.text_edit_singleline(name).labelled_by(label.id);
-        let entered =
-            response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
-        if ui
-            .add_enabled(
-                !name.trim().is_empty(),
-                egui::Button::new(tr.t(Msg::Continue)),
-            )
-            .clicked()
-            || entered
-        {
+        let entered = response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+        if ui.add_enabled(!name.trim().is_empty(), egui::Button::new(tr.t(Msg::Continue))).clicked() || entered {
             done = !name.trim().is_empty();
         }
     });
@@ -136,11 +114,7 @@ fn quick_pick_ui(app: &mut QuipuApp, ctx: &egui::Context) {
         ui.set_width(340.0);
         let label = ui.strong(tr.t(Msg::QuickPick));
         let response = ui
-            .add(
-                egui::TextEdit::singleline(query)
-                    .hint_text(tr.t(Msg::QuickPickHint))
-                    .desired_width(f32::INFINITY),
-            )
+            .add(egui::TextEdit::singleline(query).hint_text(tr.t(Msg::QuickPickHint)).desired_width(f32::INFINITY))
             .labelled_by(label.id);
         response.request_focus();
         if ui.input(|input| input.key_pressed(egui::Key::Enter)) {
@@ -149,21 +123,17 @@ fn quick_pick_ui(app: &mut QuipuApp, ctx: &egui::Context) {
         if ui.input(|input| input.key_pressed(egui::Key::Escape)) {
             close = true;
         }
-        egui::ScrollArea::vertical()
-            .max_height(300.0)
-            .show(ui, |ui| {
-                for (code_id, name, color) in &matches {
-                    ui.horizontal(|ui| {
-                        let (rect, _) =
-                            ui.allocate_exact_size(vec2(12.0, 12.0), egui::Sense::hover());
-                        ui.painter()
-                            .rect_filled(rect, 3.0, crate::gui::theme::color32(*color));
-                        if ui.selectable_label(false, name).clicked() {
-                            chosen = Some(*code_id);
-                        }
-                    });
-                }
-            });
+        egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+            for (code_id, name, color) in &matches {
+                ui.horizontal(|ui| {
+                    let (rect, _) = ui.allocate_exact_size(vec2(12.0, 12.0), egui::Sense::hover());
+                    ui.painter().rect_filled(rect, 3.0, crate::gui::theme::color32(*color));
+                    if ui.selectable_label(false, name).clicked() {
+                        chosen = Some(*code_id);
+                    }
+                });
+            }
+        });
     });
     if let Some(code_id) = chosen {
         app.pending.push(AppCommand::ApplyCode(code_id));
@@ -177,48 +147,37 @@ fn quick_pick_ui(app: &mut QuipuApp, ctx: &egui::Context) {
 fn shortcuts_ui(app: &mut QuipuApp, ctx: &egui::Context) {
     let tr = app.tr();
     let mut open = app.ui.show_shortcuts;
-    egui::Window::new(tr.t(Msg::Shortcuts))
-        .open(&mut open)
-        .resizable(false)
-        .collapsible(false)
-        .show(ctx, |ui| {
-            egui::Grid::new("shortcuts")
-                .num_columns(2)
-                .striped(true)
-                .show(ui, |ui| {
-                    let rows = [
-                        ("1 … 9", tr.t(Msg::CodesHelp)),
-                        ("Ctrl+K", tr.t(Msg::QuickPick)),
-                        ("Up, Down  /  K, J", tr.t(Msg::Next)),
-                        ("Ctrl+Z", tr.t(Msg::Undo)),
-                        ("Ctrl+Shift+Z, Ctrl+Y", tr.t(Msg::Redo)),
-                        ("Ctrl+F", tr.t(Msg::Search)),
-                        ("Ctrl+O", tr.t(Msg::Open)),
-                        ("Ctrl+N", tr.t(Msg::NewProject)),
-                        ("Ctrl+I", tr.t(Msg::ImportCsv)),
-                        ("Ctrl+E", tr.t(Msg::ExportQuotes)),
-                        ("Ctrl+ +  /  Ctrl+ -", tr.t(Msg::TextSize)),
-                    ];
-                    for (keys, what) in rows {
-                        ui.label(RichText::new(keys).monospace());
-                        ui.add(egui::Label::new(what).wrap());
-                        ui.end_row();
-                    }
-                });
+    egui::Window::new(tr.t(Msg::Shortcuts)).open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
+        egui::Grid::new("shortcuts").num_columns(2).striped(true).show(ui, |ui| {
+            let rows = [
+                ("1 … 9", tr.t(Msg::CodesHelp)),
+                ("Ctrl+K", tr.t(Msg::QuickPick)),
+                ("Up, Down  /  K, J", tr.t(Msg::Next)),
+                ("Ctrl+Z", tr.t(Msg::Undo)),
+                ("Ctrl+Shift+Z, Ctrl+Y", tr.t(Msg::Redo)),
+                ("Ctrl+F", tr.t(Msg::Search)),
+                ("Ctrl+O", tr.t(Msg::Open)),
+                ("Ctrl+N", tr.t(Msg::NewProject)),
+                ("Ctrl+I", tr.t(Msg::ImportCsv)),
+                ("Ctrl+E", tr.t(Msg::ExportQuotes)),
+                ("Ctrl+ +  /  Ctrl+ -", tr.t(Msg::TextSize)),
+            ];
+            for (keys, what) in rows {
+                ui.label(RichText::new(keys).monospace());
+                ui.add(egui::Label::new(what).wrap());
+                ui.end_row();
+            }
         });
+    });
     app.ui.show_shortcuts = open;
 }
 
 fn about_ui(app: &mut QuipuApp, ctx: &egui::Context) {
     let tr = app.tr();
     let mut open = app.ui.show_about;
-    egui::Window::new(tr.t(Msg::About))
-        .open(&mut open)
-        .resizable(false)
-        .collapsible(false)
-        .show(ctx, |ui| {
-            ui.heading(format!("Quipu {}", env!("CARGO_PKG_VERSION")));
-            ui.label(tr.t(Msg::AboutText));
-        });
+    egui::Window::new(tr.t(Msg::About)).open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
+        ui.heading(format!("Quipu {}", env!("CARGO_PKG_VERSION")));
+        ui.label(tr.t(Msg::AboutText));
+    });
     app.ui.show_about = open;
 }

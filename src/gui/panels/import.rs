@@ -37,10 +37,7 @@ impl ImportDialog {
     /// Reads the start of `path` and guesses the mapping.
     pub fn open(path: &Path, coder: String) -> Result<Self, ImportError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
-            file: file.clone(),
-            source,
-        })?;
+        let bytes = std::fs::read(path).map_err(|source| ImportError::Io { file: file.clone(), source })?;
         let preview = preview_csv(&bytes, &file, PREVIEW_ROWS)?;
         Ok(Self {
             path: path.to_owned(),
@@ -59,10 +56,7 @@ impl ImportDialog {
             project: project.to_owned(),
             file: self.path.clone(),
             mapping: self.mapping.clone(),
-            options: CsvOptions {
-                map: Vec::new(),
-                codes_separator: self.codes_separator.clone(),
-            },
+            options: CsvOptions { map: Vec::new(), codes_separator: self.codes_separator.clone() },
             coder: self.coder.clone(),
             dry_run,
         }
@@ -94,10 +88,7 @@ pub fn field_label(tr: Tr, field: Field) -> &'static str {
 pub fn import_dialog_ui(app: &mut QuipuApp, ctx: &egui::Context) {
     let tr = app.tr();
     let busy = app.jobs.running.is_some();
-    let project = app
-        .session
-        .as_ref()
-        .and_then(|s| s.store.path().map(Path::to_path_buf));
+    let project = app.session.as_ref().and_then(|s| s.store.path().map(Path::to_path_buf));
     let Some(dialog) = &mut app.ui.import_dialog else {
         return;
     };
@@ -118,9 +109,7 @@ pub fn import_dialog_ui(app: &mut QuipuApp, ctx: &egui::Context) {
                 .labelled_by(label.id);
             columns[1].add_space(6.0);
             let label = columns[1].label(tr.t(Msg::Coder));
-            columns[1]
-                .text_edit_singleline(&mut dialog.coder)
-                .labelled_by(label.id);
+            columns[1].text_edit_singleline(&mut dialog.coder).labelled_by(label.id);
         });
         ui.add_space(6.0);
         ui.strong(tr.t(Msg::FirstRows));
@@ -133,16 +122,10 @@ pub fn import_dialog_ui(app: &mut QuipuApp, ctx: &egui::Context) {
         }
         ui.add_space(6.0);
         ui.horizontal(|ui| {
-            if ui
-                .add_enabled(!busy, egui::Button::new(tr.t(Msg::Import)))
-                .clicked()
-            {
+            if ui.add_enabled(!busy, egui::Button::new(tr.t(Msg::Import))).clicked() {
                 start = Some(false);
             }
-            if ui
-                .add_enabled(!busy, egui::Button::new(tr.t(Msg::Check)))
-                .clicked()
-            {
+            if ui.add_enabled(!busy, egui::Button::new(tr.t(Msg::Check))).clicked() {
                 start = Some(true);
             }
             if ui.button(tr.t(Msg::Cancel)).clicked() {
@@ -168,62 +151,50 @@ pub fn import_dialog_ui(app: &mut QuipuApp, ctx: &egui::Context) {
 }
 
 fn mapping_ui(ui: &mut Ui, tr: Tr, dialog: &mut ImportDialog) {
-    egui::Grid::new("import_mapping")
-        .num_columns(2)
-        .spacing(vec2(8.0, 3.0))
-        .show(ui, |ui| {
-            for field in Field::ALL {
-                let label = ui.label(field_label(tr, field));
-                let mut column = dialog.mapping.column(field);
-                let shown = column
-                    .and_then(|index| dialog.mapping.headers.get(index).cloned())
-                    .unwrap_or_else(|| tr.t(Msg::NotImported).to_owned());
-                egui::ComboBox::from_id_salt(("map_field", field.name()))
-                    .selected_text(shown)
-                    .width(200.0)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut column, None, tr.t(Msg::NotImported));
-                        for (index, header) in dialog.mapping.headers.iter().enumerate() {
-                            ui.selectable_value(&mut column, Some(index), header);
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id);
-                if column != dialog.mapping.column(field) {
-                    dialog.mapping.set(field, column);
-                    dialog.checked = None;
+    egui::Grid::new("import_mapping").num_columns(2).spacing(vec2(8.0, 3.0)).show(ui, |ui| {
+        for field in Field::ALL {
+            let label = ui.label(field_label(tr, field));
+            let mut column = dialog.mapping.column(field);
+            let shown = column
+                .and_then(|index| dialog.mapping.headers.get(index).cloned())
+                .unwrap_or_else(|| tr.t(Msg::NotImported).to_owned());
+            egui::ComboBox::from_id_salt(("map_field", field.name()))
+                .selected_text(shown)
+                .width(200.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut column, None, tr.t(Msg::NotImported));
+                    for (index, header) in dialog.mapping.headers.iter().enumerate() {
+                        ui.selectable_value(&mut column, Some(index), header);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if column != dialog.mapping.column(field) {
+                dialog.mapping.set(field, column);
+                dialog.checked = None;
+            }
+            ui.end_row();
+        }
+    });
+}
+
+fn preview_ui(ui: &mut Ui, preview: &CsvPreview) {
+    egui::ScrollArea::both().max_height(180.0).id_salt("import_preview").show(ui, |ui| {
+        egui::Grid::new("import_preview_grid").striped(true).show(ui, |ui| {
+            for header in &preview.headers {
+                ui.strong(header);
+            }
+            ui.end_row();
+            for row in &preview.rows {
+                for cell in row {
+                    let short: String = cell.chars().take(40).collect();
+                    let text = if cell.chars().count() > 40 { format!("{short}…") } else { short };
+                    ui.label(text.replace('\n', " ")).on_hover_text(cell);
                 }
                 ui.end_row();
             }
         });
-}
-
-fn preview_ui(ui: &mut Ui, preview: &CsvPreview) {
-    egui::ScrollArea::both()
-        .max_height(180.0)
-        .id_salt("import_preview")
-        .show(ui, |ui| {
-            egui::Grid::new("import_preview_grid")
-                .striped(true)
-                .show(ui, |ui| {
-                    for header in &preview.headers {
-                        ui.strong(header);
-                    }
-                    ui.end_row();
-                    for row in &preview.rows {
-                        for cell in row {
-                            let short: String = cell.chars().take(40).collect();
-                            let text = if cell.chars().count() > 40 {
-                                format!("{short}…")
-                            } else {
-                                short
-                            };
-                            ui.label(text.replace('\n', " ")).on_hover_text(cell);
-                        }
-                        ui.end_row();
-                    }
-                });
-        });
+    });
 }
 
 /// Opens the import dialog for a CSV file dropped on the window, and says what
@@ -233,20 +204,12 @@ pub fn handle_dropped_files(app: &mut QuipuApp, ui: &mut Ui) {
     let (hovering, dropped) = ui.input(|input| {
         (
             !input.raw.hovered_files.is_empty(),
-            input
-                .raw
-                .dropped_files
-                .iter()
-                .map(|file| file.path().to_path_buf())
-                .collect::<Vec<_>>(),
+            input.raw.dropped_files.iter().map(|file| file.path().to_path_buf()).collect::<Vec<_>>(),
         )
     });
     if hovering {
         let rect = ui.ctx().content_rect();
-        let painter = ui.ctx().layer_painter(egui::LayerId::new(
-            egui::Order::Foreground,
-            egui::Id::unique("drop"),
-        ));
+        let painter = ui.ctx().layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop")));
         painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(140));
         painter.text(
             rect.center(),

@@ -12,16 +12,10 @@ pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
     Panel::top("menu_bar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button(tr.t(Msg::File), |ui| {
-                if ui
-                    .add(egui::Button::new(tr.t(Msg::NewProject)).shortcut_text("Ctrl+N"))
-                    .clicked()
-                {
+                if ui.add(egui::Button::new(tr.t(Msg::NewProject)).shortcut_text("Ctrl+N")).clicked() {
                     app.pending.push(AppCommand::Pick(PickPurpose::New));
                 }
-                if ui
-                    .add(egui::Button::new(tr.t(Msg::Open)).shortcut_text("Ctrl+O"))
-                    .clicked()
-                {
+                if ui.add(egui::Button::new(tr.t(Msg::Open)).shortcut_text("Ctrl+O")).clicked() {
                     app.pending.push(AppCommand::Pick(PickPurpose::Open));
                 }
                 ui.menu_button(tr.t(Msg::OpenRecent), |ui| {
@@ -35,16 +29,10 @@ pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
                     app.pending.push(AppCommand::OpenDemo);
                 }
                 ui.separator();
-                if ui
-                    .add(egui::Button::new(tr.t(Msg::ImportCsv)).shortcut_text("Ctrl+I"))
-                    .clicked()
-                {
+                if ui.add(egui::Button::new(tr.t(Msg::ImportCsv)).shortcut_text("Ctrl+I")).clicked() {
                     app.pending.push(AppCommand::Pick(PickPurpose::Import));
                 }
-                if ui
-                    .add(egui::Button::new(tr.t(Msg::ExportQuotes)).shortcut_text("Ctrl+E"))
-                    .clicked()
-                {
+                if ui.add(egui::Button::new(tr.t(Msg::ExportQuotes)).shortcut_text("Ctrl+E")).clicked() {
                     app.pending.push(AppCommand::StartExport);
                 }
                 if ui.button(tr.t(Msg::SaveCopy)).clicked() {
@@ -60,10 +48,7 @@ pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
                     .session
                     .as_ref()
                     .map(|session| {
-                        (
-                            session.store.undo_label().map(str::to_owned),
-                            session.store.redo_label().map(str::to_owned),
-                        )
+                        (session.store.undo_label().map(str::to_owned), session.store.redo_label().map(str::to_owned))
                     })
                     .unwrap_or_default();
                 let undo_text = match &undo_label {
@@ -83,10 +68,7 @@ pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
                     app.pending.push(AppCommand::Redo);
                 }
                 ui.separator();
-                if ui
-                    .add(egui::Button::new(tr.t(Msg::QuickPick)).shortcut_text("Ctrl+K"))
-                    .clicked()
-                {
+                if ui.add(egui::Button::new(tr.t(Msg::QuickPick)).shortcut_text("Ctrl+K")).clicked() {
                     app.ui.quick_pick = Some(String::new());
                 }
                 if ui.button(tr.t(Msg::ChangeCoder)).clicked() {
@@ -106,26 +88,17 @@ pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
                 }
                 ui.separator();
                 ui.label(tr.t(Msg::Language));
-                for (language, name) in [
-                    (Language::English, "English"),
-                    (Language::Spanish, "Español"),
-                ] {
+                for (language, name) in [(Language::English, "English"), (Language::Spanish, "Español")] {
                     if ui.radio(app.settings.language == language, name).clicked() {
                         app.pending.push(AppCommand::SetLanguage(language));
                     }
                 }
                 ui.separator();
                 ui.label(tr.t(Msg::TextSize));
-                if ui
-                    .add(egui::Button::new(tr.t(Msg::Larger)).shortcut_text("Ctrl++"))
-                    .clicked()
-                {
+                if ui.add(egui::Button::new(tr.t(Msg::Larger)).shortcut_text("Ctrl++")).clicked() {
                     app.pending.push(AppCommand::ChangeTextSize(1.0));
                 }
-                if ui
-                    .add(egui::Button::new(tr.t(Msg::Smaller)).shortcut_text("Ctrl+-"))
-                    .clicked()
-                {
+                if ui.add(egui::Button::new(tr.t(Msg::Smaller)).shortcut_text("Ctrl+-")).clicked() {
                     app.pending.push(AppCommand::ChangeTextSize(-1.0));
                 }
                 ui.separator();

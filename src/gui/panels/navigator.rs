@@ -12,61 +12,48 @@ use crate::store::{ExcerptFilter, ExcerptPreview};
 /// Draws the left panel.
 pub fn navigator_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
     let tr = app.tr();
-    Panel::left("navigator")
-        .resizable(true)
-        .default_size(330.0)
-        .min_size(240.0)
-        .show(ui, |ui| {
-            let Some(session) = &app.session else {
-                ui.label(tr.t(Msg::NoProject));
-                return;
-            };
-            let mut filter = session.view.filter.clone();
-            ui.add_space(4.0);
-            search_box_ui(ui, tr, &mut app.ui.search_text, &mut filter);
-            ui.add_space(2.0);
-            egui::ScrollArea::vertical()
-                .id_salt("tree_and_filters")
-                .max_height(ui.available_height() * 0.42)
-                .show(ui, |ui| {
-                    tree_ui(ui, tr, &session.view, &mut filter);
-                    filters_ui(ui, tr, &session.view, &mut filter);
-                });
-            if filter != session.view.filter {
-                app.pending.push(AppCommand::SetFilter(filter));
-            }
-            ui.separator();
-            let view = &session.view;
-            let count_text = if view.filter.is_empty() {
-                tr.f(Msg::NExcerpts, &[("n", &view.excerpt_ids.len())])
-            } else {
-                tr.f(
-                    Msg::NOfMExcerpts,
-                    &[("n", &view.excerpt_ids.len()), ("m", &view.total_excerpts)],
-                )
-            };
-            ui.horizontal(|ui| {
-                ui.strong(tr.t(Msg::Excerpts));
-                ui.weak(count_text);
-            });
-            excerpt_list_ui(app, ui);
+    Panel::left("navigator").resizable(true).default_size(330.0).min_size(240.0).show(ui, |ui| {
+        let Some(session) = &app.session else {
+            ui.label(tr.t(Msg::NoProject));
+            return;
+        };
+        let mut filter = session.view.filter.clone();
+        ui.add_space(4.0);
+        search_box_ui(ui, tr, &mut app.ui.search_text, &mut filter);
+        ui.add_space(2.0);
+        egui::ScrollArea::vertical().id_salt("tree_and_filters").max_height(ui.available_height() * 0.42).show(
+            ui,
+            |ui| {
+                tree_ui(ui, tr, &session.view, &mut filter);
+                filters_ui(ui, tr, &session.view, &mut filter);
+            },
+        );
+        if filter != session.view.filter {
+            app.pending.push(AppCommand::SetFilter(filter));
+        }
+        ui.separator();
+        let view = &session.view;
+        let count_text = if view.filter.is_empty() {
+            tr.f(Msg::NExcerpts, &[("n", &view.excerpt_ids.len())])
+        } else {
+            tr.f(Msg::NOfMExcerpts, &[("n", &view.excerpt_ids.len()), ("m", &view.total_excerpts)])
+        };
+        ui.horizontal(|ui| {
+            ui.strong(tr.t(Msg::Excerpts));
+            ui.weak(count_text);
         });
+        excerpt_list_ui(app, ui);
+    });
 }
 
 fn search_box_ui(ui: &mut Ui, tr: Tr, search_text: &mut String, filter: &mut ExcerptFilter) {
     ui.horizontal(|ui| {
         let label = ui.label(tr.t(Msg::Search));
-        let response = ui.add(
-            egui::TextEdit::singleline(search_text)
-                .hint_text(tr.t(Msg::SearchHint))
-                .desired_width(f32::INFINITY),
-        );
+        let response = ui
+            .add(egui::TextEdit::singleline(search_text).hint_text(tr.t(Msg::SearchHint)).desired_width(f32::INFINITY));
         let response = response.labelled_by(label.id);
         if ui.input_mut(|input| {
-            input.consume_shortcut(&egui::KeyboardShortcut::new(
-                egui::Modifiers::COMMAND,
-                egui::Key::F,
-            ))
+            input.consume_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::F))
         }) {
             response.request_focus();
         }
@@ -76,28 +63,17 @@ fn search_box_ui(ui: &mut Ui, tr: Tr, search_text: &mut String, filter: &mut Exc
     });
 }
 
-fn tree_ui(
-    ui: &mut Ui,
-    tr: Tr,
-    view: &crate::gui::view_model::ViewModel,
-    filter: &mut ExcerptFilter,
-) {
+fn tree_ui(ui: &mut Ui, tr: Tr, view: &crate::gui::view_model::ViewModel, filter: &mut ExcerptFilter) {
     ui.strong(tr.t(Msg::Cases));
     for case in &view.cases {
-        let sources: Vec<_> = view
-            .sources
-            .iter()
-            .filter(|s| s.case_id == case.case_id)
-            .collect();
+        let sources: Vec<_> = view.sources.iter().filter(|s| s.case_id == case.case_id).collect();
         let total: u64 = sources.iter().map(|s| s.excerpts).sum();
         let case_selected = filter.case_id == Some(case.case_id) && filter.source_id.is_none();
         let id = ui.make_persistent_id(("case", case.case_id));
         egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, false)
             .show_header(ui, |ui| {
                 let text = format!("{}  ({total})", case.name);
-                let response = ui
-                    .selectable_label(case_selected, text)
-                    .on_hover_text(&case.description);
+                let response = ui.selectable_label(case_selected, text).on_hover_text(&case.description);
                 if response.clicked() {
                     if case_selected {
                         filter.case_id = None;
@@ -111,16 +87,8 @@ fn tree_ui(
                 for source in sources {
                     let selected = filter.source_id == Some(source.source_id);
                     let text = format!("{}  ({})", source.name, source.excerpts);
-                    let hover = if source.speaker.is_empty() {
-                        source.name.clone()
-                    } else {
-                        source.speaker.clone()
-                    };
-                    if ui
-                        .selectable_label(selected, text)
-                        .on_hover_text(hover)
-                        .clicked()
-                    {
+                    let hover = if source.speaker.is_empty() { source.name.clone() } else { source.speaker.clone() };
+                    if ui.selectable_label(selected, text).on_hover_text(hover).clicked() {
                         if selected {
                             filter.source_id = None;
                         } else {
@@ -133,110 +101,81 @@ fn tree_ui(
     }
 }
 
-fn filters_ui(
-    ui: &mut Ui,
-    tr: Tr,
-    view: &crate::gui::view_model::ViewModel,
-    filter: &mut ExcerptFilter,
-) {
-    egui::CollapsingHeader::new(tr.t(Msg::Filters))
-        .default_open(true)
-        .show(ui, |ui| {
-            egui::Grid::new("filters")
-                .num_columns(2)
-                .spacing(vec2(8.0, 4.0))
-                .show(ui, |ui| {
-                    ui.label(tr.t(Msg::Speaker));
-                    let speaker_text = filter
-                        .speaker
-                        .clone()
-                        .unwrap_or_else(|| tr.t(Msg::Any).to_owned());
-                    egui::ComboBox::from_id_salt("speaker_filter")
-                        .selected_text(speaker_text)
-                        .width(170.0)
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut filter.speaker, None, tr.t(Msg::Any));
-                            for speaker in &view.speakers {
-                                ui.selectable_value(
-                                    &mut filter.speaker,
-                                    Some(speaker.clone()),
-                                    speaker,
-                                );
-                            }
-                        })
-                        .response
-                        .on_hover_text(tr.t(Msg::Speaker));
-                    ui.end_row();
+fn filters_ui(ui: &mut Ui, tr: Tr, view: &crate::gui::view_model::ViewModel, filter: &mut ExcerptFilter) {
+    egui::CollapsingHeader::new(tr.t(Msg::Filters)).default_open(true).show(ui, |ui| {
+        egui::Grid::new("filters").num_columns(2).spacing(vec2(8.0, 4.0)).show(ui, |ui| {
+            ui.label(tr.t(Msg::Speaker));
+            let speaker_text = filter.speaker.clone().unwrap_or_else(|| tr.t(Msg::Any).to_owned());
+            egui::ComboBox::from_id_salt("speaker_filter")
+                .selected_text(speaker_text)
+                .width(170.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut filter.speaker, None, tr.t(Msg::Any));
+                    for speaker in &view.speakers {
+                        ui.selectable_value(&mut filter.speaker, Some(speaker.clone()), speaker);
+                    }
+                })
+                .response
+                .on_hover_text(tr.t(Msg::Speaker));
+            ui.end_row();
 
-                    ui.label(tr.t(Msg::Code));
-                    let code_text = filter
-                        .codes
-                        .first()
-                        .and_then(|code_id| view.code_row(*code_id))
-                        .map_or_else(|| tr.t(Msg::Any).to_owned(), |row| row.code.name.clone());
-                    egui::ComboBox::from_id_salt("code_filter")
-                        .selected_text(code_text)
-                        .width(170.0)
-                        .show_ui(ui, |ui| {
-                            let mut chosen: Option<CodeId> = filter.codes.first().copied();
-                            ui.selectable_value(&mut chosen, None, tr.t(Msg::Any));
-                            for row in &view.codes {
-                                let name = format!("{}{}", "  ".repeat(row.depth), row.code.name);
-                                ui.selectable_value(&mut chosen, Some(row.code.code_id), name);
-                            }
-                            filter.codes = chosen.into_iter().collect();
-                        })
-                        .response
-                        .on_hover_text(tr.t(Msg::Code));
-                    ui.end_row();
+            ui.label(tr.t(Msg::Code));
+            let code_text = filter
+                .codes
+                .first()
+                .and_then(|code_id| view.code_row(*code_id))
+                .map_or_else(|| tr.t(Msg::Any).to_owned(), |row| row.code.name.clone());
+            egui::ComboBox::from_id_salt("code_filter")
+                .selected_text(code_text)
+                .width(170.0)
+                .show_ui(ui, |ui| {
+                    let mut chosen: Option<CodeId> = filter.codes.first().copied();
+                    ui.selectable_value(&mut chosen, None, tr.t(Msg::Any));
+                    for row in &view.codes {
+                        let name = format!("{}{}", "  ".repeat(row.depth), row.code.name);
+                        ui.selectable_value(&mut chosen, Some(row.code.code_id), name);
+                    }
+                    filter.codes = chosen.into_iter().collect();
+                })
+                .response
+                .on_hover_text(tr.t(Msg::Code));
+            ui.end_row();
 
-                    ui.label(tr.t(Msg::Coder));
-                    let coder_text = filter.coder_id.map_or_else(
-                        || tr.t(Msg::Any).to_owned(),
-                        |id| view.coder_name(id).to_owned(),
-                    );
-                    egui::ComboBox::from_id_salt("coder_filter")
-                        .selected_text(coder_text)
-                        .width(170.0)
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut filter.coder_id, None, tr.t(Msg::Any));
-                            for coder in &view.coders {
-                                ui.selectable_value(
-                                    &mut filter.coder_id,
-                                    Some(coder.coder_id),
-                                    &coder.name,
-                                );
-                            }
-                        })
-                        .response
-                        .on_hover_text(tr.t(Msg::Coder));
-                    ui.end_row();
+            ui.label(tr.t(Msg::Coder));
+            let coder_text =
+                filter.coder_id.map_or_else(|| tr.t(Msg::Any).to_owned(), |id| view.coder_name(id).to_owned());
+            egui::ComboBox::from_id_salt("coder_filter")
+                .selected_text(coder_text)
+                .width(170.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut filter.coder_id, None, tr.t(Msg::Any));
+                    for coder in &view.coders {
+                        ui.selectable_value(&mut filter.coder_id, Some(coder.coder_id), &coder.name);
+                    }
+                })
+                .response
+                .on_hover_text(tr.t(Msg::Coder));
+            ui.end_row();
 
-                    ui.label(tr.t(Msg::Status));
-                    let status_text = filter
-                        .status
-                        .map_or_else(|| tr.t(Msg::Any).to_owned(), |s| tr.status(s).to_owned());
-                    egui::ComboBox::from_id_salt("status_filter")
-                        .selected_text(status_text)
-                        .width(170.0)
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut filter.status, None, tr.t(Msg::Any));
-                            for status in TranslationStatus::ALL {
-                                ui.selectable_value(
-                                    &mut filter.status,
-                                    Some(status),
-                                    tr.status(status),
-                                );
-                            }
-                        })
-                        .response
-                        .on_hover_text(tr.t(Msg::Status));
-                    ui.end_row();
-                });
-            if !filter.is_empty() && ui.button(tr.t(Msg::ClearFilters)).clicked() {
-                *filter = ExcerptFilter::default();
-            }
+            ui.label(tr.t(Msg::Status));
+            let status_text = filter.status.map_or_else(|| tr.t(Msg::Any).to_owned(), |s| tr.status(s).to_owned());
+            egui::ComboBox::from_id_salt("status_filter")
+                .selected_text(status_text)
+                .width(170.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut filter.status, None, tr.t(Msg::Any));
+                    for status in TranslationStatus::ALL {
+                        ui.selectable_value(&mut filter.status, Some(status), tr.status(status));
+                    }
+                })
+                .response
+                .on_hover_text(tr.t(Msg::Status));
+            ui.end_row();
         });
+        if !filter.is_empty() && ui.button(tr.t(Msg::ClearFilters)).clicked() {
+            *filter = ExcerptFilter::default();
+        }
+    });
 }
 
 /// Height of one list row: a heading line and a line of text.
@@ -258,9 +197,7 @@ fn excerpt_list_ui(app: &mut QuipuApp, ui: &mut Ui) {
     }
     let height = row_height(ui);
     let selected_index = app.ui.selected.and_then(|id| view.index_of(id));
-    let mut scroll = egui::ScrollArea::vertical()
-        .id_salt("excerpt_list")
-        .auto_shrink([false, false]);
+    let mut scroll = egui::ScrollArea::vertical().id_salt("excerpt_list").auto_shrink([false, false]);
     if app.ui.scroll_to_selected {
         app.ui.scroll_to_selected = false;
         if let Some(index) = selected_index {
@@ -300,19 +237,11 @@ fn excerpt_row_ui(
     is_selected: bool,
     height: f32,
 ) -> egui::Response {
-    let (rect, response) =
-        ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::click());
+    let (rect, response) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::click());
     let label = preview
-        .map(|p| {
-            if p.label.is_empty() {
-                format!("#{excerpt_number}")
-            } else {
-                p.label.clone()
-            }
-        })
+        .map(|p| if p.label.is_empty() { format!("#{excerpt_number}") } else { p.label.clone() })
         .unwrap_or_else(|| format!("#{excerpt_number}"));
-    response
-        .widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, &label));
+    response.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, is_selected, &label));
     if !ui.is_rect_visible(rect) {
         return response;
     }
@@ -323,16 +252,8 @@ fn excerpt_row_ui(
     } else if response.hovered() {
         painter.rect_filled(rect, 4.0, visuals.widgets.hovered.weak_bg_fill);
     }
-    let text_color = if is_selected {
-        visuals.selection.stroke.color
-    } else {
-        visuals.text_color()
-    };
-    let weak = if is_selected {
-        text_color
-    } else {
-        visuals.weak_text_color()
-    };
+    let text_color = if is_selected { visuals.selection.stroke.color } else { visuals.text_color() };
+    let weak = if is_selected { text_color } else { visuals.weak_text_color() };
     let body = egui::TextStyle::Body.resolve(ui.style());
     let small = egui::TextStyle::Small.resolve(ui.style());
     let inner = rect.shrink2(vec2(8.0, 5.0));
@@ -340,10 +261,7 @@ fn excerpt_row_ui(
         painter.text(inner.left_top(), egui::Align2::LEFT_TOP, "…", body, weak);
         return response;
     };
-    let source = view
-        .sources
-        .iter()
-        .find(|s| s.source_id == preview.source_id);
+    let source = view.sources.iter().find(|s| s.source_id == preview.source_id);
     let heading = match source {
         Some(source) if !source.speaker.is_empty() => format!("{label} · {}", source.speaker),
         Some(source) => format!("{label} · {}", source.name),
@@ -362,37 +280,21 @@ fn excerpt_row_ui(
         TranslationStatus::Missing => visuals.weak_text_color(),
         _ => weak,
     };
-    let badge_rect = painter.text(
-        inner.right_top(),
-        egui::Align2::RIGHT_TOP,
-        badge.trim(),
-        small.clone(),
-        status_color,
-    );
-    let mut heading_job =
-        egui::text::LayoutJob::single_section(heading, egui::TextFormat::simple(body, text_color));
-    heading_job.wrap = egui::text::TextWrapping::truncate_at_width(
-        (inner.width() - badge_rect.width() - 8.0).max(20.0),
-    );
-    painter.galley(
-        inner.left_top(),
-        painter.layout_job(heading_job),
-        text_color,
-    );
+    let badge_rect =
+        painter.text(inner.right_top(), egui::Align2::RIGHT_TOP, badge.trim(), small.clone(), status_color);
+    let mut heading_job = egui::text::LayoutJob::single_section(heading, egui::TextFormat::simple(body, text_color));
+    heading_job.wrap =
+        egui::text::TextWrapping::truncate_at_width((inner.width() - badge_rect.width() - 8.0).max(20.0));
+    painter.galley(inner.left_top(), painter.layout_job(heading_job), text_color);
     let line = preview
         .original_start
         .as_deref()
         .or(preview.translation_start.as_deref())
         .unwrap_or_default()
         .replace('\n', " ");
-    let mut job =
-        egui::text::LayoutJob::single_section(line, egui::TextFormat::simple(small, weak));
+    let mut job = egui::text::LayoutJob::single_section(line, egui::TextFormat::simple(small, weak));
     job.wrap = egui::text::TextWrapping::truncate_at_width(inner.width());
     let galley = painter.layout_job(job);
-    painter.galley(
-        inner.left_bottom() - vec2(0.0, galley.size().y),
-        galley,
-        weak,
-    );
+    painter.galley(inner.left_bottom() - vec2(0.0, galley.size().y), galley, weak);
     response
 }

@@ -21,27 +21,20 @@ const MARGIN: f32 = 118.0;
 pub fn reader_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
     let tr = app.tr();
     CentralPanel::default().show(ui, |ui| {
-        let Some(view) = app
-            .session
-            .as_ref()
-            .and_then(|session| session.view.current.clone())
-        else {
+        let Some(view) = app.session.as_ref().and_then(|session| session.view.current.clone()) else {
             ui.centered_and_justified(|ui| ui.weak(tr.t(Msg::NoExcerptSelected)));
             return;
         };
-        egui::ScrollArea::vertical()
-            .id_salt("reader")
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                header_ui(app, ui, &view);
-                ui.add_space(6.0);
-                whole_codings_ui(app, ui, &view);
-                texts_ui(app, ui, &view);
-                ui.add_space(10.0);
-                codings_list_ui(app, ui, &view);
-                ui.add_space(10.0);
-                memo_ui(app, ui, &view);
-            });
+        egui::ScrollArea::vertical().id_salt("reader").auto_shrink([false, false]).show(ui, |ui| {
+            header_ui(app, ui, &view);
+            ui.add_space(6.0);
+            whole_codings_ui(app, ui, &view);
+            texts_ui(app, ui, &view);
+            ui.add_space(10.0);
+            codings_list_ui(app, ui, &view);
+            ui.add_space(10.0);
+            memo_ui(app, ui, &view);
+        });
     });
 }
 
@@ -66,18 +59,10 @@ fn header_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
             },
         );
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui
-                .button(format!("{} ›", tr.t(Msg::Next)))
-                .on_hover_text("Down, J")
-                .clicked()
-            {
+            if ui.button(format!("{} ›", tr.t(Msg::Next))).on_hover_text("Down, J").clicked() {
                 app.pending.push(AppCommand::Step(1));
             }
-            if ui
-                .button(format!("‹ {}", tr.t(Msg::Previous)))
-                .on_hover_text("Up, K")
-                .clicked()
-            {
+            if ui.button(format!("‹ {}", tr.t(Msg::Previous))).on_hover_text("Up, K").clicked() {
                 app.pending.push(AppCommand::Step(-1));
             }
         });
@@ -108,14 +93,10 @@ fn status_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
             })
             .response
             .labelled_by(label.id);
-        let note = app
-            .ui
-            .status_note
-            .get_or_insert_with(|| excerpt.translation_note.clone());
+        let note = app.ui.status_note.get_or_insert_with(|| excerpt.translation_note.clone());
         let note_label = ui.weak(tr.t(Msg::ReviewNote));
-        let response = ui
-            .add(egui::TextEdit::singleline(note).desired_width(ui.available_width()))
-            .labelled_by(note_label.id);
+        let response =
+            ui.add(egui::TextEdit::singleline(note).desired_width(ui.available_width())).labelled_by(note_label.id);
         let note_done = response.lost_focus() && *note != excerpt.translation_note;
         if status != excerpt.translation_status || note_done {
             app.pending.push(AppCommand::Edit(Edit::SetStatus {
@@ -138,11 +119,7 @@ fn chip_ui(ui: &mut Ui, name: &str, color: Color, dark: bool) -> egui::Response 
 fn whole_codings_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
     let tr = app.tr();
     let dark = ui.visuals().dark_mode;
-    let whole: Vec<_> = view
-        .codings
-        .iter()
-        .filter(|coding| coding.coding.anchor == CodingAnchor::Whole)
-        .collect();
+    let whole: Vec<_> = view.codings.iter().filter(|coding| coding.coding.anchor == CodingAnchor::Whole).collect();
     if whole.is_empty() {
         return;
     }
@@ -178,11 +155,7 @@ fn texts_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
             text_ids.extend(id);
         }
         // The missing side: say so, and offer to write it.
-        let missing = if sides.first() == Some(&Side::Original) {
-            Side::Translation
-        } else {
-            Side::Original
-        };
+        let missing = if sides.first() == Some(&Side::Original) { Side::Translation } else { Side::Original };
         missing_side_ui(app, ui, missing);
     }
     app.ui.reader_text_ids = text_ids;
@@ -208,21 +181,9 @@ fn missing_side_ui(app: &mut QuipuApp, ui: &mut Ui, side: Side) {
     let tr = app.tr();
     ui.add_space(6.0);
     ui.horizontal(|ui| {
-        ui.weak(tr.t(if side == Side::Translation {
-            Msg::NoTranslation
-        } else {
-            Msg::NoOriginal
-        }));
-        let edit_name = tr.t(if side == Side::Original {
-            Msg::EditOriginal
-        } else {
-            Msg::EditTranslation
-        });
-        if ui
-            .small_button(tr.t(Msg::EditText))
-            .accessible_name(edit_name)
-            .clicked()
-        {
+        ui.weak(tr.t(if side == Side::Translation { Msg::NoTranslation } else { Msg::NoOriginal }));
+        let edit_name = tr.t(if side == Side::Original { Msg::EditOriginal } else { Msg::EditTranslation });
+        if ui.small_button(tr.t(Msg::EditText)).accessible_name(edit_name).clicked() {
             app.ui.editing = Some((side, String::new()));
         }
     });
@@ -230,27 +191,13 @@ fn missing_side_ui(app: &mut QuipuApp, ui: &mut Ui, side: Side) {
 
 /// Draws one language's text; returns the sentence pair under the pointer and the
 /// text widget's ID.
-fn side_ui(
-    app: &mut QuipuApp,
-    ui: &mut Ui,
-    view: &ExcerptView,
-    side: Side,
-) -> (Option<usize>, Option<egui::Id>) {
+fn side_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, side: Side) -> (Option<usize>, Option<egui::Id>) {
     let tr = app.tr();
     let excerpt_id = view.excerpt.excerpt_id;
     ui.horizontal(|ui| {
         ui.strong(side_title(tr, view, side));
-        let edit_name = tr.t(if side == Side::Original {
-            Msg::EditOriginal
-        } else {
-            Msg::EditTranslation
-        });
-        if !is_editing(app, side)
-            && ui
-                .small_button(tr.t(Msg::EditText))
-                .accessible_name(edit_name)
-                .clicked()
-        {
+        let edit_name = tr.t(if side == Side::Original { Msg::EditOriginal } else { Msg::EditTranslation });
+        if !is_editing(app, side) && ui.small_button(tr.t(Msg::EditText)).accessible_name(edit_name).clicked() {
             app.ui.editing = Some((side, view.excerpt.text(side).unwrap_or_default().to_owned()));
         }
     });
@@ -272,20 +219,16 @@ fn side_ui(
     let text_width = (ui.available_width() - MARGIN).max(120.0);
     // The text gets a column of its own; the margin beside it names the codes.
     let output = ui
-        .allocate_ui_with_layout(
-            vec2(text_width, 0.0),
-            egui::Layout::top_down(egui::Align::Min),
-            |ui| {
-                ui.set_max_width(text_width);
-                egui::TextEdit::multiline(&mut read_only)
-                    .id_salt(("reader_text", side.as_str()))
-                    .desired_width(text_width)
-                    .desired_rows(2)
-                    .frame(egui::Frame::NONE)
-                    .layouter(&mut layouter)
-                    .show(ui)
-            },
-        )
+        .allocate_ui_with_layout(vec2(text_width, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
+            ui.set_max_width(text_width);
+            egui::TextEdit::multiline(&mut read_only)
+                .id_salt(("reader_text", side.as_str()))
+                .desired_width(text_width)
+                .desired_rows(2)
+                .frame(egui::Frame::NONE)
+                .layouter(&mut layouter)
+                .show(ui)
+        })
         .inner;
     let response = output.response.response.clone();
     // Keep the selection while focus moves to the codebook.
@@ -293,28 +236,11 @@ fn side_ui(
         let chars = range.as_sorted_char_range();
         let span = CharSpan::new(chars.start.0, chars.end.0);
         let span = text::trim_span(full_text, text::snap_to_graphemes(full_text, span));
-        app.ui.selection = (!span.is_empty()).then_some(TextSelection {
-            excerpt_id,
-            side,
-            span,
-        });
+        app.ui.selection = (!span.is_empty()).then_some(TextSelection { excerpt_id, side, span });
     }
-    margin_labels_ui(
-        ui,
-        view,
-        side,
-        &output.galley,
-        output.galley_pos,
-        text_width,
-    );
+    margin_labels_ui(ui, view, side, &output.galley, output.galley_pos, text_width);
 
-    let pointer_char = response.hover_pos().map(|pos| {
-        output
-            .galley
-            .cursor_from_pos(pos - output.galley_pos)
-            .index
-            .0
-    });
+    let pointer_char = response.hover_pos().map(|pos| output.galley.cursor_from_pos(pos - output.galley_pos).index.0);
     let hovered_pair = pointer_char.and_then(|char_index| view.pair_at(side, char_index));
     if let Some(char_index) = pointer_char {
         let under_pointer = view.codings_at(side, char_index);
@@ -322,11 +248,8 @@ fn side_ui(
             let lines: Vec<String> = under_pointer
                 .iter()
                 .map(|coding| {
-                    let mut line = format!(
-                        "• {} — {}",
-                        coding.code_name,
-                        tr.f(Msg::CodedBy, &[("who", &coding.coder_name)])
-                    );
+                    let mut line =
+                        format!("• {} — {}", coding.code_name, tr.f(Msg::CodedBy, &[("who", &coding.coder_name)]));
                     if !coding.memo.is_empty() {
                         line.push_str(&format!("\n   {}", coding.memo));
                     }
@@ -338,46 +261,28 @@ fn side_ui(
             });
         }
     }
-    let codes: Vec<CodeRow> = app
-        .session
-        .as_ref()
-        .map(|s| s.view.codes.clone())
-        .unwrap_or_default();
+    let codes: Vec<CodeRow> = app.session.as_ref().map(|s| s.view.codes.clone()).unwrap_or_default();
     let selection = app.ui.selection;
     let at_pointer: Vec<(crate::model::CodingId, String)> = pointer_char
         .map(|c| {
-            view.codings_at(side, c)
-                .iter()
-                .map(|coding| (coding.coding.coding_id, coding.code_name.clone()))
-                .collect()
+            view.codings_at(side, c).iter().map(|coding| (coding.coding.coding_id, coding.code_name.clone())).collect()
         })
         .unwrap_or_default();
     response.context_menu(|ui| {
         let has_selection = selection.is_some_and(|s| s.excerpt_id == excerpt_id);
-        ui.label(tr.t(if has_selection {
-            Msg::CodeSelectionAs
-        } else {
-            Msg::CodeWholeAs
-        }));
-        egui::ScrollArea::vertical()
-            .max_height(320.0)
-            .show(ui, |ui| {
-                for row in &codes {
-                    let name = format!("{}{}", "  ".repeat(row.depth), row.code.name);
-                    if ui.button(name).clicked() {
-                        app.pending.push(AppCommand::ApplyCode(row.code.code_id));
-                    }
+        ui.label(tr.t(if has_selection { Msg::CodeSelectionAs } else { Msg::CodeWholeAs }));
+        egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+            for row in &codes {
+                let name = format!("{}{}", "  ".repeat(row.depth), row.code.name);
+                if ui.button(name).clicked() {
+                    app.pending.push(AppCommand::ApplyCode(row.code.code_id));
                 }
-            });
+            }
+        });
         for (coding_id, code_name) in &at_pointer {
             ui.separator();
-            if ui
-                .button(format!("{} «{code_name}»", tr.t(Msg::Remove)))
-                .clicked()
-            {
-                app.pending.push(AppCommand::Edit(Edit::RemoveCoding {
-                    coding_id: *coding_id,
-                }));
+            if ui.button(format!("{} «{code_name}»", tr.t(Msg::Remove))).clicked() {
+                app.pending.push(AppCommand::Edit(Edit::RemoveCoding { coding_id: *coding_id }));
             }
         }
     });
@@ -409,11 +314,7 @@ fn edit_side_ui(app: &mut QuipuApp, ui: &mut Ui, excerpt_id: ExcerptId, side: Si
     match done {
         Some(true) => {
             if let Some((side, text)) = app.ui.editing.take() {
-                app.pending.push(AppCommand::Edit(Edit::SetText {
-                    excerpt_id,
-                    side,
-                    text,
-                }));
+                app.pending.push(AppCommand::Edit(Edit::SetText { excerpt_id, side, text }));
             }
         }
         Some(false) => app.ui.editing = None,
@@ -432,11 +333,7 @@ fn margin_labels_ui(
 ) {
     let mut labels: Vec<(f32, Vec<(&str, Color)>)> = Vec::new();
     for coding in &view.codings {
-        let CodingAnchor::Passage {
-            side: coded_side,
-            span,
-        } = coding.coding.anchor
-        else {
+        let CodingAnchor::Passage { side: coded_side, span } = coding.coding.anchor else {
             continue;
         };
         if coded_side != side {
@@ -455,12 +352,7 @@ fn margin_labels_ui(
     for (y, names) in labels {
         let mut top = (galley_pos.y + y).max(last_bottom);
         for (name, color) in names {
-            let galley = painter.layout(
-                name.to_owned(),
-                font.clone(),
-                theme::color32(color),
-                MARGIN - 12.0,
-            );
+            let galley = painter.layout(name.to_owned(), font.clone(), theme::color32(color), MARGIN - 12.0);
             let height = galley.size().y;
             painter.rect_filled(
                 egui::Rect::from_min_size(egui::pos2(x - 5.0, top + 1.0), vec2(2.5, height - 2.0)),
@@ -489,11 +381,7 @@ impl SidePaint {
         let mut passages = Vec::new();
         let mut counterparts = Vec::new();
         for coding in &view.codings {
-            if let CodingAnchor::Passage {
-                side: coded_side,
-                span,
-            } = coding.coding.anchor
-            {
+            if let CodingAnchor::Passage { side: coded_side, span } = coding.coding.anchor {
                 if coded_side == side {
                     passages.push((span, coding.color));
                 } else if let Some(counterpart) = coding.counterpart {
@@ -501,21 +389,13 @@ impl SidePaint {
                 }
             }
         }
-        Self {
-            passages,
-            counterparts,
-            hovered: hovered_pair.and_then(|pair| view.pair_span(side, pair)),
-        }
+        Self { passages, counterparts, hovered: hovered_pair.and_then(|pair| view.pair_span(side, pair)) }
     }
 
     fn layout_job(&self, text: &str, font: egui::FontId, color: Color32, dark: bool) -> LayoutJob {
         let length = text::char_len(text);
         let mut bounds: Vec<usize> = vec![0, length];
-        let spans = self
-            .passages
-            .iter()
-            .chain(&self.counterparts)
-            .map(|(span, _)| *span);
+        let spans = self.passages.iter().chain(&self.counterparts).map(|(span, _)| *span);
         for span in spans.chain(self.hovered) {
             bounds.push(span.start.0.min(length));
             bounds.push(span.end.0.min(length));
@@ -538,19 +418,13 @@ impl SidePaint {
             if let Some(last) = covering.last() {
                 format.background = theme::highlight(*last, dark, 1.0);
                 if covering.len() > 1 {
-                    format.underline =
-                        Stroke::new(2.0, theme::color32(covering[covering.len() - 2]));
+                    format.underline = Stroke::new(2.0, theme::color32(covering[covering.len() - 2]));
                 }
-            } else if let Some((_, counterpart)) = self
-                .counterparts
-                .iter()
-                .find(|(span, _)| span.start <= segment.start && segment.end <= span.end)
+            } else if let Some((_, counterpart)) =
+                self.counterparts.iter().find(|(span, _)| span.start <= segment.start && segment.end <= span.end)
             {
                 format.background = theme::highlight(*counterpart, dark, 0.45);
-            } else if self
-                .hovered
-                .is_some_and(|span| span.start <= segment.start && segment.end <= span.end)
-            {
+            } else if self.hovered.is_some_and(|span| span.start <= segment.start && segment.end <= span.end) {
                 format.background = theme::hovered_pair(dark);
             }
             job.append(piece, 0.0, format);
@@ -567,11 +441,7 @@ fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
         ui.weak(tr.t(Msg::NoCodings));
         return;
     }
-    let codes: Vec<CodeRow> = app
-        .session
-        .as_ref()
-        .map(|s| s.view.codes.clone())
-        .unwrap_or_default();
+    let codes: Vec<CodeRow> = app.session.as_ref().map(|s| s.view.codes.clone()).unwrap_or_default();
     for coding in &view.codings {
         let coding_id = coding.coding.coding_id;
         ui.horizontal_wrapped(|ui| {
@@ -589,43 +459,32 @@ fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
             };
             ui.label(passage);
             if coding.coding.needs_review {
-                ui.colored_label(ui.visuals().warn_fg_color, "!")
-                    .on_hover_text(tr.t(Msg::NeedsReview));
+                ui.colored_label(ui.visuals().warn_fg_color, "!").on_hover_text(tr.t(Msg::NeedsReview));
             }
         });
         ui.horizontal(|ui| {
             ui.add_space(12.0);
             ui.weak(tr.f(Msg::CodedBy, &[("who", &coding.coder_name)]));
             if ui.small_button(tr.t(Msg::Remove)).clicked() {
-                app.pending
-                    .push(AppCommand::Edit(Edit::RemoveCoding { coding_id }));
+                app.pending.push(AppCommand::Edit(Edit::RemoveCoding { coding_id }));
             }
             let open_id = ui.make_persistent_id(("coding_memo_open", coding_id));
-            if coding.memo.is_empty() && ui.small_button(format!("{}…", tr.t(Msg::Memo))).clicked()
-            {
+            if coding.memo.is_empty() && ui.small_button(format!("{}…", tr.t(Msg::Memo))).clicked() {
                 ui.data_mut(|data| data.insert_temp(open_id, true));
             }
             ui.menu_button(tr.t(Msg::RecodeAs), |ui| {
-                egui::ScrollArea::vertical()
-                    .max_height(300.0)
-                    .show(ui, |ui| {
-                        for row in &codes {
-                            if row.code.code_id != coding.coding.code_id
-                                && ui.button(&row.code.name).clicked()
-                            {
-                                app.pending.push(AppCommand::Edit(Edit::Recode {
-                                    coding_id,
-                                    code_id: row.code.code_id,
-                                }));
-                            }
+                egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+                    for row in &codes {
+                        if row.code.code_id != coding.coding.code_id && ui.button(&row.code.name).clicked() {
+                            app.pending.push(AppCommand::Edit(Edit::Recode { coding_id, code_id: row.code.code_id }));
                         }
-                    });
+                    }
+                });
             });
         });
         let target = MemoTarget::Coding(coding_id);
         let open_id = ui.make_persistent_id(("coding_memo_open", coding_id));
-        let open = !coding.memo.is_empty()
-            || ui.data(|data| data.get_temp::<bool>(open_id).unwrap_or(false));
+        let open = !coding.memo.is_empty() || ui.data(|data| data.get_temp::<bool>(open_id).unwrap_or(false));
         if open {
             let label = format!("{} · {}", tr.t(Msg::Memo), coding.code_name);
             memo_field_ui(app, ui, target, &label, &coding.memo, 1);
@@ -635,18 +494,9 @@ fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
 }
 
 /// A memo edited in place: saved when the field loses focus.
-fn memo_field_ui(
-    app: &mut QuipuApp,
-    ui: &mut Ui,
-    target: MemoTarget,
-    label: &str,
-    saved: &str,
-    rows: usize,
-) {
+fn memo_field_ui(app: &mut QuipuApp, ui: &mut Ui, target: MemoTarget, label: &str, saved: &str, rows: usize) {
     let id = ui.make_persistent_id(("memo", format!("{target:?}")));
-    let mut draft: String = ui
-        .data_mut(|data| data.get_temp::<String>(id))
-        .unwrap_or_else(|| saved.to_owned());
+    let mut draft: String = ui.data_mut(|data| data.get_temp::<String>(id)).unwrap_or_else(|| saved.to_owned());
     let label = ui.weak(label);
     let response = ui
         .add(
@@ -658,10 +508,7 @@ fn memo_field_ui(
         .labelled_by(label.id);
     if response.lost_focus() {
         if draft != saved {
-            app.pending.push(AppCommand::Edit(Edit::SetMemo {
-                target,
-                text: draft.clone(),
-            }));
+            app.pending.push(AppCommand::Edit(Edit::SetMemo { target, text: draft.clone() }));
         }
         ui.data_mut(|data| data.remove::<String>(id));
     } else if response.has_focus() {
@@ -671,12 +518,5 @@ fn memo_field_ui(
 
 fn memo_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
     let tr = app.tr();
-    memo_field_ui(
-        app,
-        ui,
-        MemoTarget::Excerpt(view.excerpt.excerpt_id),
-        tr.t(Msg::ExcerptMemo),
-        &view.memo,
-        3,
-    );
+    memo_field_ui(app, ui, MemoTarget::Excerpt(view.excerpt.excerpt_id), tr.t(Msg::ExcerptMemo), &view.memo, 3);
 }

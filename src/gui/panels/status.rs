@@ -12,13 +12,8 @@ pub fn status_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
     Panel::bottom("status_bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             if let Some(session) = &app.session {
-                let path = session
-                    .store
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                ui.label(RichText::new(&session.view.title).strong())
-                    .on_hover_text(path);
+                let path = session.store.path().map(|p| p.display().to_string()).unwrap_or_default();
+                ui.label(RichText::new(&session.view.title).strong()).on_hover_text(path);
                 ui.separator();
                 ui.label(tr.f(Msg::NExcerpts, &[("n", &session.view.total_excerpts)]));
             } else {
@@ -26,21 +21,14 @@ pub fn status_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
             }
             ui.separator();
             let coder = app.coder();
-            if ui
-                .link(format!("{}: {coder}", tr.t(Msg::CurrentCoder)))
-                .on_hover_text(tr.t(Msg::ChangeCoder))
-                .clicked()
+            if ui.link(format!("{}: {coder}", tr.t(Msg::CurrentCoder))).on_hover_text(tr.t(Msg::ChangeCoder)).clicked()
             {
                 app.ui.coder_prompt = Some(coder);
             }
             if let Some(job) = &app.jobs.running {
                 ui.separator();
                 ui.label(&job.label);
-                ui.add(
-                    egui::ProgressBar::new(job.fraction())
-                        .desired_width(160.0)
-                        .show_percentage(),
-                );
+                ui.add(egui::ProgressBar::new(job.fraction()).desired_width(160.0).show_percentage());
                 if ui.button(tr.t(Msg::Cancel)).clicked() {
                     app.pending.push(AppCommand::CancelJob);
                 }
@@ -48,13 +36,8 @@ pub fn status_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
             if let Some((message, is_error)) = &app.ui.message {
                 ui.separator();
                 let text = RichText::new(message);
-                let text = if *is_error {
-                    text.color(ui.visuals().error_fg_color)
-                } else {
-                    text
-                };
-                ui.add(egui::Label::new(text).truncate())
-                    .on_hover_text(message);
+                let text = if *is_error { text.color(ui.visuals().error_fg_color) } else { text };
+                ui.add(egui::Label::new(text).truncate()).on_hover_text(message);
             }
         });
     });
