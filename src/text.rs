@@ -314,6 +314,88 @@ pub fn reanchor(text: &str, covered: &str, old_start: CharIdx) -> Option<CharSpa
     best.map(|(_, span)| span)
 }
 
+/// Folds a character for matching as the search index does: lower case, accents
+/// removed (`Í` → `i`, `ñ` → `n`).
+fn fold_char(c: char) -> impl Iterator<Item = char> {
+    std::iter::once(c)
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+}
+
+/// The words of `text` (runs of letters and digits), folded, with their spans.
+fn folded_words(text: &str) -> Vec<(String, CharSpan)> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut start = 0;
+    for (index, c) in text.chars().enumerate() {
+        if c.is_alphanumeric() {
+            if current.is_empty() {
+                start = index;
+            }
+            current.extend(fold_char(c));
+        } else if !current.is_empty() {
+            words.push((std::mem::take(&mut current), CharSpan::new(start, index)));
+        }
+    }
+    if !current.is_empty() {
+        words.push((current, CharSpan::new(start, char_len(text))));
+    }
+    words
+}
+
+/// Where the words of a search appear in `text`, matched as the full-text index
+/// matches them: whole words, case and accents ignored, "quoted words" as a
+/// phrase, and the last word as a prefix when `prefix_last_word`. For showing
+/// search hits in the reader.
+pub fn search_matches(text: &str, query: &str, prefix_last_word: bool) -> Vec<CharSpan> {
+    let words = folded_words(text);
+    let phrases: Vec<Vec<String>> = split_query(query)
+        .into_iter()
+        .map(|phrase| folded_words(&phrase).into_iter().map(|(word, _)| word).collect::<Vec<_>>())
+        .filter(|phrase| !phrase.is_empty())
+        .collect();
+    let mut matches = Vec::new();
+    for (phrase_index, phrase) in phrases.iter().enumerate() {
+        let prefix = prefix_last_word && phrase_index + 1 == phrases.len() && !query.ends_with(char::is_whitespace);
+        for start in 0..words.len() {
+            let Some(window) = words.get(start..start + phrase.len()) else {
+                break;
+            };
+            let matched = window.iter().zip(phrase).enumerate().all(|(i, ((word, _), wanted))| {
+                if prefix && i + 1 == phrase.len() { word.starts_with(wanted.as_str()) } else { word == wanted }
+            });
+            if matched {
+                matches.push(CharSpan { start: window[0].1.start, end: window[phrase.len() - 1].1.end });
+            }
+        }
+    }
+    matches.sort_by_key(|span| span.start);
+    matches
+}
+
+/// Splits search text into phrases: "quoted words" stay together, other words
+/// stand alone.
+pub fn split_query(query: &str) -> Vec<String> {
+    let mut phrases = Vec::new();
+    let mut rest = query;
+    while !rest.trim().is_empty() {
+        rest = rest.trim_start();
+        if let Some(after_quote) = rest.strip_prefix('"')
+            && let Some(close) = after_quote.find('"')
+        {
+            phrases.push(after_quote[..close].to_owned());
+            rest = &after_quote[close + 1..];
+            continue;
+        }
+        let end =
+            rest.char_indices().skip(1).find(|(_, c)| c.is_whitespace() || *c == '"').map_or(rest.len(), |(i, _)| i);
+        phrases.push(rest[..end].trim_matches('"').to_owned());
+        rest = &rest[end..];
+    }
+    phrases
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,6 +488,20 @@ mod tests {
         let counterpart = counterpart_span(original, translation, water).unwrap();
         assert_eq!(slice_chars(translation, counterpart), Some("The water is no longer clean."));
         assert_eq!(counterpart_span(original, "", water), None);
+    }
+
+    #[test]
+    fn search_matches_fold_accents_and_case_and_respect_phrases() {
+        let text = "La Policía llegó; los policías, también. Policial no.";
+        let spans = search_matches(text, "policia", false);
+        let found: Vec<&str> = spans.iter().filter_map(|s| slice_chars(text, *s)).collect();
+        assert_eq!(found, vec!["Policía"]);
+        let spans = search_matches(text, "POLICIA", true);
+        let found: Vec<&str> = spans.iter().filter_map(|s| slice_chars(text, *s)).collect();
+        assert_eq!(found, vec!["Policía", "policías", "Policial"]);
+        let spans = search_matches(text, "\"la policia\"", false);
+        assert_eq!(spans.iter().filter_map(|s| slice_chars(text, *s)).collect::<Vec<_>>(), vec!["La Policía"]);
+        assert!(search_matches(text, "\" - (", true).is_empty());
     }
 
     #[test]

@@ -303,6 +303,7 @@ fn dropping_a_csv_opens_the_import_dialog_and_its_mapping_decides_the_columns() 
          Cerro Nuevo,No hay agua desde marzo.,No water since March.,Environment and water\n",
     )
     .unwrap();
+    let before = stored(&path).dump().unwrap();
     let mut harness = harness_for(&path, settings());
     harness.input_mut().dropped_files.push(Arc::new(DroppedCsv(csv.clone())));
     settle(&mut harness);
@@ -329,6 +330,12 @@ fn dropping_a_csv_opens_the_import_dialog_and_its_mapping_decides_the_columns() 
     assert_eq!(hits.len(), 1);
     // The window shows the new case at once.
     assert!(harness.query_by_label_contains("Cerro Nuevo").is_some());
+
+    // Ctrl+Z takes the whole import back.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before);
+    assert!(harness.query_by_label_contains("Cerro Nuevo").is_none());
 }
 
 #[test]

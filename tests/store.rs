@@ -290,3 +290,28 @@ fn save_a_copy_writes_a_consistent_project() {
     assert_eq!(reopened.dump().unwrap(), project.store.dump().unwrap());
     assert!(project.store.save_copy(&copy).is_err(), "an existing file is never overwritten");
 }
+
+#[test]
+fn an_import_made_through_another_connection_is_undone_and_redone_as_one_step() {
+    let mut project = fixture();
+    project.store.enable_undo().unwrap();
+    let before = project.store.dump().unwrap();
+    let csv = "caso,fuente,hablante,original,traducción,códigos,nota\n\
+               Cerro Alto,Entrevista 1,,Nueva frase sobre el agua.,New sentence about water.,Agua nueva;Trust,una nota\n\
+               Qori Wayra,Asamblea,Comunera,Otra frase.,,Trust,\n";
+    let parsed = quipu::formats::csv_import::read_csv(csv.as_bytes(), "x.csv", &Default::default()).unwrap();
+    let summary = {
+        let mut other = Store::open(&project.path).unwrap();
+        other.import_batch(&parsed.batch, "importer", false).unwrap()
+    };
+    let after = project.store.dump().unwrap();
+    assert_ne!(before, after);
+    project.store.record_import_undo("import", &summary.undo).unwrap();
+    assert_eq!(project.store.undo_label(), Some("import"));
+    project.store.undo().unwrap();
+    assert_eq!(project.store.dump().unwrap(), before, "undo takes the whole import back");
+    assert!(project.store.search_ids("nueva", None, false).unwrap().is_empty());
+    project.store.redo().unwrap();
+    assert_eq!(project.store.dump().unwrap(), after, "redo brings it back");
+    assert_eq!(project.store.search_ids("nueva", None, false).unwrap().len(), 1);
+}

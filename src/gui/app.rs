@@ -342,7 +342,7 @@ impl QuipuApp {
                 match result {
                     Ok(Some(label)) => {
                         let msg = if undo { Msg::Undone } else { Msg::Redone };
-                        self.report(tr.f(msg, &[("what", &label)]));
+                        self.report(tr.f(msg, &[("what", &tr.action(&label))]));
                         self.ui.editing = None;
                         self.refresh(Changed::ALL);
                     }
@@ -526,15 +526,17 @@ impl QuipuApp {
                     }
                     Ok(summary) => {
                         self.ui.import_dialog = None;
-                        if let Some(session) = &mut self.session {
-                            let _ = session.store.clear_undo_history();
-                        }
+                        let recorded = match &mut self.session {
+                            Some(session) => {
+                                session.store.record_import_undo(Msg::ActImport.text(Language::English), &summary.undo)
+                            }
+                            None => Ok(()),
+                        };
                         self.refresh(Changed::ALL);
-                        self.report(format!(
-                            "{} {}",
-                            tr.f(Msg::ImportDone, &[("n", &summary.excerpts), ("file", &file)]),
-                            tr.t(Msg::ImportNoUndo)
-                        ));
+                        self.report(tr.f(Msg::ImportDone, &[("n", &summary.excerpts), ("file", &file)]));
+                        if let Err(error) = recorded {
+                            self.report_error(error.to_string());
+                        }
                     }
                     Err(message) => {
                         if let Some(dialog) = &mut self.ui.import_dialog {

@@ -5,6 +5,7 @@
 use crate::model::{CodeDraft, CodeId, CodingAnchor, CodingId, Color, ExcerptId, MemoTarget, Side, TranslationStatus};
 use crate::store::{Store, StoreError};
 
+use super::i18n::{Language, Msg};
 use super::view_model::Changed;
 
 /// A change to the project.
@@ -119,23 +120,27 @@ pub enum Edit {
 }
 
 impl Edit {
-    /// What the undo menu calls this change.
+    /// What the undo menu calls this change (stored in English, shown translated).
     pub fn label(&self) -> &'static str {
+        self.label_msg().text(Language::English)
+    }
+
+    fn label_msg(&self) -> Msg {
         match self {
-            Self::AddCoding { .. } => "coding",
-            Self::RemoveCoding { .. } => "removing a coding",
-            Self::Recode { .. } => "re-coding",
-            Self::AddCode { .. } => "new code",
-            Self::RenameCode { .. } => "renaming a code",
-            Self::RecolorCode { .. } => "recolouring a code",
-            Self::DescribeCode { .. } => "describing a code",
-            Self::UpdateCode { .. } => "code properties",
-            Self::MoveCode { .. } => "moving a code",
-            Self::MergeCodes { .. } => "merging codes",
-            Self::DeleteCode { .. } => "deleting a code",
-            Self::SetText { .. } => "editing a text",
-            Self::SetStatus { .. } => "translation status",
-            Self::SetMemo { .. } => "memo",
+            Self::AddCoding { .. } => Msg::ActCoding,
+            Self::RemoveCoding { .. } => Msg::ActRemoveCoding,
+            Self::Recode { .. } => Msg::ActRecode,
+            Self::AddCode { .. } => Msg::ActNewCode,
+            Self::RenameCode { .. } => Msg::ActRenameCode,
+            Self::RecolorCode { .. } => Msg::ActRecolorCode,
+            Self::DescribeCode { .. } => Msg::ActDescribeCode,
+            Self::UpdateCode { .. } => Msg::ActCodeProperties,
+            Self::MoveCode { .. } => Msg::ActMoveCode,
+            Self::MergeCodes { .. } => Msg::ActMergeCodes,
+            Self::DeleteCode { .. } => Msg::ActDeleteCode,
+            Self::SetText { .. } => Msg::ActEditText,
+            Self::SetStatus { .. } => Msg::ActStatus,
+            Self::SetMemo { .. } => Msg::ActMemo,
         }
     }
 

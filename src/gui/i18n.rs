@@ -146,7 +146,6 @@ messages! {
     Exporting => "Exporting {file}…", "Exportando {file}…";
     ImportDone => "Imported {n} excerpts from {file}.", "Se importaron {n} fragmentos de {file}.";
     CheckDone => "{file} is ready: {n} excerpts would be imported.", "{file} está listo: se importarían {n} fragmentos.";
-    ImportNoUndo => "An import cannot be undone; earlier undo steps were cleared.", "Una importación no se puede deshacer; se borraron los pasos anteriores de deshacer.";
     ExportDone => "Exported {n} quotes to {file}.", "Se exportaron {n} citas a {file}.";
     CopySaved => "Saved a copy to {file}.", "Se guardó una copia en {file}.";
     Cancelled => "Cancelled; nothing was changed.", "Cancelado; no se cambió nada.";
@@ -166,6 +165,28 @@ messages! {
     NoProject => "No project is open.", "No hay ningún proyecto abierto.";
     ProjectMemo => "Project memo", "Memo del proyecto";
     CodeMenu => "{name}: code menu", "{name}: menú del código";
+    ActCoding => "coding", "codificación";
+    ActRemoveCoding => "removing a coding", "quitar una codificación";
+    ActRecode => "re-coding", "recodificación";
+    ActNewCode => "new code", "código nuevo";
+    ActRenameCode => "renaming a code", "renombrar un código";
+    ActRecolorCode => "recolouring a code", "cambiar el color de un código";
+    ActDescribeCode => "describing a code", "definir un código";
+    ActCodeProperties => "code properties", "propiedades del código";
+    ActMoveCode => "moving a code", "mover un código";
+    ActMergeCodes => "merging codes", "fusionar códigos";
+    ActDeleteCode => "deleting a code", "eliminar un código";
+    ActEditText => "editing a text", "editar un texto";
+    ActStatus => "translation status", "estado de la traducción";
+    ActMemo => "memo", "memo";
+    ActImport => "import", "importación";
+    SearchMatches => "{n} matches of the search", "{n} coincidencias de la búsqueda";
+    ReadExcerpt => "One excerpt", "Un fragmento";
+    ReadSource => "Whole source", "Fuente completa";
+    ReadingMode => "Show", "Mostrar";
+    RecodePassageAs => "Re-code «{code}» as", "Recodificar «{code}» como";
+    RemovePassage => "Remove «{code}»", "Quitar «{code}»";
+    CodingsHere => "Codings here", "Codificaciones aquí";
     EditOriginal => "Edit the original", "Editar el original";
     EditTranslation => "Edit the translation", "Editar la traducción";
     EditedText => "Text being edited", "Texto en edición";
@@ -200,6 +221,14 @@ impl Tr {
             text = text.replace(&format!("{{{name}}}"), &value.to_string());
         }
         text
+    }
+
+    /// An undo step's label (stored in English) in the interface language.
+    pub fn action(&self, label: &str) -> String {
+        Msg::ALL
+            .iter()
+            .find(|msg| msg.text(Language::English) == label)
+            .map_or_else(|| label.to_owned(), |msg| self.t(*msg).to_owned())
     }
 
     /// A translation status in words.

@@ -30,7 +30,7 @@ pub use attributes::AttributeValue;
 pub use browse::{ExcerptFilter, ExcerptPreview, SourceSummary};
 pub use counts::{CodeCount, GroupedCount, Grouping};
 pub use excerpts::ReanchorReport;
-pub use import::{ImportBatch, ImportRow, ImportSummary};
+pub use import::{ImportBatch, ImportRow, ImportSummary, ImportUndo};
 pub use migrations::CURRENT_VERSION;
 pub use quotes::{CodedQuote, QuoteFilter};
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchPage, SearchQuery, fts_expression};

@@ -69,22 +69,7 @@ pub struct SearchPage {
 /// pieces without letters or digits are dropped. `None` when nothing searchable is
 /// left.
 pub fn fts_expression(user_text: &str, prefix_last_word: bool) -> Option<String> {
-    let mut phrases: Vec<String> = Vec::new();
-    let mut rest = user_text;
-    while !rest.is_empty() {
-        rest = rest.trim_start();
-        if let Some(after_quote) = rest.strip_prefix('"')
-            && let Some(close) = after_quote.find('"')
-        {
-            phrases.push(after_quote[..close].to_owned());
-            rest = &after_quote[close + 1..];
-            continue;
-        }
-        let end =
-            rest.char_indices().skip(1).find(|(_, c)| c.is_whitespace() || *c == '"').map_or(rest.len(), |(i, _)| i);
-        phrases.push(rest[..end].trim_matches('"').to_owned());
-        rest = &rest[end..];
-    }
+    let phrases = crate::text::split_query(user_text);
     let phrases: Vec<String> = phrases
         .into_iter()
         .filter(|phrase| phrase.chars().any(char::is_alphanumeric))

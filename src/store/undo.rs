@@ -134,6 +134,25 @@ impl Store {
         Ok(())
     }
 
+    /// Pushes an undo step made of `statements` (to run in this order on undo) for
+    /// a change made outside this connection's tracking.
+    pub(super) fn record_undo_step(&mut self, label: &str, statements: &[String]) -> StoreResult<()> {
+        if !self.undo.enabled || statements.is_empty() {
+            return Ok(());
+        }
+        self.forget_redo()?;
+        let before = self.last_log_entry()?;
+        // Undo replays a step from its last entry to its first.
+        let mut insert = self.conn.prepare_cached("INSERT INTO temp.quipu_undo_log (statement) VALUES (?1)")?;
+        for statement in statements.iter().rev() {
+            insert.execute([statement])?;
+        }
+        drop(insert);
+        let after = self.last_log_entry()?;
+        self.undo.undo.push(UndoStep { label: label.to_owned(), first_entry: before + 1, last_entry: after });
+        Ok(())
+    }
+
     /// The label of the action Undo would reverse.
     pub fn undo_label(&self) -> Option<&str> {
         self.undo.undo.last().map(|step| step.label.as_str())

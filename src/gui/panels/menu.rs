@@ -52,7 +52,7 @@ pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
                     })
                     .unwrap_or_default();
                 let undo_text = match &undo_label {
-                    Some(label) => format!("{} ({label})", tr.t(Msg::Undo)),
+                    Some(label) => format!("{} ({})", tr.t(Msg::Undo), tr.action(label)),
                     None => tr.t(Msg::Undo).to_owned(),
                 };
                 let undo = egui::Button::new(undo_text).shortcut_text("Ctrl+Z");
@@ -60,7 +60,7 @@ pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
                     app.pending.push(AppCommand::Undo);
                 }
                 let redo_text = match &redo_label {
-                    Some(label) => format!("{} ({label})", tr.t(Msg::Redo)),
+                    Some(label) => format!("{} ({})", tr.t(Msg::Redo), tr.action(label)),
                     None => tr.t(Msg::Redo).to_owned(),
                 };
                 let redo = egui::Button::new(redo_text).shortcut_text("Ctrl+Shift+Z");
