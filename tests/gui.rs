@@ -450,3 +450,83 @@ fn snapshot_of_the_workbench_in_spanish_and_dark() {
     select_excerpt_searching(&mut harness, "Buscar", "E006");
     harness.snapshot("workbench_dark_spanish");
 }
+
+#[test]
+fn reading_a_whole_source_shows_its_excerpts_and_codes_the_one_selected_in() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    select_excerpt(&mut harness, "E001");
+    harness.get_by_label("Whole source").click();
+    settle(&mut harness);
+    assert!(harness.state().settings.whole_source);
+    let store = stored(&path);
+    let source = store.excerpt(excerpt_by_label(&store, "E001")).unwrap().source_id;
+    let labels: Vec<String> = store.excerpts_of_source(source).unwrap().into_iter().map(|e| e.label).collect();
+    assert!(labels.len() > 2);
+    for label in &labels {
+        assert!(harness.query_all_by_label(label).count() > 0, "{label} is shown");
+    }
+    // Choose the third excerpt in the reader and code it whole with key 1.
+    harness.get_all_by_label(&labels[2]).last().unwrap().scroll_to_me();
+    settle(&mut harness);
+    harness.get_all_by_label(&labels[2]).last().unwrap().click();
+    settle(&mut harness);
+    let third = excerpt_by_label(&store, &labels[2]);
+    assert_eq!(harness.state().ui.selected, Some(third));
+    let before = store.codings_of_excerpt(third).unwrap().len();
+    harness.key_press(Key::Num1);
+    settle(&mut harness);
+    assert_eq!(stored(&path).codings_of_excerpt(third).unwrap().len(), before + 1);
+}
+
+#[test]
+fn clicking_a_coded_passage_opens_its_codings_where_it_can_be_removed() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    select_excerpt(&mut harness, "E003");
+    let store = stored(&path);
+    let excerpt_id = excerpt_by_label(&store, "E003");
+    let original = store.excerpt(excerpt_id).unwrap().original.unwrap();
+    let before = store.codings_of_excerpt(excerpt_id).unwrap().len();
+    // Click inside the coded words "llegaron como doscientos policías": measure
+    // where they start with the reader's own font.
+    let rect = harness.get_by_value(&original).rect();
+    let ctx = harness.ctx.clone();
+    let body = ctx.global_style().text_styles[&egui::TextStyle::Body].clone();
+    // Lay the text out as the reader does (same font, same width) to find where
+    // the coded words "llegaron como doscientos policías" are.
+    let char_index = original[..original.find("llegaron").unwrap()].chars().count() + 3;
+    let galley = ctx.fonts_mut(|fonts| fonts.layout(original.clone(), body, egui::Color32::BLACK, rect.width()));
+    let at = galley.pos_from_cursor(egui::text::CCursor::new(char_index)).center();
+    let pos = rect.left_top() + at.to_vec2();
+    harness.event(egui::Event::PointerMoved(pos));
+    harness.step();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        harness.step();
+    }
+    settle(&mut harness);
+    assert!(harness.state().ui.passage_menu.is_some(), "the click opened the passage's codings");
+    assert!(harness.query_by_label("Codings here").is_some());
+    click_last(&mut harness, "Remove «Police use»");
+    assert_eq!(stored(&path).codings_of_excerpt(excerpt_id).unwrap().len(), before - 1);
+}
+
+#[test]
+fn snapshot_of_a_whole_source_with_search_hits() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, Settings { whole_source: true, ..settings() });
+    settle(&mut harness);
+    harness.get_by_label("Search").focus();
+    settle(&mut harness);
+    harness.get_by_label("Search").type_text("agua");
+    settle(&mut harness);
+    harness.get_all_by_label("E001").next().unwrap().click();
+    settle(&mut harness);
+    harness.snapshot("whole_source_search");
+}

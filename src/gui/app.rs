@@ -33,6 +33,8 @@ pub struct Settings {
     pub text_size: f32,
     /// Whether the codebook panel is shown.
     pub show_codebook: bool,
+    /// Whether the reader shows the whole source rather than one excerpt.
+    pub whole_source: bool,
 }
 
 impl Default for Settings {
@@ -44,6 +46,7 @@ impl Default for Settings {
             coder: String::new(),
             text_size: 15.0,
             show_codebook: true,
+            whole_source: false,
         }
     }
 }
@@ -79,6 +82,19 @@ pub struct TextSelection {
     pub span: CharSpan,
 }
 
+/// The small window opened by clicking a coded passage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassageMenu {
+    /// The excerpt.
+    pub excerpt_id: ExcerptId,
+    /// The codings under the click.
+    pub codings: Vec<crate::model::CodingId>,
+    /// Where the click was.
+    pub pos: egui::Pos2,
+    /// The frame that opened it.
+    pub opened_in_pass: u64,
+}
+
 /// Interface state that is not research data.
 #[derive(Debug, Default)]
 pub struct UiState {
@@ -86,8 +102,13 @@ pub struct UiState {
     pub selected: Option<ExcerptId>,
     /// The words selected in the reader, kept while focus moves to the codebook.
     pub selection: Option<TextSelection>,
-    /// The sentence pair under the pointer.
-    pub hovered_pair: Option<usize>,
+    /// The sentence pair under the pointer: (excerpt, pair).
+    pub hovered_pair: Option<(ExcerptId, usize)>,
+    /// The codings window of a clicked passage, when open.
+    pub passage_menu: Option<PassageMenu>,
+    /// Scroll the reader to the current excerpt on the next frame (whole-source
+    /// reading).
+    pub scroll_reader_to_selected: bool,
     /// The search box's text.
     pub search_text: String,
     /// The text being edited in the reader: (side, text).
@@ -179,6 +200,8 @@ pub enum AppCommand {
     SetCoder(String),
     /// Change the text size by this many points.
     ChangeTextSize(f32),
+    /// Read one excerpt (false) or its whole source (true).
+    SetWholeSource(bool),
     /// Cancel the running background job.
     CancelJob,
 }
@@ -265,6 +288,8 @@ impl QuipuApp {
                     ..UiState::default()
                 };
                 self.ui.selected = view.excerpt_ids.first().copied();
+                let mut view = view;
+                view.whole_source = self.settings.whole_source;
                 self.session = Some(Session { store, view });
                 self.refresh(Changed::default());
             }
@@ -366,6 +391,7 @@ impl QuipuApp {
                 if let Some(id) = ids.get(next).copied() {
                     self.select(Some(id));
                     self.ui.scroll_to_selected = true;
+                    self.ui.scroll_reader_to_selected = true;
                 }
             }
             AppCommand::SetFilter(filter) => {
@@ -421,6 +447,14 @@ impl QuipuApp {
                     self.ui.coder_prompt = None;
                 }
             }
+            AppCommand::SetWholeSource(whole_source) => {
+                self.settings.whole_source = whole_source;
+                self.ui.scroll_reader_to_selected = true;
+                if let Some(session) = &mut self.session {
+                    session.view.whole_source = whole_source;
+                }
+                self.refresh(Changed::default());
+            }
             AppCommand::ChangeTextSize(delta) => {
                 self.settings.text_size = (self.settings.text_size + delta).clamp(11.0, 26.0);
             }
@@ -443,11 +477,15 @@ impl QuipuApp {
     fn select(&mut self, excerpt_id: Option<ExcerptId>) {
         if self.ui.selected != excerpt_id {
             self.ui.selected = excerpt_id;
-            self.ui.selection = None;
+            // A selection made in another excerpt of the same source survives.
+            if self.ui.selection.is_some_and(|selection| Some(selection.excerpt_id) != excerpt_id) {
+                self.ui.selection = None;
+            }
             self.ui.editing = None;
             self.ui.status_note = None;
             self.ui.memo_draft = None;
             self.ui.hovered_pair = None;
+            self.ui.passage_menu = None;
         }
         let Some(session) = &mut self.session else {
             return;

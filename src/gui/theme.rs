@@ -37,3 +37,23 @@ pub fn highlight(color: Color, dark_mode: bool, strength: f32) -> Color32 {
 pub fn hovered_pair(dark_mode: bool) -> Color32 {
     if dark_mode { Color32::from_white_alpha(18) } else { Color32::from_black_alpha(14) }
 }
+
+/// A code's colour as text on the panel background: darker on light, lighter on
+/// dark, so dark codes stay legible in the dark theme and pale ones in the light.
+pub fn readable(color: Color, dark_mode: bool) -> Color32 {
+    let mix = |channel: u8, toward: u8, amount: f32| {
+        (channel as f32 + (toward as f32 - channel as f32) * amount).round() as u8
+    };
+    let (toward, amount) = if dark_mode { (255, 0.45) } else { (0, 0.25) };
+    Color32::from_rgb(mix(color.r, toward, amount), mix(color.g, toward, amount), mix(color.b, toward, amount))
+}
+
+/// The background of words matching the search.
+pub fn search_match(dark_mode: bool) -> Color32 {
+    if dark_mode { Color32::from_rgba_unmultiplied(230, 200, 60, 90) } else { Color32::from_rgb(255, 236, 150) }
+}
+
+/// The underline of words matching the search.
+pub fn search_match_line(dark_mode: bool) -> Color32 {
+    if dark_mode { Color32::from_rgb(240, 210, 90) } else { Color32::from_rgb(200, 140, 0) }
+}

@@ -163,6 +163,11 @@ pub struct ViewModel {
     preview_pages: HashMap<usize, Vec<ExcerptPreview>>,
     /// The excerpt open in the reader.
     pub current: Option<ExcerptView>,
+    /// Whether the reader shows the current excerpt's whole source.
+    pub whole_source: bool,
+    /// The excerpts of the current excerpt's source, in order, when reading the
+    /// whole source.
+    pub source_views: Vec<ExcerptView>,
     /// How many times the store was read for the lists (for tests and the benchmark).
     pub list_queries: usize,
 }
@@ -215,6 +220,18 @@ impl ViewModel {
             Some(excerpt_id) => Self::load_excerpt(store, excerpt_id, &self.codes)?,
             None => None,
         };
+        self.source_views.clear();
+        if self.whole_source
+            && let Some(view) = &self.current
+        {
+            for excerpt in store.excerpts_of_source(view.source.source_id)? {
+                if excerpt.excerpt_id == view.excerpt.excerpt_id {
+                    self.source_views.push(view.clone());
+                } else if let Some(other) = Self::load_excerpt(store, excerpt.excerpt_id, &self.codes)? {
+                    self.source_views.push(other);
+                }
+            }
+        }
         Ok(())
     }
 

@@ -224,6 +224,7 @@ fn excerpt_list_ui(app: &mut QuipuApp, ui: &mut Ui) {
         ui.ctx().request_repaint();
     }
     if let Some(excerpt_id) = clicked {
+        app.ui.scroll_reader_to_selected = true;
         app.pending.push(AppCommand::Select(Some(excerpt_id)));
     }
 }

@@ -1,17 +1,18 @@
-//! The bilingual reader: the excerpt's original beside its translation, coded
-//! passages in their code's colour (and, lighter, on the aligned sentences of the
-//! other language), the sentence pair under the pointer highlighted on both sides,
-//! code names in the margin, and the excerpt's codings, status and memo below.
+//! The bilingual reader: the excerpt's original beside its translation (or a whole
+//! source, excerpt after excerpt), coded passages in their code's colour and,
+//! lighter, on the aligned sentences of the other language, search hits
+//! underlined, the sentence pair under the pointer highlighted on both sides, code
+//! names in the margin, and the excerpt's status, codings and memo below.
 
 use egui::text::{CCursor, LayoutJob, TextFormat};
 use egui::{CentralPanel, Color32, RichText, Stroke, Ui, vec2};
 
-use crate::gui::app::{AppCommand, QuipuApp, TextSelection};
+use crate::gui::app::{AppCommand, PassageMenu, QuipuApp, TextSelection};
 use crate::gui::command::Edit;
 use crate::gui::i18n::{Msg, Tr};
 use crate::gui::theme;
 use crate::gui::view_model::{CodeRow, ExcerptView};
-use crate::model::{CodingAnchor, Color, ExcerptId, MemoTarget, Side, TranslationStatus};
+use crate::model::{CodingAnchor, CodingId, Color, ExcerptId, MemoTarget, Side, TranslationStatus};
 use crate::text::{self, CharSpan};
 
 /// Width of the margin that names the codes beside each text.
@@ -21,43 +22,88 @@ const MARGIN: f32 = 118.0;
 pub fn reader_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
     let tr = app.tr();
     CentralPanel::default().show(ui, |ui| {
-        let Some(view) = app.session.as_ref().and_then(|session| session.view.current.clone()) else {
+        let Some(session) = &app.session else {
+            return;
+        };
+        let Some(current) = session.view.current.clone() else {
             ui.centered_and_justified(|ui| ui.weak(tr.t(Msg::NoExcerptSelected)));
             return;
         };
+        let whole_source = session.view.whole_source && !session.view.source_views.is_empty();
+        let source_views = if whole_source { session.view.source_views.clone() } else { Vec::new() };
+        let mut hovered_pair = None;
+        app.ui.reader_text_ids.clear();
+        // The header stays put while the texts scroll.
+        header_ui(app, ui, &current);
+        ui.add_space(4.0);
         egui::ScrollArea::vertical().id_salt("reader").auto_shrink([false, false]).show(ui, |ui| {
-            header_ui(app, ui, &view);
-            ui.add_space(6.0);
-            whole_codings_ui(app, ui, &view);
-            texts_ui(app, ui, &view);
-            ui.add_space(10.0);
-            codings_list_ui(app, ui, &view);
-            ui.add_space(10.0);
-            memo_ui(app, ui, &view);
+            if whole_source {
+                for view in &source_views {
+                    let is_current = view.excerpt.excerpt_id == current.excerpt.excerpt_id;
+                    ui.separator();
+                    let heading = ui.horizontal(|ui| {
+                        let label = RichText::new(excerpt_title(view)).strong();
+                        let label = if is_current { label.color(ui.visuals().selection.stroke.color) } else { label };
+                        if ui.selectable_label(is_current, label).clicked() && !is_current {
+                            app.pending.push(AppCommand::Select(Some(view.excerpt.excerpt_id)));
+                        }
+                        if view.excerpt.translation_status != TranslationStatus::Reviewed {
+                            ui.weak(tr.status(view.excerpt.translation_status));
+                        }
+                    });
+                    if is_current && std::mem::take(&mut app.ui.scroll_reader_to_selected) {
+                        heading.response.scroll_to_me(Some(egui::Align::TOP));
+                    }
+                    hovered_pair = excerpt_body_ui(app, ui, view, is_current).or(hovered_pair);
+                }
+            } else {
+                status_ui(app, ui, &current);
+                hovered_pair = excerpt_body_ui(app, ui, &current, true);
+            }
         });
+        let hovered = hovered_pair;
+        if app.ui.hovered_pair != hovered {
+            app.ui.hovered_pair = hovered;
+            ui.ctx().request_repaint();
+        }
     });
+    passage_menu_ui(app, ui.ctx());
+}
+
+fn excerpt_title(view: &ExcerptView) -> String {
+    if view.excerpt.label.is_empty() { format!("#{}", view.excerpt.excerpt_id) } else { view.excerpt.label.clone() }
+}
+
+/// One excerpt: its whole-excerpt codes, its two texts, and, when it is the current
+/// one, its status (in whole-source reading), codings and memo. Returns the sentence
+/// pair under the pointer.
+fn excerpt_body_ui(
+    app: &mut QuipuApp,
+    ui: &mut Ui,
+    view: &ExcerptView,
+    is_current: bool,
+) -> Option<(ExcerptId, usize)> {
+    let whole_source = app.session.as_ref().is_some_and(|s| s.view.whole_source);
+    if whole_source && is_current {
+        status_ui(app, ui, view);
+    }
+    whole_codings_ui(app, ui, view);
+    let hovered = texts_ui(app, ui, view, is_current);
+    if is_current {
+        ui.add_space(10.0);
+        codings_list_ui(app, ui, view);
+        ui.add_space(10.0);
+        memo_ui(app, ui, view);
+    }
+    hovered.map(|pair| (view.excerpt.excerpt_id, pair))
 }
 
 fn header_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
     let tr = app.tr();
     let source = &view.source;
+    let whole_source = app.session.as_ref().is_some_and(|s| s.view.whole_source);
     ui.horizontal(|ui| {
-        let title = if view.excerpt.label.is_empty() {
-            format!("#{}", view.excerpt.excerpt_id)
-        } else {
-            view.excerpt.label.clone()
-        };
-        ui.heading(title);
-        let place = RichText::new(format!("{} · {}", view.case_name, source.name)).weak();
-        let room = (ui.available_width() - 200.0).max(40.0);
-        ui.allocate_ui_with_layout(
-            vec2(room, ui.spacing().interact_size.y),
-            egui::Layout::left_to_right(egui::Align::Center),
-            |ui| {
-                ui.set_max_width(room);
-                ui.add(egui::Label::new(place).truncate());
-            },
-        );
+        // Buttons first, from the right; the title takes what is left, cut short.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button(format!("{} ›", tr.t(Msg::Next))).on_hover_text("Down, J").clicked() {
                 app.pending.push(AppCommand::Step(1));
@@ -65,6 +111,26 @@ fn header_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
             if ui.button(format!("‹ {}", tr.t(Msg::Previous))).on_hover_text("Up, K").clicked() {
                 app.pending.push(AppCommand::Step(-1));
             }
+            ui.separator();
+            let mut mode = whole_source;
+            if ui.selectable_value(&mut mode, true, tr.t(Msg::ReadSource)).clicked()
+                | ui.selectable_value(&mut mode, false, tr.t(Msg::ReadExcerpt)).clicked()
+                && mode != whole_source
+            {
+                app.pending.push(AppCommand::SetWholeSource(mode));
+            }
+            ui.add_space(8.0);
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                let title = if whole_source { source.name.clone() } else { excerpt_title(view) };
+                let place = if whole_source {
+                    view.case_name.clone()
+                } else {
+                    format!("{} · {}", view.case_name, source.name)
+                };
+                let heading = RichText::new(title).text_style(egui::TextStyle::Heading);
+                ui.add(egui::Label::new(heading).truncate());
+                ui.add(egui::Label::new(RichText::new(place).weak()).truncate());
+            });
         });
     });
     let who: Vec<&str> = [&source.speaker, &source.role, &source.place, &source.date]
@@ -75,7 +141,6 @@ fn header_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
     if !who.is_empty() {
         ui.label(RichText::new(who.join(" · ")).italics());
     }
-    status_ui(app, ui, view);
 }
 
 fn status_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
@@ -133,36 +198,29 @@ fn whole_codings_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
     ui.add_space(4.0);
 }
 
-fn texts_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
+/// Both texts side by side (or the one there is, full width); returns the
+/// sentence pair under the pointer.
+fn texts_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, is_current: bool) -> Option<usize> {
+    let editing = |side: Side| is_current && is_editing(app, side);
     let sides: Vec<Side> = [Side::Original, Side::Translation]
         .into_iter()
-        .filter(|side| view.excerpt.text(*side).is_some() || is_editing(app, *side))
+        .filter(|side| view.excerpt.text(*side).is_some() || editing(*side))
         .collect();
     let mut hovered_pair = None;
-    let mut text_ids = Vec::new();
     if sides.len() == 2 {
         ui.columns(2, |columns| {
             for (column, side) in columns.iter_mut().zip(&sides) {
-                let (hovered, id) = side_ui(app, column, view, *side);
-                hovered_pair = hovered_pair.or(hovered);
-                text_ids.extend(id);
+                hovered_pair = side_ui(app, column, view, *side, is_current).or(hovered_pair);
             }
         });
     } else {
         for side in &sides {
-            let (hovered, id) = side_ui(app, ui, view, *side);
-            hovered_pair = hovered_pair.or(hovered);
-            text_ids.extend(id);
+            hovered_pair = side_ui(app, ui, view, *side, is_current).or(hovered_pair);
         }
-        // The missing side: say so, and offer to write it.
         let missing = if sides.first() == Some(&Side::Original) { Side::Translation } else { Side::Original };
-        missing_side_ui(app, ui, missing);
+        missing_side_ui(app, ui, missing, is_current);
     }
-    app.ui.reader_text_ids = text_ids;
-    if app.ui.hovered_pair != hovered_pair {
-        app.ui.hovered_pair = hovered_pair;
-        ui.ctx().request_repaint();
-    }
+    hovered_pair
 }
 
 fn is_editing(app: &QuipuApp, side: Side) -> bool {
@@ -177,37 +235,43 @@ fn side_title(tr: Tr, view: &ExcerptView, side: Side) -> String {
     format!("{} ({lang})", tr.t(msg))
 }
 
-fn missing_side_ui(app: &mut QuipuApp, ui: &mut Ui, side: Side) {
+fn edit_button_name(tr: Tr, side: Side) -> &'static str {
+    tr.t(if side == Side::Original { Msg::EditOriginal } else { Msg::EditTranslation })
+}
+
+fn missing_side_ui(app: &mut QuipuApp, ui: &mut Ui, side: Side, is_current: bool) {
     let tr = app.tr();
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         ui.weak(tr.t(if side == Side::Translation { Msg::NoTranslation } else { Msg::NoOriginal }));
-        let edit_name = tr.t(if side == Side::Original { Msg::EditOriginal } else { Msg::EditTranslation });
-        if ui.small_button(tr.t(Msg::EditText)).accessible_name(edit_name).clicked() {
+        if is_current && ui.small_button(tr.t(Msg::EditText)).accessible_name(edit_button_name(tr, side)).clicked() {
             app.ui.editing = Some((side, String::new()));
         }
     });
 }
 
-/// Draws one language's text; returns the sentence pair under the pointer and the
-/// text widget's ID.
-fn side_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, side: Side) -> (Option<usize>, Option<egui::Id>) {
+/// Draws one language's text; returns the sentence pair under the pointer.
+fn side_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, side: Side, is_current: bool) -> Option<usize> {
     let tr = app.tr();
     let excerpt_id = view.excerpt.excerpt_id;
     ui.horizontal(|ui| {
         ui.strong(side_title(tr, view, side));
-        let edit_name = tr.t(if side == Side::Original { Msg::EditOriginal } else { Msg::EditTranslation });
-        if !is_editing(app, side) && ui.small_button(tr.t(Msg::EditText)).accessible_name(edit_name).clicked() {
+        if is_current
+            && !is_editing(app, side)
+            && ui.small_button(tr.t(Msg::EditText)).accessible_name(edit_button_name(tr, side)).clicked()
+        {
             app.ui.editing = Some((side, view.excerpt.text(side).unwrap_or_default().to_owned()));
         }
     });
-    if is_editing(app, side) {
+    if is_current && is_editing(app, side) {
         edit_side_ui(app, ui, excerpt_id, side);
-        return (None, None);
+        return None;
     }
     let full_text = view.excerpt.text(side).unwrap_or_default();
     let dark = ui.visuals().dark_mode;
-    let paint = SidePaint::new(view, side, app.ui.hovered_pair);
+    let search = app.session.as_ref().map(|s| s.view.filter.search.clone()).unwrap_or_default();
+    let hovered_pair = app.ui.hovered_pair.filter(|(id, _)| *id == excerpt_id).map(|(_, pair)| pair);
+    let paint = SidePaint::new(view, side, hovered_pair, &search, full_text);
     let font = egui::TextStyle::Body.resolve(ui.style());
     let text_color = ui.visuals().text_color();
     let mut layouter = |ui: &Ui, buffer: &dyn egui::TextBuffer, wrap_width: f32| {
@@ -222,15 +286,19 @@ fn side_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, side: Side) -> (
         .allocate_ui_with_layout(vec2(text_width, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
             ui.set_max_width(text_width);
             egui::TextEdit::multiline(&mut read_only)
-                .id_salt(("reader_text", side.as_str()))
+                .id_salt(("reader_text", excerpt_id, side.as_str()))
                 .desired_width(text_width)
-                .desired_rows(2)
+                .desired_rows(1)
                 .frame(egui::Frame::NONE)
                 .layouter(&mut layouter)
                 .show(ui)
         })
         .inner;
     let response = output.response.response.clone();
+    app.ui.reader_text_ids.push(response.id);
+    if response.gained_focus() && !is_current {
+        app.pending.push(AppCommand::Select(Some(excerpt_id)));
+    }
     // Keep the selection while focus moves to the codebook.
     if let Some(range) = output.cursor_range {
         let chars = range.as_sorted_char_range();
@@ -242,32 +310,53 @@ fn side_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, side: Side) -> (
 
     let pointer_char = response.hover_pos().map(|pos| output.galley.cursor_from_pos(pos - output.galley_pos).index.0);
     let hovered_pair = pointer_char.and_then(|char_index| view.pair_at(side, char_index));
-    if let Some(char_index) = pointer_char {
-        let under_pointer = view.codings_at(side, char_index);
-        if !under_pointer.is_empty() {
-            let lines: Vec<String> = under_pointer
-                .iter()
-                .map(|coding| {
-                    let mut line =
-                        format!("• {} — {}", coding.code_name, tr.f(Msg::CodedBy, &[("who", &coding.coder_name)]));
-                    if !coding.memo.is_empty() {
-                        line.push_str(&format!("\n   {}", coding.memo));
-                    }
-                    line
-                })
-                .collect();
-            response.clone().on_hover_ui_at_pointer(|ui| {
-                ui.label(lines.join("\n"));
-            });
+    let under_pointer: Vec<CodingId> = pointer_char
+        .map(|c| view.codings_at(side, c).iter().map(|coding| coding.coding.coding_id).collect())
+        .unwrap_or_default();
+    if !under_pointer.is_empty() {
+        let lines: Vec<String> = view
+            .codings
+            .iter()
+            .filter(|coding| under_pointer.contains(&coding.coding.coding_id))
+            .map(|coding| {
+                let mut line =
+                    format!("• {} — {}", coding.code_name, tr.f(Msg::CodedBy, &[("who", &coding.coder_name)]));
+                if !coding.memo.is_empty() {
+                    line.push_str(&format!("\n   {}", coding.memo));
+                }
+                line
+            })
+            .collect();
+        response.clone().on_hover_ui_at_pointer(|ui| {
+            ui.label(lines.join("\n"));
+        });
+        // A click (not a drag) on a coded passage opens its codings there.
+        let selected_nothing = app.ui.selection.is_none_or(|s| s.excerpt_id != excerpt_id || s.span.is_empty());
+        if response.clicked()
+            && selected_nothing
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            let opened_in_pass = ui.ctx().cumulative_pass_nr();
+            app.ui.passage_menu = Some(PassageMenu { excerpt_id, codings: under_pointer.clone(), pos, opened_in_pass });
         }
     }
+    text_context_menu_ui(app, &response, view, &under_pointer);
+    hovered_pair
+}
+
+/// The right-click menu of a text: code the selection (or the whole excerpt), and
+/// remove or re-code the passages under the pointer.
+fn text_context_menu_ui(app: &mut QuipuApp, response: &egui::Response, view: &ExcerptView, under_pointer: &[CodingId]) {
+    let tr = app.tr();
+    let excerpt_id = view.excerpt.excerpt_id;
     let codes: Vec<CodeRow> = app.session.as_ref().map(|s| s.view.codes.clone()).unwrap_or_default();
     let selection = app.ui.selection;
-    let at_pointer: Vec<(crate::model::CodingId, String)> = pointer_char
-        .map(|c| {
-            view.codings_at(side, c).iter().map(|coding| (coding.coding.coding_id, coding.code_name.clone())).collect()
-        })
-        .unwrap_or_default();
+    let at_pointer: Vec<(CodingId, String)> = view
+        .codings
+        .iter()
+        .filter(|coding| under_pointer.contains(&coding.coding.coding_id))
+        .map(|coding| (coding.coding.coding_id, coding.code_name.clone()))
+        .collect();
     response.context_menu(|ui| {
         let has_selection = selection.is_some_and(|s| s.excerpt_id == excerpt_id);
         ui.label(tr.t(if has_selection { Msg::CodeSelectionAs } else { Msg::CodeWholeAs }));
@@ -275,18 +364,92 @@ fn side_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, side: Side) -> (
             for row in &codes {
                 let name = format!("{}{}", "  ".repeat(row.depth), row.code.name);
                 if ui.button(name).clicked() {
+                    if !has_selection {
+                        app.pending.push(AppCommand::Select(Some(excerpt_id)));
+                    }
                     app.pending.push(AppCommand::ApplyCode(row.code.code_id));
                 }
             }
         });
         for (coding_id, code_name) in &at_pointer {
             ui.separator();
-            if ui.button(format!("{} «{code_name}»", tr.t(Msg::Remove))).clicked() {
-                app.pending.push(AppCommand::Edit(Edit::RemoveCoding { coding_id: *coding_id }));
-            }
+            coding_actions_ui(app, ui, *coding_id, code_name, &codes);
         }
     });
-    (hovered_pair, Some(response.id))
+}
+
+/// Remove and re-code buttons for one coding.
+fn coding_actions_ui(app: &mut QuipuApp, ui: &mut Ui, coding_id: CodingId, code_name: &str, codes: &[CodeRow]) {
+    let tr = app.tr();
+    if ui.button(tr.f(Msg::RemovePassage, &[("code", &code_name)])).clicked() {
+        app.pending.push(AppCommand::Edit(Edit::RemoveCoding { coding_id }));
+        app.ui.passage_menu = None;
+    }
+    ui.menu_button(tr.f(Msg::RecodePassageAs, &[("code", &code_name)]), |ui| {
+        egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+            for row in codes {
+                if row.code.name != code_name && ui.button(&row.code.name).clicked() {
+                    app.pending.push(AppCommand::Edit(Edit::Recode { coding_id, code_id: row.code.code_id }));
+                    app.ui.passage_menu = None;
+                }
+            }
+        });
+    });
+}
+
+/// The small window opened by clicking a coded passage: its codes, coders and
+/// memos, with remove and re-code.
+fn passage_menu_ui(app: &mut QuipuApp, ctx: &egui::Context) {
+    let tr = app.tr();
+    let Some(menu) = app.ui.passage_menu.clone() else {
+        return;
+    };
+    let Some(session) = &app.session else {
+        return;
+    };
+    let view = &session.view;
+    let excerpt = view.source_views.iter().chain(view.current.iter()).find(|v| v.excerpt.excerpt_id == menu.excerpt_id);
+    let Some(excerpt) = excerpt else {
+        app.ui.passage_menu = None;
+        return;
+    };
+    let codings: Vec<_> =
+        excerpt.codings.iter().filter(|c| menu.codings.contains(&c.coding.coding_id)).cloned().collect();
+    if codings.is_empty() {
+        app.ui.passage_menu = None;
+        return;
+    }
+    let codes = view.codes.clone();
+    let dark = ctx.global_style().visuals.dark_mode;
+    let area = egui::Area::new(egui::Id::unique("passage_menu"))
+        .order(egui::Order::Foreground)
+        .fixed_pos(menu.pos + vec2(8.0, 12.0))
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_max_width(360.0);
+                ui.strong(tr.t(Msg::CodingsHere));
+                for coding in &codings {
+                    ui.separator();
+                    ui.horizontal(|ui| {
+                        chip_ui(ui, &coding.code_name, coding.color, dark);
+                        ui.weak(tr.f(Msg::CodedBy, &[("who", &coding.coder_name)]));
+                    });
+                    if !coding.memo.is_empty() {
+                        ui.label(RichText::new(&coding.memo).italics());
+                    }
+                    coding_actions_ui(app, ui, coding.coding.coding_id, &coding.code_name, &codes);
+                }
+                ui.separator();
+                if ui.button(tr.t(Msg::Close)).clicked() {
+                    app.ui.passage_menu = None;
+                }
+            });
+        });
+    // The click that opened the window is not a click elsewhere.
+    let clicked_elsewhere = area.response.clicked_elsewhere() && ctx.cumulative_pass_nr() > menu.opened_in_pass;
+    if clicked_elsewhere || ctx.input(|input| input.key_pressed(egui::Key::Escape)) {
+        app.ui.passage_menu = None;
+    }
 }
 
 fn edit_side_ui(app: &mut QuipuApp, ui: &mut Ui, excerpt_id: ExcerptId, side: Side) {
@@ -345,6 +508,8 @@ fn margin_labels_ui(
             None => labels.push((y, vec![(&coding.code_name, coding.color)])),
         }
     }
+    labels.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let dark = ui.visuals().dark_mode;
     let font = egui::TextStyle::Small.resolve(ui.style());
     let painter = ui.painter();
     let x = galley_pos.x + text_width + 8.0;
@@ -352,14 +517,15 @@ fn margin_labels_ui(
     for (y, names) in labels {
         let mut top = (galley_pos.y + y).max(last_bottom);
         for (name, color) in names {
-            let galley = painter.layout(name.to_owned(), font.clone(), theme::color32(color), MARGIN - 12.0);
+            let text_color = theme::readable(color, dark);
+            let galley = painter.layout(name.to_owned(), font.clone(), text_color, MARGIN - 12.0);
             let height = galley.size().y;
             painter.rect_filled(
                 egui::Rect::from_min_size(egui::pos2(x - 5.0, top + 1.0), vec2(2.5, height - 2.0)),
                 1.0,
                 theme::color32(color),
             );
-            painter.galley(egui::pos2(x, top), galley, theme::color32(color));
+            painter.galley(egui::pos2(x, top), galley, text_color);
             top += height;
         }
         last_bottom = top;
@@ -372,12 +538,14 @@ struct SidePaint {
     passages: Vec<(CharSpan, Color)>,
     /// Passages coded on the other side, shown lighter on their aligned sentences.
     counterparts: Vec<(CharSpan, Color)>,
+    /// Words matching the navigator's search.
+    matches: Vec<CharSpan>,
     /// The sentence pair under the pointer.
     hovered: Option<CharSpan>,
 }
 
 impl SidePaint {
-    fn new(view: &ExcerptView, side: Side, hovered_pair: Option<usize>) -> Self {
+    fn new(view: &ExcerptView, side: Side, hovered_pair: Option<usize>, search: &str, text: &str) -> Self {
         let mut passages = Vec::new();
         let mut counterparts = Vec::new();
         for coding in &view.codings {
@@ -389,43 +557,43 @@ impl SidePaint {
                 }
             }
         }
-        Self { passages, counterparts, hovered: hovered_pair.and_then(|pair| view.pair_span(side, pair)) }
+        let matches = if search.trim().is_empty() { Vec::new() } else { text::search_matches(text, search, true) };
+        Self { passages, counterparts, matches, hovered: hovered_pair.and_then(|pair| view.pair_span(side, pair)) }
     }
 
     fn layout_job(&self, text: &str, font: egui::FontId, color: Color32, dark: bool) -> LayoutJob {
         let length = text::char_len(text);
         let mut bounds: Vec<usize> = vec![0, length];
         let spans = self.passages.iter().chain(&self.counterparts).map(|(span, _)| *span);
-        for span in spans.chain(self.hovered) {
+        for span in spans.chain(self.matches.iter().copied()).chain(self.hovered) {
             bounds.push(span.start.0.min(length));
             bounds.push(span.end.0.min(length));
         }
         bounds.sort_unstable();
         bounds.dedup();
+        let inside = |segment: CharSpan, span: &CharSpan| span.start <= segment.start && segment.end <= span.end;
         let mut job = LayoutJob::default();
         for window in bounds.windows(2) {
             let segment = CharSpan::new(window[0], window[1]);
             let Some(piece) = text::slice_chars(text, segment) else {
                 continue;
             };
-            let covering: Vec<Color> = self
-                .passages
-                .iter()
-                .filter(|(span, _)| span.start <= segment.start && segment.end <= span.end)
-                .map(|(_, color)| *color)
-                .collect();
+            let covering: Vec<Color> =
+                self.passages.iter().filter(|(span, _)| inside(segment, span)).map(|(_, color)| *color).collect();
             let mut format = TextFormat::simple(font.clone(), color);
             if let Some(last) = covering.last() {
                 format.background = theme::highlight(*last, dark, 1.0);
                 if covering.len() > 1 {
                     format.underline = Stroke::new(2.0, theme::color32(covering[covering.len() - 2]));
                 }
-            } else if let Some((_, counterpart)) =
-                self.counterparts.iter().find(|(span, _)| span.start <= segment.start && segment.end <= span.end)
-            {
+            } else if let Some((_, counterpart)) = self.counterparts.iter().find(|(span, _)| inside(segment, span)) {
                 format.background = theme::highlight(*counterpart, dark, 0.45);
-            } else if self.hovered.is_some_and(|span| span.start <= segment.start && segment.end <= span.end) {
+            } else if self.hovered.is_some_and(|span| inside(segment, &span)) {
                 format.background = theme::hovered_pair(dark);
+            }
+            if self.matches.iter().any(|span| inside(segment, span)) {
+                format.background = theme::search_match(dark);
+                format.underline = Stroke::new(1.5, theme::search_match_line(dark));
             }
             job.append(piece, 0.0, format);
         }
@@ -482,12 +650,11 @@ fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
                 });
             });
         });
-        let target = MemoTarget::Coding(coding_id);
         let open_id = ui.make_persistent_id(("coding_memo_open", coding_id));
         let open = !coding.memo.is_empty() || ui.data(|data| data.get_temp::<bool>(open_id).unwrap_or(false));
         if open {
             let label = format!("{} · {}", tr.t(Msg::Memo), coding.code_name);
-            memo_field_ui(app, ui, target, &label, &coding.memo, 1);
+            memo_field_ui(app, ui, MemoTarget::Coding(coding_id), &label, &coding.memo, 1);
         }
         ui.add_space(4.0);
     }
