@@ -224,7 +224,7 @@ fn main() {
     println!("{:<44}{}  ({listed} excerpts)", "excerpt list, one code (median of 3)", ms(time));
     let ids = store.filtered_excerpt_ids(&ExcerptFilter::default()).expect("list");
     let time = median(5, || {
-        std::hint::black_box(store.excerpt_previews(&ids[100_000.min(ids.len() - 100)..][..100]).expect("rows"));
+        std::hint::black_box(store.excerpt_previews(&ids[100_000.min(ids.len() - 100)..][..100], None).expect("rows"));
     });
     println!("{:<44}{}", "one page of 100 list rows (median of 5)", ms(time));
     let time = median(5, || {

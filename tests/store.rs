@@ -276,9 +276,13 @@ fn filtered_lists_follow_case_code_status_and_search() {
     assert_eq!(store.filtered_excerpt_ids(&missing).unwrap().len(), 1);
     let searched = ExcerptFilter { search: "polic".into(), ..ExcerptFilter::default() };
     assert_eq!(store.filtered_excerpt_ids(&searched).unwrap(), vec![all[0]]);
-    let previews = store.excerpt_previews(&all).unwrap();
+    let previews = store.excerpt_previews(&all, None).unwrap();
     assert_eq!(previews.len(), 3);
     assert_eq!(previews[0].codings, 2);
+    assert_eq!(previews[0].snippet, None);
+    let searched = store.excerpt_previews(&all[..1], Some("madrugada")).unwrap();
+    let snippet = searched[0].snippet.clone().unwrap();
+    assert!(snippet.contains("\u{2}madrugada\u{3}"), "{snippet:?}");
 }
 
 #[test]

@@ -299,7 +299,8 @@ impl ViewModel {
             }
             let start = page * PREVIEW_PAGE;
             let ids = &self.excerpt_ids[start..(start + PREVIEW_PAGE).min(self.excerpt_ids.len())];
-            self.preview_pages.insert(page, store.excerpt_previews(ids)?);
+            let search = Some(self.filter.search.as_str()).filter(|text| !text.trim().is_empty());
+            self.preview_pages.insert(page, store.excerpt_previews(ids, search)?);
             self.list_queries += 1;
             fetched = true;
         }

@@ -3,7 +3,7 @@
 //! list rows. Built for projects of hundreds of thousands of excerpts: lists are
 //! IDs, and previews are fetched only for the rows on screen.
 
-use rusqlite::params_from_iter;
+use rusqlite::{OptionalExtension, params_from_iter};
 use serde::Serialize;
 
 use super::{Store, StoreResult};
@@ -68,6 +68,9 @@ pub struct ExcerptPreview {
     pub translation_status: TranslationStatus,
     /// Number of codings on the excerpt.
     pub codings: u64,
+    /// When the list is a search, the matching part of the text, matches between
+    /// [`super::MATCH_START`] and [`super::MATCH_END`].
+    pub snippet: Option<String>,
 }
 
 /// How many characters of each text a preview holds.
@@ -166,7 +169,12 @@ impl Store {
     }
 
     /// Previews of the given excerpts, in the order given (missing IDs skipped).
-    pub fn excerpt_previews(&self, excerpt_ids: &[ExcerptId]) -> StoreResult<Vec<ExcerptPreview>> {
+    /// With `search`, each preview carries the part of its text that matched.
+    pub fn excerpt_previews(
+        &self,
+        excerpt_ids: &[ExcerptId],
+        search: Option<&str>,
+    ) -> StoreResult<Vec<ExcerptPreview>> {
         if excerpt_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -189,12 +197,25 @@ impl Store {
                     translation_start: row.get(4)?,
                     translation_status: row.get(5)?,
                     codings: row.get::<_, i64>(6)? as u64,
+                    snippet: None,
                 })
             })?
             .collect::<Result<_, _>>()?;
         let order: std::collections::HashMap<ExcerptId, usize> =
             excerpt_ids.iter().enumerate().map(|(index, id)| (*id, index)).collect();
         previews.sort_by_key(|preview| order.get(&preview.excerpt_id).copied().unwrap_or(usize::MAX));
+        if let Some(expression) = search.and_then(|text| super::fts_expression(text, true)) {
+            let (start, end) = (super::MATCH_START, super::MATCH_END);
+            let mut snippets = self.conn.prepare_cached(&format!(
+                "SELECT snippet(excerpt_search, -1, '{start}', '{end}', '…', 14)
+                 FROM excerpt_search WHERE excerpt_search MATCH ?1 AND rowid = ?2"
+            ))?;
+            for preview in &mut previews {
+                preview.snippet = snippets
+                    .query_row(rusqlite::params![expression, preview.excerpt_id], |row| row.get(0))
+                    .optional()?;
+            }
+        }
         Ok(previews)
     }
 }

@@ -7,7 +7,7 @@ use egui::{Panel, Sense, Ui, vec2};
 use crate::gui::app::{AppCommand, QuipuApp};
 use crate::gui::i18n::{Msg, Tr};
 use crate::model::{CodeId, TranslationStatus};
-use crate::store::{ExcerptFilter, ExcerptPreview};
+use crate::store::{ExcerptFilter, ExcerptPreview, MATCH_END, MATCH_START};
 
 /// Draws the left panel.
 pub fn navigator_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
@@ -287,13 +287,30 @@ fn excerpt_row_ui(
     heading_job.wrap =
         egui::text::TextWrapping::truncate_at_width((inner.width() - badge_rect.width() - 8.0).max(20.0));
     painter.galley(inner.left_top(), painter.layout_job(heading_job), text_color);
-    let line = preview
-        .original_start
-        .as_deref()
-        .or(preview.translation_start.as_deref())
-        .unwrap_or_default()
-        .replace('\n', " ");
-    let mut job = egui::text::LayoutJob::single_section(line, egui::TextFormat::simple(small, weak));
+    // When searching, the part that matched, with the hits marked; else the start.
+    let mut job = egui::text::LayoutJob::default();
+    match &preview.snippet {
+        Some(snippet) => {
+            let plain = egui::TextFormat::simple(small.clone(), weak);
+            let hit = egui::TextFormat {
+                background: crate::gui::theme::search_match(visuals.dark_mode),
+                color: if visuals.dark_mode { text_color } else { egui::Color32::BLACK },
+                ..egui::TextFormat::simple(small.clone(), weak)
+            };
+            for (index, piece) in snippet.replace('\n', " ").split([MATCH_START, MATCH_END]).enumerate() {
+                job.append(piece, 0.0, if index % 2 == 1 { hit.clone() } else { plain.clone() });
+            }
+        }
+        None => {
+            let line = preview
+                .original_start
+                .as_deref()
+                .or(preview.translation_start.as_deref())
+                .unwrap_or_default()
+                .replace('\n', " ");
+            job.append(&line, 0.0, egui::TextFormat::simple(small, weak));
+        }
+    }
     job.wrap = egui::text::TextWrapping::truncate_at_width(inner.width());
     let galley = painter.layout_job(job);
     painter.galley(inner.left_bottom() - vec2(0.0, galley.size().y), galley, weak);
