@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use quipu::analysis::frequencies;
 use quipu::model::{DEFAULT_CODEBOOK, ExcerptDraft, SourceDraft, TranslationStatus};
-use quipu::store::{ExcerptFilter, Grouping, ImportBatch, ImportRow, SearchQuery, Store};
+use quipu::store::{CountFilter, ExcerptFilter, Grouping, ImportBatch, ImportRow, SearchQuery, Store};
 
 const SPANISH: &[&str] = &[
     "la",
@@ -193,7 +193,7 @@ fn main() {
     let store = Store::open(&path).expect("open");
     for grouping in [Grouping::Case, Grouping::Source, Grouping::Speaker] {
         let time = median(5, || {
-            std::hint::black_box(frequencies(&store, grouping).expect("freq"));
+            std::hint::black_box(frequencies(&store, grouping, &CountFilter::default()).expect("freq"));
         });
         println!("{:<44}{}", format!("freq --by {} (median of 5)", grouping.as_str()), ms(time));
     }

@@ -5,8 +5,9 @@
 use std::path::Path;
 
 use crate::formats::ImportError;
+use crate::formats::attributes_csv::{import_attributes, read_attributes_csv};
 use crate::formats::csv_import::{CsvOptions, read_csv};
-use crate::model::{AttributeScope, AttributeType, CodingAnchor, MemoTarget, Side};
+use crate::model::{CodingAnchor, MemoTarget, Side};
 use crate::store::Store;
 use crate::text::{self, CharSpan};
 
@@ -52,19 +53,8 @@ fn csv_rows(data: &str, file: &str) -> Result<Vec<csv::StringRecord>, ImportErro
 
 fn add_case_attributes(store: &mut Store) -> Result<(), ImportError> {
     let file = "demo cases";
-    let attributes = ["company", "region", "stage", "mineral"]
-        .into_iter()
-        .map(|name| store.ensure_attribute(AttributeScope::Case, name, AttributeType::Text))
-        .collect::<Result<Vec<_>, _>>()?;
-    for (index, record) in csv_rows(DEMO_CASES_CSV, file)?.iter().enumerate() {
-        let Some(case) = store.case_by_name(&record[0])? else {
-            return Err(ImportError::row(file, index + 2, None, format!("no case '{}'", &record[0])));
-        };
-        for (attribute_id, value) in attributes.iter().zip(record.iter().skip(1)) {
-            store.set_case_attribute(case.case_id, *attribute_id, value)?;
-        }
-        store.set_case_description(case.case_id, &record[5])?;
-    }
+    let table = read_attributes_csv(DEMO_CASES_CSV.as_bytes(), file)?;
+    import_attributes(store, &table, file)?;
     Ok(())
 }
 

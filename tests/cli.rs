@@ -166,9 +166,19 @@ fn freq_by_speaker_and_csv_output_agree_with_the_fixture() {
 
     let csv = quipu_ok(&["freq", arg(&project), "--csv"]);
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("case,code,excerpts,codings,group_excerpts"));
-    let cerro_alto_size = ROWS.iter().filter(|row| row.case == "Cerro Alto").count();
-    assert!(lines.any(|line| line == format!("Cerro Alto,Police use,2,2,{cerro_alto_size}")), "{csv}");
+    assert_eq!(lines.next(), Some("case,code,excerpts,codings,share,speakers,group_excerpts"));
+    let cerro_alto: Vec<&Row> = ROWS.iter().filter(|row| row.case == "Cerro Alto").collect();
+    let police: Vec<&&Row> = cerro_alto.iter().filter(|row| row.codes.contains(&"Police use")).collect();
+    let speakers: std::collections::BTreeSet<&str> = police.iter().map(|row| row.speaker).collect();
+    let expected = format!(
+        "Cerro Alto,Police use,{},{},{:.4},{},{}",
+        police.len(),
+        police.len(),
+        police.len() as f64 / cerro_alto.len() as f64,
+        speakers.len(),
+        cerro_alto.len()
+    );
+    assert!(lines.any(|line| line == expected), "{expected} not in\n{csv}");
 }
 
 #[test]
@@ -351,7 +361,8 @@ fn markdown_export_quotes_the_translation_with_the_original_as_a_footnote() {
         .excerpt_es_en("El agua ya no sirve.", "The water is no good any more.")
         .code("Environment and water");
     let out = fixture.dir.path().join("quotes.md");
-    let report = quipu_ok(&["export", "quotes", arg(&fixture.path), arg(&out), "--code", "Police use"]);
+    let report =
+        quipu_ok(&["export", "quotes", arg(&fixture.path), arg(&out), "--code", "Police use", "--names", "real"]);
     assert!(report.contains("Exported 1 quote under 1 code"), "{report}");
     let markdown = std::fs::read_to_string(&out).unwrap();
     assert!(markdown.contains("## Police use"), "{markdown}");
@@ -362,7 +373,7 @@ fn markdown_export_quotes_the_translation_with_the_original_as_a_footnote() {
 
     // With Spanish in the body, the English goes to the footnote.
     let out_es = fixture.dir.path().join("citas.md");
-    quipu_ok(&["export", "quotes", arg(&fixture.path), arg(&out_es), "--body", "es"]);
+    quipu_ok(&["export", "quotes", arg(&fixture.path), arg(&out_es), "--body", "es", "--names", "real"]);
     let markdown = std::fs::read_to_string(&out_es).unwrap();
     assert!(markdown.contains(&format!("> {original}[^1]")), "{markdown}");
     assert!(markdown.contains(&format!("[^1]: English original: {translation}")), "{markdown}");
@@ -376,12 +387,25 @@ fn csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas() {
         .excerpt_es_en("=HYPERLINK(\"http://example.com\")", "-1+1 the police")
         .code("Police use");
     let out = fixture.dir.path().join("quotes.csv");
-    quipu_ok(&["export", "quotes", arg(&fixture.path), arg(&out)]);
+    quipu_ok(&["export", "quotes", arg(&fixture.path), arg(&out), "--names", "real"]);
     let mut reader = csv::Reader::from_path(&out).unwrap();
     let headers = reader.headers().unwrap().clone();
     assert_eq!(
         headers.iter().collect::<Vec<_>>(),
-        ["id", "case", "source", "speaker", "role", "place", "date", "code", "original", "translation"]
+        [
+            "id",
+            "case",
+            "source",
+            "speaker",
+            "role",
+            "place",
+            "date",
+            "code",
+            "original",
+            "translation",
+            "translation_status",
+            "memo"
+        ]
     );
     let row = reader.records().next().unwrap().unwrap();
     assert_eq!(&row[1], "'=Cerro Alto");

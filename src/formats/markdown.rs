@@ -1,10 +1,10 @@
 //! Coded quotes as Markdown in the style of a research report: quotes grouped by
-//! code, each in the body language as a block quote with its attribution, the
-//! other language in a footnote.
+//! code (or case), each in the body language as a block quote with its
+//! attribution, the other language in a footnote.
 
 use std::fmt::Write as _;
 
-use super::report::{ReportSection, language_name};
+use super::report::{Report, language_name};
 
 /// Escapes characters that Markdown would read as formatting.
 fn escape(text: &str) -> String {
@@ -19,14 +19,14 @@ fn escape(text: &str) -> String {
 }
 
 /// Renders the report as Markdown with footnotes (as read by pandoc and GitHub).
-pub fn render_markdown(title: &str, sections: &[ReportSection]) -> String {
+pub fn render_markdown(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", escape(title));
+    let _ = writeln!(out, "# {}\n", escape(&report.title));
     let mut footnote_number = 0;
-    for section in sections {
-        let _ = writeln!(out, "## {}\n", escape(&section.code.name));
-        if !section.code.description.is_empty() {
-            let _ = writeln!(out, "*{}*\n", escape(&section.code.description));
+    for section in &report.sections {
+        let _ = writeln!(out, "## {}\n", escape(&section.heading));
+        if !section.description.is_empty() {
+            let _ = writeln!(out, "*{}*\n", escape(&section.description));
         }
         for quote in &section.quotes {
             let mut body = escape(&quote.body);
@@ -44,11 +44,13 @@ pub fn render_markdown(title: &str, sections: &[ReportSection]) -> String {
                     let _ = writeln!(out, "> {line}");
                 }
             }
+            // By code, the case says where; by case, the code says what.
+            let context = if section.code.is_some() { &quote.case_name } else { &quote.code_path };
             let _ = writeln!(
                 out,
                 ">\n> — {} ({}, {})\n",
                 escape(&quote.attribution),
-                escape(&quote.case_name),
+                escape(context),
                 escape(&quote.quote_id)
             );
             if let Some(footnote) = footnote {

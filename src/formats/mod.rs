@@ -1,13 +1,21 @@
-//! Importers and exporters: CSV spreadsheets in; coded quotes out as Markdown and
-//! CSV. Each importer turns a file into domain rows and leaves writing to the
-//! store; each exporter turns store queries into a file.
+//! Importers and exporters. In: CSV spreadsheets of excerpts and of attributes.
+//! Out: coded quotes as Word, HTML, Markdown, CSV and spreadsheets; frequency
+//! tables as CSV and spreadsheets; charts as SVG and PNG. Each importer turns a
+//! file into domain rows and leaves writing to the store; each exporter turns
+//! store queries into bytes, and [`write_atomically`] puts them in place.
 
-use report::{ReportOptions, report_sections};
+use report::{ReportOptions, build_report};
 
+pub mod attributes_csv;
+pub mod chart;
 pub mod csv_export;
 pub mod csv_import;
+pub mod docx;
+pub mod html;
 pub mod markdown;
+pub mod pseudonyms;
 pub mod report;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -112,31 +120,44 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// A file format for coded quotes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum QuoteFormat {
+    /// A Word document with the other language in footnotes.
+    Docx,
+    /// One standalone HTML page.
+    Html,
     /// Markdown with footnotes.
     Markdown,
     /// CSV, one row per quote.
     Csv,
+    /// A spreadsheet, one row per quote.
+    Xlsx,
 }
 
 impl QuoteFormat {
     /// Every format, in menu order.
-    pub const ALL: [QuoteFormat; 2] = [QuoteFormat::Markdown, QuoteFormat::Csv];
+    pub const ALL: [QuoteFormat; 5] =
+        [QuoteFormat::Docx, QuoteFormat::Html, QuoteFormat::Markdown, QuoteFormat::Csv, QuoteFormat::Xlsx];
 
     /// The file extension.
     pub fn extension(self) -> &'static str {
         match self {
+            Self::Docx => "docx",
+            Self::Html => "html",
             Self::Markdown => "md",
             Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
         }
     }
 
     /// The format's name for people.
     pub fn name(self) -> &'static str {
         match self {
+            Self::Docx => "Word (.docx)",
+            Self::Html => "HTML (.html)",
             Self::Markdown => "Markdown (.md)",
             Self::Csv => "CSV (.csv)",
+            Self::Xlsx => "Spreadsheet (.xlsx)",
         }
     }
 
@@ -144,8 +165,11 @@ impl QuoteFormat {
     pub fn from_path(path: &Path) -> Option<QuoteFormat> {
         let extension = path.extension()?.to_string_lossy().to_lowercase();
         match extension.as_str() {
+            "docx" => Some(Self::Docx),
+            "html" | "htm" => Some(Self::Html),
             "md" | "markdown" => Some(Self::Markdown),
             "csv" => Some(Self::Csv),
+            "xlsx" => Some(Self::Xlsx),
             _ => None,
         }
     }
@@ -156,8 +180,8 @@ impl QuoteFormat {
 pub struct ExportSummary {
     /// Quotes written.
     pub quotes: usize,
-    /// Codes they fall under.
-    pub codes: usize,
+    /// Sections (codes or cases) they fall under.
+    pub sections: usize,
 }
 
 /// Renders the coded quotes chosen by `options` in `format`. Returns the file's
@@ -167,16 +191,89 @@ pub fn render_quotes(
     options: &ReportOptions,
     format: QuoteFormat,
 ) -> Result<(Vec<u8>, ExportSummary), ExportError> {
-    let sections = report_sections(store, options)?;
-    let summary =
-        ExportSummary { quotes: sections.iter().map(|section| section.quotes.len()).sum(), codes: sections.len() };
+    let report = build_report(store, options)?;
+    let summary = ExportSummary { quotes: report.quote_count(), sections: report.sections.len() };
+    let failed = |what: &str, error: String| ExportError::Unsupported(format!("could not write {what}: {error}"));
     let bytes = match format {
-        QuoteFormat::Csv => csv_export::render_quotes_csv(&sections)
-            .map_err(|error| ExportError::Unsupported(format!("could not write CSV: {error}")))?,
-        QuoteFormat::Markdown => {
-            let title = store.setting("title")?.unwrap_or_else(|| "Coded quotes".to_owned());
-            markdown::render_markdown(&title, &sections).into_bytes()
-        }
+        QuoteFormat::Csv => csv_export::render_quotes_csv(&report).map_err(|e| failed("CSV", e.to_string()))?,
+        QuoteFormat::Markdown => markdown::render_markdown(&report).into_bytes(),
+        QuoteFormat::Html => html::render_html(&report).into_bytes(),
+        QuoteFormat::Docx => docx::render_docx(&report).map_err(|e| failed("the Word document", e.to_string()))?,
+        QuoteFormat::Xlsx => xlsx::render_quotes_xlsx(&report).map_err(|e| failed("the spreadsheet", e.to_string()))?,
     };
     Ok((bytes, summary))
+}
+
+/// A file format for frequency tables and their charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum FrequencyFormat {
+    /// CSV, one row per group and code.
+    Csv,
+    /// A spreadsheet: codes × groups, and the rows of the CSV.
+    Xlsx,
+    /// A chart as SVG.
+    Svg,
+    /// A chart as PNG.
+    Png,
+}
+
+impl FrequencyFormat {
+    /// Every format, in menu order.
+    pub const ALL: [FrequencyFormat; 4] =
+        [FrequencyFormat::Xlsx, FrequencyFormat::Csv, FrequencyFormat::Png, FrequencyFormat::Svg];
+
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+            Self::Svg => "svg",
+            Self::Png => "png",
+        }
+    }
+
+    /// The format's name for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Csv => "CSV table (.csv)",
+            Self::Xlsx => "Spreadsheet (.xlsx)",
+            Self::Svg => "Chart, SVG (.svg)",
+            Self::Png => "Chart, PNG (.png)",
+        }
+    }
+
+    /// The format a file name asks for, by its extension.
+    pub fn from_path(path: &Path) -> Option<FrequencyFormat> {
+        let extension = path.extension()?.to_string_lossy().to_lowercase();
+        match extension.as_str() {
+            "csv" => Some(Self::Csv),
+            "xlsx" => Some(Self::Xlsx),
+            "svg" => Some(Self::Svg),
+            "png" => Some(Self::Png),
+            _ => None,
+        }
+    }
+}
+
+/// Renders a frequency table (or its chart) in `format`.
+pub fn render_frequencies(
+    table: &crate::analysis::FrequencyTable,
+    format: FrequencyFormat,
+    chart: chart::ChartKind,
+    title: &str,
+) -> Result<Vec<u8>, ExportError> {
+    if table.cells.is_empty() {
+        return Err(ExportError::Empty("these filters (no code is counted in any group)".to_owned()));
+    }
+    let failed = |what: &str, error: String| ExportError::Unsupported(format!("could not write {what}: {error}"));
+    Ok(match format {
+        FrequencyFormat::Csv => csv_export::render_frequencies_csv(table).map_err(|e| failed("CSV", e.to_string()))?,
+        FrequencyFormat::Xlsx => {
+            xlsx::render_frequencies_xlsx(table).map_err(|e| failed("the spreadsheet", e.to_string()))?
+        }
+        FrequencyFormat::Svg => chart::render_svg(table, chart, title).into_bytes(),
+        FrequencyFormat::Png => {
+            chart::svg_to_png(&chart::render_svg(table, chart, title), 2.0).map_err(|e| failed("the chart", e))?
+        }
+    })
 }

@@ -1,13 +1,27 @@
-//! Coded quotes shaped for a report: for each coding, the quote in the report's
-//! body language and the other language beside it (the original always travels
-//! with its translation), with the speaker's attribution. Every exporter of
-//! quotes builds on this.
+//! Coded quotes shaped for a report: for each code's codings on an excerpt, the
+//! quote in the report's body language and the other language beside it (the
+//! original always travels with its translation), with the speaker's attribution,
+//! grouped by code or by case, speakers pseudonymised unless asked otherwise.
+//! Every exporter of quotes builds on this.
 
-use crate::model::{Code, CodingAnchor, Side, TranslationStatus};
+use std::collections::HashMap;
+
+use crate::model::{Code, CodeId, CodingAnchor, Color, Side, TranslationStatus};
 use crate::store::{CodedQuote, QuoteFilter, Store};
 use crate::text::{self, CharSpan};
 
 use super::ExportError;
+use super::pseudonyms::{Names, Pseudonymizer};
+
+/// How quotes are grouped in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum QuoteGrouping {
+    /// A section per code, with its definition (the default).
+    #[default]
+    ByCode,
+    /// A section per case.
+    ByCase,
+}
 
 /// What to put in a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +30,12 @@ pub struct ReportOptions {
     pub body_lang: String,
     /// Which codings to take.
     pub filter: QuoteFilter,
+    /// Also take the codes under the chosen codes.
+    pub with_children: bool,
+    /// Sections per code or per case.
+    pub grouping: QuoteGrouping,
+    /// How speakers are named.
+    pub names: Names,
     /// Words describing the filter, for the "nothing to export" message.
     pub filter_description: String,
 }
@@ -25,6 +45,9 @@ impl Default for ReportOptions {
         Self {
             body_lang: "en".to_owned(),
             filter: QuoteFilter::default(),
+            with_children: false,
+            grouping: QuoteGrouping::ByCode,
+            names: Names::Pseudonyms,
             filter_description: "the whole project".to_owned(),
         }
     }
@@ -37,9 +60,9 @@ pub struct ReportQuote {
     pub quote_id: String,
     /// The case's name.
     pub case_name: String,
-    /// The source's name.
+    /// The source's name (speakers' names scrubbed).
     pub source_name: String,
-    /// The speaker as shown.
+    /// The speaker as shown (a pseudonym unless real names were asked for).
     pub speaker: String,
     /// The speaker's role.
     pub role: String,
@@ -49,6 +72,12 @@ pub struct ReportQuote {
     pub date: String,
     /// "Speaker, role, place, date", skipping what is unknown.
     pub attribution: String,
+    /// The code's name.
+    pub code_name: String,
+    /// The code's path in the hierarchy ("Parent > Child").
+    pub code_path: String,
+    /// The code's colour.
+    pub code_color: Color,
     /// The quoted original (the passage coded, or its aligned counterpart).
     pub original: Option<String>,
     /// The original's language tag.
@@ -65,15 +94,44 @@ pub struct ReportQuote {
     pub footnote: Option<(String, String)>,
     /// The translation's review status.
     pub translation_status: TranslationStatus,
+    /// The excerpt's and codings' memos, joined.
+    pub memo: String,
 }
 
-/// The quotes of one code.
+/// The quotes of one section: a code, or a case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportSection {
-    /// The code.
-    pub code: Code,
+    /// The section's heading (code or case name).
+    pub heading: String,
+    /// The code's definition, or the case's description.
+    pub description: String,
+    /// The code, for sections by code.
+    pub code: Option<Code>,
     /// Its quotes, in reading order.
     pub quotes: Vec<ReportQuote>,
+}
+
+/// A whole report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The report's title (the project's title).
+    pub title: String,
+    /// Its sections.
+    pub sections: Vec<ReportSection>,
+    /// How speakers are named.
+    pub names: Names,
+}
+
+impl Report {
+    /// Every quote, section after section.
+    pub fn quotes(&self) -> impl Iterator<Item = (&ReportSection, &ReportQuote)> {
+        self.sections.iter().flat_map(|section| section.quotes.iter().map(move |quote| (section, quote)))
+    }
+
+    /// Number of quotes.
+    pub fn quote_count(&self) -> usize {
+        self.sections.iter().map(|section| section.quotes.len()).sum()
+    }
 }
 
 /// The quoted texts of one code's codings on one excerpt: (original part,
@@ -119,12 +177,14 @@ fn quoted_texts(codings: &[&CodedQuote]) -> (Option<String>, Option<String>) {
     (join(Side::Original, original_spans), join(Side::Translation, translation_spans))
 }
 
-fn report_quote(codings: &[&CodedQuote], body_lang: &str) -> Option<ReportQuote> {
+fn report_quote(codings: &[&CodedQuote], options: &ReportOptions, context: &Context) -> Option<ReportQuote> {
     let quote = *codings.first()?;
     let excerpt = &quote.excerpt;
     let source = &quote.source;
+    let names = &context.names;
     let (original, translation) = quoted_texts(codings);
-    let body_side = excerpt.side_in(body_lang).unwrap_or(Side::Translation);
+    let (original, translation) = (original.map(|t| names.scrub(&t)), translation.map(|t| names.scrub(&t)));
+    let body_side = excerpt.side_in(&options.body_lang).unwrap_or(Side::Translation);
     let (body_text, other_text) = match body_side {
         Side::Original => (original.clone(), translation.clone()),
         Side::Translation => (translation.clone(), original.clone()),
@@ -137,18 +197,40 @@ fn report_quote(codings: &[&CodedQuote], body_lang: &str) -> Option<ReportQuote>
         ),
         // The body language is missing: quote the language there is, without a footnote.
         (None, Some(other)) => (other, excerpt.lang(body_side.other()).to_owned(), None),
-        (None, None) => (quote.covered_text.clone(), excerpt.lang(body_side).to_owned(), None),
+        (None, None) => (names.scrub(&quote.covered_text), excerpt.lang(body_side).to_owned(), None),
     };
-    let speaker = source.speaker.clone();
+    let speaker = names.speaker(source);
+    let mut attribution_parts: Vec<String> = Vec::new();
+    for part in [&speaker, &names.scrub(&source.role), &source.place, &source.date] {
+        if !part.is_empty() && !attribution_parts.contains(part) {
+            attribution_parts.push(part.clone());
+        }
+    }
+    let memos: Vec<String> = codings
+        .iter()
+        .map(|q| q.coding_memo.as_str())
+        .chain([quote.excerpt_memo.as_str()])
+        .filter(|memo| !memo.trim().is_empty())
+        .map(|memo| names.scrub(memo))
+        .collect::<Vec<_>>();
+    let mut unique_memos: Vec<String> = Vec::new();
+    for memo in memos {
+        if !unique_memos.contains(&memo) {
+            unique_memos.push(memo);
+        }
+    }
     Some(ReportQuote {
         quote_id: if excerpt.label.is_empty() { excerpt.excerpt_id.to_string() } else { excerpt.label.clone() },
         case_name: quote.case_name.clone(),
-        source_name: source.name.clone(),
-        attribution: source.attribution(&speaker),
+        source_name: names.scrub(&source.name),
+        attribution: attribution_parts.join(", "),
         speaker,
-        role: source.role.clone(),
+        role: names.scrub(&source.role),
         place: source.place.clone(),
         date: source.date.clone(),
+        code_name: quote.code_name.clone(),
+        code_path: context.code_paths.get(&quote.code_id).cloned().unwrap_or_else(|| quote.code_name.clone()),
+        code_color: quote.code_color,
         original,
         original_lang: excerpt.original_lang.clone(),
         translation,
@@ -157,29 +239,117 @@ fn report_quote(codings: &[&CodedQuote], body_lang: &str) -> Option<ReportQuote>
         body_lang,
         footnote,
         translation_status: excerpt.translation_status,
+        memo: unique_memos.join("; "),
     })
 }
 
-/// The report's quotes grouped by code, in codebook order. An empty selection is
-/// an error, so no empty file is ever written.
-pub fn report_sections(store: &Store, options: &ReportOptions) -> Result<Vec<ReportSection>, ExportError> {
-    let quotes = store.coded_quotes(&options.filter)?;
+/// What every quote of a report is read with.
+struct Context {
+    names: Pseudonymizer,
+    code_paths: HashMap<CodeId, String>,
+}
+
+/// Each code's path in the hierarchy, "Parent > Child".
+pub fn code_paths(codes: &[Code]) -> HashMap<CodeId, String> {
+    let by_id: HashMap<CodeId, &Code> = codes.iter().map(|code| (code.code_id, code)).collect();
+    codes
+        .iter()
+        .map(|code| {
+            let mut path = vec![code.name.clone()];
+            let mut parent = code.parent_id;
+            while let Some(parent_id) = parent {
+                let Some(parent_code) = by_id.get(&parent_id) else {
+                    break;
+                };
+                path.push(parent_code.name.clone());
+                parent = parent_code.parent_id;
+            }
+            path.reverse();
+            (code.code_id, path.join(" > "))
+        })
+        .collect()
+}
+
+/// Builds the report chosen by `options`. An empty selection is an error, so no
+/// empty file is ever written.
+pub fn build_report(store: &Store, options: &ReportOptions) -> Result<Report, ExportError> {
+    let codes = store.codes()?;
+    let mut filter = options.filter.clone();
+    if options.with_children {
+        let mut expanded = Vec::new();
+        for code_id in &filter.codes {
+            for code in store.code_and_descendants(*code_id)? {
+                if !expanded.contains(&code) {
+                    expanded.push(code);
+                }
+            }
+        }
+        filter.codes = expanded;
+    }
+    let quotes = store.coded_quotes(&filter)?;
     if quotes.is_empty() {
         return Err(ExportError::Empty(options.filter_description.clone()));
     }
-    let mut sections: Vec<ReportSection> = Vec::new();
-    // The store orders codings by code, then excerpt: take each (code, excerpt) run.
+    let context = Context { names: Pseudonymizer::new(store, options.names)?, code_paths: code_paths(&codes) };
+    let code_order: HashMap<CodeId, usize> =
+        codes.iter().enumerate().map(|(index, code)| (code.code_id, index)).collect();
+    let mut sections: Vec<ReportSection> = match options.grouping {
+        QuoteGrouping::ByCode => Vec::new(),
+        QuoteGrouping::ByCase => store
+            .cases()?
+            .into_iter()
+            .map(|case| ReportSection {
+                heading: case.name,
+                description: case.description,
+                code: None,
+                quotes: Vec::new(),
+            })
+            .collect(),
+    };
+    let mut by_code: Vec<(usize, ReportSection)> = Vec::new();
+    // The store returns codings in reading order, grouped by excerpt and code.
     for run in quotes.chunk_by(|a, b| a.code_id == b.code_id && a.excerpt.excerpt_id == b.excerpt.excerpt_id) {
-        let code_id = run[0].code_id;
-        if sections.last().is_none_or(|section| section.code.code_id != code_id) {
-            sections.push(ReportSection { code: store.code(code_id)?, quotes: Vec::new() });
-        }
         let codings: Vec<&CodedQuote> = run.iter().collect();
-        if let (Some(section), Some(quote)) = (sections.last_mut(), report_quote(&codings, &options.body_lang)) {
-            section.quotes.push(quote);
+        let Some(quote) = report_quote(&codings, options, &context) else {
+            continue;
+        };
+        match options.grouping {
+            QuoteGrouping::ByCase => {
+                if let Some(section) = sections.iter_mut().find(|section| section.heading == quote.case_name) {
+                    section.quotes.push(quote);
+                }
+            }
+            QuoteGrouping::ByCode => {
+                let code_id = run[0].code_id;
+                let position = code_order.get(&code_id).copied().unwrap_or(usize::MAX);
+                match by_code
+                    .iter_mut()
+                    .find(|(_, section)| section.code.as_ref().is_some_and(|c| c.code_id == code_id))
+                {
+                    Some((_, section)) => section.quotes.push(quote),
+                    None => {
+                        let code = codes.iter().find(|code| code.code_id == code_id).cloned();
+                        by_code.push((
+                            position,
+                            ReportSection {
+                                heading: context.code_paths.get(&code_id).cloned().unwrap_or_default(),
+                                description: code.as_ref().map(|c| c.description.clone()).unwrap_or_default(),
+                                code,
+                                quotes: vec![quote],
+                            },
+                        ));
+                    }
+                }
+            }
         }
     }
-    Ok(sections)
+    if options.grouping == QuoteGrouping::ByCode {
+        by_code.sort_by_key(|(position, _)| *position);
+        sections = by_code.into_iter().map(|(_, section)| section).collect();
+    }
+    sections.retain(|section| !section.quotes.is_empty());
+    let title = store.setting("title")?.unwrap_or_else(|| "Coded quotes".to_owned());
+    Ok(Report { title, sections, names: options.names })
 }
 
 /// The language's name for headings and footnotes ("Spanish original").

@@ -1,10 +1,12 @@
-//! Aggregates computed by SQL over indexed tables: code counts and code counts per
-//! group (case, source, speaker). Nothing here loads excerpts into memory.
+//! Aggregates computed by SQL over indexed tables: code counts per group (case,
+//! source, speaker, role, or a case or source attribute), with filters by coder,
+//! date and translation status, optionally rolling sub-codes up into their
+//! parents; and code co-occurrence. Nothing here loads excerpts into memory.
 
 use serde::Serialize;
 
 use super::{Store, StoreResult};
-use crate::model::CodeId;
+use crate::model::{AttributeId, CodeId, CoderId, ExcerptId, TranslationStatus};
 
 /// How excerpts are grouped for comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -16,29 +18,124 @@ pub enum Grouping {
     Source,
     /// By speaker, across sources.
     Speaker,
+    /// By the speaker's role.
+    Role,
+    /// By the value of a case attribute (company, region, stage …).
+    CaseAttribute(AttributeId),
+    /// By the value of a source attribute.
+    SourceAttribute(AttributeId),
+    /// Everything in one group (for totals).
+    All,
 }
 
 impl Grouping {
-    /// The name used on the command line and in JSON.
+    /// The name used on the command line and in JSON (attributes by name
+    /// elsewhere).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Case => "case",
             Self::Source => "source",
             Self::Speaker => "speaker",
+            Self::Role => "role",
+            Self::CaseAttribute(_) | Self::SourceAttribute(_) => "attribute",
+            Self::All => "all",
         }
     }
 
-    /// (the SQL that names a group, the SQL that identifies it), over `sources s`
-    /// joined with `cases ca`.
-    fn sql(self) -> (&'static str, &'static str) {
+    /// The SQL naming a group, over `sources s` joined with `cases ca`. Groups are
+    /// identified by their label: two sources with the same speaker are one group.
+    fn label_sql(self) -> String {
+        let none = "'(none)'";
         match self {
-            Self::Case => ("ca.name", "ca.case_id"),
-            Self::Source => ("ca.name || ' / ' || s.name", "s.source_id"),
-            Self::Speaker => (
-                "CASE WHEN s.speaker = '' THEN '(no speaker)' ELSE s.speaker END",
-                "CASE WHEN s.speaker = '' THEN '(no speaker)' ELSE s.speaker END",
+            Self::Case => "ca.name".to_owned(),
+            Self::Source => "ca.name || ' / ' || s.name".to_owned(),
+            Self::Speaker => format!("COALESCE(NULLIF(s.speaker, ''), {none})"),
+            Self::Role => format!("COALESCE(NULLIF(s.role, ''), {none})"),
+            Self::CaseAttribute(attribute_id) => format!(
+                "COALESCE((SELECT v.value FROM case_attribute_values v
+                           WHERE v.case_id = s.case_id AND v.attribute_id = {attribute_id}), {none})"
             ),
+            Self::SourceAttribute(attribute_id) => format!(
+                "COALESCE((SELECT v.value FROM source_attribute_values v
+                           WHERE v.source_id = s.source_id AND v.attribute_id = {attribute_id}), {none})"
+            ),
+            Self::All => "'all'".to_owned(),
         }
+    }
+}
+
+/// Which codings and excerpts counts look at. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CountFilter {
+    /// Only codings by this coder.
+    pub coder_id: Option<CoderId>,
+    /// Only sources dated on or after this date (`yyyy`, `yyyy-mm`, `yyyy-mm-dd`).
+    /// Sources without a date are left out when a date is given.
+    pub date_from: Option<String>,
+    /// Only sources dated on or before this date.
+    pub date_to: Option<String>,
+    /// Only excerpts whose translation has one of these statuses.
+    pub statuses: Vec<TranslationStatus>,
+    /// Count each code with the codes under it (an excerpt coded with a parent and
+    /// a child counts once for the parent).
+    pub with_children: bool,
+}
+
+impl CountFilter {
+    /// SQL over `sources s` keeping sources in the date range; the dates are bound
+    /// as ?1 (from) and ?2 (to), NULL meaning open.
+    fn source_condition() -> &'static str {
+        // A partial date is a period: 2021 runs from 2021-01-01 to 2021-12-31. A
+        // source is kept when its period overlaps the range asked for.
+        "((?1 IS NULL AND ?2 IS NULL) OR (s.date <> ''
+            AND (?1 IS NULL OR (CASE length(s.date) WHEN 4 THEN s.date || '-12-31' WHEN 7 THEN s.date || '-31'
+                                ELSE s.date END) >= (CASE length(?1) WHEN 4 THEN ?1 || '-01-01'
+                                WHEN 7 THEN ?1 || '-01' ELSE ?1 END))
+            AND (?2 IS NULL OR (CASE length(s.date) WHEN 4 THEN s.date || '-01-01' WHEN 7 THEN s.date || '-01'
+                                ELSE s.date END) <= (CASE length(?2) WHEN 4 THEN ?2 || '-12-31'
+                                WHEN 7 THEN ?2 || '-31' ELSE ?2 END))))"
+    }
+
+    /// SQL over the codings aliased `alias`, keeping codings by the chosen coder
+    /// (?3) of excerpts with the chosen statuses.
+    fn coding_condition(&self, alias: &str) -> String {
+        let mut conditions = vec![format!("(?3 IS NULL OR {alias}.coder_id = ?3)")];
+        if !self.statuses.is_empty() {
+            let statuses: Vec<String> = self.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+            conditions.push(format!(
+                "{alias}.excerpt_id IN (SELECT excerpt_id FROM excerpts WHERE translation_status IN ({}))",
+                statuses.join(", ")
+            ));
+        }
+        conditions.join(" AND ")
+    }
+
+    /// SQL over `excerpts e` keeping the chosen statuses.
+    fn excerpt_condition(&self) -> String {
+        if self.statuses.is_empty() {
+            return "1 = 1".to_owned();
+        }
+        let statuses: Vec<String> = self.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        format!("e.translation_status IN ({})", statuses.join(", "))
+    }
+
+    fn parameters(&self) -> (Option<&str>, Option<&str>, Option<i64>) {
+        (self.date_from.as_deref(), self.date_to.as_deref(), self.coder_id.map(|coder| coder.0))
+    }
+}
+
+/// A recursive table `ancestry (code_id, counted_as)` mapping each code to itself
+/// and, when rolling up, to every code above it.
+fn ancestry_sql(with_children: bool) -> &'static str {
+    if with_children {
+        "WITH RECURSIVE ancestry (code_id, counted_as) AS (
+             SELECT code_id, code_id FROM codes
+             UNION ALL
+             SELECT a.code_id, c.parent_id FROM ancestry a JOIN codes c ON c.code_id = a.counted_as
+             WHERE c.parent_id IS NOT NULL
+         )"
+    } else {
+        "WITH ancestry (code_id, counted_as) AS (SELECT code_id, code_id FROM codes)"
     }
 }
 
@@ -56,7 +153,7 @@ pub struct CodeCount {
 /// How often one code was applied within one group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GroupedCount {
-    /// The group's label (case name, "case / source", speaker).
+    /// The group's label (case name, "case / source", speaker, attribute value).
     pub group: String,
     /// The code.
     pub code_id: CodeId,
@@ -64,6 +161,22 @@ pub struct GroupedCount {
     pub excerpts: u64,
     /// Codings of the code in the group.
     pub codings: u64,
+    /// Distinct speakers among those excerpts.
+    pub speakers: u64,
+}
+
+/// How often two codes meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CodePair {
+    /// The first code (the smaller ID).
+    pub first: CodeId,
+    /// The second code.
+    pub second: CodeId,
+    /// Excerpts carrying both codes.
+    pub excerpts: u64,
+    /// Excerpts where codings of the two overlap: passages of the same language
+    /// sharing characters, or a whole-excerpt coding with any coding of the other.
+    pub overlapping: u64,
 }
 
 impl Store {
@@ -88,44 +201,172 @@ impl Store {
     }
 
     /// Counts per group and code, leaving out pairs that never occur.
-    pub fn grouped_code_counts(&self, grouping: Grouping) -> StoreResult<Vec<GroupedCount>> {
-        let (label, key) = grouping.sql();
+    pub fn grouped_code_counts(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<GroupedCount>> {
+        let label = grouping.label_sql();
+        let ancestry = ancestry_sql(filter.with_children);
+        let source_condition = CountFilter::source_condition();
+        let coding_condition = filter.coding_condition("k");
         // Count per source over the covering index, then add sources up per group:
-        // an excerpt belongs to one source, so distinct excerpts add up.
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {label}, per_source.code_id, SUM(per_source.excerpts), SUM(per_source.codings)
-             FROM (SELECT source_id, code_id, COUNT(DISTINCT excerpt_id) AS excerpts, COUNT(*) AS codings
-                   FROM codings INDEXED BY codings_by_source GROUP BY source_id, code_id) AS per_source
+        // an excerpt belongs to one source and a source to one group, so distinct
+        // excerpts add up.
+        let sql = format!(
+            "{ancestry}
+             SELECT {label} AS grp, per_source.counted_as, SUM(per_source.excerpts), SUM(per_source.codings),
+                    COUNT(DISTINCT NULLIF(s.speaker, ''))
+             FROM (SELECT k.source_id, a.counted_as, COUNT(DISTINCT k.excerpt_id) AS excerpts, COUNT(*) AS codings
+                   FROM codings k INDEXED BY codings_by_source CROSS JOIN ancestry a ON a.code_id = k.code_id
+                   WHERE {coding_condition}
+                   GROUP BY k.source_id, a.counted_as) AS per_source
              JOIN sources s ON s.source_id = per_source.source_id
              JOIN cases ca ON ca.case_id = s.case_id
-             GROUP BY {key}, per_source.code_id"
-        ))?;
+             WHERE {source_condition}
+             GROUP BY grp, per_source.counted_as"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
         let counts = statement
-            .query_map([], |row| {
+            .query_map(filter.parameters(), |row| {
                 Ok(GroupedCount {
                     group: row.get(0)?,
                     code_id: row.get(1)?,
                     excerpts: row.get::<_, i64>(2)? as u64,
                     codings: row.get::<_, i64>(3)? as u64,
+                    speakers: row.get::<_, i64>(4)? as u64,
                 })
             })?
             .collect::<Result<_, _>>()?;
         Ok(counts)
     }
 
-    /// Every group's label and number of excerpts, including groups with no
-    /// codings, sorted by label.
-    pub fn group_sizes(&self, grouping: Grouping) -> StoreResult<Vec<(String, u64)>> {
-        let (label, key) = grouping.sql();
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {label}, COUNT(e.excerpt_id)
+    /// Every group's label and number of excerpts (within the filter's dates and
+    /// statuses), including groups with no codings, sorted by label.
+    pub fn group_sizes(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<(String, u64)>> {
+        let label = grouping.label_sql();
+        let source_condition = CountFilter::source_condition();
+        let excerpt_condition = filter.excerpt_condition();
+        let sql = format!(
+            "SELECT {label} AS grp, COUNT(e.excerpt_id)
              FROM sources s JOIN cases ca ON ca.case_id = s.case_id
-             LEFT JOIN excerpts e ON e.source_id = s.source_id
-             GROUP BY {key} ORDER BY 1"
-        ))?;
+             LEFT JOIN excerpts e ON e.source_id = s.source_id AND {excerpt_condition}
+             WHERE {source_condition}
+             GROUP BY grp ORDER BY grp"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
         let sizes = statement
-            .query_map([], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as u64)))?
+            .query_map(rusqlite::params![filter.date_from, filter.date_to], |row| {
+                Ok((row.get(0)?, row.get::<_, i64>(1)? as u64))
+            })?
             .collect::<Result<_, _>>()?;
         Ok(sizes)
+    }
+
+    /// The excerpts of one group carrying a code (or, with `with_children`, a code
+    /// under it), in reading order: the excerpts behind one cell of a frequency
+    /// table.
+    pub fn cell_excerpts(
+        &self,
+        grouping: Grouping,
+        group: &str,
+        code_id: CodeId,
+        filter: &CountFilter,
+    ) -> StoreResult<Vec<ExcerptId>> {
+        let label = grouping.label_sql();
+        let ancestry = ancestry_sql(filter.with_children);
+        let source_condition = CountFilter::source_condition();
+        let coding_condition = filter.coding_condition("k");
+        let sql = format!(
+            "{ancestry}
+             SELECT DISTINCT e.excerpt_id FROM codings k
+             JOIN ancestry a ON a.code_id = k.code_id
+             JOIN excerpts e ON e.excerpt_id = k.excerpt_id
+             JOIN sources s ON s.source_id = e.source_id
+             JOIN cases ca ON ca.case_id = s.case_id
+             WHERE a.counted_as = ?4 AND {label} = ?5 AND {source_condition} AND {coding_condition}
+             ORDER BY ca.name, s.name, e.position"
+        );
+        let (from, to, coder) = filter.parameters();
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let ids = statement
+            .query_map(rusqlite::params![from, to, coder, code_id, group], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// For every pair of codes that meet, how many excerpts carry both and on how
+    /// many their codings overlap. Codes are compared as they are (sub-codes are
+    /// not rolled up).
+    pub fn code_pairs(&self, filter: &CountFilter) -> StoreResult<Vec<CodePair>> {
+        let coding_condition = filter.coding_condition("k");
+        let source_condition = CountFilter::source_condition();
+        let sql = format!(
+            "WITH kept AS (
+                 SELECT k.excerpt_id, k.code_id, k.side, k.start_char, k.end_char FROM codings k
+                 JOIN sources s ON s.source_id = k.source_id
+                 WHERE {source_condition} AND {coding_condition}
+             ),
+             per_excerpt AS (SELECT DISTINCT excerpt_id, code_id FROM kept),
+             together AS (
+                 SELECT a.code_id AS first, b.code_id AS second, COUNT(*) AS excerpts
+                 FROM per_excerpt a JOIN per_excerpt b ON a.excerpt_id = b.excerpt_id AND a.code_id < b.code_id
+                 GROUP BY a.code_id, b.code_id
+             ),
+             overlapping AS (
+                 SELECT a.code_id AS first, b.code_id AS second, COUNT(DISTINCT a.excerpt_id) AS excerpts
+                 FROM kept a JOIN kept b ON a.excerpt_id = b.excerpt_id AND a.code_id < b.code_id
+                 WHERE a.side IS NULL OR b.side IS NULL
+                    OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char)
+                 GROUP BY a.code_id, b.code_id
+             )
+             SELECT t.first, t.second, t.excerpts, IFNULL(o.excerpts, 0)
+             FROM together t LEFT JOIN overlapping o ON o.first = t.first AND o.second = t.second
+             ORDER BY t.first, t.second"
+        );
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let pairs = statement
+            .query_map(filter.parameters(), |row| {
+                Ok(CodePair {
+                    first: row.get(0)?,
+                    second: row.get(1)?,
+                    excerpts: row.get::<_, i64>(2)? as u64,
+                    overlapping: row.get::<_, i64>(3)? as u64,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(pairs)
+    }
+
+    /// Distinct excerpts carrying each code within the filter (for the diagonal of
+    /// a co-occurrence table).
+    pub fn filtered_code_totals(&self, filter: &CountFilter) -> StoreResult<Vec<(CodeId, u64)>> {
+        let plain = CountFilter { with_children: false, ..filter.clone() };
+        let totals = self.grouped_code_counts(Grouping::All, &plain)?;
+        Ok(totals.into_iter().map(|count| (count.code_id, count.excerpts)).collect())
+    }
+
+    /// The excerpts carrying both codes, in reading order.
+    pub fn excerpts_with_both(
+        &self,
+        first: CodeId,
+        second: CodeId,
+        filter: &CountFilter,
+    ) -> StoreResult<Vec<ExcerptId>> {
+        let coding_condition = filter.coding_condition("k");
+        let source_condition = CountFilter::source_condition();
+        let sql = format!(
+            "SELECT e.excerpt_id FROM excerpts e
+             JOIN sources s ON s.source_id = e.source_id
+             JOIN cases ca ON ca.case_id = s.case_id
+             WHERE {source_condition}
+               AND EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id AND k.code_id = ?4
+                           AND {coding_condition})
+               AND EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id AND k.code_id = ?5
+                           AND {coding_condition})
+             ORDER BY ca.name, s.name, e.position"
+        );
+        let (from, to, coder) = filter.parameters();
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let ids = statement
+            .query_map(rusqlite::params![from, to, coder, first, second], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
     }
 }

@@ -26,9 +26,9 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-pub use attributes::AttributeValue;
+pub use attributes::{Attribute, AttributeValue};
 pub use browse::{ExcerptFilter, ExcerptPreview, SourceSummary};
-pub use counts::{CodeCount, GroupedCount, Grouping};
+pub use counts::{CodeCount, CodePair, CountFilter, GroupedCount, Grouping};
 pub use excerpts::ReanchorReport;
 pub use import::{ImportBatch, ImportRow, ImportSummary, ImportUndo};
 pub use migrations::CURRENT_VERSION;

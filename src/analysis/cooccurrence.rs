@@ -1,0 +1,107 @@
+//! Code co-occurrence: for each pair of codes, the excerpts carrying both, the
+//! excerpts where their codings overlap, and the c-coefficient
+//! n12 / (n1 + n2 − n12), which is 0 when two codes never meet and 1 when they
+//! always do.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::model::Code;
+use crate::store::{CountFilter, Store, StoreResult};
+
+/// How two codes meet.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct PairCount {
+    /// Excerpts carrying both codes (n12).
+    pub excerpts: u64,
+    /// Excerpts where their codings overlap.
+    pub overlapping: u64,
+    /// n12 / (n1 + n2 − n12).
+    pub c_coefficient: f64,
+}
+
+/// A code × code table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CooccurrenceTable {
+    /// The codebook, in display order.
+    pub codes: Vec<Code>,
+    /// Excerpts carrying each code (n1, n2 …), by code index.
+    pub totals: Vec<u64>,
+    /// Pair counts by (code index, code index), both orders present.
+    pub pairs: BTreeMap<(usize, usize), PairCount>,
+}
+
+impl CooccurrenceTable {
+    /// The counts of a pair (zero when the codes never meet).
+    pub fn pair(&self, first: usize, second: usize) -> PairCount {
+        self.pairs.get(&(first, second)).copied().unwrap_or_default()
+    }
+
+    /// The table as JSON: each pair that meets, by code name.
+    pub fn to_json(&self) -> Value {
+        let pairs: Vec<Value> = self
+            .pairs
+            .iter()
+            .filter(|((first, second), _)| first < second)
+            .map(|((first, second), pair)| {
+                json!({
+                    "code1": self.codes[*first].name,
+                    "code2": self.codes[*second].name,
+                    "n1": self.totals[*first],
+                    "n2": self.totals[*second],
+                    "excerpts": pair.excerpts,
+                    "overlapping": pair.overlapping,
+                    "c": (pair.c_coefficient * 10_000.0).round() / 10_000.0,
+                })
+            })
+            .collect();
+        json!({ "pairs": pairs })
+    }
+}
+
+/// The c-coefficient of two codes carried by `n1` and `n2` excerpts, `n12` of them
+/// both.
+pub fn c_coefficient(n1: u64, n2: u64, n12: u64) -> f64 {
+    let union = n1 + n2 - n12.min(n1 + n2);
+    if union == 0 { 0.0 } else { n12 as f64 / union as f64 }
+}
+
+/// Counts how often every pair of codes meets within `filter`.
+pub fn cooccurrence(store: &Store, filter: &CountFilter) -> StoreResult<CooccurrenceTable> {
+    let codes = store.codes()?;
+    let index: BTreeMap<_, usize> = codes.iter().enumerate().map(|(i, code)| (code.code_id, i)).collect();
+    let mut totals = vec![0; codes.len()];
+    for (code_id, excerpts) in store.filtered_code_totals(filter)? {
+        if let Some(&i) = index.get(&code_id) {
+            totals[i] = excerpts;
+        }
+    }
+    let mut pairs = BTreeMap::new();
+    for pair in store.code_pairs(filter)? {
+        let (Some(&a), Some(&b)) = (index.get(&pair.first), index.get(&pair.second)) else {
+            continue;
+        };
+        let count = PairCount {
+            excerpts: pair.excerpts,
+            overlapping: pair.overlapping,
+            c_coefficient: c_coefficient(totals[a], totals[b], pair.excerpts),
+        };
+        pairs.insert((a, b), count);
+        pairs.insert((b, a), count);
+    }
+    Ok(CooccurrenceTable { codes, totals, pairs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_c_coefficient_runs_from_never_to_always() {
+        assert_eq!(c_coefficient(5, 7, 0), 0.0);
+        assert_eq!(c_coefficient(4, 4, 4), 1.0);
+        assert!((c_coefficient(10, 6, 3) - 3.0 / 13.0).abs() < 1e-12);
+        assert_eq!(c_coefficient(0, 0, 0), 0.0);
+    }
+}

@@ -1,0 +1,145 @@
+//! Exporting from a project: coded quotes for reports, frequency tables and
+//! charts. Files are written whole or not at all, and never over an existing file
+//! unless asked.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{CliError, ExportCommand, analysis, open, parse_statuses, plural};
+use crate::analysis::frequencies;
+use crate::formats::chart::ChartKind;
+use crate::formats::pseudonyms::Names;
+use crate::formats::report::{QuoteGrouping, ReportOptions};
+use crate::formats::{ExportError, FrequencyFormat, QuoteFormat, render_frequencies, render_quotes, write_atomically};
+use crate::store::StoreError;
+
+pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliError> {
+    match command {
+        ExportCommand::Quotes {
+            project,
+            out: target,
+            codes,
+            with_children,
+            cases,
+            speakers,
+            coder,
+            statuses,
+            body,
+            group_by,
+            names,
+            force,
+        } => {
+            let Some(format) = QuoteFormat::from_path(&target) else {
+                return Err(ExportError::Unsupported(format!(
+                    "{}: the output must end in .docx, .html, .md, .csv or .xlsx",
+                    target.display()
+                ))
+                .into());
+            };
+            refuse_existing(&target, force)?;
+            let store = open(&project)?;
+            let mut options = ReportOptions {
+                body_lang: body.to_lowercase(),
+                with_children,
+                grouping: match group_by.trim().to_lowercase().as_str() {
+                    "code" | "codes" | "codigo" | "código" => QuoteGrouping::ByCode,
+                    "case" | "cases" | "caso" => QuoteGrouping::ByCase,
+                    other => return Err(CliError::Message(format!("--group-by '{other}': choose code or case"))),
+                },
+                names: Names::parse(&names)
+                    .ok_or_else(|| CliError::Message(format!("--names '{names}': choose pseudonyms, roles or real")))?,
+                ..ReportOptions::default()
+            };
+            let mut described = Vec::new();
+            for name in &codes {
+                let Some(code) = store.code_by_name(name)? else {
+                    return Err(StoreError::NotFound { kind: "code", name: name.clone() }.into());
+                };
+                options.filter.codes.push(code.code_id);
+                described.push(format!("code '{}'", code.name));
+            }
+            for name in &cases {
+                let Some(case) = store.case_by_name(name)? else {
+                    return Err(StoreError::NotFound { kind: "case", name: name.clone() }.into());
+                };
+                options.filter.cases.push(case.case_id);
+                described.push(format!("case '{}'", case.name));
+            }
+            let known_speakers = store.speakers()?;
+            for name in &speakers {
+                let Some(speaker) = known_speakers.iter().find(|s| s.eq_ignore_ascii_case(name.trim())) else {
+                    return Err(StoreError::NotFound { kind: "speaker", name: name.clone() }.into());
+                };
+                options.filter.speakers.push(speaker.clone());
+                described.push("the chosen speakers".to_owned());
+            }
+            options.filter.coder = super::coder_id(&store, coder.as_deref())?;
+            if let Some(coder) = &coder {
+                described.push(format!("coder '{coder}'"));
+            }
+            options.filter.statuses = parse_statuses(&statuses)?;
+            if !statuses.is_empty() {
+                described.push(format!("status {}", statuses.join("/")));
+            }
+            described.dedup();
+            options.filter_description =
+                if described.is_empty() { "the whole project".to_owned() } else { described.join(", ") };
+            let (bytes, summary) = render_quotes(&store, &options, format)?;
+            write(&target, &bytes)?;
+            let sections = if options.grouping == QuoteGrouping::ByCode { "code" } else { "case" };
+            let _ = writeln!(
+                out,
+                "Exported {} under {} to {}{}.",
+                plural(summary.quotes, "quote"),
+                plural(summary.sections, sections),
+                target.display(),
+                match options.names {
+                    Names::Pseudonyms => ", speakers pseudonymised",
+                    Names::Roles => ", speakers shown by role and place",
+                    Names::Real => ", with real names",
+                }
+            );
+        }
+        ExportCommand::Freq { project, out: target, by, filter, chart, force } => {
+            let Some(format) = FrequencyFormat::from_path(&target) else {
+                return Err(ExportError::Unsupported(format!(
+                    "{}: the output must end in .csv, .xlsx, .svg or .png",
+                    target.display()
+                ))
+                .into());
+            };
+            let chart = ChartKind::parse(&chart)
+                .ok_or_else(|| CliError::Message(format!("--chart '{chart}': choose grouped, stacked or heatmap")))?;
+            refuse_existing(&target, force)?;
+            let store = open(&project)?;
+            let grouping = analysis::grouping(&store, &by)?;
+            let table = frequencies(&store, grouping, &filter.count_filter(&store)?)?;
+            let title = format!("Excerpts per code, by {}", table.grouping_label);
+            let bytes = render_frequencies(&table, format, chart, &title)?;
+            write(&target, &bytes)?;
+            let _ = writeln!(
+                out,
+                "Exported the frequencies of {} in {} to {}.",
+                plural(table.codes.len(), "code"),
+                plural(table.groups.len(), "group"),
+                target.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn refuse_existing(target: &Path, force: bool) -> Result<(), CliError> {
+    if target.exists() && !force {
+        return Err(CliError::Message(format!(
+            "{}: the file already exists; choose another name or add --force to replace it",
+            target.display()
+        )));
+    }
+    Ok(())
+}
+
+fn write(target: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    write_atomically(target, bytes).map_err(|source| ExportError::Io { file: target.display().to_string(), source })?;
+    Ok(())
+}

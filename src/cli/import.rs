@@ -1,0 +1,97 @@
+//! Importing into a project: spreadsheets of excerpts and of attributes.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{CliError, open, plural};
+use crate::formats::ImportError;
+use crate::formats::attributes_csv::{import_attributes as apply_attributes, read_attributes_csv};
+use crate::formats::csv_import::{CsvOptions, read_csv};
+
+pub(super) fn import_csv(
+    out: &mut String,
+    project: &Path,
+    file: &Path,
+    map: Vec<(String, String)>,
+    codes_separator: String,
+    coder: &str,
+    dry_run: bool,
+) -> Result<(), CliError> {
+    let file_name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|source| ImportError::Io { file: file_name.clone(), source })?;
+    let mut store = open(project)?;
+    let parsed = read_csv(&bytes, &file_name, &CsvOptions { map, codes_separator })?;
+    let summary = store.import_batch(&parsed.batch, coder, dry_run)?;
+    let verb = if dry_run { "Would import" } else { "Imported" };
+    let _ = writeln!(
+        out,
+        "{verb} {} from {} into {}.",
+        plural(summary.excerpts, "excerpt"),
+        file.display(),
+        project.display()
+    );
+    let list = |names: &[String]| {
+        if names.is_empty() { String::new() } else { format!(" ({})", names.join(", ")) }
+    };
+    let _ = writeln!(
+        out,
+        "  {}{}, {}, {}{}, {} by '{coder}'.",
+        plural(summary.new_cases.len(), "new case"),
+        list(&summary.new_cases),
+        plural(summary.new_sources, "new source"),
+        plural(summary.new_codes.len(), "new code"),
+        list(&summary.new_codes),
+        plural(summary.codings, "coding")
+    );
+    let mapped: Vec<String> = parsed
+        .mapping
+        .columns
+        .iter()
+        .map(|(field, column)| format!("{field} ← '{}'", parsed.mapping.headers[*column]))
+        .collect();
+    let _ = writeln!(out, "  Columns: {}.", mapped.join(", "));
+    let ignored = parsed.mapping.ignored_headers();
+    if !ignored.is_empty() {
+        let _ = writeln!(out, "  Not imported: '{}'.", ignored.join("', '"));
+    }
+    if parsed.normalized_cells > 0 {
+        let mut what = Vec::new();
+        if parsed.normalization.removed_bom {
+            what.push("byte-order mark removed");
+        }
+        if parsed.normalization.converted_line_endings {
+            what.push("line endings converted to LF");
+        }
+        if parsed.normalization.composed_characters {
+            what.push("accents composed (NFC)");
+        }
+        let _ = writeln!(out, "  Normalised {} cells: {}.", parsed.normalized_cells, what.join(", "));
+    }
+    if parsed.skipped_empty_rows > 0 {
+        let _ = writeln!(out, "  Skipped {} empty rows.", parsed.skipped_empty_rows);
+    }
+    if dry_run {
+        let _ = writeln!(out, "Dry run: nothing was written.");
+    }
+    Ok(())
+}
+
+pub(super) fn import_attributes(out: &mut String, project: &Path, file: &Path) -> Result<(), CliError> {
+    let file_name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|source| ImportError::Io { file: file_name.clone(), source })?;
+    let table = read_attributes_csv(&bytes, &file_name)?;
+    let mut store = open(project)?;
+    let summary = apply_attributes(&mut store, &table, &file_name)?;
+    let scope = table.scope.as_str();
+    let _ = writeln!(
+        out,
+        "Imported {} for {} from {}.",
+        plural(summary.values, "attribute value"),
+        plural(summary.rows, scope),
+        file.display()
+    );
+    for (name, value_type) in summary.new_attributes {
+        let _ = writeln!(out, "  New {scope} attribute '{name}' ({value_type}).");
+    }
+    Ok(())
+}

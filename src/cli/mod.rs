@@ -1,0 +1,365 @@
+//! The command line: each subcommand parses its arguments, calls the core, and
+//! prints. Errors go to stderr once, with a non-zero exit, and leave the project as
+//! it was.
+
+mod analysis;
+mod export;
+mod import;
+mod project;
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::formats::csv_import::Field;
+use crate::formats::{ExportError, ImportError};
+use crate::model::TranslationStatus;
+use crate::store::{CountFilter, Store, StoreError};
+
+/// Quipu: qualitative coding of bilingual (Spanish/English) testimony, offline.
+///
+/// Without a subcommand, opens the window on the last project (or the bundled
+/// demo). Every subcommand works on a project file (`*.quipu`, one SQLite file).
+#[derive(Debug, Parser)]
+#[command(name = "quipu", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; nothing opens the window.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new project with the default codebook of mining-conflict themes.
+    New {
+        /// The project file to create, e.g. fieldwork.quipu.
+        project: PathBuf,
+        /// Start with an empty codebook instead of the default themes.
+        #[arg(long)]
+        empty_codebook: bool,
+    },
+    /// Write the bundled demo project (four fictional mine sites, 60 excerpts).
+    Demo {
+        /// The project file to create.
+        project: PathBuf,
+    },
+    /// Import excerpts or attributes into a project.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// List the codebook with how many excerpts and codings each code has.
+    Codes {
+        /// The project file.
+        project: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List case and source attributes with their types and values.
+    Attributes {
+        /// The project file.
+        project: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Code frequencies per case, source, speaker, role or attribute.
+    Freq {
+        /// The project file.
+        project: PathBuf,
+        /// Group by case, source, speaker, role, or the name of a case or source attribute.
+        #[arg(long, default_value = "case", value_name = "GROUPING")]
+        by: String,
+        /// Which codings and excerpts to count.
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Print JSON: {"by": "case", "counts": {"<group>": {"<code>": <excerpts>}}}, zero counts left out.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV: group, code, excerpts, codings, share, speakers, group_excerpts.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Which codes occur together: excerpts carrying both, overlapping codings, and
+    /// the c-coefficient n12/(n1+n2-n12).
+    Cooccur {
+        /// The project file.
+        project: PathBuf,
+        /// Which codings and excerpts to count.
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Print JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV: code1, code2, n1, n2, excerpts, overlapping, c.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Search both languages; accents and case are ignored ("policia" finds "policía").
+    Search {
+        /// The project file.
+        project: PathBuf,
+        /// Words to find; "words in quotes" match as a phrase.
+        query: String,
+        /// Search only the text in this language (es, en …).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Which page of results.
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// Results per page.
+        #[arg(long, default_value_t = 20)]
+        per_page: usize,
+    },
+    /// Export quotes or frequency tables from a project.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Open the window on a project (or the last project, or the demo).
+    Gui {
+        /// The project file to open.
+        project: Option<PathBuf>,
+    },
+}
+
+/// What to import.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a spreadsheet (CSV, UTF-8) of excerpts, one per row, in one transaction.
+    ///
+    /// Columns are recognised by header in English or Spanish: id, case/caso,
+    /// source/fuente, speaker/hablante, role/rol, place/lugar, date/fecha,
+    /// interviewer/entrevistador, original/texto original, translation/traducción,
+    /// original_lang, translation_lang, status/estado, codes/códigos, memo/nota.
+    /// A bad row stops the import, names the row and column, and changes nothing.
+    Csv {
+        /// The project file (it must exist; see `quipu new`).
+        project: PathBuf,
+        /// The CSV file.
+        file: PathBuf,
+        /// Map a field to a column by header or 1-based number, e.g. --map original=Testimonio.
+        /// Fields: id case source speaker role place date interviewer original translation
+        /// original_lang translation_lang status codes memo.
+        #[arg(long = "map", value_name = "FIELD=COLUMN", value_parser = parse_mapping)]
+        map: Vec<(String, String)>,
+        /// What separates code names in the codes column.
+        #[arg(long, default_value = ";", value_name = "S")]
+        codes_separator: String,
+        /// Who the codes in the file are attributed to.
+        #[arg(long, default_value = "imported", value_name = "NAME")]
+        coder: String,
+        /// Check the file and report what would be imported, without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import case attributes (a 'case' column, then one column per attribute) or
+    /// source attributes (also a 'source' column). Types come from the values.
+    Attributes {
+        /// The project file.
+        project: PathBuf,
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+/// What to export.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Coded quotes for a report: Word (.docx, the other language in footnotes),
+    /// HTML, Markdown, CSV or a spreadsheet (.xlsx). Speakers are pseudonymised
+    /// unless --names real.
+    Quotes {
+        /// The project file.
+        project: PathBuf,
+        /// The output file: .docx, .html, .md, .csv or .xlsx.
+        out: PathBuf,
+        /// Only quotes of this code (repeatable).
+        #[arg(long = "code", value_name = "NAME")]
+        codes: Vec<String>,
+        /// With --code, include the codes under it.
+        #[arg(long)]
+        with_children: bool,
+        /// Only quotes of this case (repeatable).
+        #[arg(long = "case", value_name = "NAME")]
+        cases: Vec<String>,
+        /// Only quotes of this speaker (repeatable).
+        #[arg(long = "speaker", value_name = "NAME")]
+        speakers: Vec<String>,
+        /// Only codings by this coder.
+        #[arg(long, value_name = "NAME")]
+        coder: Option<String>,
+        /// Only excerpts whose translation has this status (repeatable): missing, draft, reviewed, disputed.
+        #[arg(long = "status", value_name = "STATUS")]
+        statuses: Vec<String>,
+        /// The language quoted in the body; the other goes in footnotes.
+        #[arg(long, default_value = "en", value_name = "LANG")]
+        body: String,
+        /// Sections per code (with its definition) or per case.
+        #[arg(long, default_value = "code", value_name = "code|case")]
+        group_by: String,
+        /// How speakers are named: pseudonyms (kept in the project, or "Participant N"),
+        /// roles (role and place), or real.
+        #[arg(long, default_value = "pseudonyms", value_name = "pseudonyms|roles|real")]
+        names: String,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// A frequency table (.csv, .xlsx) or its chart (.svg, .png).
+    Freq {
+        /// The project file.
+        project: PathBuf,
+        /// The output file: .csv, .xlsx, .svg or .png.
+        out: PathBuf,
+        /// Group by case, source, speaker, role, or the name of an attribute.
+        #[arg(long, default_value = "case", value_name = "GROUPING")]
+        by: String,
+        /// Which codings and excerpts to count.
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// For charts: grouped, stacked or heatmap.
+        #[arg(long, default_value = "grouped")]
+        chart: String,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Filters shared by counting commands.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FilterArgs {
+    /// Count each code with the codes under it.
+    #[arg(long)]
+    pub with_children: bool,
+    /// Only codings by this coder.
+    #[arg(long, value_name = "NAME")]
+    pub coder: Option<String>,
+    /// Only sources dated from this date (yyyy, yyyy-mm or yyyy-mm-dd).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only sources dated up to this date.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only excerpts whose translation has this status (repeatable).
+    #[arg(long = "status", value_name = "STATUS")]
+    pub statuses: Vec<String>,
+}
+
+impl FilterArgs {
+    /// The filter these arguments describe, checked against the project.
+    fn count_filter(&self, store: &Store) -> Result<CountFilter, CliError> {
+        for date in [&self.from, &self.to].into_iter().flatten() {
+            if !crate::formats::csv_import::is_partial_date(date) {
+                return Err(CliError::Message(format!("'{date}' is not a date written yyyy, yyyy-mm or yyyy-mm-dd")));
+            }
+        }
+        Ok(CountFilter {
+            coder_id: coder_id(store, self.coder.as_deref())?,
+            date_from: self.from.clone(),
+            date_to: self.to.clone(),
+            statuses: parse_statuses(&self.statuses)?,
+            with_children: self.with_children,
+        })
+    }
+}
+
+/// The coder named `name`, if one was given; an unknown name is an error.
+fn coder_id(store: &Store, name: Option<&str>) -> Result<Option<crate::model::CoderId>, CliError> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    store
+        .coders()?
+        .into_iter()
+        .find(|coder| coder.name.eq_ignore_ascii_case(name.trim()))
+        .map(|coder| Some(coder.coder_id))
+        .ok_or_else(|| StoreError::NotFound { kind: "coder", name: name.to_owned() }.into())
+}
+
+fn parse_statuses(names: &[String]) -> Result<Vec<TranslationStatus>, CliError> {
+    names
+        .iter()
+        .map(|name| {
+            TranslationStatus::parse(name).ok_or_else(|| {
+                CliError::Message(format!("'{name}' is not a translation status: missing, draft, reviewed or disputed"))
+            })
+        })
+        .collect()
+}
+
+fn parse_mapping(text: &str) -> Result<(String, String), String> {
+    let Some((field, column)) = text.split_once('=') else {
+        return Err(format!("'{text}' is not FIELD=COLUMN, e.g. original=Testimonio"));
+    };
+    if Field::parse(field).is_none() {
+        let fields: Vec<&str> = Field::ALL.iter().map(|field| field.name()).collect();
+        return Err(format!("unknown field '{field}'; the fields are: {}", fields.join(", ")));
+    }
+    Ok((field.trim().to_owned(), column.trim().to_owned()))
+}
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The project could not be opened or changed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An import failed; nothing was imported.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// An export failed; nothing was written.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// Anything else, said plainly.
+    #[error("{0}")]
+    Message(String),
+}
+
+/// Runs a subcommand other than the window, printing to stdout.
+pub fn run(command: Command) -> Result<(), CliError> {
+    let mut out = String::new();
+    match command {
+        Command::New { project, empty_codebook } => project::new(&mut out, &project, empty_codebook)?,
+        Command::Demo { project } => project::demo(&mut out, &project)?,
+        Command::Import(ImportCommand::Csv { project, file, map, codes_separator, coder, dry_run }) => {
+            import::import_csv(&mut out, &project, &file, map, codes_separator, &coder, dry_run)?
+        }
+        Command::Import(ImportCommand::Attributes { project, file }) => {
+            import::import_attributes(&mut out, &project, &file)?
+        }
+        Command::Codes { project, json } => project::codes(&mut out, &open(&project)?, json)?,
+        Command::Attributes { project, json } => project::attributes(&mut out, &open(&project)?, json)?,
+        Command::Freq { project, by, filter, json, csv } => {
+            analysis::freq(&mut out, &open(&project)?, &by, &filter, json, csv)?
+        }
+        Command::Cooccur { project, filter, json, csv } => {
+            analysis::cooccur(&mut out, &open(&project)?, &filter, json, csv)?
+        }
+        Command::Search { project, query, lang, json, page, per_page } => {
+            analysis::search(&mut out, &open(&project)?, &query, lang, json, page, per_page)?
+        }
+        Command::Export(command) => export::run(&mut out, command)?,
+        Command::Gui { .. } => {
+            return Err(CliError::Message(
+                "this build of Quipu has no window (it was built without the 'gui' feature)".to_owned(),
+            ));
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`quipu freq … | head`) is not an error worth reporting.
+    let _ = stdout.write_all(out.as_bytes());
+    Ok(())
+}
+
+fn open(project: &std::path::Path) -> Result<Store, CliError> {
+    Ok(Store::open(project)?)
+}
+
+/// "1 quote", "2 quotes".
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}

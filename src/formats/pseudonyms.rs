@@ -1,0 +1,214 @@
+//! Pseudonymisation for exports: speakers are shown by a pseudonym (the one kept
+//! in the project, or a generated "Participant N"), or by role and place, and their
+//! real names are scrubbed from every text that leaves the program (quotes, memos).
+
+use std::collections::HashMap;
+
+use crate::model::{Source, SourceId};
+use crate::store::{Store, StoreResult};
+
+/// How speakers are named in an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Names {
+    /// Pseudonyms: each source's pseudonym, or "Participant N" (the default).
+    #[default]
+    Pseudonyms,
+    /// The speaker's role and place instead of a name.
+    Roles,
+    /// Real names, unchanged.
+    Real,
+}
+
+impl Names {
+    /// Parses `pseudonyms`, `roles` or `real`.
+    pub fn parse(text: &str) -> Option<Names> {
+        match text.trim().to_lowercase().as_str() {
+            "pseudonyms" | "pseudonym" | "seudonimos" | "seudónimos" => Some(Names::Pseudonyms),
+            "roles" | "role" | "roles and places" => Some(Names::Roles),
+            "real" | "real names" => Some(Names::Real),
+            _ => None,
+        }
+    }
+}
+
+/// Particles that may sit lowercase inside a person's name ("María de la Cruz").
+const NAME_PARTICLES: [&str; 8] = ["de", "del", "la", "las", "los", "y", "da", "van"];
+
+/// Replaces speakers' names as chosen.
+#[derive(Debug, Clone, Default)]
+pub struct Pseudonymizer {
+    names: Names,
+    shown_by_source: HashMap<SourceId, String>,
+    /// (text to find, replacement), longest first.
+    replacements: Vec<(String, String)>,
+}
+
+impl Pseudonymizer {
+    /// Builds the names for every source of the project.
+    pub fn new(store: &Store, names: Names) -> StoreResult<Pseudonymizer> {
+        let mut sources = store.sources()?;
+        sources.sort_by_key(|source| source.source_id);
+        Ok(Self::for_sources(&sources, names))
+    }
+
+    /// Builds the names for these sources (numbered in the order given).
+    pub fn for_sources(sources: &[Source], names: Names) -> Pseudonymizer {
+        let mut pseudonizer = Pseudonymizer { names, ..Pseudonymizer::default() };
+        if names == Names::Real {
+            for source in sources {
+                pseudonizer.shown_by_source.insert(source.source_id, source.speaker.clone());
+            }
+            return pseudonizer;
+        }
+        let mut by_speaker: HashMap<String, String> = HashMap::new();
+        for source in sources {
+            let shown = match names {
+                Names::Roles => role_and_place(source),
+                _ if !source.pseudonym.trim().is_empty() => source.pseudonym.trim().to_owned(),
+                _ if source.speaker.trim().is_empty() => String::new(),
+                _ => {
+                    let next = by_speaker.len() + 1;
+                    by_speaker
+                        .entry(source.speaker.trim().to_owned())
+                        .or_insert_with(|| format!("Participant {next}"))
+                        .clone()
+                }
+            };
+            let speaker = source.speaker.trim();
+            if !speaker.is_empty() {
+                pseudonizer.add_replacements(speaker, &shown);
+            }
+            pseudonizer.shown_by_source.insert(source.source_id, shown);
+        }
+        pseudonizer.replacements.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
+        pseudonizer.replacements.dedup_by(|a, b| a.0 == b.0);
+        pseudonizer
+    }
+
+    fn add_replacements(&mut self, speaker: &str, shown: &str) {
+        let replacement = if shown.is_empty() { "[name removed]".to_owned() } else { shown.to_owned() };
+        self.replacements.push((speaker.to_owned(), replacement.clone()));
+        let tokens: Vec<&str> = speaker.split_whitespace().collect();
+        // For a person's name, its parts alone give the person away too.
+        let personal = tokens.len() >= 2
+            && tokens.iter().all(|token| {
+                token.chars().next().is_some_and(char::is_uppercase)
+                    || NAME_PARTICLES.contains(&token.to_lowercase().as_str())
+            });
+        if personal {
+            for start in 0..tokens.len() {
+                for end in start + 1..=tokens.len() {
+                    let part = tokens[start..end].join(" ");
+                    let meaningful = tokens[start..end].iter().any(|token| {
+                        !NAME_PARTICLES.contains(&token.to_lowercase().as_str()) && token.chars().count() >= 3
+                    });
+                    if meaningful && part != speaker {
+                        self.replacements.push((part, replacement.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// How this source's speaker appears in the export.
+    pub fn speaker(&self, source: &Source) -> String {
+        self.shown_by_source.get(&source.source_id).cloned().unwrap_or_else(|| match self.names {
+            Names::Real => source.speaker.clone(),
+            Names::Roles => role_and_place(source),
+            Names::Pseudonyms => String::new(),
+        })
+    }
+
+    /// The text with every real speaker's name (and, for people, the parts of
+    /// their names) replaced by how that speaker appears in the export.
+    pub fn scrub(&self, text: &str) -> String {
+        if self.names == Names::Real || text.is_empty() {
+            return text.to_owned();
+        }
+        let mut out = text.to_owned();
+        for (name, replacement) in &self.replacements {
+            out = replace_word(&out, name, replacement);
+        }
+        out
+    }
+
+    /// True when real names are exported.
+    pub fn keeps_real_names(&self) -> bool {
+        self.names == Names::Real
+    }
+}
+
+/// "role, place", or whichever there is.
+fn role_and_place(source: &Source) -> String {
+    let parts: Vec<&str> = [source.role.trim(), source.place.trim()].into_iter().filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() { "a participant".to_owned() } else { parts.join(", ") }
+}
+
+/// Replaces whole-word occurrences of `word` (not inside a longer word).
+fn replace_word(text: &str, word: &str, replacement: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + word.len()..].chars().next();
+        let standalone = !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
+        out.push_str(&rest[..at]);
+        out.push_str(if standalone { replacement } else { word });
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::CaseId;
+
+    fn source(id: i64, speaker: &str, pseudonym: &str) -> Source {
+        Source {
+            source_id: SourceId(id),
+            case_id: CaseId(1),
+            name: format!("Entrevista {id}"),
+            speaker: speaker.to_owned(),
+            role: "dirigente".to_owned(),
+            place: "Llaqtapampa".to_owned(),
+            date: String::new(),
+            interviewer: String::new(),
+            pseudonym: pseudonym.to_owned(),
+        }
+    }
+
+    #[test]
+    fn speakers_get_stable_pseudonyms_and_their_names_are_scrubbed() {
+        let sources = [
+            source(1, "Rosa Quispe de la Cruz", ""),
+            source(2, "Juan Pérez", "Don J."),
+            source(3, "Rosa Quispe de la Cruz", ""),
+            source(4, "Asamblea comunal de Hatun", ""),
+        ];
+        let names = Pseudonymizer::for_sources(&sources, Names::Pseudonyms);
+        assert_eq!(names.speaker(&sources[0]), "Participant 1");
+        assert_eq!(names.speaker(&sources[2]), "Participant 1", "the same speaker keeps one pseudonym");
+        assert_eq!(names.speaker(&sources[1]), "Don J.", "a pseudonym kept in the project is used");
+        assert_eq!(names.speaker(&sources[3]), "Participant 2");
+        let memo = "Rosa dijo que Quispe y Juan Pérez (Pérez) vieron a la Asamblea comunal de Hatun; Rosalía no.";
+        let scrubbed = names.scrub(memo);
+        for name in ["Rosa ", "Quispe", "Juan", "Pérez", "Asamblea comunal de Hatun"] {
+            assert!(!scrubbed.contains(name), "{name} leaked: {scrubbed}");
+        }
+        assert!(scrubbed.contains("Rosalía"), "words that only start like a name stay: {scrubbed}");
+        assert!(scrubbed.contains("Participant 1") && scrubbed.contains("Don J."), "{scrubbed}");
+    }
+
+    #[test]
+    fn roles_and_real_names_are_options() {
+        let sources = [source(1, "Rosa Quispe", "")];
+        let roles = Pseudonymizer::for_sources(&sources, Names::Roles);
+        assert_eq!(roles.speaker(&sources[0]), "dirigente, Llaqtapampa");
+        assert_eq!(roles.scrub("Rosa Quispe habló"), "dirigente, Llaqtapampa habló");
+        let real = Pseudonymizer::for_sources(&sources, Names::Real);
+        assert_eq!(real.speaker(&sources[0]), "Rosa Quispe");
+        assert_eq!(real.scrub("Rosa Quispe habló"), "Rosa Quispe habló");
+    }
+}

@@ -1,0 +1,343 @@
+//! Reports: coded quotes as Word, HTML, Markdown, CSV and spreadsheets, and
+//! frequency tables and charts, each opened and inspected; pseudonymisation
+//! checked across every format.
+
+mod util;
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader, Xlsx};
+use quipu::formats::report::{ReportOptions, build_report};
+use quipu::model::MemoTarget;
+use quipu::store::Store;
+use util::{arg, quipu_err, quipu_ok};
+
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.quipu");
+    quipu::demo::write_demo(&path).unwrap();
+    (dir, path)
+}
+
+/// Every part of a ZIP package (docx, xlsx) as text, by name.
+fn zip_parts(path: &Path) -> Vec<(String, String)> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|index| {
+            let mut file = archive.by_index(index).unwrap();
+            let mut text = String::new();
+            file.read_to_string(&mut text).unwrap();
+            (file.name().unwrap().into_owned(), text)
+        })
+        .collect()
+}
+
+fn part<'a>(parts: &'a [(String, String)], name: &str) -> &'a str {
+    &parts.iter().find(|(part_name, _)| part_name == name).unwrap_or_else(|| panic!("no part {name}")).1
+}
+
+/// The text content of an XML document (all text nodes joined).
+fn xml_text(xml: &str) -> String {
+    let document = roxmltree::Document::parse(xml).unwrap();
+    document.descendants().filter(|node| node.is_text()).filter_map(|node| node.text()).collect()
+}
+
+fn export(project: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec!["export", "quotes", arg(project), arg(out)];
+    args.extend_from_slice(extra);
+    quipu_ok(&args)
+}
+
+#[test]
+fn the_word_document_keeps_originals_in_real_footnotes() {
+    let (dir, project) = demo();
+    let out = dir.path().join("police.docx");
+    let report = export(&project, &out, &["--code", "Police use"]);
+    assert!(report.contains("Exported 8 quotes under 1 code"), "{report}");
+    let parts = zip_parts(&out);
+    for (name, xml) in parts.iter().filter(|(name, _)| name.ends_with(".xml") || name.ends_with(".rels")) {
+        roxmltree::Document::parse(xml).unwrap_or_else(|error| panic!("{name} is not well-formed XML: {error}"));
+    }
+    assert!(part(&parts, "[Content_Types].xml").contains("footnotes+xml"));
+    assert!(part(&parts, "word/_rels/document.xml.rels").contains("footnotes.xml"));
+
+    let store = Store::open(&project).unwrap();
+    let expected = build_report(
+        &store,
+        &ReportOptions {
+            filter: quipu::store::QuoteFilter {
+                codes: vec![store.code_by_name("Police use").unwrap().unwrap().code_id],
+                ..Default::default()
+            },
+            ..ReportOptions::default()
+        },
+    )
+    .unwrap();
+    let document = part(&parts, "word/document.xml");
+    let footnotes = xml_text(part(&parts, "word/footnotes.xml"));
+    let body = xml_text(document);
+    let mut with_footnote = 0;
+    for (_, quote) in expected.quotes() {
+        // Line breaks become Word line breaks, which carry no text.
+        assert!(body.contains(&quote.body.replace('\n', "")), "the body quote is in the document: {}", quote.body);
+        if let Some((_, original)) = &quote.footnote {
+            with_footnote += 1;
+            let original = original.replace('\n', "");
+            assert!(footnotes.contains(&original), "the original is in a footnote: {original}");
+        }
+    }
+    assert!(with_footnote > 0);
+    assert_eq!(document.matches("<w:footnoteReference ").count(), with_footnote);
+    let footnotes_xml = part(&parts, "word/footnotes.xml");
+    assert_eq!(footnotes_xml.matches("<w:footnote w:id=").count(), with_footnote, "one footnote per reference");
+    assert!(footnotes_xml.contains("w:type=\"separator\""), "Word's separator footnotes are there");
+    let definition = quipu::model::DEFAULT_CODEBOOK.iter().find(|c| c.name == "Police use").unwrap().description;
+    assert!(body.contains("Police use") && body.contains(definition), "a heading with the code's definition");
+}
+
+#[test]
+fn the_html_page_parses_with_each_quote_beside_its_original() {
+    let (dir, project) = demo();
+    let out = dir.path().join("quotes.html");
+    export(&project, &out, &["--code", "Trust", "--code", "Police use", "--body", "en"]);
+    let html = std::fs::read_to_string(&out).unwrap();
+    let page = scraper::Html::parse_document(&html);
+    let select = |css: &str| scraper::Selector::parse(css).unwrap();
+    assert_eq!(page.select(&select("h2")).count(), 2);
+    let store = Store::open(&project).unwrap();
+    let codes = ["Trust", "Police use"].map(|name| store.code_by_name(name).unwrap().unwrap().code_id);
+    let expected = build_report(
+        &store,
+        &ReportOptions {
+            filter: quipu::store::QuoteFilter { codes: codes.to_vec(), ..Default::default() },
+            ..ReportOptions::default()
+        },
+    )
+    .unwrap();
+    let figures: Vec<_> = page.select(&select("figure.quote")).collect();
+    assert_eq!(figures.len(), expected.quote_count());
+    for (figure, (_, quote)) in figures.iter().zip(expected.quotes()) {
+        // Line breaks become <br>, which carry no text.
+        let body: String = figure.select(&select("blockquote.body")).next().unwrap().text().collect();
+        assert!(body.contains(&quote.body.replace('\n', "")), "{body}");
+        if let Some((lang, original)) = &quote.footnote {
+            let other = figure.select(&select("blockquote.other")).next().unwrap();
+            assert_eq!(other.value().attr("lang"), Some(lang.as_str()));
+            assert!(other.text().collect::<String>().contains(&original.replace('\n', "")));
+        }
+        assert!(figure.value().attr("style").unwrap().contains(&quote.code_color.to_string()));
+    }
+}
+
+#[test]
+fn the_spreadsheet_reads_back_with_every_column_and_formulas_kept_as_text() {
+    let fixture = util::TestProject::new()
+        .case("Cerro Alto")
+        .source_with("Entrevista 1", "Rosa Ñahui", "=presidenta")
+        .excerpt_es_en("=HYPERLINK(\"http://example.com\",\"clic\")", "-2+3 the police")
+        .code("Police use")
+        .excerpt_es_en("El agua.", "The water.")
+        .code("Environment and water");
+    let out = fixture.dir.path().join("quotes.xlsx");
+    export(&fixture.path, &out, &[]);
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let range = workbook.worksheet_range("Quotes").unwrap();
+    let rows: Vec<Vec<String>> = range.rows().map(|row| row.iter().map(|cell| cell.to_string()).collect()).collect();
+    assert_eq!(rows[0], quipu::formats::csv_export::QUOTE_COLUMNS.map(str::to_owned).to_vec());
+    assert_eq!(rows.len(), 3, "a header and one row per quote");
+    let police = rows.iter().find(|row| row[7] == "Police use").unwrap();
+    assert_eq!(police[8], "=HYPERLINK(\"http://example.com\",\"clic\")");
+    assert_eq!(police[9], "-2+3 the police");
+    assert_eq!(police[4], "=presidenta");
+    assert_eq!(police[3], "Participant 1", "speakers are pseudonymised by default");
+    assert!(matches!(range.get((1, 8)), Some(Data::String(_))), "stored as text, not a formula");
+    let formulas = workbook.worksheet_formula("Quotes").unwrap();
+    assert!(formulas.rows().flatten().all(|formula| formula.is_empty()), "no cell is a formula");
+}
+
+/// The speakers of the demo whose names are a person's name.
+fn personal_names(store: &Store) -> Vec<String> {
+    store
+        .speakers()
+        .unwrap()
+        .into_iter()
+        .filter(|name| name.split_whitespace().all(|token| token.chars().next().is_some_and(char::is_uppercase)))
+        .collect()
+}
+
+#[test]
+fn pseudonymised_exports_leave_no_real_name_in_any_format() {
+    let (dir, project) = demo();
+    let mut store = Store::open(&project).unwrap();
+    let names = personal_names(&store);
+    assert!(names.len() >= 8, "{names:?}");
+    // A memo that names a speaker must not carry the name out either.
+    let first = store.excerpt_ids().unwrap()[0];
+    let speaker = &names[0];
+    store.set_memo(MemoTarget::Excerpt(first), &format!("Según {speaker}, esto pasó en 2019.")).unwrap();
+    let group_speaker = store.speakers().unwrap().into_iter().find(|name| !names.contains(name)).unwrap();
+    drop(store);
+
+    for format in ["docx", "html", "md", "csv", "xlsx"] {
+        let out = dir.path().join(format!("all.{format}"));
+        export(&project, &out, &[]);
+        let text = match format {
+            "docx" => zip_parts(&out).into_iter().map(|(_, xml)| xml).collect::<Vec<_>>().join("\n"),
+            "xlsx" => {
+                let mut workbook: Xlsx<_> = calamine::open_workbook(&out).unwrap();
+                let range = workbook.worksheet_range("Quotes").unwrap();
+                range.rows().flatten().map(|cell| cell.to_string()).collect::<Vec<_>>().join("\n")
+            }
+            _ => std::fs::read_to_string(&out).unwrap(),
+        };
+        for name in &names {
+            assert!(!text.contains(name.as_str()), "{format}: '{name}' leaked");
+            for token in name.split_whitespace().filter(|token| token.chars().count() >= 3) {
+                let leaked = text.match_indices(token).any(|(at, _)| {
+                    let before = text[..at].chars().next_back();
+                    let after = text[at + token.len()..].chars().next();
+                    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+                });
+                assert!(!leaked, "{format}: part of the name '{name}' ('{token}') leaked");
+            }
+        }
+        assert!(!text.contains(group_speaker.as_str()), "{format}: '{group_speaker}' leaked");
+        assert!(text.contains("Participant 1"), "{format}: pseudonyms are shown");
+    }
+    let csv = std::fs::read_to_string(dir.path().join("all.csv")).unwrap();
+    assert!(csv.contains("Según Participant"), "the memo's name became a pseudonym");
+
+    let real = dir.path().join("real.md");
+    export(&project, &real, &["--names", "real"]);
+    assert!(std::fs::read_to_string(&real).unwrap().contains(speaker.as_str()));
+    let roles = dir.path().join("roles.csv");
+    export(&project, &roles, &["--names", "roles"]);
+    let csv = std::fs::read_to_string(&roles).unwrap();
+    assert!(!names.iter().any(|name| csv.contains(name.as_str())));
+    assert!(csv.contains("Presidente de la comunidad campesina de Llaqtapampa, Llaqtapampa"), "role and place instead");
+}
+
+#[test]
+fn a_pseudonym_kept_in_the_project_is_used() {
+    let (dir, project) = demo();
+    let mut store = Store::open(&project).unwrap();
+    let source = store.sources().unwrap().into_iter().find(|s| s.speaker.starts_with("Teófilo")).unwrap();
+    store.set_pseudonym(source.source_id, "Don T.").unwrap();
+    drop(store);
+    let out = dir.path().join("quotes.md");
+    export(&project, &out, &["--case", "Sallqamarca"]);
+    let markdown = std::fs::read_to_string(&out).unwrap();
+    assert!(markdown.contains("— Don T., Presidente de la comunidad campesina"), "{markdown}");
+}
+
+#[test]
+fn quotes_can_be_grouped_by_case_and_filtered_by_speaker_status_and_coder() {
+    let (dir, project) = demo();
+    let out = dir.path().join("by_case.md");
+    let report = export(&project, &out, &["--group-by", "case", "--status", "disputed", "--names", "real"]);
+    let markdown = std::fs::read_to_string(&out).unwrap();
+    let store = Store::open(&project).unwrap();
+    let disputed: Vec<String> = store
+        .excerpt_ids()
+        .unwrap()
+        .into_iter()
+        .map(|id| store.excerpt(id).unwrap())
+        .filter(|e| {
+            e.translation_status == quipu::model::TranslationStatus::Disputed
+                && !store.codings_of_excerpt(e.excerpt_id).unwrap().is_empty()
+        })
+        .map(|e| e.label)
+        .collect();
+    for label in &disputed {
+        assert!(markdown.contains(&format!(", {label})")), "{label} missing");
+    }
+    assert!(report.contains("under") && report.contains("case"), "{report}");
+    for case in store.cases().unwrap() {
+        let heading = format!("## {}", case.name);
+        let has_quotes = markdown.contains(&heading);
+        let expected = disputed.iter().any(|label| {
+            let id = store
+                .excerpt_ids()
+                .unwrap()
+                .into_iter()
+                .find(|id| store.excerpt(*id).unwrap().label == *label)
+                .unwrap();
+            store.source(store.excerpt(id).unwrap().source_id).unwrap().case_id == case.case_id
+        });
+        assert_eq!(has_quotes, expected, "{}", case.name);
+    }
+
+    let speaker = store.sources().unwrap()[0].speaker.clone();
+    let out = dir.path().join("speaker.csv");
+    export(&project, &out, &["--speaker", &speaker, "--names", "real"]);
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    assert!(reader.records().all(|row| row.unwrap()[3] == speaker));
+
+    let error = quipu_err(&["export", "quotes", arg(&project), arg(&dir.path().join("x.md")), "--coder", "Nadie"]);
+    assert!(error.contains("no coder 'Nadie'"), "{error}");
+}
+
+#[test]
+fn an_empty_selection_gives_a_clear_message_and_no_file_in_every_format() {
+    let (dir, project) = demo();
+    let mut store = Store::open(&project).unwrap();
+    store.add_case("Cerro Vacío", "").unwrap();
+    drop(store);
+    for format in ["docx", "html", "md", "csv", "xlsx"] {
+        let out = dir.path().join(format!("empty.{format}"));
+        let error = quipu_err(&["export", "quotes", arg(&project), arg(&out), "--case", "Cerro Vacío"]);
+        assert!(error.contains("nothing to export: no coded quotes match case 'Cerro Vacío'"), "{error}");
+        assert!(!out.exists(), "{format}: no file is written");
+    }
+}
+
+#[test]
+fn frequency_tables_and_charts_export_and_read_back() {
+    let (dir, project) = demo();
+    let store = Store::open(&project).unwrap();
+    let table =
+        quipu::analysis::frequencies(&store, quipu::store::Grouping::Case, &quipu::store::CountFilter::default())
+            .unwrap();
+
+    let csv_out = dir.path().join("freq.csv");
+    quipu_ok(&["export", "freq", arg(&project), arg(&csv_out)]);
+    assert_eq!(std::fs::read_to_string(&csv_out).unwrap(), quipu_ok(&["freq", arg(&project), "--csv"]));
+
+    let xlsx_out = dir.path().join("freq.xlsx");
+    quipu_ok(&["export", "freq", arg(&project), arg(&xlsx_out)]);
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&xlsx_out).unwrap();
+    let sheet = workbook.worksheet_range("Frequencies").unwrap();
+    for (g, (group, _)) in table.groups.iter().enumerate() {
+        assert_eq!(sheet.get((0, g + 1)).unwrap().to_string(), *group);
+        for (c, code) in table.codes.iter().enumerate() {
+            assert_eq!(sheet.get((c + 1, 0)).unwrap().to_string(), code.name);
+            let value = match sheet.get((c + 1, g + 1)).unwrap() {
+                Data::Float(value) => *value as u64,
+                Data::Int(value) => *value as u64,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(value, table.cell(g, c).excerpts, "{group} / {}", code.name);
+        }
+    }
+
+    for chart in ["grouped", "stacked", "heatmap"] {
+        let svg_out = dir.path().join(format!("{chart}.svg"));
+        quipu_ok(&["export", "freq", arg(&project), arg(&svg_out), "--chart", chart]);
+        let svg = std::fs::read_to_string(&svg_out).unwrap();
+        let document = roxmltree::Document::parse(&svg).unwrap();
+        let titled_rects = document.descendants().filter(|n| n.has_tag_name("rect")).count();
+        assert!(titled_rects > table.cells.len(), "{chart}: a shape per cell");
+        for (group, _) in &table.groups {
+            assert!(svg.contains(group.as_str()), "{chart}: {group} is labelled");
+        }
+        let png_out = dir.path().join(format!("{chart}.png"));
+        quipu_ok(&["export", "freq", arg(&project), arg(&png_out), "--chart", chart]);
+        let pixmap = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png_out).unwrap()).unwrap();
+        assert!(pixmap.width() >= 1000 && pixmap.height() > 300);
+        // Not a blank image: some pixels are neither white nor transparent.
+        assert!(pixmap.pixels().iter().any(|p| p.red() < 200 || p.green() < 200 || p.blue() < 200));
+    }
+    let error = quipu_err(&["export", "freq", arg(&project), arg(&dir.path().join("x.pdf"))]);
+    assert!(error.contains("must end in .csv, .xlsx, .svg or .png"), "{error}");
+}
