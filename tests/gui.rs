@@ -530,3 +530,159 @@ fn snapshot_of_a_whole_source_with_search_hits() {
     settle(&mut harness);
     harness.snapshot("whole_source_search");
 }
+
+/// Switches the central view by its tab and waits for the background count.
+fn open_tab(harness: &mut Harness<'_, QuipuApp>, tab: &str) {
+    harness.get_by_label(tab).click();
+    settle(harness);
+    wait_for_jobs(harness);
+}
+
+#[test]
+fn clicking_a_frequency_cell_lists_its_excerpts_and_one_opens_in_the_reader() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    open_tab(&mut harness, "Frequencies");
+    let store = stored(&path);
+    let police = store.code_by_name("Police use").unwrap().unwrap().code_id;
+    let expected = store
+        .cell_excerpts(quipu::store::Grouping::Case, "Sallqamarca", police, &quipu::store::CountFilter::default())
+        .unwrap();
+    let cell = format!("Police use · Sallqamarca: {}", expected.len());
+    harness.get_by_label(&cell).click();
+    settle(&mut harness);
+    let listed = harness.state().session.as_ref().unwrap().view.excerpt_ids.clone();
+    assert_eq!(listed, expected, "the navigator lists the cell's excerpts");
+    let label = store.excerpt(expected[0]).unwrap().label;
+    harness.get_by_label(&label).click();
+    settle(&mut harness);
+    assert_eq!(harness.state().ui.analysis.workspace, quipu::gui::workspace::Workspace::Reader);
+    assert_eq!(harness.state().ui.selected, Some(expected[0]));
+}
+
+#[test]
+fn frequencies_group_by_an_attribute_and_count_children() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    open_tab(&mut harness, "Frequencies");
+    harness.get_by_label("Group by").click();
+    settle(&mut harness);
+    click_last(&mut harness, "stage");
+    wait_for_jobs(&mut harness);
+    let table = harness.state().ui.analysis.frequencies.clone().unwrap();
+    let stages: Vec<&str> = table.groups.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(stages, ["construction", "exploration", "operation"]);
+    let store = stored(&path);
+    let stage = store.attribute_by_name(quipu::model::AttributeScope::Case, "stage").unwrap().unwrap();
+    let direct = quipu::analysis::frequencies(
+        &store,
+        quipu::store::Grouping::CaseAttribute(stage.attribute_id),
+        &quipu::store::CountFilter::default(),
+    )
+    .unwrap();
+    assert_eq!(table.cells, direct.cells);
+    harness.get_by_label("Count each code with its sub-codes").click();
+    wait_for_jobs(&mut harness);
+    assert!(harness.state().ui.analysis.frequencies.as_ref().unwrap().filter.with_children);
+}
+
+#[test]
+fn the_cooccurrence_matrix_shows_pairs_and_lists_their_excerpts() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    open_tab(&mut harness, "Co-occurrence");
+    let store = stored(&path);
+    let table = quipu::analysis::cooccurrence(&store, &quipu::store::CountFilter::default()).unwrap();
+    let trust = table.codes.iter().position(|c| c.name == "Trust").unwrap();
+    let police = table.codes.iter().position(|c| c.name == "Police use").unwrap();
+    let both = table.pair(trust, police).excerpts;
+    assert!(both > 0);
+    harness.get_by_label(&format!("Trust × Police use: {both}")).click();
+    settle(&mut harness);
+    assert_eq!(harness.state().session.as_ref().unwrap().view.excerpt_ids.len() as u64, both);
+}
+
+#[test]
+fn attribute_values_are_edited_in_place_checked_and_undone() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    open_tab(&mut harness, "Attributes");
+    let before = stored(&path).dump().unwrap();
+    harness.get_by_label("region · Sallqamarca").focus();
+    settle(&mut harness);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("region · Sallqamarca").type_text("Ayacucho");
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    let store = stored(&path);
+    let sallqamarca = store.case_by_name("Sallqamarca").unwrap().unwrap();
+    let region = store.case_attributes(sallqamarca.case_id).unwrap().into_iter().find(|v| v.name == "region").unwrap();
+    assert_eq!(region.value, "Ayacucho");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before);
+
+    // A number attribute refuses text.
+    harness.get_by_label("New attribute").focus();
+    settle(&mut harness);
+    harness.get_by_label("New attribute").type_text("altitude");
+    harness.get_by_label("Type").click();
+    settle(&mut harness);
+    click_last(&mut harness, "number");
+    harness.get_by_label("Add").click();
+    settle(&mut harness);
+    harness.get_by_label("altitude · Tambohuasi").focus();
+    settle(&mut harness);
+    harness.get_by_label("altitude · Tambohuasi").type_text("very high");
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    let store = stored(&path);
+    let tambohuasi = store.case_by_name("Tambohuasi").unwrap().unwrap();
+    assert!(!store.case_attributes(tambohuasi.case_id).unwrap().iter().any(|v| v.name == "altitude"));
+    harness.get_by_label("altitude · Tambohuasi").focus();
+    settle(&mut harness);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("altitude · Tambohuasi").type_text("4100,5");
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    let store = stored(&path);
+    let altitude =
+        store.case_attributes(tambohuasi.case_id).unwrap().into_iter().find(|v| v.name == "altitude").unwrap();
+    assert_eq!(altitude.value, "4100.5");
+}
+
+#[test]
+fn exporting_from_the_dialog_writes_a_pseudonymised_word_document() {
+    let (dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
+    settle(&mut harness);
+    let dialog = harness.state().ui.export_dialog.clone().expect("Ctrl+E opens the export dialog");
+    assert_eq!(dialog.names, quipu::formats::pseudonyms::Names::Pseudonyms, "pseudonyms by default");
+    assert_eq!(dialog.format, quipu::formats::QuoteFormat::Docx);
+    // The code's tick box in the dialog (the codebook's button has the same name).
+    harness.get_by_role_and_label(Role::CheckBox, "Police use").click();
+    settle(&mut harness);
+    let target = dir.path().join("informe.docx");
+    harness
+        .state()
+        .jobs
+        .deliver_pick(quipu::gui::jobs::PickPurpose::Export(quipu::formats::QuoteFormat::Docx), target.clone());
+    wait_for_jobs(&mut harness);
+    assert!(target.exists(), "{:?}", harness.state().ui.message);
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&target).unwrap()).unwrap();
+    let mut document = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut document).unwrap();
+    assert!(document.contains("Police use"));
+    assert!(!document.contains("Trust"), "only the ticked code");
+    let speaker = stored(&path).speakers().unwrap()[0].clone();
+    assert!(!document.contains(&speaker), "no real name");
+}
+
+#[test]
+fn snapshot_of_the_frequencies_view() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    open_tab(&mut harness, "Frequencies");
+    harness.snapshot("frequencies");
+}

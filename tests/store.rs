@@ -276,6 +276,8 @@ fn filtered_lists_follow_case_code_status_and_search() {
     assert_eq!(store.filtered_excerpt_ids(&missing).unwrap().len(), 1);
     let searched = ExcerptFilter { search: "polic".into(), ..ExcerptFilter::default() };
     assert_eq!(store.filtered_excerpt_ids(&searched).unwrap(), vec![all[0]]);
+    let only = ExcerptFilter { only: Some(("two".into(), vec![all[2], all[0]])), ..ExcerptFilter::default() };
+    assert_eq!(store.filtered_excerpt_ids(&only).unwrap(), vec![all[0], all[2]], "in reading order");
     let previews = store.excerpt_previews(&all, None).unwrap();
     assert_eq!(previews.len(), 3);
     assert_eq!(previews[0].codings, 2);

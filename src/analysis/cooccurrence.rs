@@ -24,6 +24,8 @@ pub struct PairCount {
 /// A code × code table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CooccurrenceTable {
+    /// The filter the counts respect.
+    pub filter: CountFilter,
     /// The codebook, in display order.
     pub codes: Vec<Code>,
     /// Excerpts carrying each code (n1, n2 …), by code index.
@@ -90,7 +92,7 @@ pub fn cooccurrence(store: &Store, filter: &CountFilter) -> StoreResult<Cooccurr
         pairs.insert((a, b), count);
         pairs.insert((b, a), count);
     }
-    Ok(CooccurrenceTable { codes, totals, pairs })
+    Ok(CooccurrenceTable { filter: filter.clone(), codes, totals, pairs })
 }
 
 #[cfg(test)]

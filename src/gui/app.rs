@@ -16,6 +16,7 @@ use super::i18n::{Language, Msg, Tr};
 use super::jobs::{JobOutcome, Jobs, PickPurpose};
 use super::panels;
 use super::view_model::{Changed, ViewModel};
+use super::workspace::{AnalysisState, Workspace};
 
 /// Preferences kept between runs (in eframe's storage, not in the project).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,6 +144,8 @@ pub struct UiState {
     pub message: Option<(String, bool)>,
     /// IDs of the reader's two texts, so number keys work while they have focus.
     pub reader_text_ids: Vec<egui::Id>,
+    /// The central view and the analysis views' state.
+    pub analysis: AnalysisState,
 }
 
 /// An action that asks first.
@@ -204,6 +207,8 @@ pub enum AppCommand {
     SetWholeSource(bool),
     /// Cancel the running background job.
     CancelJob,
+    /// Show another view in the central area.
+    SetWorkspace(Workspace),
 }
 
 /// The Quipu window.
@@ -282,11 +287,13 @@ impl QuipuApp {
                     self.settings.recent_projects.insert(0, path);
                     self.settings.recent_projects.truncate(10);
                 }
+                let workspace = self.ui.analysis.workspace;
                 self.ui = UiState {
                     coder_prompt: self.ui.coder_prompt.take(),
                     message: self.ui.message.take(),
                     ..UiState::default()
                 };
+                self.ui.analysis.workspace = workspace;
                 self.ui.selected = view.excerpt_ids.first().copied();
                 let mut view = view;
                 view.whole_source = self.settings.whole_source;
@@ -337,6 +344,9 @@ impl QuipuApp {
 
     /// Reads again what changed, keeping the reader on the selected excerpt.
     fn refresh(&mut self, changed: Changed) {
+        if changed.codebook || changed.excerpts || changed.corpus || changed.attributes {
+            self.ui.analysis.mark_stale();
+        }
         let selected = self.ui.selected;
         let Some(session) = &mut self.session else {
             return;
@@ -459,6 +469,7 @@ impl QuipuApp {
                 self.settings.text_size = (self.settings.text_size + delta).clamp(11.0, 26.0);
             }
             AppCommand::CancelJob => self.jobs.cancel(),
+            AppCommand::SetWorkspace(workspace) => self.ui.analysis.workspace = workspace,
         }
     }
 
@@ -470,7 +481,8 @@ impl QuipuApp {
             PickPurpose::SaveCopy => Some(format!("{safe}-copy.quipu")),
             PickPurpose::New => Some("fieldwork.quipu".to_owned()),
             PickPurpose::Export(format) => Some(format!("quotes.{}", format.extension())),
-            PickPurpose::Open | PickPurpose::Import => None,
+            PickPurpose::ExportFrequencies(format) => Some(format!("frequencies.{}", format.extension())),
+            PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes => None,
         }
     }
 
@@ -539,6 +551,26 @@ impl QuipuApp {
                         PickPurpose::New => AppCommand::NewProject(with_extension(path, "quipu")),
                         PickPurpose::Import => AppCommand::StartImport(path),
                         PickPurpose::SaveCopy => AppCommand::SaveCopy(with_extension(path, "quipu")),
+                        PickPurpose::ImportAttributes => {
+                            self.import_attributes_file(&path);
+                            continue;
+                        }
+                        PickPurpose::ExportFrequencies(format) => {
+                            let path = with_extension(path, format.extension());
+                            if let Some(project) = self.session.as_ref().and_then(|s| s.store.path()) {
+                                let analysis = &self.ui.analysis;
+                                let request = super::jobs::FrequencyExportRequest {
+                                    project: project.to_owned(),
+                                    target: path,
+                                    format,
+                                    chart: analysis.chart,
+                                    grouping: analysis.grouping,
+                                    filter: analysis.filter.clone(),
+                                };
+                                self.jobs.export_frequencies(ctx, request, tr);
+                            }
+                            continue;
+                        }
                         PickPurpose::Export(format) => {
                             let path = with_extension(path, format.extension());
                             if let (Some(dialog), Some(session)) = (&self.ui.export_dialog, &self.session)
@@ -586,6 +618,17 @@ impl QuipuApp {
                 JobOutcome::Exported { file, result } => match result {
                     Ok(quotes) => self.report(tr.f(Msg::ExportDone, &[("n", &quotes), ("file", &file)])),
                     Err(message) => self.report_error(message),
+                },
+                JobOutcome::ExportedTable { file, result } => match result {
+                    Ok(_) => self.report(tr.f(Msg::TableExported, &[("file", &file)])),
+                    Err(message) => self.report_error(message),
+                },
+                JobOutcome::Analyzed(result) => match result {
+                    Ok(result) => self.ui.analysis.receive(result),
+                    Err(message) => {
+                        self.ui.analysis.computing = None;
+                        self.report_error(message);
+                    }
                 },
                 JobOutcome::Cancelled => self.report(tr.t(Msg::Cancelled).to_owned()),
             }
@@ -686,18 +729,56 @@ impl QuipuApp {
         self.poll_jobs(&ctx);
         self.handle_shortcuts(&ctx);
         self.load_visible_rows();
+        self.start_needed_analysis(&ctx);
         panels::menu::menu_bar_ui(self, ui);
         panels::status::status_bar_ui(self, ui);
-        if self.settings.show_codebook {
+        panels::analysis::workspace_tabs_ui(self, ui);
+        let workspace = self.ui.analysis.workspace;
+        if self.settings.show_codebook && workspace == Workspace::Reader {
             panels::codebook::codebook_panel_ui(self, ui);
         }
         panels::navigator::navigator_panel_ui(self, ui);
-        panels::reader::reader_panel_ui(self, ui);
+        match workspace {
+            Workspace::Reader => panels::reader::reader_panel_ui(self, ui),
+            Workspace::Frequencies => panels::analysis::frequencies_panel_ui(self, ui),
+            Workspace::Cooccurrence => panels::analysis::cooccurrence_panel_ui(self, ui),
+            Workspace::Attributes => panels::attributes::attributes_panel_ui(self, ui),
+        }
         panels::dialogs::dialogs_ui(self, ui);
         panels::import::handle_dropped_files(self, ui);
         self.run_pending(&ctx);
         if self.jobs.is_busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Starts the background count the analysis view on screen needs, if any.
+    fn start_needed_analysis(&mut self, ctx: &egui::Context) {
+        let Some(request) = self.ui.analysis.needed() else {
+            return;
+        };
+        let Some(project) = self.session.as_ref().and_then(|s| s.store.path()).map(Path::to_path_buf) else {
+            return;
+        };
+        self.ui.analysis.computing = Some(request.clone());
+        self.jobs.analyze(ctx, project, request);
+    }
+
+    /// Reads a CSV of attributes and imports it as one undoable change.
+    fn import_attributes_file(&mut self, path: &Path) {
+        let file = path.display().to_string();
+        let table = std::fs::read(path)
+            .map_err(|source| crate::formats::ImportError::Io { file: file.clone(), source })
+            .and_then(|bytes| crate::formats::attributes_csv::read_attributes_csv(&bytes, &file));
+        match table {
+            Ok(table) => {
+                self.apply(Edit::ImportAttributes { table, file: file.clone() });
+                if self.ui.message.as_ref().is_none_or(|(_, is_error)| !is_error) {
+                    let tr = self.tr();
+                    self.report(tr.f(Msg::AttributesImported, &[("file", &file)]));
+                }
+            }
+            Err(error) => self.report_error(error.to_string()),
         }
     }
 

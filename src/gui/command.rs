@@ -2,7 +2,11 @@
 //! code only pushes commands; [`apply_edit`] is the one place that applies them to
 //! the store, each as one transaction and one undo step.
 
-use crate::model::{CodeDraft, CodeId, CodingAnchor, CodingId, Color, ExcerptId, MemoTarget, Side, TranslationStatus};
+use crate::formats::attributes_csv::{AttributeTable, import_attributes};
+use crate::model::{
+    AttributeId, AttributeScope, AttributeType, CaseId, CodeDraft, CodeId, CodingAnchor, CodingId, Color, ExcerptId,
+    MemoTarget, Side, SourceId, TranslationStatus,
+};
 use crate::store::{Store, StoreError};
 
 use super::i18n::{Language, Msg};
@@ -117,6 +121,50 @@ pub enum Edit {
         /// Its text (empty removes it).
         text: String,
     },
+    /// Add a case or source attribute.
+    AddAttribute {
+        /// Cases or sources.
+        scope: AttributeScope,
+        /// Its name.
+        name: String,
+        /// Its type.
+        value_type: AttributeType,
+    },
+    /// Rename an attribute.
+    RenameAttribute {
+        /// The attribute.
+        attribute_id: AttributeId,
+        /// Its new name.
+        name: String,
+    },
+    /// Change an attribute's type (refused if a value does not fit).
+    RetypeAttribute {
+        /// The attribute.
+        attribute_id: AttributeId,
+        /// Its new type.
+        value_type: AttributeType,
+    },
+    /// Delete an attribute and its values.
+    DeleteAttribute {
+        /// The attribute.
+        attribute_id: AttributeId,
+    },
+    /// Set (or clear) the value of an attribute for a case or source.
+    SetAttributeValue {
+        /// The attribute (its scope says whether `owner` is a case or a source).
+        attribute_id: AttributeId,
+        /// The case's or source's ID.
+        owner: i64,
+        /// The value; empty clears it.
+        value: String,
+    },
+    /// Import attributes read from a CSV file.
+    ImportAttributes {
+        /// The file's rows.
+        table: AttributeTable,
+        /// The file's name, for messages.
+        file: String,
+    },
 }
 
 impl Edit {
@@ -141,6 +189,12 @@ impl Edit {
             Self::SetText { .. } => Msg::ActEditText,
             Self::SetStatus { .. } => Msg::ActStatus,
             Self::SetMemo { .. } => Msg::ActMemo,
+            Self::AddAttribute { .. }
+            | Self::RenameAttribute { .. }
+            | Self::RetypeAttribute { .. }
+            | Self::DeleteAttribute { .. }
+            | Self::SetAttributeValue { .. } => Msg::ActAttribute,
+            Self::ImportAttributes { .. } => Msg::ActImportAttributes,
         }
     }
 
@@ -148,7 +202,7 @@ impl Edit {
     pub fn changes(&self) -> Changed {
         match self {
             Self::AddCoding { .. } | Self::RemoveCoding { .. } | Self::Recode { .. } => {
-                Changed { excerpts: true, codebook: true, corpus: false }
+                Changed { excerpts: true, codebook: true, ..Changed::default() }
             }
             Self::AddCode { .. }
             | Self::RenameCode { .. }
@@ -157,9 +211,15 @@ impl Edit {
             | Self::UpdateCode { .. }
             | Self::MoveCode { .. } => Changed { codebook: true, ..Changed::default() },
             Self::MergeCodes { .. } | Self::DeleteCode { .. } => {
-                Changed { codebook: true, excerpts: true, corpus: false }
+                Changed { codebook: true, excerpts: true, ..Changed::default() }
             }
             Self::SetText { .. } | Self::SetStatus { .. } => Changed { excerpts: true, ..Changed::default() },
+            Self::AddAttribute { .. }
+            | Self::RenameAttribute { .. }
+            | Self::RetypeAttribute { .. }
+            | Self::DeleteAttribute { .. }
+            | Self::SetAttributeValue { .. }
+            | Self::ImportAttributes { .. } => Changed { attributes: true, ..Changed::default() },
             Self::SetMemo { target, .. } => match target {
                 MemoTarget::Code(_) => Changed { codebook: true, ..Changed::default() },
                 _ => Changed { excerpts: true, ..Changed::default() },
@@ -222,6 +282,21 @@ pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOut
             }
             Edit::SetStatus { excerpt_id, status, note } => store.set_translation_status(*excerpt_id, *status, note)?,
             Edit::SetMemo { target, text } => store.set_memo(*target, text)?,
+            Edit::AddAttribute { scope, name, value_type } => {
+                store.add_attribute(*scope, name, *value_type)?;
+            }
+            Edit::RenameAttribute { attribute_id, name } => store.rename_attribute(*attribute_id, name)?,
+            Edit::RetypeAttribute { attribute_id, value_type } => {
+                store.set_attribute_type(*attribute_id, *value_type)?
+            }
+            Edit::DeleteAttribute { attribute_id } => store.delete_attribute(*attribute_id)?,
+            Edit::SetAttributeValue { attribute_id, owner, value } => match store.attribute(*attribute_id)?.scope {
+                AttributeScope::Case => store.set_case_attribute(CaseId(*owner), *attribute_id, value)?,
+                AttributeScope::Source => store.set_source_attribute(SourceId(*owner), *attribute_id, value)?,
+            },
+            Edit::ImportAttributes { table, file } => {
+                import_attributes(store, table, file).map_err(|error| StoreError::Invalid(error.to_string()))?;
+            }
         }
         Ok(outcome)
     })

@@ -6,12 +6,15 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, mpsc};
 
+use crate::analysis::{cooccurrence, frequencies};
+use crate::formats::chart::ChartKind;
 use crate::formats::csv_import::{ColumnMapping, CsvOptions, read_csv_with_mapping};
 use crate::formats::report::ReportOptions;
-use crate::formats::{ImportError, QuoteFormat, render_quotes, write_atomically};
-use crate::store::{ImportSummary, Store, StoreError};
+use crate::formats::{FrequencyFormat, ImportError, QuoteFormat, render_frequencies, render_quotes, write_atomically};
+use crate::store::{CountFilter, Grouping, ImportSummary, Store, StoreError};
 
 use super::i18n::{Msg, Tr};
+use super::workspace::{AnalysisRequest, AnalysisResult};
 
 /// What a file dialog is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +27,10 @@ pub enum PickPurpose {
     Import,
     /// Choose where to export quotes.
     Export(QuoteFormat),
+    /// Choose where to export the frequency table or chart.
+    ExportFrequencies(FrequencyFormat),
+    /// Choose a CSV of attributes to import.
+    ImportAttributes,
     /// Choose where to save a copy of the project.
     SaveCopy,
 }
@@ -58,6 +65,23 @@ pub struct ExportRequest {
     pub options: ReportOptions,
 }
 
+/// An export of the frequency table or chart to run in the background.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrequencyExportRequest {
+    /// The project file.
+    pub project: PathBuf,
+    /// The file to write.
+    pub target: PathBuf,
+    /// Its format.
+    pub format: FrequencyFormat,
+    /// For charts, which kind.
+    pub chart: ChartKind,
+    /// How groups are formed.
+    pub grouping: Grouping,
+    /// What is counted.
+    pub filter: CountFilter,
+}
+
 /// A finished job.
 #[derive(Debug)]
 pub enum JobOutcome {
@@ -70,6 +94,13 @@ pub enum JobOutcome {
         /// What was imported, or why not.
         result: Result<ImportSummary, String>,
     },
+    /// An export of a frequency table or chart finished.
+    ExportedTable {
+        /// The file's name.
+        file: String,
+        /// How many codes, or why not.
+        result: Result<usize, String>,
+    },
     /// An export finished.
     Exported {
         /// The file's name.
@@ -79,6 +110,8 @@ pub enum JobOutcome {
     },
     /// A job was cancelled and changed nothing.
     Cancelled,
+    /// A background analysis finished.
+    Analyzed(Result<AnalysisResult, String>),
 }
 
 /// The running job, shown in the status bar.
@@ -106,25 +139,92 @@ pub struct Jobs {
     /// The import or export running now, if any.
     pub running: Option<RunningJob>,
     dialog_open: Arc<AtomicBool>,
+    analyses_running: Arc<AtomicU32>,
 }
 
 impl Default for Jobs {
     fn default() -> Self {
         let (sender, receiver) = mpsc::channel();
-        Self { sender, receiver, running: None, dialog_open: Arc::new(AtomicBool::new(false)) }
+        Self {
+            sender,
+            receiver,
+            running: None,
+            dialog_open: Arc::new(AtomicBool::new(false)),
+            analyses_running: Arc::new(AtomicU32::new(0)),
+        }
     }
 }
 
 impl Jobs {
-    /// True while an import, export or file dialog is running.
+    /// True while an import, export, analysis or file dialog is running.
     pub fn is_busy(&self) -> bool {
-        self.running.is_some() || self.dialog_open.load(Ordering::Relaxed)
+        self.running.is_some()
+            || self.dialog_open.load(Ordering::Relaxed)
+            || self.analyses_running.load(Ordering::Relaxed) > 0
+    }
+
+    /// Counts frequencies or co-occurrence on a background thread, through its own
+    /// connection, so a large project never freezes the window.
+    pub fn analyze(&self, ctx: &egui::Context, project: PathBuf, request: AnalysisRequest) {
+        let sender = self.sender.clone();
+        let ctx = ctx.clone();
+        let running = self.analyses_running.clone();
+        running.fetch_add(1, Ordering::Relaxed);
+        std::thread::spawn(move || {
+            let result = (|| -> Result<AnalysisResult, String> {
+                let store = Store::open(&project).map_err(|error| error.to_string())?;
+                Ok(match request {
+                    AnalysisRequest::Frequencies(grouping, filter) => AnalysisResult::Frequencies(
+                        frequencies(&store, grouping, &filter).map_err(|error| error.to_string())?,
+                    ),
+                    AnalysisRequest::Cooccurrence(filter) => {
+                        AnalysisResult::Cooccurrence(cooccurrence(&store, &filter).map_err(|error| error.to_string())?)
+                    }
+                })
+            })();
+            running.fetch_sub(1, Ordering::Relaxed);
+            let _ = sender.send(JobOutcome::Analyzed(result));
+            ctx.request_repaint();
+        });
+    }
+
+    /// Exports the frequency table or its chart on a background thread.
+    pub fn export_frequencies(&mut self, ctx: &egui::Context, request: FrequencyExportRequest, tr: Tr) {
+        let file = request.target.display().to_string();
+        let (progress, _cancel) = self.start(tr.f(Msg::Exporting, &[("file", &file)]));
+        let sender = self.sender.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let result = (|| -> Result<usize, String> {
+                let store = Store::open(&request.project).map_err(|error| error.to_string())?;
+                let table =
+                    frequencies(&store, request.grouping, &request.filter).map_err(|error| error.to_string())?;
+                progress.store(500, Ordering::Relaxed);
+                let title = format!("Excerpts per code, by {}", table.grouping_label);
+                let bytes = render_frequencies(&table, request.format, request.chart, &title)
+                    .map_err(|error| error.to_string())?;
+                write_atomically(&request.target, &bytes)
+                    .map_err(|error| format!("{}: {error}", request.target.display()))?;
+                Ok(table.codes.len())
+            })();
+            let _ = sender.send(JobOutcome::ExportedTable { file, result });
+            ctx.request_repaint();
+        });
     }
 
     /// Results that arrived since the last call.
     pub fn poll(&mut self) -> Vec<JobOutcome> {
         let outcomes: Vec<JobOutcome> = self.receiver.try_iter().collect();
-        if outcomes.iter().any(|outcome| !matches!(outcome, JobOutcome::Picked(..))) {
+        let ends_running = |outcome: &JobOutcome| {
+            matches!(
+                outcome,
+                JobOutcome::Imported { .. }
+                    | JobOutcome::Exported { .. }
+                    | JobOutcome::ExportedTable { .. }
+                    | JobOutcome::Cancelled
+            )
+        };
+        if outcomes.iter().any(ends_running) {
             self.running = None;
         }
         outcomes
@@ -135,6 +235,12 @@ impl Jobs {
         if let Some(job) = &self.running {
             job.cancel.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// Delivers a file choice as if the system dialog had returned it: used when
+    /// the path is already known (tests drive the window without a desktop).
+    pub fn deliver_pick(&self, purpose: PickPurpose, path: PathBuf) {
+        let _ = self.sender.send(JobOutcome::Picked(purpose, Some(path)));
     }
 
     /// Shows a system file dialog on its own thread.
@@ -152,13 +258,18 @@ impl Jobs {
                 PickPurpose::New | PickPurpose::SaveCopy => dialog.add_filter("Quipu project", &["quipu"]),
                 PickPurpose::Import => dialog.add_filter("CSV", &["csv", "tsv", "txt"]),
                 PickPurpose::Export(format) => dialog.add_filter(format.name(), &[format.extension()]),
+                PickPurpose::ExportFrequencies(format) => dialog.add_filter(format.name(), &[format.extension()]),
+                PickPurpose::ImportAttributes => dialog.add_filter("CSV", &["csv", "tsv", "txt"]),
             };
             if let Some(name) = default_name {
                 dialog = dialog.set_file_name(name);
             }
             let path = match purpose {
-                PickPurpose::Open | PickPurpose::Import => dialog.pick_file(),
-                PickPurpose::New | PickPurpose::SaveCopy | PickPurpose::Export(_) => dialog.save_file(),
+                PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes => dialog.pick_file(),
+                PickPurpose::New
+                | PickPurpose::SaveCopy
+                | PickPurpose::Export(_)
+                | PickPurpose::ExportFrequencies(_) => dialog.save_file(),
             };
             dialog_open.store(false, Ordering::Relaxed);
             let _ = sender.send(JobOutcome::Picked(purpose, path));

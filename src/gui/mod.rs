@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod panels;
 pub mod theme;
 pub mod view_model;
+pub mod workspace;
 
 use std::path::PathBuf;
 

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::model::{
-    Case, Code, CodeId, Coder, CoderId, Coding, CodingAnchor, Excerpt, ExcerptId, MemoTarget, Side, Source,
+    AttributeId, AttributeScope, Case, Code, CodeId, Coder, CoderId, Coding, CodingAnchor, Excerpt, ExcerptId,
+    MemoTarget, Side, Source,
 };
-use crate::store::{ExcerptFilter, ExcerptPreview, SourceSummary, Store, StoreResult};
+use crate::store::{Attribute, ExcerptFilter, ExcerptPreview, SourceSummary, Store, StoreResult};
 use crate::text::{self, CharSpan};
 
 /// Rows of the excerpt list fetched at a time.
@@ -23,11 +24,13 @@ pub struct Changed {
     pub corpus: bool,
     /// The texts, statuses or codings of excerpts (list rows and the reader).
     pub excerpts: bool,
+    /// Case or source attributes.
+    pub attributes: bool,
 }
 
 impl Changed {
     /// Everything.
-    pub const ALL: Changed = Changed { codebook: true, corpus: true, excerpts: true };
+    pub const ALL: Changed = Changed { codebook: true, corpus: true, excerpts: true, attributes: true };
 
     /// Combines two sets of changes.
     pub fn union(self, other: Changed) -> Changed {
@@ -35,6 +38,7 @@ impl Changed {
             codebook: self.codebook || other.codebook,
             corpus: self.corpus || other.corpus,
             excerpts: self.excerpts || other.excerpts,
+            attributes: self.attributes || other.attributes,
         }
     }
 }
@@ -170,6 +174,10 @@ pub struct ViewModel {
     pub source_views: Vec<ExcerptView>,
     /// How many times the store was read for the lists (for tests and the benchmark).
     pub list_queries: usize,
+    /// Case and source attributes.
+    pub attributes: Vec<Attribute>,
+    /// Attribute values by (attribute, case or source ID).
+    pub attribute_values: HashMap<(AttributeId, i64), String>,
 }
 
 impl ViewModel {
@@ -197,6 +205,9 @@ impl ViewModel {
             self.sources = store.source_summaries()?;
             self.speakers = store.speakers()?;
             self.total_excerpts = store.excerpt_count()?;
+        }
+        if changed.attributes || changed.corpus {
+            self.load_attributes(store)?;
         }
         if changed.codebook || changed.excerpts || changed.corpus {
             self.load_codes(store)?;
@@ -230,6 +241,23 @@ impl ViewModel {
                 } else if let Some(other) = Self::load_excerpt(store, excerpt.excerpt_id, &self.codes)? {
                     self.source_views.push(other);
                 }
+            }
+        }
+        Ok(())
+    }
+
+    fn load_attributes(&mut self, store: &Store) -> StoreResult<()> {
+        self.attributes = store.attributes(AttributeScope::Case)?;
+        self.attributes.extend(store.attributes(AttributeScope::Source)?);
+        self.attribute_values.clear();
+        for case in &self.cases {
+            for value in store.case_attributes(case.case_id)? {
+                self.attribute_values.insert((value.attribute_id, case.case_id.0), value.value);
+            }
+        }
+        for source in &self.sources {
+            for value in store.source_attributes(source.source_id)? {
+                self.attribute_values.insert((value.attribute_id, source.source_id.0), value.value);
             }
         }
         Ok(())

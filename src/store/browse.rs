@@ -42,6 +42,9 @@ pub struct ExcerptFilter {
     /// Only excerpts matching this search text (both languages, accents folded),
     /// or whose identifier is exactly this text.
     pub search: String,
+    /// Only these excerpts (the excerpts behind a table cell), with a label saying
+    /// what they are.
+    pub only: Option<(String, Vec<ExcerptId>)>,
 }
 
 impl ExcerptFilter {
@@ -154,6 +157,10 @@ impl Store {
                 }
                 None => conditions.push(label_condition),
             }
+        }
+        if let Some((_, ids)) = &filter.only {
+            let ids: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
+            conditions.push(format!("e.excerpt_id IN ({})", ids.join(", ")));
         }
         let where_clause =
             if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };

@@ -9,10 +9,11 @@ use super::{Store, StoreResult};
 use crate::model::{AttributeId, CodeId, CoderId, ExcerptId, TranslationStatus};
 
 /// How excerpts are grouped for comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Grouping {
     /// By case (mine site, community).
+    #[default]
     Case,
     /// By source (interview), labelled "case / source".
     Source,

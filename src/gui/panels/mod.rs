@@ -2,6 +2,8 @@
 //! view model and interface state and pushes [`super::app::AppCommand`]s; none of
 //! them writes to the project.
 
+pub mod analysis;
+pub mod attributes;
 pub mod codebook;
 pub mod dialogs;
 pub mod export;

@@ -2,10 +2,11 @@
 //! excerpt list. The list lays out only the rows on screen, from previews the view
 //! model fetched for them.
 
-use egui::{Panel, Sense, Ui, vec2};
+use egui::{Panel, RichText, Sense, Ui, vec2};
 
 use crate::gui::app::{AppCommand, QuipuApp};
 use crate::gui::i18n::{Msg, Tr};
+use crate::gui::workspace::Workspace;
 use crate::model::{CodeId, TranslationStatus};
 use crate::store::{ExcerptFilter, ExcerptPreview, MATCH_END, MATCH_START};
 
@@ -42,6 +43,16 @@ pub fn navigator_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
             ui.strong(tr.t(Msg::Excerpts));
             ui.weak(count_text);
         });
+        if let Some((label, _)) = &view.filter.only {
+            let mut clear = false;
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("{}: {label}", tr.t(Msg::Listing))).italics());
+                clear = ui.small_button(tr.t(Msg::ClearFilters)).clicked();
+            });
+            if clear {
+                app.pending.push(AppCommand::SetFilter(ExcerptFilter::default()));
+            }
+        }
         excerpt_list_ui(app, ui);
     });
 }
@@ -226,6 +237,10 @@ fn excerpt_list_ui(app: &mut QuipuApp, ui: &mut Ui) {
     if let Some(excerpt_id) = clicked {
         app.ui.scroll_reader_to_selected = true;
         app.pending.push(AppCommand::Select(Some(excerpt_id)));
+        // From an analysis view, an excerpt opens in the reader.
+        if app.ui.analysis.workspace != Workspace::Reader {
+            app.pending.push(AppCommand::SetWorkspace(Workspace::Reader));
+        }
     }
 }
 

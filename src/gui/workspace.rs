@@ -1,0 +1,142 @@
+//! What the central area shows (the reader, frequencies, co-occurrence or
+//! attributes) and the state of the analysis views: their options, the last
+//! results computed in the background, and whether the data changed since.
+
+use crate::analysis::{CooccurrenceTable, FrequencyTable};
+use crate::formats::chart::ChartKind;
+use crate::store::{CountFilter, Grouping};
+
+/// The view in the central area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Workspace {
+    /// Reading and coding excerpts.
+    #[default]
+    Reader,
+    /// Code frequencies per group.
+    Frequencies,
+    /// Code co-occurrence.
+    Cooccurrence,
+    /// Case and source attributes.
+    Attributes,
+}
+
+/// What a frequency cell shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CellMeasure {
+    /// Excerpts carrying the code.
+    #[default]
+    Excerpts,
+    /// Codings of the code.
+    Codings,
+    /// Share of the group's excerpts.
+    Share,
+    /// Distinct speakers.
+    Speakers,
+}
+
+/// How the frequency table's rows are sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortColumn {
+    /// In codebook order.
+    #[default]
+    Codebook,
+    /// By a group's column.
+    Group(usize),
+    /// By the total.
+    Total,
+}
+
+/// What the views compute in the background.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnalysisRequest {
+    /// A frequency table.
+    Frequencies(Grouping, CountFilter),
+    /// A co-occurrence table.
+    Cooccurrence(CountFilter),
+}
+
+/// What a background analysis produced.
+#[derive(Debug)]
+pub enum AnalysisResult {
+    /// A frequency table.
+    Frequencies(FrequencyTable),
+    /// A co-occurrence table.
+    Cooccurrence(CooccurrenceTable),
+}
+
+/// The analysis views' state.
+#[derive(Debug, Default)]
+pub struct AnalysisState {
+    /// The central view.
+    pub workspace: Workspace,
+    /// How frequencies are grouped.
+    pub grouping: Grouping,
+    /// Which codings frequencies and co-occurrence count.
+    pub filter: CountFilter,
+    /// The date filter as typed (checked before use).
+    pub date_from_text: String,
+    /// The date filter as typed.
+    pub date_to_text: String,
+    /// What frequency cells show.
+    pub measure: CellMeasure,
+    /// The chart beside the table.
+    pub chart: ChartKind,
+    /// Row order and direction (true: descending).
+    pub sort: (SortColumn, bool),
+    /// The last frequency table, with what it was computed for.
+    pub frequencies: Option<FrequencyTable>,
+    /// The last co-occurrence table.
+    pub cooccurrence: Option<CooccurrenceTable>,
+    /// True when the project changed since the frequency table was computed.
+    pub frequencies_stale: bool,
+    /// True when the project changed since the co-occurrence table was computed.
+    pub cooccurrence_stale: bool,
+    /// The request running in the background, if any.
+    pub computing: Option<AnalysisRequest>,
+}
+
+impl AnalysisState {
+    /// The request the current view needs, if its table is missing, stale or was
+    /// computed for other options.
+    pub fn needed(&self) -> Option<AnalysisRequest> {
+        let request = match self.workspace {
+            Workspace::Frequencies => AnalysisRequest::Frequencies(self.grouping, self.filter.clone()),
+            Workspace::Cooccurrence => AnalysisRequest::Cooccurrence(self.filter.clone()),
+            _ => return None,
+        };
+        if self.computing.as_ref() == Some(&request) {
+            return None;
+        }
+        let up_to_date = match &request {
+            AnalysisRequest::Frequencies(grouping, filter) => {
+                !self.frequencies_stale
+                    && self.frequencies.as_ref().is_some_and(|t| t.grouping == *grouping && t.filter == *filter)
+            }
+            AnalysisRequest::Cooccurrence(filter) => {
+                !self.cooccurrence_stale && self.cooccurrence.as_ref().is_some_and(|t| t.filter == *filter)
+            }
+        };
+        (!up_to_date).then_some(request)
+    }
+
+    /// Takes in a finished analysis.
+    pub fn receive(&mut self, result: AnalysisResult) {
+        self.computing = None;
+        match result {
+            AnalysisResult::Frequencies(table) => {
+                self.frequencies = Some(table);
+                self.frequencies_stale = false;
+            }
+            AnalysisResult::Cooccurrence(table) => {
+                self.cooccurrence = Some(table);
+                self.cooccurrence_stale = false;
+            }
+        }
+    }
+
+    /// Marks both tables as out of date (the project changed).
+    pub fn mark_stale(&mut self) {
+        self.frequencies_stale = true;
+        self.cooccurrence_stale = true;
+    }
+}
