@@ -480,6 +480,17 @@ fn the_command_line_groups_filters_and_counts_pairs() {
     let json: serde_json::Value = serde_json::from_str(&quipu_ok(&["cooccur", project, "--json"])).unwrap();
     assert!(!json["pairs"].as_array().unwrap().is_empty());
 
+    let only_operation: serde_json::Value =
+        serde_json::from_str(&quipu_ok(&["freq", project, "--where", "stage=operation", "--json"])).unwrap();
+    let counts = only_operation["counts"].as_object().unwrap();
+    assert_eq!(counts.keys().collect::<Vec<_>>(), ["Cerro Alto"], "only the case in operation");
+    let want = expected(|s| s.case.into(), None, (None, None), &[], false);
+    for ((group, code), (excerpts, _, _)) in want.iter().filter(|((group, _), _)| group == "Cerro Alto") {
+        assert_eq!(counts[group][code], *excerpts);
+    }
+    let error = quipu_err(&["freq", project, "--where", "altitude=3"]);
+    assert!(error.contains("no attribute 'altitude'"), "{error}");
+
     let error = quipu_err(&["freq", project, "--by", "altitude"]);
     assert!(error.contains("cannot group by 'altitude'; choose one of: case, source, speaker, role, stage"), "{error}");
     let error = quipu_err(&["freq", project, "--coder", "Nadie"]);

@@ -686,3 +686,24 @@ fn snapshot_of_the_frequencies_view() {
     open_tab(&mut harness, "Frequencies");
     harness.snapshot("frequencies");
 }
+
+#[test]
+fn a_pseudonym_set_in_the_attributes_view_is_kept_for_the_speaker() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    open_tab(&mut harness, "Attributes");
+    let store = stored(&path);
+    let source = store.sources().unwrap().into_iter().find(|s| s.speaker.starts_with("Teófilo")).unwrap();
+    let field = format!("Pseudonym · {} / {}", store.case(source.case_id).unwrap().name, source.name);
+    harness.get_by_label(&field).focus();
+    settle(&mut harness);
+    harness.get_by_label(&field).type_text("Don T.");
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    let store = stored(&path);
+    let same_speaker: Vec<_> = store.sources().unwrap().into_iter().filter(|s| s.speaker == source.speaker).collect();
+    assert!(same_speaker.iter().all(|s| s.pseudonym == "Don T."), "{same_speaker:?}");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).source(source.source_id).unwrap().pseudonym, "");
+}

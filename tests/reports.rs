@@ -341,3 +341,22 @@ fn frequency_tables_and_charts_export_and_read_back() {
     let error = quipu_err(&["export", "freq", arg(&project), arg(&dir.path().join("x.pdf"))]);
     assert!(error.contains("must end in .csv, .xlsx, .svg or .png"), "{error}");
 }
+
+#[test]
+fn pseudonyms_imported_with_source_attributes_name_the_speaker_everywhere() {
+    let (dir, project) = demo();
+    let store = Store::open(&project).unwrap();
+    let source = store.sources().unwrap().into_iter().find(|s| s.speaker.starts_with("Teófilo")).unwrap();
+    let case = store.case(source.case_id).unwrap();
+    drop(store);
+    let csv = dir.path().join("fuentes.csv");
+    std::fs::write(&csv, format!("caso,fuente,seudónimo,género\n{},{},Comunero A,hombre\n", case.name, source.name))
+        .unwrap();
+    let report = quipu_ok(&["import", "attributes", arg(&project), arg(&csv)]);
+    assert!(report.contains("New source attribute 'género'"), "{report}");
+    let out = dir.path().join("quotes.md");
+    export(&project, &out, &["--case", &case.name]);
+    let markdown = std::fs::read_to_string(&out).unwrap();
+    assert!(markdown.contains("— Comunero A, Presidente"), "{markdown}");
+    assert!(!markdown.contains("Teófilo"));
+}

@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::formats::csv_import::Field;
 use crate::formats::{ExportError, ImportError};
-use crate::model::TranslationStatus;
+use crate::model::{AttributeScope, TranslationStatus};
 use crate::store::{CountFilter, Store, StoreError};
 
 /// Quipu: qualitative coding of bilingual (Spanish/English) testimony, offline.
@@ -247,6 +247,9 @@ pub struct FilterArgs {
     /// Only excerpts whose translation has this status (repeatable).
     #[arg(long = "status", value_name = "STATUS")]
     pub statuses: Vec<String>,
+    /// Only cases or sources whose attribute has this value, e.g. --where stage=operation.
+    #[arg(long = "where", value_name = "ATTRIBUTE=VALUE")]
+    pub attribute: Option<String>,
 }
 
 impl FilterArgs {
@@ -257,12 +260,33 @@ impl FilterArgs {
                 return Err(CliError::Message(format!("'{date}' is not a date written yyyy, yyyy-mm or yyyy-mm-dd")));
             }
         }
+        let attribute = match &self.attribute {
+            None => None,
+            Some(condition) => {
+                let Some((name, value)) = condition.split_once('=') else {
+                    return Err(CliError::Message(format!("--where '{condition}': write ATTRIBUTE=VALUE")));
+                };
+                let found = [AttributeScope::Case, AttributeScope::Source]
+                    .into_iter()
+                    .map(|scope| store.attribute_by_name(scope, name))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .into_iter()
+                    .flatten()
+                    .next();
+                let Some(attribute) = found else {
+                    return Err(StoreError::NotFound { kind: "attribute", name: name.trim().to_owned() }.into());
+                };
+                let value = attribute.value_type.normalize_value(value).map_err(CliError::Message)?;
+                Some((attribute.attribute_id, value))
+            }
+        };
         Ok(CountFilter {
             coder_id: coder_id(store, self.coder.as_deref())?,
             date_from: self.from.clone(),
             date_to: self.to.clone(),
             statuses: parse_statuses(&self.statuses)?,
             with_children: self.with_children,
+            attribute,
         })
     }
 }

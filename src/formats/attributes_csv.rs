@@ -19,6 +19,8 @@ pub struct AttributeTable {
     pub attributes: Vec<(String, usize)>,
     /// The column of case descriptions, if any.
     pub description_column: Option<usize>,
+    /// The column of speakers' pseudonyms (source files), if any.
+    pub pseudonym_column: Option<usize>,
     /// The headers, as written.
     pub headers: Vec<String>,
     /// The rows: (row number, case name, source name, every cell).
@@ -87,6 +89,10 @@ pub fn read_attributes_csv(bytes: &[u8], file: &str) -> Result<AttributeTable, I
         .iter()
         .position(|k| matches!(k.as_str(), "description" | "descripcion"))
         .filter(|_| scope == AttributeScope::Case);
+    let pseudonym_column = keys
+        .iter()
+        .position(|k| matches!(k.as_str(), "pseudonym" | "seudonimo" | "pseudonimo"))
+        .filter(|_| scope == AttributeScope::Source);
     let attributes: Vec<(String, usize)> = headers
         .iter()
         .enumerate()
@@ -94,6 +100,7 @@ pub fn read_attributes_csv(bytes: &[u8], file: &str) -> Result<AttributeTable, I
             Some(*index) != Some(case_column)
                 && Some(*index) != source_column
                 && Some(*index) != description_column
+                && Some(*index) != pseudonym_column
                 && !header.is_empty()
         })
         .map(|(index, header)| (header.clone(), index))
@@ -133,7 +140,7 @@ pub fn read_attributes_csv(bytes: &[u8], file: &str) -> Result<AttributeTable, I
     if rows.is_empty() {
         return Err(ImportError::file(file, "the file has a header row but no rows"));
     }
-    Ok(AttributeTable { scope, attributes, description_column, headers, rows })
+    Ok(AttributeTable { scope, attributes, description_column, pseudonym_column, headers, rows })
 }
 
 /// Writes an attribute table into the project in one transaction. Unknown cases
@@ -199,6 +206,11 @@ pub fn import_attributes(
                     Err(StoreError::Invalid(message)) => return Err(at(*column, message)),
                     Err(error) => return Err(error.into()),
                 }
+            }
+            if let (Some(column), Some(source_id)) = (table.pseudonym_column, source_id)
+                && let Some(pseudonym) = cells.get(column).filter(|p| !p.is_empty())
+            {
+                store.set_pseudonym(source_id, pseudonym)?;
             }
             if let Some(column) = table.description_column
                 && let Some(description) = cells.get(column).filter(|d| !d.is_empty())

@@ -60,19 +60,23 @@ impl Pseudonymizer {
             }
             return pseudonizer;
         }
+        // A pseudonym kept on any of a speaker's sources is that speaker's pseudonym.
         let mut by_speaker: HashMap<String, String> = HashMap::new();
+        for source in sources.iter().filter(|s| !s.pseudonym.trim().is_empty() && !s.speaker.trim().is_empty()) {
+            by_speaker.entry(source.speaker.trim().to_owned()).or_insert_with(|| source.pseudonym.trim().to_owned());
+        }
+        let mut generated = 0;
         for source in sources {
             let shown = match names {
                 Names::Roles => role_and_place(source),
-                _ if !source.pseudonym.trim().is_empty() => source.pseudonym.trim().to_owned(),
-                _ if source.speaker.trim().is_empty() => String::new(),
-                _ => {
-                    let next = by_speaker.len() + 1;
-                    by_speaker
-                        .entry(source.speaker.trim().to_owned())
-                        .or_insert_with(|| format!("Participant {next}"))
-                        .clone()
-                }
+                _ if source.speaker.trim().is_empty() => source.pseudonym.trim().to_owned(),
+                _ => by_speaker
+                    .entry(source.speaker.trim().to_owned())
+                    .or_insert_with(|| {
+                        generated += 1;
+                        format!("Participant {generated}")
+                    })
+                    .clone(),
             };
             let speaker = source.speaker.trim();
             if !speaker.is_empty() {
@@ -192,6 +196,9 @@ mod tests {
         assert_eq!(names.speaker(&sources[2]), "Participant 1", "the same speaker keeps one pseudonym");
         assert_eq!(names.speaker(&sources[1]), "Don J.", "a pseudonym kept in the project is used");
         assert_eq!(names.speaker(&sources[3]), "Participant 2");
+        let kept_elsewhere = [source(1, "Ana Soto", ""), source(2, "Ana Soto", "Doña A.")];
+        let names_kept = Pseudonymizer::for_sources(&kept_elsewhere, Names::Pseudonyms);
+        assert_eq!(names_kept.speaker(&kept_elsewhere[0]), "Doña A.", "a speaker's pseudonym covers all their sources");
         let memo = "Rosa dijo que Quispe y Juan Pérez (Pérez) vieron a la Asamblea comunal de Hatun; Rosalía no.";
         let scrubbed = names.scrub(memo);
         for name in ["Rosa ", "Quispe", "Juan", "Pérez", "Asamblea comunal de Hatun"] {

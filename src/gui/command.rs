@@ -158,6 +158,13 @@ pub enum Edit {
         /// The value; empty clears it.
         value: String,
     },
+    /// Set the pseudonym of a source's speaker (on all of that speaker's sources).
+    SetPseudonym {
+        /// A source of the speaker.
+        source_id: SourceId,
+        /// The pseudonym; empty lets exports number the speaker.
+        pseudonym: String,
+    },
     /// Import attributes read from a CSV file.
     ImportAttributes {
         /// The file's rows.
@@ -194,6 +201,7 @@ impl Edit {
             | Self::RetypeAttribute { .. }
             | Self::DeleteAttribute { .. }
             | Self::SetAttributeValue { .. } => Msg::ActAttribute,
+            Self::SetPseudonym { .. } => Msg::ActPseudonym,
             Self::ImportAttributes { .. } => Msg::ActImportAttributes,
         }
     }
@@ -220,6 +228,7 @@ impl Edit {
             | Self::DeleteAttribute { .. }
             | Self::SetAttributeValue { .. }
             | Self::ImportAttributes { .. } => Changed { attributes: true, ..Changed::default() },
+            Self::SetPseudonym { .. } => Changed { corpus: true, attributes: true, ..Changed::default() },
             Self::SetMemo { target, .. } => match target {
                 MemoTarget::Code(_) => Changed { codebook: true, ..Changed::default() },
                 _ => Changed { excerpts: true, ..Changed::default() },
@@ -294,6 +303,7 @@ pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOut
                 AttributeScope::Case => store.set_case_attribute(CaseId(*owner), *attribute_id, value)?,
                 AttributeScope::Source => store.set_source_attribute(SourceId(*owner), *attribute_id, value)?,
             },
+            Edit::SetPseudonym { source_id, pseudonym } => store.set_pseudonym(*source_id, pseudonym)?,
             Edit::ImportAttributes { table, file } => {
                 import_attributes(store, table, file).map_err(|error| StoreError::Invalid(error.to_string()))?;
             }

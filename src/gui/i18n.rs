@@ -183,6 +183,7 @@ messages! {
     ActImport => "import", "importación";
     ActAttribute => "attribute", "atributo";
     ActImportAttributes => "attribute import", "importación de atributos";
+    ActPseudonym => "pseudonym", "seudónimo";
     TabReader => "Read and code", "Leer y codificar";
     TabFrequencies => "Frequencies", "Frecuencias";
     TabCooccurrence => "Co-occurrence", "Coocurrencia";
@@ -231,6 +232,9 @@ messages! {
     AttributesHelp => "Values are checked against the attribute's type. Group frequencies by any attribute in the Frequencies view.", "Los valores se validan según el tipo del atributo. Agrupe las frecuencias por cualquier atributo en la vista Frecuencias.";
     AttributesImported => "Imported attributes from {file}.", "Se importaron atributos de {file}.";
     Names => "Speakers", "Hablantes";
+    OnlyWhere => "Only where", "Solo donde";
+    Pseudonym => "Pseudonym", "Seudónimo";
+    PseudonymHelp => "How the speaker is named in exports; empty: \"Participant N\". It applies to all of the speaker's sources.", "Cómo se nombra al hablante en las exportaciones; vacío: \"Participant N\". Vale para todas sus fuentes.";
     NamesPseudonyms => "pseudonyms (recommended)", "seudónimos (recomendado)";
     NamesRoles => "role and place", "rol y lugar";
     NamesReal => "real names", "nombres reales";

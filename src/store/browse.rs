@@ -20,6 +20,8 @@ pub struct SourceSummary {
     pub name: String,
     /// Its speaker.
     pub speaker: String,
+    /// The speaker's pseudonym, if one was set.
+    pub pseudonym: String,
     /// Number of excerpts.
     pub excerpts: u64,
 }
@@ -83,7 +85,7 @@ impl Store {
     /// Every source with its excerpt count, by case and name.
     pub fn source_summaries(&self) -> StoreResult<Vec<SourceSummary>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT s.source_id, s.case_id, s.name, s.speaker,
+            "SELECT s.source_id, s.case_id, s.name, s.speaker, s.pseudonym,
                     (SELECT COUNT(*) FROM excerpts e WHERE e.source_id = s.source_id)
              FROM sources s ORDER BY s.case_id, s.name",
         )?;
@@ -94,7 +96,8 @@ impl Store {
                     case_id: row.get(1)?,
                     name: row.get(2)?,
                     speaker: row.get(3)?,
-                    excerpts: row.get::<_, i64>(4)? as u64,
+                    pseudonym: row.get(4)?,
+                    excerpts: row.get::<_, i64>(5)? as u64,
                 })
             })?
             .collect::<Result<_, _>>()?;

@@ -80,21 +80,35 @@ pub struct CountFilter {
     /// Count each code with the codes under it (an excerpt coded with a parent and
     /// a child counts once for the parent).
     pub with_children: bool,
+    /// Only cases or sources whose attribute has this value.
+    pub attribute: Option<(AttributeId, String)>,
 }
 
 impl CountFilter {
-    /// SQL over `sources s` keeping sources in the date range; the dates are bound
-    /// as ?1 (from) and ?2 (to), NULL meaning open.
-    fn source_condition() -> &'static str {
+    /// SQL over `sources s` keeping sources in the date range (bound as ?1 from and
+    /// ?2 to, NULL meaning open) and with the chosen attribute value.
+    fn source_condition(&self) -> String {
         // A partial date is a period: 2021 runs from 2021-01-01 to 2021-12-31. A
         // source is kept when its period overlaps the range asked for.
-        "((?1 IS NULL AND ?2 IS NULL) OR (s.date <> ''
+        let mut sql = "((?1 IS NULL AND ?2 IS NULL) OR (s.date <> ''
             AND (?1 IS NULL OR (CASE length(s.date) WHEN 4 THEN s.date || '-12-31' WHEN 7 THEN s.date || '-31'
                                 ELSE s.date END) >= (CASE length(?1) WHEN 4 THEN ?1 || '-01-01'
                                 WHEN 7 THEN ?1 || '-01' ELSE ?1 END))
             AND (?2 IS NULL OR (CASE length(s.date) WHEN 4 THEN s.date || '-01-01' WHEN 7 THEN s.date || '-01'
                                 ELSE s.date END) <= (CASE length(?2) WHEN 4 THEN ?2 || '-12-31'
                                 WHEN 7 THEN ?2 || '-31' ELSE ?2 END))))"
+            .to_owned();
+        if let Some((attribute_id, value)) = &self.attribute {
+            // An attribute belongs to cases or to sources; the other test finds nothing.
+            let value = value.replace('\'', "''");
+            sql.push_str(&format!(
+                " AND (EXISTS (SELECT 1 FROM case_attribute_values v WHERE v.case_id = s.case_id
+                               AND v.attribute_id = {attribute_id} AND v.value = '{value}')
+                    OR EXISTS (SELECT 1 FROM source_attribute_values v WHERE v.source_id = s.source_id
+                               AND v.attribute_id = {attribute_id} AND v.value = '{value}'))"
+            ));
+        }
+        sql
     }
 
     /// SQL over the codings aliased `alias`, keeping codings by the chosen coder
@@ -205,7 +219,7 @@ impl Store {
     pub fn grouped_code_counts(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<GroupedCount>> {
         let label = grouping.label_sql();
         let ancestry = ancestry_sql(filter.with_children);
-        let source_condition = CountFilter::source_condition();
+        let source_condition = filter.source_condition();
         let coding_condition = filter.coding_condition("k");
         // Count per source over the covering index, then add sources up per group:
         // an excerpt belongs to one source and a source to one group, so distinct
@@ -242,7 +256,7 @@ impl Store {
     /// statuses), including groups with no codings, sorted by label.
     pub fn group_sizes(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<(String, u64)>> {
         let label = grouping.label_sql();
-        let source_condition = CountFilter::source_condition();
+        let source_condition = filter.source_condition();
         let excerpt_condition = filter.excerpt_condition();
         let sql = format!(
             "SELECT {label} AS grp, COUNT(e.excerpt_id)
@@ -272,7 +286,7 @@ impl Store {
     ) -> StoreResult<Vec<ExcerptId>> {
         let label = grouping.label_sql();
         let ancestry = ancestry_sql(filter.with_children);
-        let source_condition = CountFilter::source_condition();
+        let source_condition = filter.source_condition();
         let coding_condition = filter.coding_condition("k");
         let sql = format!(
             "{ancestry}
@@ -297,7 +311,7 @@ impl Store {
     /// not rolled up).
     pub fn code_pairs(&self, filter: &CountFilter) -> StoreResult<Vec<CodePair>> {
         let coding_condition = filter.coding_condition("k");
-        let source_condition = CountFilter::source_condition();
+        let source_condition = filter.source_condition();
         let sql = format!(
             "WITH kept AS (
                  SELECT k.excerpt_id, k.code_id, k.side, k.start_char, k.end_char FROM codings k
@@ -351,7 +365,7 @@ impl Store {
         filter: &CountFilter,
     ) -> StoreResult<Vec<ExcerptId>> {
         let coding_condition = filter.coding_condition("k");
-        let source_condition = CountFilter::source_condition();
+        let source_condition = filter.source_condition();
         let sql = format!(
             "SELECT e.excerpt_id FROM excerpts e
              JOIN sources s ON s.source_id = e.source_id

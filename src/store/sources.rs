@@ -76,11 +76,19 @@ impl Store {
         Ok(SourceId(self.conn.last_insert_rowid()))
     }
 
-    /// Sets the pseudonym used for a source's speaker in exports.
+    /// Sets the pseudonym used for a source's speaker in exports, on every source
+    /// of that speaker (a pseudonym names a person, not an interview).
     pub fn set_pseudonym(&mut self, source_id: SourceId, pseudonym: &str) -> StoreResult<()> {
-        self.conn
-            .prepare_cached("UPDATE sources SET pseudonym = ?2 WHERE source_id = ?1")?
-            .execute(params![source_id, pseudonym.trim()])?;
+        let source = self.source(source_id)?;
+        if source.speaker.trim().is_empty() {
+            self.conn
+                .prepare_cached("UPDATE sources SET pseudonym = ?2 WHERE source_id = ?1")?
+                .execute(params![source_id, pseudonym.trim()])?;
+        } else {
+            self.conn
+                .prepare_cached("UPDATE sources SET pseudonym = ?2 WHERE speaker = ?1")?
+                .execute(params![source.speaker, pseudonym.trim()])?;
+        }
         Ok(())
     }
 }

@@ -93,6 +93,7 @@ fn filter_controls_ui(app: &mut QuipuApp, ui: &mut Ui, with_children: bool) {
             .response
             .labelled_by(label.id);
         filter.statuses = status.into_iter().collect();
+        attribute_filter_ui(ui, tr, view, &mut filter.attribute);
         for (msg, text, target) in [
             (Msg::DateFrom, &mut analysis.date_from_text, &mut filter.date_from),
             (Msg::DateTo, &mut analysis.date_to_text, &mut filter.date_to),
@@ -112,6 +113,56 @@ fn filter_controls_ui(app: &mut QuipuApp, ui: &mut Ui, with_children: bool) {
         }
     });
     analysis.filter = filter;
+}
+
+/// "Only where [attribute] is [value]".
+fn attribute_filter_ui(
+    ui: &mut Ui,
+    tr: Tr,
+    view: &ViewModel,
+    chosen: &mut Option<(crate::model::AttributeId, String)>,
+) {
+    if view.attributes.is_empty() {
+        return;
+    }
+    let label = ui.label(tr.t(Msg::OnlyWhere));
+    let mut attribute = chosen.as_ref().map(|(id, _)| *id);
+    let name_of = |id: crate::model::AttributeId| {
+        view.attributes.iter().find(|a| a.attribute_id == id).map_or_else(String::new, |a| a.name.clone())
+    };
+    egui::ComboBox::from_id_salt("analysis_attribute")
+        .selected_text(attribute.map_or_else(|| tr.t(Msg::Any).to_owned(), name_of))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut attribute, None, tr.t(Msg::Any));
+            for item in &view.attributes {
+                ui.selectable_value(&mut attribute, Some(item.attribute_id), &item.name);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    let Some(attribute_id) = attribute else {
+        *chosen = None;
+        return;
+    };
+    let mut values: Vec<&String> =
+        view.attribute_values.iter().filter(|((id, _), _)| *id == attribute_id).map(|(_, value)| value).collect();
+    values.sort();
+    values.dedup();
+    let mut value = chosen.as_ref().filter(|(id, _)| *id == attribute_id).map(|(_, value)| value.clone());
+    if value.is_none() {
+        value = values.first().map(|v| (*v).clone());
+    }
+    let label = ui.label("=");
+    egui::ComboBox::from_id_salt("analysis_attribute_value")
+        .selected_text(value.clone().unwrap_or_default())
+        .show_ui(ui, |ui| {
+            for item in values {
+                ui.selectable_value(&mut value, Some(item.clone()), item);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    *chosen = value.map(|value| (attribute_id, value));
 }
 
 /// The excerpts behind a cell, listed in the navigator.

@@ -113,9 +113,15 @@ fn attribute_table_ui(app: &mut QuipuApp, ui: &mut Ui, scope: AttributeScope) {
             .collect(),
     };
     let values = view.attribute_values.clone();
+    let pseudonyms: Vec<(String, String)> =
+        view.sources.iter().map(|source| (source.speaker.clone(), source.pseudonym.clone())).collect();
     let mut edits = Vec::new();
     egui::Grid::new(("attribute_grid", scope.as_str())).striped(true).spacing(vec2(12.0, 4.0)).show(ui, |ui| {
         ui.strong(tr.t(if scope == AttributeScope::Case { Msg::Case } else { Msg::Source }));
+        if scope == AttributeScope::Source {
+            ui.strong(tr.t(Msg::Speaker));
+            ui.strong(tr.t(Msg::Pseudonym)).on_hover_text(tr.t(Msg::PseudonymHelp));
+        }
         for attribute in &attributes {
             ui.horizontal(|ui| {
                 ui.strong(&attribute.name);
@@ -126,8 +132,24 @@ fn attribute_table_ui(app: &mut QuipuApp, ui: &mut Ui, scope: AttributeScope) {
             });
         }
         ui.end_row();
-        for (owner, name) in &owners {
+        for (row, (owner, name)) in owners.iter().enumerate() {
             ui.label(name);
+            if scope == AttributeScope::Source {
+                let (speaker, pseudonym) = &pseudonyms[row];
+                ui.label(speaker);
+                // Pseudonyms are edited like a text attribute of the source.
+                let pseudonym_field = Attribute {
+                    attribute_id: crate::model::AttributeId(-1),
+                    scope,
+                    name: tr.t(Msg::Pseudonym).to_owned(),
+                    value_type: AttributeType::Text,
+                };
+                if let Some(value) = value_editor_ui(ui, tr, &pseudonym_field, *owner, name, pseudonym)
+                    && value != *pseudonym
+                {
+                    edits.push(Edit::SetPseudonym { source_id: crate::model::SourceId(*owner), pseudonym: value });
+                }
+            }
             for attribute in &attributes {
                 let saved = values.get(&(attribute.attribute_id, *owner)).cloned().unwrap_or_default();
                 if let Some(value) = value_editor_ui(ui, tr, attribute, *owner, name, &saved)
