@@ -197,6 +197,15 @@ fn main() {
         });
         println!("{:<44}{}", format!("freq --by {} (median of 5)", grouping.as_str()), ms(time));
     }
+    let with_children = CountFilter { with_children: true, ..CountFilter::default() };
+    let time = median(3, || {
+        std::hint::black_box(frequencies(&store, Grouping::Case, &with_children).expect("freq"));
+    });
+    println!("{:<44}{}", "freq --by case --with-children (median of 3)", ms(time));
+    let time = median(3, || {
+        std::hint::black_box(quipu::analysis::cooccurrence(&store, &CountFilter::default()).expect("cooccur"));
+    });
+    println!("{:<44}{}", "co-occurrence, whole codebook (median of 3)", ms(time));
     let time = median(5, || {
         std::hint::black_box(store.code_counts().expect("counts"));
     });
@@ -234,4 +243,16 @@ fn main() {
         .expect("quotes");
     });
     println!("{:<44}{}", "coded quotes of one code (median of 5)", ms(time));
+    let options = quipu::formats::report::ReportOptions {
+        filter: quipu::store::QuoteFilter { codes: vec![trust.code_id], cases: vec![], ..Default::default() },
+        ..Default::default()
+    };
+    let mut quotes = 0;
+    let time = median(3, || {
+        let (bytes, summary) =
+            quipu::formats::render_quotes(&store, &options, quipu::formats::QuoteFormat::Docx).expect("docx");
+        quotes = summary.quotes;
+        std::hint::black_box(bytes);
+    });
+    println!("{:<44}{}  ({quotes} quotes)", "Word report of one code (median of 3)", ms(time));
 }

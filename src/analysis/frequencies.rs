@@ -2,11 +2,11 @@
 //! group and code, how many excerpts carry the code, how many codings that makes,
 //! what share of the group's excerpts that is, and how many speakers said it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Map, Value, json};
 
-use crate::model::Code;
+use crate::model::{Code, SourceId};
 use crate::store::{CountFilter, Grouping, Store, StoreResult};
 
 /// The counts of one code in one group.
@@ -77,39 +77,57 @@ impl FrequencyTable {
 }
 
 /// Counts, for each group and code, the excerpts carrying the code, its codings,
-/// their share of the group and the speakers, within `filter`.
+/// their share of the group and the speakers, within `filter`. The per-source
+/// counts come from one SQL scan; groups and totals add them up.
 pub fn frequencies(store: &Store, grouping: Grouping, filter: &CountFilter) -> StoreResult<FrequencyTable> {
     let codes = store.codes()?;
-    let groups = store.group_sizes(grouping, filter)?;
-    let code_index: BTreeMap<_, usize> = codes.iter().enumerate().map(|(index, code)| (code.code_id, index)).collect();
-    let group_index: BTreeMap<&str, usize> =
+    let code_index: HashMap<_, usize> = codes.iter().enumerate().map(|(index, code)| (code.code_id, index)).collect();
+    let sources = store.source_groups(grouping, filter)?;
+    let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
+    for source in &sources {
+        *sizes.entry(source.group.clone()).or_default() += source.excerpts;
+    }
+    let groups: Vec<(String, u64)> = sizes.into_iter().collect();
+    let group_index: HashMap<&str, usize> =
         groups.iter().enumerate().map(|(index, (name, _))| (name.as_str(), index)).collect();
-    let mut cells = BTreeMap::new();
-    for count in store.grouped_code_counts(grouping, filter)? {
-        let (Some(&g), Some(&c)) = (group_index.get(count.group.as_str()), code_index.get(&count.code_id)) else {
+    let source_of: HashMap<SourceId, (usize, &str)> = sources
+        .iter()
+        .filter_map(|s| group_index.get(s.group.as_str()).map(|g| (s.source_id, (*g, s.speaker.as_str()))))
+        .collect();
+    // (group or None for the total, code) -> excerpts, codings, speakers.
+    let mut sums: HashMap<(Option<usize>, usize), (u64, u64, BTreeSet<&str>)> = HashMap::new();
+    for count in store.source_code_counts(filter)? {
+        let (Some(&(g, speaker)), Some(&c)) = (source_of.get(&count.source_id), code_index.get(&count.code_id)) else {
             continue;
         };
-        let size = groups[g].1.max(1) as f64;
-        cells.insert(
-            (g, c),
-            CellCount {
-                excerpts: count.excerpts,
-                codings: count.codings,
-                speakers: count.speakers,
-                share: count.excerpts as f64 / size,
-            },
-        );
+        for key in [(Some(g), c), (None, c)] {
+            let entry = sums.entry(key).or_default();
+            entry.0 += count.excerpts;
+            entry.1 += count.codings;
+            if !speaker.is_empty() {
+                entry.2.insert(speaker);
+            }
+        }
     }
     let total_excerpts: u64 = groups.iter().map(|(_, size)| size).sum();
+    let mut cells = BTreeMap::new();
     let mut totals = vec![CellCount::default(); codes.len()];
-    for count in store.grouped_code_counts(Grouping::All, filter)? {
-        if let Some(&c) = code_index.get(&count.code_id) {
-            totals[c] = CellCount {
-                excerpts: count.excerpts,
-                codings: count.codings,
-                speakers: count.speakers,
-                share: count.excerpts as f64 / total_excerpts.max(1) as f64,
-            };
+    for ((group, c), (excerpts, codings, speakers)) in sums {
+        let size = match group {
+            Some(g) => groups[g].1,
+            None => total_excerpts,
+        };
+        let cell = CellCount {
+            excerpts,
+            codings,
+            speakers: speakers.len() as u64,
+            share: excerpts as f64 / size.max(1) as f64,
+        };
+        match group {
+            Some(g) => {
+                cells.insert((g, c), cell);
+            }
+            None => totals[c] = cell,
         }
     }
     let grouping_label = match grouping {

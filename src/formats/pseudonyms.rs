@@ -41,6 +41,8 @@ pub struct Pseudonymizer {
     shown_by_source: HashMap<SourceId, String>,
     /// (text to find, replacement), longest first.
     replacements: Vec<(String, String)>,
+    /// Finds every name at once (a report may scrub a hundred thousand texts).
+    matcher: Option<aho_corasick::AhoCorasick>,
 }
 
 impl Pseudonymizer {
@@ -86,6 +88,10 @@ impl Pseudonymizer {
         }
         pseudonizer.replacements.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
         pseudonizer.replacements.dedup_by(|a, b| a.0 == b.0);
+        pseudonizer.matcher = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(pseudonizer.replacements.iter().map(|(name, _)| name.as_str()))
+            .ok();
         pseudonizer
     }
 
@@ -126,13 +132,24 @@ impl Pseudonymizer {
     /// The text with every real speaker's name (and, for people, the parts of
     /// their names) replaced by how that speaker appears in the export.
     pub fn scrub(&self, text: &str) -> String {
-        if self.names == Names::Real || text.is_empty() {
+        let Some(matcher) = self.matcher.as_ref().filter(|_| self.names != Names::Real && !text.is_empty()) else {
             return text.to_owned();
+        };
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        // Longest names first, and only whole words: "Rosa" is not replaced inside "Rosalía".
+        for found in matcher.find_iter(text) {
+            let (start, end) = (found.start(), found.end());
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+                continue;
+            }
+            out.push_str(&text[copied..start]);
+            out.push_str(&self.replacements[found.pattern().as_usize()].1);
+            copied = end;
         }
-        let mut out = text.to_owned();
-        for (name, replacement) in &self.replacements {
-            out = replace_word(&out, name, replacement);
-        }
+        out.push_str(&text[copied..]);
         out
     }
 
@@ -146,22 +163,6 @@ impl Pseudonymizer {
 fn role_and_place(source: &Source) -> String {
     let parts: Vec<&str> = [source.role.trim(), source.place.trim()].into_iter().filter(|p| !p.is_empty()).collect();
     if parts.is_empty() { "a participant".to_owned() } else { parts.join(", ") }
-}
-
-/// Replaces whole-word occurrences of `word` (not inside a longer word).
-fn replace_word(text: &str, word: &str, replacement: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(word) {
-        let before = rest[..at].chars().next_back();
-        let after = rest[at + word.len()..].chars().next();
-        let standalone = !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric);
-        out.push_str(&rest[..at]);
-        out.push_str(if standalone { replacement } else { word });
-        rest = &rest[at + word.len()..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

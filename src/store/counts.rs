@@ -6,7 +6,9 @@
 use serde::Serialize;
 
 use super::{Store, StoreResult};
-use crate::model::{AttributeId, CodeId, CoderId, ExcerptId, TranslationStatus};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::model::{AttributeId, CodeId, CoderId, ExcerptId, SourceId, TranslationStatus};
 
 /// How excerpts are grouped for comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
@@ -154,6 +156,32 @@ fn ancestry_sql(with_children: bool) -> &'static str {
     }
 }
 
+/// How often one code was applied within one source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SourceCodeCount {
+    /// The source.
+    pub source_id: SourceId,
+    /// The code (or, rolling up, the code counted).
+    pub code_id: CodeId,
+    /// Distinct excerpts of the source carrying it.
+    pub excerpts: u64,
+    /// Its codings in the source.
+    pub codings: u64,
+}
+
+/// A source with the group it falls in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceGroup {
+    /// The source.
+    pub source_id: SourceId,
+    /// The label of its group.
+    pub group: String,
+    /// Its speaker.
+    pub speaker: String,
+    /// Its excerpts (within the filter's statuses).
+    pub excerpts: u64,
+}
+
 /// How often one code was applied in the whole project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CodeCount {
@@ -215,63 +243,109 @@ impl Store {
         Ok(counts)
     }
 
-    /// Counts per group and code, leaving out pairs that never occur.
-    pub fn grouped_code_counts(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<GroupedCount>> {
-        let label = grouping.label_sql();
-        let ancestry = ancestry_sql(filter.with_children);
-        let source_condition = filter.source_condition();
+    /// Codings and distinct excerpts per source and code (with sub-codes counted
+    /// for their parents when the filter says so), by the filter's coder and
+    /// statuses. This is where a million codings become a few thousand rows: one
+    /// scan of the covering index, grouped in index order.
+    pub fn source_code_counts(&self, filter: &CountFilter) -> StoreResult<Vec<SourceCodeCount>> {
         let coding_condition = filter.coding_condition("k");
-        // Count per source over the covering index, then add sources up per group:
-        // an excerpt belongs to one source and a source to one group, so distinct
-        // excerpts add up.
-        let sql = format!(
-            "{ancestry}
-             SELECT {label} AS grp, per_source.counted_as, SUM(per_source.excerpts), SUM(per_source.codings),
-                    COUNT(DISTINCT NULLIF(s.speaker, ''))
-             FROM (SELECT k.source_id, a.counted_as, COUNT(DISTINCT k.excerpt_id) AS excerpts, COUNT(*) AS codings
-                   FROM codings k INDEXED BY codings_by_source CROSS JOIN ancestry a ON a.code_id = k.code_id
-                   WHERE {coding_condition}
-                   GROUP BY k.source_id, a.counted_as) AS per_source
-             JOIN sources s ON s.source_id = per_source.source_id
-             JOIN cases ca ON ca.case_id = s.case_id
-             WHERE {source_condition}
-             GROUP BY grp, per_source.counted_as"
-        );
+        let sql = if filter.with_children {
+            format!(
+                "{}
+                 SELECT k.source_id, a.counted_as, COUNT(DISTINCT k.excerpt_id), COUNT(*)
+                 FROM codings k INDEXED BY codings_by_source CROSS JOIN ancestry a ON a.code_id = k.code_id
+                 WHERE {coding_condition}
+                 GROUP BY k.source_id, a.counted_as",
+                ancestry_sql(true)
+            )
+        } else {
+            format!(
+                "SELECT k.source_id, k.code_id, COUNT(DISTINCT k.excerpt_id), COUNT(*)
+                 FROM codings k INDEXED BY codings_by_source
+                 WHERE {coding_condition}
+                 GROUP BY k.source_id, k.code_id"
+            )
+        };
         let mut statement = self.conn.prepare_cached(&sql)?;
         let counts = statement
-            .query_map(filter.parameters(), |row| {
-                Ok(GroupedCount {
-                    group: row.get(0)?,
+            .query_map(rusqlite::params![Option::<&str>::None, Option::<&str>::None, filter.coder_id], |row| {
+                Ok(SourceCodeCount {
+                    source_id: row.get(0)?,
                     code_id: row.get(1)?,
                     excerpts: row.get::<_, i64>(2)? as u64,
                     codings: row.get::<_, i64>(3)? as u64,
-                    speakers: row.get::<_, i64>(4)? as u64,
                 })
             })?
             .collect::<Result<_, _>>()?;
         Ok(counts)
     }
 
-    /// Every group's label and number of excerpts (within the filter's dates and
-    /// statuses), including groups with no codings, sorted by label.
-    pub fn group_sizes(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<(String, u64)>> {
+    /// Every source within the filter's dates and attribute value, with its
+    /// group's label, its speaker, and its number of excerpts (within the
+    /// filter's statuses).
+    pub fn source_groups(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<SourceGroup>> {
         let label = grouping.label_sql();
         let source_condition = filter.source_condition();
         let excerpt_condition = filter.excerpt_condition();
         let sql = format!(
-            "SELECT {label} AS grp, COUNT(e.excerpt_id)
+            "SELECT s.source_id, {label}, s.speaker,
+                    (SELECT COUNT(*) FROM excerpts e WHERE e.source_id = s.source_id AND {excerpt_condition})
              FROM sources s JOIN cases ca ON ca.case_id = s.case_id
-             LEFT JOIN excerpts e ON e.source_id = s.source_id AND {excerpt_condition}
-             WHERE {source_condition}
-             GROUP BY grp ORDER BY grp"
+             WHERE {source_condition}"
         );
         let mut statement = self.conn.prepare_cached(&sql)?;
-        let sizes = statement
+        let groups = statement
             .query_map(rusqlite::params![filter.date_from, filter.date_to], |row| {
-                Ok((row.get(0)?, row.get::<_, i64>(1)? as u64))
+                Ok(SourceGroup {
+                    source_id: row.get(0)?,
+                    group: row.get(1)?,
+                    speaker: row.get(2)?,
+                    excerpts: row.get::<_, i64>(3)? as u64,
+                })
             })?
             .collect::<Result<_, _>>()?;
-        Ok(sizes)
+        Ok(groups)
+    }
+
+    /// Counts per group and code, leaving out pairs that never occur: the
+    /// per-source counts added up by the group each source belongs to (an excerpt
+    /// belongs to one source and a source to one group, so distinct excerpts add
+    /// up; speakers are counted distinct).
+    pub fn grouped_code_counts(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<GroupedCount>> {
+        let groups: HashMap<SourceId, SourceGroup> =
+            self.source_groups(grouping, filter)?.into_iter().map(|group| (group.source_id, group)).collect();
+        let mut sums: BTreeMap<(String, CodeId), (u64, u64, BTreeSet<String>)> = BTreeMap::new();
+        for count in self.source_code_counts(filter)? {
+            let Some(group) = groups.get(&count.source_id) else {
+                continue;
+            };
+            let entry = sums.entry((group.group.clone(), count.code_id)).or_default();
+            entry.0 += count.excerpts;
+            entry.1 += count.codings;
+            if !group.speaker.is_empty() {
+                entry.2.insert(group.speaker.clone());
+            }
+        }
+        Ok(sums
+            .into_iter()
+            .map(|((group, code_id), (excerpts, codings, speakers))| GroupedCount {
+                group,
+                code_id,
+                excerpts,
+                codings,
+                speakers: speakers.len() as u64,
+            })
+            .collect())
+    }
+
+    /// Every group's label and number of excerpts (within the filter's dates and
+    /// statuses), including groups with no codings, sorted by label.
+    pub fn group_sizes(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<(String, u64)>> {
+        let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
+        for group in self.source_groups(grouping, filter)? {
+            *sizes.entry(group.group).or_default() += group.excerpts;
+        }
+        Ok(sizes.into_iter().collect())
     }
 
     /// The excerpts of one group carrying a code (or, with `with_children`, a code
@@ -318,22 +392,19 @@ impl Store {
                  JOIN sources s ON s.source_id = k.source_id
                  WHERE {source_condition} AND {coding_condition}
              ),
-             per_excerpt AS (SELECT DISTINCT excerpt_id, code_id FROM kept),
-             together AS (
-                 SELECT a.code_id AS first, b.code_id AS second, COUNT(*) AS excerpts
-                 FROM per_excerpt a JOIN per_excerpt b ON a.excerpt_id = b.excerpt_id AND a.code_id < b.code_id
-                 GROUP BY a.code_id, b.code_id
-             ),
-             overlapping AS (
-                 SELECT a.code_id AS first, b.code_id AS second, COUNT(DISTINCT a.excerpt_id) AS excerpts
+             -- One self-join: for each excerpt and pair of codes on it, whether any
+             -- two of their codings overlap.
+             per_excerpt AS (
+                 SELECT a.code_id AS first, b.code_id AS second, a.excerpt_id,
+                        MAX(a.side IS NULL OR b.side IS NULL
+                            OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char))
+                            AS overlapping
                  FROM kept a JOIN kept b ON a.excerpt_id = b.excerpt_id AND a.code_id < b.code_id
-                 WHERE a.side IS NULL OR b.side IS NULL
-                    OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char)
-                 GROUP BY a.code_id, b.code_id
+                 GROUP BY a.code_id, b.code_id, a.excerpt_id
              )
-             SELECT t.first, t.second, t.excerpts, IFNULL(o.excerpts, 0)
-             FROM together t LEFT JOIN overlapping o ON o.first = t.first AND o.second = t.second
-             ORDER BY t.first, t.second"
+             SELECT first, second, COUNT(*), SUM(overlapping) FROM per_excerpt
+             GROUP BY first, second
+             ORDER BY first, second"
         );
         let mut statement = self.conn.prepare_cached(&sql)?;
         let pairs = statement

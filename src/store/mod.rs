@@ -28,7 +28,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use attributes::{Attribute, AttributeValue};
 pub use browse::{ExcerptFilter, ExcerptPreview, SourceSummary};
-pub use counts::{CodeCount, CodePair, CountFilter, GroupedCount, Grouping};
+pub use counts::{CodeCount, CodePair, CountFilter, GroupedCount, Grouping, SourceCodeCount, SourceGroup};
 pub use excerpts::ReanchorReport;
 pub use import::{ImportBatch, ImportRow, ImportSummary, ImportUndo};
 pub use migrations::CURRENT_VERSION;
