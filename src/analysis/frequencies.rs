@@ -94,25 +94,32 @@ pub fn frequencies(store: &Store, grouping: Grouping, filter: &CountFilter) -> S
         .iter()
         .filter_map(|s| group_index.get(s.group.as_str()).map(|g| (s.source_id, (*g, s.speaker.as_str()))))
         .collect();
-    // (group or None for the total, code) -> excerpts, codings, speakers.
-    let mut sums: HashMap<(Option<usize>, usize), (u64, u64, BTreeSet<&str>)> = HashMap::new();
+    /// Running sums for one cell.
+    #[derive(Default)]
+    struct Sum<'a> {
+        excerpts: u64,
+        codings: u64,
+        speakers: BTreeSet<&'a str>,
+    }
+    // By (group, or None for the total; code).
+    let mut sums: HashMap<(Option<usize>, usize), Sum> = HashMap::new();
     for count in store.source_code_counts(filter)? {
         let (Some(&(g, speaker)), Some(&c)) = (source_of.get(&count.source_id), code_index.get(&count.code_id)) else {
             continue;
         };
         for key in [(Some(g), c), (None, c)] {
-            let entry = sums.entry(key).or_default();
-            entry.0 += count.excerpts;
-            entry.1 += count.codings;
+            let sum = sums.entry(key).or_default();
+            sum.excerpts += count.excerpts;
+            sum.codings += count.codings;
             if !speaker.is_empty() {
-                entry.2.insert(speaker);
+                sum.speakers.insert(speaker);
             }
         }
     }
     let total_excerpts: u64 = groups.iter().map(|(_, size)| size).sum();
     let mut cells = BTreeMap::new();
     let mut totals = vec![CellCount::default(); codes.len()];
-    for ((group, c), (excerpts, codings, speakers)) in sums {
+    for ((group, c), Sum { excerpts, codings, speakers }) in sums {
         let size = match group {
             Some(g) => groups[g].1,
             None => total_excerpts,
