@@ -120,7 +120,7 @@ fn code_row_ui(app: &mut QuipuApp, ui: &mut Ui, tr: Tr, rows: &[CodeRow], index:
             .on_hover_text(tr.t(Msg::MoveUnder));
             // Fixed widths: name, count, menu. A layout that asked for more than the
             // panel has would make the panel grow frame after frame.
-            let name_width = (ui.available_width() - 78.0).max(40.0);
+            let name_width = (ui.available_width() - 96.0).max(40.0);
             let height = ui.spacing().interact_size.y;
             let name = ui
                 .allocate_ui_with_layout(
