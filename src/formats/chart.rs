@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use super::escape_xml as escape;
 use crate::analysis::FrequencyTable;
 
 /// The kind of chart.
@@ -33,10 +34,6 @@ impl ChartKind {
 
 const WIDTH: f64 = 1000.0;
 const FONT: &str = "font-family=\"Ubuntu, sans-serif\"";
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 /// A round step for axis ticks near `max / 5`.
 fn tick_step(max: f64) -> f64 {

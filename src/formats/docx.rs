@@ -9,29 +9,13 @@ use std::io::Write as _;
 
 use zip::write::SimpleFileOptions;
 
+use super::escape_xml as escape;
 use super::report::{Report, language_name};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const XML_HEADER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
-
-/// Escapes text for XML, dropping characters XML cannot hold.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Runs for a text: lines become runs separated by line breaks.
 fn text_runs(text: &str, run_properties: &str) -> String {
@@ -70,7 +54,7 @@ fn document_xml(report: &Report, footnotes: &mut Vec<String>) -> String {
                 runs.push_str(&footnote_reference(footnotes.len()));
             }
             body.push_str(&paragraph("QuoteText", &runs));
-            let context = if section.code.is_some() { &quote.case_name } else { &quote.code_path };
+            let context = section.context(quote);
             let attribution = format!("— {} ({}, {})", quote.attribution, context, quote.quote_id);
             body.push_str(&paragraph("Attribution", &text_runs(&attribution, "")));
         }

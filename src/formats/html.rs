@@ -6,21 +6,9 @@ use std::fmt::Write as _;
 
 use super::report::{Report, language_name};
 
-/// Escapes text for HTML, keeping line breaks.
+/// Escapes text for HTML, line breaks as `<br>`.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("<br>"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape_xml(text).replace("\r\n", "\n").replace('\n', "<br>")
 }
 
 const STYLE: &str = "
@@ -88,7 +76,7 @@ pub fn render_html(report: &Report) -> String {
                 );
             }
             out.push_str("</div>\n");
-            let context = if section.code.is_some() { &quote.case_name } else { &quote.code_path };
+            let context = section.context(quote);
             let _ = write!(
                 out,
                 "<figcaption>— {} ({}, {})",

@@ -44,8 +44,7 @@ pub fn render_markdown(report: &Report) -> String {
                     let _ = writeln!(out, "> {line}");
                 }
             }
-            // By code, the case says where; by case, the code says what.
-            let context = if section.code.is_some() { &quote.case_name } else { &quote.code_path };
+            let context = section.context(quote);
             let _ = writeln!(
                 out,
                 ">\n> — {} ({}, {})\n",

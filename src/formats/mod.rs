@@ -96,6 +96,25 @@ pub enum ExportError {
     Store(#[from] StoreError),
 }
 
+/// Escapes text for XML and HTML, dropping the control characters XML cannot
+/// hold (tab and line breaks stay).
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Makes a spreadsheet cell safe: a value a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`.
 pub fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {

@@ -111,6 +111,14 @@ pub struct ReportSection {
     pub quotes: Vec<ReportQuote>,
 }
 
+impl ReportSection {
+    /// What a quote's attribution adds in brackets: by code, the case says where;
+    /// by case, the code says what.
+    pub fn context<'a>(&self, quote: &'a ReportQuote) -> &'a str {
+        if self.code.is_some() { &quote.case_name } else { &quote.code_path }
+    }
+}
+
 /// A whole report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {

@@ -4,9 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use egui::{Key, KeyboardShortcut, Modifiers};
-use serde::{Deserialize, Serialize};
-
 use crate::model::{CodeId, CodingAnchor, ExcerptId, Side};
 use crate::store::{ExcerptFilter, Store};
 use crate::text::CharSpan;
@@ -15,54 +12,10 @@ use super::command::{Edit, apply_edit};
 use super::i18n::{Language, Msg, Tr};
 use super::jobs::{JobOutcome, Jobs, PickPurpose};
 use super::panels;
+use super::settings::default_coder_name;
+pub use super::settings::{Settings, ThemeChoice, demo_path};
 use super::view_model::{Changed, ViewModel};
 use super::workspace::{AnalysisState, Workspace};
-
-/// Preferences kept between runs (in eframe's storage, not in the project).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    /// Projects opened recently, newest first.
-    pub recent_projects: Vec<PathBuf>,
-    /// The interface language.
-    pub language: Language,
-    /// Light, dark or the system's theme.
-    pub theme: ThemeChoice,
-    /// Who is coding.
-    pub coder: String,
-    /// Body text size in points.
-    pub text_size: f32,
-    /// Whether the codebook panel is shown.
-    pub show_codebook: bool,
-    /// Whether the reader shows the whole source rather than one excerpt.
-    pub whole_source: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            recent_projects: Vec::new(),
-            language: Language::English,
-            theme: ThemeChoice::Light,
-            coder: String::new(),
-            text_size: 15.0,
-            show_codebook: true,
-            whole_source: false,
-        }
-    }
-}
-
-/// The colour theme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum ThemeChoice {
-    /// Light.
-    #[default]
-    Light,
-    /// Dark.
-    Dark,
-    /// Whatever the system uses.
-    System,
-}
 
 /// The open project.
 pub struct Session {
@@ -635,79 +588,6 @@ impl QuipuApp {
         }
     }
 
-    /// Keyboard shortcuts that work anywhere in the window.
-    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
-        const REDO_SHIFT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
-        const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
-        const REDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
-        const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-        const NEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
-        const IMPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::I);
-        const EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
-        const QUICK_PICK: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
-        const BIGGER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Plus);
-        const SMALLER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Minus);
-        let editing_text = self.ui.editing.is_some() || self.typing_in_a_field(ctx);
-        let mut commands = Vec::new();
-        ctx.input_mut(|input| {
-            // Shift+Cmd+Z first: shortcuts match ignoring extra Shift.
-            if input.consume_shortcut(&REDO_SHIFT) || input.consume_shortcut(&REDO) {
-                commands.push(AppCommand::Redo);
-            }
-            if !editing_text && input.consume_shortcut(&UNDO) {
-                commands.push(AppCommand::Undo);
-            }
-            if input.consume_shortcut(&OPEN) {
-                commands.push(AppCommand::Pick(PickPurpose::Open));
-            }
-            if input.consume_shortcut(&NEW) {
-                commands.push(AppCommand::Pick(PickPurpose::New));
-            }
-            if input.consume_shortcut(&IMPORT) {
-                commands.push(AppCommand::Pick(PickPurpose::Import));
-            }
-            if input.consume_shortcut(&EXPORT) {
-                commands.push(AppCommand::StartExport);
-            }
-            if input.consume_shortcut(&BIGGER) {
-                commands.push(AppCommand::ChangeTextSize(1.0));
-            }
-            if input.consume_shortcut(&SMALLER) {
-                commands.push(AppCommand::ChangeTextSize(-1.0));
-            }
-            if input.consume_shortcut(&QUICK_PICK) {
-                self.ui.quick_pick = Some(String::new());
-            }
-            if !editing_text && self.ui.quick_pick.is_none() {
-                let digits =
-                    [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
-                for (n, key) in digits.into_iter().enumerate() {
-                    if input.consume_key(Modifiers::NONE, key) {
-                        commands.push(AppCommand::ApplyNthCode(n));
-                    }
-                }
-                if input.consume_key(Modifiers::NONE, Key::ArrowDown) || input.consume_key(Modifiers::NONE, Key::J) {
-                    commands.push(AppCommand::Step(1));
-                }
-                if input.consume_key(Modifiers::NONE, Key::ArrowUp) || input.consume_key(Modifiers::NONE, Key::K) {
-                    commands.push(AppCommand::Step(-1));
-                }
-            }
-        });
-        for command in commands {
-            self.run_command(ctx, command);
-        }
-    }
-
-    /// True when the keyboard belongs to a text field (but not to the reader's
-    /// read-only texts, where number keys still apply codes).
-    fn typing_in_a_field(&self, ctx: &egui::Context) -> bool {
-        match ctx.memory(|memory| memory.focused()) {
-            Some(id) => ctx.text_edit_focused() && !self.ui.reader_text_ids.contains(&id),
-            None => false,
-        }
-    }
-
     fn apply_style(&mut self, ctx: &egui::Context) {
         let key = (self.settings.theme, self.settings.text_size.to_bits());
         if self.applied_style == Some(key) {
@@ -808,40 +688,4 @@ impl eframe::App for QuipuApp {
 /// Adds `extension` to a path chosen in a save dialog if it has none.
 fn with_extension(path: PathBuf, extension: &str) -> PathBuf {
     if path.extension().is_some() { path } else { path.with_extension(extension) }
-}
-
-/// The coder name suggested the first time: the system user's name.
-fn default_coder_name() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|name| !name.trim().is_empty() && name != "root")
-        .unwrap_or_else(|| "coder".to_owned())
-}
-
-/// Where the demo project is written for the window: the user's data folder.
-pub fn demo_path() -> PathBuf {
-    data_dir().join("demo.quipu")
-}
-
-/// Quipu's folder for its own files (the demo project).
-fn data_dir() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|dir| !dir.is_empty()) {
-        return PathBuf::from(dir).join("quipu");
-    }
-    if cfg!(target_os = "windows")
-        && let Some(dir) = std::env::var_os("APPDATA")
-    {
-        return PathBuf::from(dir).join("Quipu");
-    }
-    if cfg!(target_os = "macos")
-        && let Some(home) = &home
-    {
-        return home.join("Library/Application Support/Quipu");
-    }
-    match home {
-        Some(home) => home.join(".local/share/quipu"),
-        None => std::env::temp_dir().join("quipu"),
-    }
 }

@@ -11,6 +11,8 @@ pub mod i18n;
 pub mod icon;
 pub mod jobs;
 pub mod panels;
+pub mod settings;
+mod shortcuts;
 pub mod theme;
 pub mod view_model;
 pub mod workspace;
