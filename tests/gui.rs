@@ -707,3 +707,36 @@ fn a_pseudonym_set_in_the_attributes_view_is_kept_for_the_speaker() {
     settle(&mut harness);
     assert_eq!(stored(&path).source(source.source_id).unwrap().pseudonym, "");
 }
+
+#[test]
+fn moving_a_code_under_another_from_its_menu_can_be_undone() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    let before = stored(&path).dump().unwrap();
+    harness.get_by_label("Employment: code menu").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Move under");
+    click_last(&mut harness, "Company attitude");
+    let store = stored(&path);
+    let parent = store.code_by_name("Company attitude").unwrap().unwrap().code_id;
+    assert_eq!(store.code_by_name("Employment").unwrap().unwrap().parent_id, Some(parent));
+    // The codebook shows the hierarchy: the child follows its parent.
+    let rows: Vec<String> =
+        harness.state().session.as_ref().unwrap().view.codes.iter().map(|row| row.code.name.clone()).collect();
+    let at = rows.iter().position(|name| name == "Company attitude").unwrap();
+    assert_eq!(rows[at + 1], "Employment");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before);
+}
+
+#[test]
+fn save_a_copy_writes_a_project_that_opens_with_the_same_content() {
+    let (dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    let copy = dir.path().join("copia.quipu");
+    harness.state().jobs.deliver_pick(quipu::gui::jobs::PickPurpose::SaveCopy, copy.clone());
+    settle(&mut harness);
+    assert!(copy.exists(), "{:?}", harness.state().ui.message);
+    assert_eq!(Store::open(&copy).unwrap().dump().unwrap(), stored(&path).dump().unwrap());
+}
