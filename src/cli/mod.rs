@@ -22,7 +22,7 @@ use crate::store::{CountFilter, Store, StoreError};
 /// Without a subcommand, opens the window on the last project (or the bundled
 /// demo). Every subcommand works on a project file (`*.quipu`, one SQLite file).
 #[derive(Debug, Parser)]
-#[command(name = "quipu", version, about, long_about = None)]
+#[command(name = "quipu", version)]
 pub struct Cli {
     /// What to do; nothing opens the window.
     #[command(subcommand)]
