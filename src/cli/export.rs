@@ -100,6 +100,26 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
                 }
             );
         }
+        ExportCommand::Refi { project, out: target, force } => {
+            let extension = target.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+            if !matches!(extension.as_str(), "qdpx" | "qdc") {
+                return Err(ExportError::Unsupported(format!(
+                    "{}: the output must end in .qdpx (a project) or .qdc (the codebook)",
+                    target.display()
+                ))
+                .into());
+            }
+            refuse_existing(&target, force)?;
+            let store = open(&project)?;
+            let bytes = if extension == "qdc" {
+                crate::formats::refi::render_codebook(&store)?
+            } else {
+                crate::formats::refi::render_project(&store)?
+            };
+            write(&target, &bytes)?;
+            let what = if extension == "qdc" { "codebook" } else { "project" };
+            let _ = writeln!(out, "Exported the {what} as REFI-QDA to {}.", target.display());
+        }
         ExportCommand::Freq { project, out: target, by, filter, chart, force } => {
             let Some(format) = FrequencyFormat::from_path(&target) else {
                 return Err(ExportError::Unsupported(format!(

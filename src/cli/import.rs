@@ -95,3 +95,21 @@ pub(super) fn import_attributes(out: &mut String, project: &Path, file: &Path) -
     }
     Ok(())
 }
+
+pub(super) fn import_refi(out: &mut String, project: &Path, file: &Path, coder: &str) -> Result<(), CliError> {
+    let file_name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|source| ImportError::Io { file: file_name.clone(), source })?;
+    let mut store = open(project)?;
+    let summary = crate::formats::refi::import_refi(&mut store, &bytes, &file_name, coder)?;
+    let _ = writeln!(
+        out,
+        "Imported the REFI-QDA {} {}: {}, {}, {}, {}.",
+        summary.kind,
+        file.display(),
+        plural(summary.new_codes, "new code"),
+        plural(summary.sources, "source"),
+        plural(summary.excerpts, "excerpt"),
+        plural(summary.codings, "coding")
+    );
+    Ok(())
+}

@@ -155,6 +155,18 @@ pub enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import a REFI-QDA project (.qdpx, from NVivo, ATLAS.ti, MAXQDA, QualCoder or
+    /// Quipu) or codebook (.qdc). Codes already in the project (by name) are reused;
+    /// texts from other tools become sources with one excerpt per line.
+    Refi {
+        /// The project file.
+        project: PathBuf,
+        /// The .qdpx, .qde or .qdc file.
+        file: PathBuf,
+        /// Who codings without a known user are attributed to.
+        #[arg(long, default_value = "imported", value_name = "NAME")]
+        coder: String,
+    },
     /// Import case attributes (a 'case' column, then one column per attribute) or
     /// source attributes (also a 'source' column). Types come from the values.
     Attributes {
@@ -204,6 +216,17 @@ pub enum ExportCommand {
         /// roles (role and place), or real.
         #[arg(long, default_value = "pseudonyms", value_name = "pseudonyms|roles|real")]
         names: String,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The project for NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA .qdpx: one
+    /// text per source and language), or its codebook alone (.qdc).
+    Refi {
+        /// The project file.
+        project: PathBuf,
+        /// The output file: .qdpx or .qdc.
+        out: PathBuf,
         /// Replace an existing output file.
         #[arg(long)]
         force: bool,
@@ -351,6 +374,9 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Demo { project } => project::demo(&mut out, &project)?,
         Command::Import(ImportCommand::Csv { project, file, map, codes_separator, coder, dry_run }) => {
             import::import_csv(&mut out, &project, &file, map, codes_separator, &coder, dry_run)?
+        }
+        Command::Import(ImportCommand::Refi { project, file, coder }) => {
+            import::import_refi(&mut out, &project, &file, &coder)?
         }
         Command::Import(ImportCommand::Attributes { project, file }) => {
             import::import_attributes(&mut out, &project, &file)?

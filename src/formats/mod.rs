@@ -14,6 +14,7 @@ pub mod docx;
 pub mod html;
 pub mod markdown;
 pub mod pseudonyms;
+pub mod refi;
 pub mod report;
 pub mod xlsx;
 

@@ -13,6 +13,9 @@ const MIGRATIONS: &[&str] = &[
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );
+    -- A random identity, so exchange files (REFI-QDA) name this project's things
+    -- with GUIDs no other project shares, and the same GUIDs in every export.
+    INSERT INTO project_settings (key, value) VALUES ('project_guid', lower(hex(randomblob(16))));
 
     CREATE TABLE cases (
         case_id     INTEGER PRIMARY KEY,

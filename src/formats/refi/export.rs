@@ -1,0 +1,343 @@
+//! Writing a project as REFI-QDA: `project.qde` (valid against QDA-XML 1.0, with
+//! elements in the schema's order and no empty containers) and one UTF-8 text per
+//! source and language under `sources/`, zipped as `.qdpx`; and the codebook alone
+//! as `.qdc`.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use zip::write::SimpleFileOptions;
+
+use super::{CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, guid, quipu_description};
+use crate::formats::{ExportError, escape_xml as escape};
+use crate::model::{AttributeScope, AttributeType, Code, CodeId, CodingAnchor, MemoTarget, Side};
+use crate::store::{Attribute, Store};
+use crate::text;
+
+/// Names things by GUID for one project.
+struct Guids {
+    project: String,
+}
+
+impl Guids {
+    fn of(&self, kind: &str, id: i64) -> String {
+        guid(&self.project, kind, id)
+    }
+}
+
+/// The project's random identity (set when it was created).
+fn project_identity(store: &Store) -> Result<String, ExportError> {
+    Ok(store
+        .setting("project_guid")?
+        .unwrap_or_else(|| store.path().map(|p| p.display().to_string()).unwrap_or_default()))
+}
+
+/// The codebook as nested `<Code>` elements.
+fn codes_xml(codes: &[Code], guids: &Guids, memo_notes: &HashMap<CodeId, String>) -> String {
+    fn write_code(out: &mut String, code: &Code, codes: &[Code], guids: &Guids, notes: &HashMap<CodeId, String>) {
+        let _ = write!(
+            out,
+            "<Code guid=\"{}\" name=\"{}\" isCodable=\"true\" color=\"{}\">",
+            guids.of("code", code.code_id.0),
+            escape(&code.name),
+            code.color
+        );
+        if !code.description.is_empty() {
+            let _ = write!(out, "<Description>{}</Description>", escape(&code.description));
+        }
+        if let Some(note) = notes.get(&code.code_id) {
+            let _ = write!(out, "<NoteRef targetGUID=\"{note}\"/>");
+        }
+        for child in codes.iter().filter(|c| c.parent_id == Some(code.code_id)) {
+            write_code(out, child, codes, guids, notes);
+        }
+        out.push_str("</Code>");
+    }
+    let mut out = String::from("<Codes>");
+    for code in codes.iter().filter(|code| code.parent_id.is_none()) {
+        write_code(&mut out, code, codes, guids, memo_notes);
+    }
+    out.push_str("</Codes>");
+    out
+}
+
+/// The codebook as a `.qdc` document.
+pub fn render_codebook(store: &Store) -> Result<Vec<u8>, ExportError> {
+    let codes = store.codes()?;
+    if codes.is_empty() {
+        return Err(ExportError::Empty("the codebook (it has no codes)".to_owned()));
+    }
+    let guids = Guids { project: project_identity(store)? };
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CodeBook xmlns=\"{CODEBOOK_NAMESPACE}\" origin=\"Quipu {}\">{}</CodeBook>\n",
+        env!("CARGO_PKG_VERSION"),
+        codes_xml(&codes, &guids, &HashMap::new())
+    );
+    Ok(xml.into_bytes())
+}
+
+fn variable_type(value_type: AttributeType) -> &'static str {
+    match value_type {
+        AttributeType::Number => "Float",
+        AttributeType::Boolean => "Boolean",
+        // Partial dates (2021, 2021-03) are not xsd:date: they travel as text.
+        AttributeType::Text | AttributeType::Date => "Text",
+    }
+}
+
+fn variable_value(attribute: &Attribute, value: &str, guids: &Guids) -> String {
+    let element = match attribute.value_type {
+        AttributeType::Number => "FloatValue",
+        AttributeType::Boolean => "BooleanValue",
+        AttributeType::Text | AttributeType::Date => "TextValue",
+    };
+    let value = match attribute.value_type {
+        AttributeType::Boolean => if value == "yes" { "true" } else { "false" }.to_owned(),
+        _ => escape(value),
+    };
+    format!(
+        "<VariableValue><VariableRef targetGUID=\"{}\"/><{element}>{value}</{element}></VariableValue>",
+        guids.of("attribute", attribute.attribute_id.0)
+    )
+}
+
+/// The project as the bytes of a `.qdpx` file.
+pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
+    let guids = Guids { project: project_identity(store)? };
+    let codes = store.codes()?;
+    let coders = store.coders()?;
+    let cases = store.cases()?;
+    let sources = store.sources()?;
+    if sources.is_empty() {
+        return Err(ExportError::Empty("the project (it has no sources)".to_owned()));
+    }
+    let attributes: Vec<Attribute> = [AttributeScope::Case, AttributeScope::Source]
+        .into_iter()
+        .map(|scope| store.attributes(scope))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let coder_guid = |coder_id: crate::model::CoderId| guids.of("coder", coder_id.0);
+    // Notes collected as we go: (guid, name, text).
+    let mut notes: Vec<(String, String, String)> = Vec::new();
+    let note = |kind: &str, id: i64, name: String, text: String, notes: &mut Vec<(String, String, String)>| {
+        let note_guid = guids.of(&format!("note-{kind}"), id);
+        notes.push((note_guid.clone(), name, text));
+        note_guid
+    };
+    let mut code_notes = HashMap::new();
+    for code in &codes {
+        let memo = store.memo(MemoTarget::Code(code.code_id))?;
+        if !memo.is_empty() {
+            code_notes
+                .insert(code.code_id, note("code", code.code_id.0, format!("Memo: {}", code.name), memo, &mut notes));
+        }
+    }
+
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut sources_xml = String::new();
+    let mut case_sources: HashMap<crate::model::CaseId, Vec<String>> = HashMap::new();
+    for source in &sources {
+        let excerpts = store.excerpts_of_source(source.source_id)?;
+        let source_values = store.source_attributes(source.source_id)?;
+        for side in [Side::Original, Side::Translation] {
+            let with_text: Vec<_> = excerpts.iter().filter(|e| e.text(side).is_some()).collect();
+            let Some(first) = with_text.first() else {
+                continue;
+            };
+            let lang = first.lang(side).to_owned();
+            let text_guid = guids.of(&format!("text-{}", side.as_str()), source.source_id.0);
+            case_sources.entry(source.case_id).or_default().push(text_guid.clone());
+            let mut document = String::new();
+            let mut selections = String::new();
+            for excerpt in with_text {
+                // The excerpt's place among all of the source's excerpts, so an
+                // excerpt with only one language comes back where it was.
+                let position = excerpts.iter().position(|e| e.excerpt_id == excerpt.excerpt_id).unwrap_or_default();
+                if !document.is_empty() {
+                    document.push_str("\n\n");
+                }
+                let start = text::char_len(&document);
+                let body = excerpt.text(side).unwrap_or_default();
+                document.push_str(body);
+                let end = start + text::char_len(body);
+                let excerpt_guid = guids.of("excerpt", excerpt.excerpt_id.0);
+                let name =
+                    if excerpt.label.is_empty() { format!("#{}", excerpt.excerpt_id) } else { excerpt.label.clone() };
+                let codings = store.codings_of_excerpt(excerpt.excerpt_id)?;
+                let description = quipu_description(&[
+                    ("excerpt", &excerpt_guid),
+                    ("position", &position.to_string()),
+                    ("status", excerpt.translation_status.as_str()),
+                    ("note", &excerpt.translation_note),
+                ]);
+                let _ = write!(
+                    selections,
+                    "<PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{start}\" endPosition=\"{end}\">\
+                     <Description>{}</Description>",
+                    guids.of(&format!("excerpt-{}", side.as_str()), excerpt.excerpt_id.0),
+                    escape(&name),
+                    escape(&description)
+                );
+                for coding in codings.iter().filter(|c| c.anchor == CodingAnchor::Whole) {
+                    let _ = write!(
+                        selections,
+                        "<Coding guid=\"{}\" creatingUser=\"{}\"><CodeRef targetGUID=\"{}\"/></Coding>",
+                        guids.of(&format!("coding-{}", side.as_str()), coding.coding_id.0),
+                        coder_guid(coding.coder_id),
+                        guids.of("code", coding.code_id.0)
+                    );
+                }
+                if side == Side::Original || excerpt.original.is_none() {
+                    let memo = store.memo(MemoTarget::Excerpt(excerpt.excerpt_id))?;
+                    if !memo.is_empty() {
+                        let note_guid =
+                            note("excerpt", excerpt.excerpt_id.0, format!("Memo: {name}"), memo, &mut notes);
+                        let _ = write!(selections, "<NoteRef targetGUID=\"{note_guid}\"/>");
+                    }
+                }
+                selections.push_str("</PlainTextSelection>");
+                for coding in &codings {
+                    let CodingAnchor::Passage { side: coded_side, span } = coding.anchor else {
+                        continue;
+                    };
+                    if coded_side != side {
+                        continue;
+                    }
+                    let _ = write!(
+                        selections,
+                        "<PlainTextSelection guid=\"{}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\" creatingUser=\"{}\">\
+                         <Description>{}</Description>\
+                         <Coding guid=\"{}\" creatingUser=\"{}\"><CodeRef targetGUID=\"{}\"/></Coding>",
+                        guids.of("passage", coding.coding_id.0),
+                        escape(&coding.covered_text.chars().take(60).collect::<String>()),
+                        start + span.start.0,
+                        start + span.end.0,
+                        coder_guid(coding.coder_id),
+                        escape(&quipu_description(&[("passage", &excerpt_guid)])),
+                        guids.of("coding", coding.coding_id.0),
+                        coder_guid(coding.coder_id),
+                        guids.of("code", coding.code_id.0)
+                    );
+                    let memo = store.memo(MemoTarget::Coding(coding.coding_id))?;
+                    if !memo.is_empty() {
+                        let note_guid = note("coding", coding.coding_id.0, format!("Memo: {name}"), memo, &mut notes);
+                        let _ = write!(selections, "<NoteRef targetGUID=\"{note_guid}\"/>");
+                    }
+                    selections.push_str("</PlainTextSelection>");
+                }
+            }
+            let case_name = store.case(source.case_id)?.name;
+            let description = quipu_description(&[
+                ("source", &guids.of("source", source.source_id.0)),
+                ("side", side.as_str()),
+                ("lang", &lang),
+                ("case", &case_name),
+                ("name", &source.name),
+                ("speaker", &source.speaker),
+                ("role", &source.role),
+                ("place", &source.place),
+                ("date", &source.date),
+                ("interviewer", &source.interviewer),
+                ("pseudonym", &source.pseudonym),
+            ]);
+            let _ = write!(
+                sources_xml,
+                "<TextSource guid=\"{text_guid}\" name=\"{} ({lang})\" plainTextPath=\"internal://{text_guid}.txt\">\
+                 <Description>{}</Description>{selections}",
+                escape(&source.name),
+                escape(&description),
+            );
+            for value in &source_values {
+                if let Some(attribute) = attributes.iter().find(|a| a.attribute_id == value.attribute_id) {
+                    sources_xml.push_str(&variable_value(attribute, &value.value, &guids));
+                }
+            }
+            sources_xml.push_str("</TextSource>");
+            texts.push((text_guid, document));
+        }
+    }
+
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project xmlns=\"{PROJECT_NAMESPACE}\" name=\"{}\" origin=\"Quipu {}\">",
+        escape(&store.setting("title")?.unwrap_or_else(|| "Quipu project".to_owned())),
+        env!("CARGO_PKG_VERSION")
+    );
+    if !coders.is_empty() {
+        xml.push_str("<Users>");
+        for coder in &coders {
+            let _ = write!(xml, "<User guid=\"{}\" name=\"{}\"/>", coder_guid(coder.coder_id), escape(&coder.name));
+        }
+        xml.push_str("</Users>");
+    }
+    if !codes.is_empty() {
+        let _ = write!(xml, "<CodeBook>{}</CodeBook>", codes_xml(&codes, &guids, &code_notes));
+    }
+    if !attributes.is_empty() {
+        xml.push_str("<Variables>");
+        for attribute in &attributes {
+            let _ = write!(
+                xml,
+                "<Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"{}\"><Description>{}</Description></Variable>",
+                guids.of("attribute", attribute.attribute_id.0),
+                escape(&attribute.name),
+                variable_type(attribute.value_type),
+                escape(&quipu_description(&[
+                    ("scope", attribute.scope.as_str()),
+                    ("type", attribute.value_type.as_str())
+                ]))
+            );
+        }
+        xml.push_str("</Variables>");
+    }
+    xml.push_str("<Cases>");
+    for case in &cases {
+        let _ = write!(xml, "<Case guid=\"{}\" name=\"{}\">", guids.of("case", case.case_id.0), escape(&case.name));
+        if !case.description.is_empty() {
+            let _ = write!(xml, "<Description>{}</Description>", escape(&case.description));
+        }
+        for value in store.case_attributes(case.case_id)? {
+            if let Some(attribute) = attributes.iter().find(|a| a.attribute_id == value.attribute_id) {
+                xml.push_str(&variable_value(attribute, &value.value, &guids));
+            }
+        }
+        for text_guid in case_sources.get(&case.case_id).into_iter().flatten() {
+            let _ = write!(xml, "<SourceRef targetGUID=\"{text_guid}\"/>");
+        }
+        xml.push_str("</Case>");
+    }
+    xml.push_str("</Cases>");
+    let _ = write!(xml, "<Sources>{sources_xml}</Sources>");
+    let project_memo = store.memo(MemoTarget::Project)?;
+    let project_note =
+        (!project_memo.is_empty()).then(|| note("project", 0, "Project memo".to_owned(), project_memo, &mut notes));
+    if !notes.is_empty() {
+        xml.push_str("<Notes>");
+        for (note_guid, name, text) in &notes {
+            let _ = write!(
+                xml,
+                "<Note guid=\"{note_guid}\" name=\"{}\"><PlainTextContent>{}</PlainTextContent></Note>",
+                escape(name),
+                escape(text)
+            );
+        }
+        xml.push_str("</Notes>");
+    }
+    if let Some(note_guid) = project_note {
+        let _ = write!(xml, "<NoteRef targetGUID=\"{note_guid}\"/>");
+    }
+    xml.push_str("</Project>\n");
+
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let failed = |error: String| ExportError::Unsupported(format!("could not write the REFI-QDA file: {error}"));
+    zip.start_file("project.qde", options).map_err(|e| failed(e.to_string()))?;
+    zip.write_all(xml.as_bytes()).map_err(|e| failed(e.to_string()))?;
+    for (text_guid, document) in texts {
+        zip.start_file(format!("sources/{text_guid}.txt"), options).map_err(|e| failed(e.to_string()))?;
+        zip.write_all(document.as_bytes()).map_err(|e| failed(e.to_string()))?;
+    }
+    Ok(zip.finish().map_err(|e| failed(e.to_string()))?.into_inner())
+}

@@ -1,0 +1,458 @@
+//! REFI-QDA exchange: exports valid against the QDA-XML 1.0 schema (checked with
+//! libxml2), a project that goes out and comes back the same, codebooks as .qdc,
+//! files from other tools, and bad files refused without changing the project.
+
+mod util;
+
+use std::ffi::{CString, c_char, c_int, c_void};
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use quipu::model::{CodingAnchor, MemoTarget, Side};
+use quipu::store::Store;
+use util::{arg, dump, quipu_err, quipu_ok};
+
+// libxml2 validates against the published schema (tests/data/refi-qda-project.xsd).
+// It is loaded at run time from the shared library every Linux desktop has, so
+// the tests need no development headers or link-time library.
+unsafe extern "C" {
+    fn dlopen(filename: *const c_char, flag: c_int) -> *mut c_void;
+    fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+}
+
+type Ptr = *mut c_void;
+
+/// The libxml2 functions the schema check needs.
+struct LibXml2 {
+    new_parser_context: unsafe extern "C" fn(*const c_char) -> Ptr,
+    parse_schema: unsafe extern "C" fn(Ptr) -> Ptr,
+    new_valid_context: unsafe extern "C" fn(Ptr) -> Ptr,
+    read_memory: unsafe extern "C" fn(*const c_char, c_int, *const c_char, *const c_char, c_int) -> Ptr,
+    validate_document: unsafe extern "C" fn(Ptr, Ptr) -> c_int,
+    free_document: unsafe extern "C" fn(Ptr),
+    free_valid_context: unsafe extern "C" fn(Ptr),
+    free_schema: unsafe extern "C" fn(Ptr),
+    free_parser_context: unsafe extern "C" fn(Ptr),
+}
+
+impl LibXml2 {
+    fn load() -> LibXml2 {
+        const RTLD_NOW: c_int = 2;
+        // SAFETY: dlopen/dlsym with NUL-terminated names; each symbol is
+        // transmuted to the signature libxml2 documents for it.
+        unsafe {
+            let name = CString::new("libxml2.so.2").unwrap();
+            let handle = dlopen(name.as_ptr(), RTLD_NOW);
+            assert!(!handle.is_null(), "the schema check needs libxml2 (libxml2.so.2)");
+            /// A function of the library, as the signature `F` the caller names.
+            unsafe fn symbol<F: Copy>(handle: Ptr, name: &str) -> F {
+                assert_eq!(std::mem::size_of::<F>(), std::mem::size_of::<Ptr>());
+                let name = CString::new(name).unwrap();
+                // SAFETY: the caller names the signature libxml2 documents.
+                let pointer = unsafe { dlsym(handle, name.as_ptr()) };
+                assert!(!pointer.is_null(), "libxml2 has no {name:?}");
+                unsafe { std::mem::transmute_copy::<Ptr, F>(&pointer) }
+            }
+            LibXml2 {
+                new_parser_context: symbol(handle, "xmlSchemaNewParserCtxt"),
+                parse_schema: symbol(handle, "xmlSchemaParse"),
+                new_valid_context: symbol(handle, "xmlSchemaNewValidCtxt"),
+                read_memory: symbol(handle, "xmlReadMemory"),
+                validate_document: symbol(handle, "xmlSchemaValidateDoc"),
+                free_document: symbol(handle, "xmlFreeDoc"),
+                free_valid_context: symbol(handle, "xmlSchemaFreeValidCtxt"),
+                free_schema: symbol(handle, "xmlSchemaFree"),
+                free_parser_context: symbol(handle, "xmlSchemaFreeParserCtxt"),
+            }
+        }
+    }
+}
+
+/// True when `xml` is valid against the REFI-QDA project schema (libxml2 prints
+/// what is wrong otherwise).
+fn valid_against_schema(xml: &[u8]) -> bool {
+    let xml2 = LibXml2::load();
+    let schema_path = CString::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/refi-qda-project.xsd")).unwrap();
+    let url = CString::new("project.qde").unwrap();
+    // SAFETY: plain libxml2 calls on pointers it returned, each checked and freed once.
+    unsafe {
+        let parser = (xml2.new_parser_context)(schema_path.as_ptr());
+        assert!(!parser.is_null());
+        let schema = (xml2.parse_schema)(parser);
+        assert!(!schema.is_null(), "the schema itself did not parse");
+        let validator = (xml2.new_valid_context)(schema);
+        let document = (xml2.read_memory)(xml.as_ptr().cast(), xml.len() as c_int, url.as_ptr(), std::ptr::null(), 0);
+        assert!(!document.is_null(), "not well-formed XML");
+        let result = (xml2.validate_document)(validator, document);
+        (xml2.free_document)(document);
+        (xml2.free_valid_context)(validator);
+        (xml2.free_schema)(schema);
+        (xml2.free_parser_context)(parser);
+        result == 0
+    }
+}
+
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.quipu");
+    quipu::demo::write_demo(&path).unwrap();
+    (dir, path)
+}
+
+fn zip_file(path: &Path, name: &str) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    archive.by_name(name).unwrap().read_to_end(&mut bytes).unwrap();
+    bytes
+}
+
+#[test]
+fn the_exported_project_is_valid_refi_qda() {
+    let (dir, project) = demo();
+    let mut store = Store::open(&project).unwrap();
+    // Text that needs escaping must stay valid too.
+    let first = store.excerpt_ids().unwrap()[0];
+    store.set_memo(MemoTarget::Excerpt(first), "a < b & \"c\" > d; e=f").unwrap();
+    store.set_memo(MemoTarget::Project, "Proyecto de prueba").unwrap();
+    drop(store);
+    let out = dir.path().join("demo.qdpx");
+    let report = quipu_ok(&["export", "refi", arg(&project), arg(&out)]);
+    assert!(report.contains("Exported the project as REFI-QDA"), "{report}");
+    let xml = zip_file(&out, "project.qde");
+    assert!(valid_against_schema(&xml), "project.qde does not validate against QDA-XML 1.0");
+    // The check itself can fail: an empty container is invalid in QDA-XML.
+    assert!(!valid_against_schema(br#"<Project xmlns="urn:QDA-XML:project:1.0" name="x"><Sets/></Project>"#));
+    let xml = String::from_utf8(xml).unwrap();
+    // One text per source and language, each in sources/ as UTF-8.
+    let store = Store::open(&project).unwrap();
+    let texts = xml.matches("<TextSource ").count();
+    assert!(texts >= store.sources().unwrap().len() && texts <= 2 * store.sources().unwrap().len());
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let text_files =
+        (0..archive.len()).filter(|i| archive.by_index(*i).unwrap().name().unwrap().starts_with("sources/")).count();
+    assert_eq!(text_files, texts);
+}
+
+/// Everything that should survive an exchange, without IDs.
+fn canonical(store: &Store) -> Vec<String> {
+    let mut lines = Vec::new();
+    let codes = store.codes().unwrap();
+    let code_name = |id| codes.iter().find(|c| c.code_id == id).map(|c| c.name.clone()).unwrap_or_default();
+    for code in &codes {
+        let parent = code.parent_id.map(&code_name).unwrap_or_default();
+        let memo = store.memo(MemoTarget::Code(code.code_id)).unwrap();
+        lines.push(format!("code {} < {parent} {} {} [{memo}]", code.name, code.color, code.description));
+    }
+    for case in store.cases().unwrap() {
+        lines.push(format!("case {} {}", case.name, case.description));
+        for value in store.case_attributes(case.case_id).unwrap() {
+            lines.push(format!("case {} {}={} ({:?})", case.name, value.name, value.value, value.value_type));
+        }
+        for source in store.sources_of_case(case.case_id).unwrap() {
+            lines.push(format!(
+                "source {}/{} {}|{}|{}|{}|{}|{}",
+                case.name,
+                source.name,
+                source.speaker,
+                source.role,
+                source.place,
+                source.date,
+                source.interviewer,
+                source.pseudonym
+            ));
+            for value in store.source_attributes(source.source_id).unwrap() {
+                lines.push(format!("source {} {}={}", source.name, value.name, value.value));
+            }
+            for excerpt in store.excerpts_of_source(source.source_id).unwrap() {
+                lines.push(format!(
+                    "excerpt {} {:?}/{} {:?}/{} {} [{}] memo [{}]",
+                    excerpt.label,
+                    excerpt.original,
+                    excerpt.original_lang,
+                    excerpt.translation,
+                    excerpt.translation_lang,
+                    excerpt.translation_status.as_str(),
+                    excerpt.translation_note,
+                    store.memo(MemoTarget::Excerpt(excerpt.excerpt_id)).unwrap()
+                ));
+                let coders = store.coders().unwrap();
+                let mut codings: Vec<String> = store
+                    .codings_of_excerpt(excerpt.excerpt_id)
+                    .unwrap()
+                    .into_iter()
+                    .map(|coding| {
+                        let coder = coders.iter().find(|c| c.coder_id == coding.coder_id).unwrap().name.clone();
+                        let anchor = match coding.anchor {
+                            CodingAnchor::Whole => "whole".to_owned(),
+                            CodingAnchor::Passage { side, span } => {
+                                format!("{} {}..{}", side.as_str(), span.start.0, span.end.0)
+                            }
+                        };
+                        let memo = store.memo(MemoTarget::Coding(coding.coding_id)).unwrap();
+                        format!(
+                            "  coding {} {anchor} «{}» by {coder} [{memo}]",
+                            code_name(coding.code_id),
+                            coding.covered_text
+                        )
+                    })
+                    .collect();
+                codings.sort();
+                lines.extend(codings);
+            }
+        }
+    }
+    lines.push(format!("project memo [{}]", store.memo(MemoTarget::Project).unwrap()));
+    lines
+}
+
+#[test]
+fn a_project_comes_back_from_refi_qda_as_it_went_out() {
+    let (dir, project) = demo();
+    let mut store = Store::open(&project).unwrap();
+    let trust = store.code_by_name("Trust").unwrap().unwrap().code_id;
+    store.set_memo(MemoTarget::Code(trust), "Includes distrust.").unwrap();
+    let police = store.code_by_name("Police use").unwrap().unwrap().code_id;
+    store.move_code(police, Some(trust)).unwrap();
+    let excerpt = store.excerpt_ids().unwrap()[3];
+    let coder = store.ensure_coder("Segunda codificadora").unwrap();
+    let coding = store
+        .add_coding(
+            excerpt,
+            trust,
+            coder,
+            CodingAnchor::Passage { side: Side::Translation, span: quipu::text::CharSpan::new(0, 9) },
+        )
+        .unwrap();
+    store.set_memo(MemoTarget::Coding(coding), "The first words; = ; %").unwrap();
+    let source = store.sources().unwrap()[0].source_id;
+    store.set_pseudonym(source, "Comunero A").unwrap();
+    let expected = canonical(&store);
+    drop(store);
+
+    let out = dir.path().join("exchange.qdpx");
+    quipu_ok(&["export", "refi", arg(&project), arg(&out)]);
+    let copy = dir.path().join("copy.quipu");
+    quipu_ok(&["new", arg(&copy), "--empty-codebook"]);
+    let report = quipu_ok(&["import", "refi", arg(&copy), arg(&out)]);
+    assert!(report.contains("12 sources, 60 excerpts"), "{report}");
+    let restored = canonical(&Store::open(&copy).unwrap());
+    for (want, got) in expected.iter().zip(&restored) {
+        assert_eq!(want, got);
+    }
+    assert_eq!(expected.len(), restored.len());
+}
+
+#[test]
+fn a_codebook_travels_as_qdc_and_is_not_duplicated() {
+    let (dir, project) = demo();
+    let mut store = Store::open(&project).unwrap();
+    let trust = store.code_by_name("Trust").unwrap().unwrap().code_id;
+    let child = store
+        .add_code(&quipu::model::CodeDraft {
+            name: "Trust in the state".into(),
+            description: "Confianza en el Estado".into(),
+            color: quipu::model::Color::parse("#123456"),
+            parent_id: Some(trust),
+        })
+        .unwrap();
+    let _ = child;
+    drop(store);
+    let out = dir.path().join("codes.qdc");
+    quipu_ok(&["export", "refi", arg(&project), arg(&out)]);
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(xml.contains("urn:QDA-XML:codebook:1.0"));
+    let other = dir.path().join("other.quipu");
+    quipu_ok(&["new", arg(&other), "--empty-codebook"]);
+    let report = quipu_ok(&["import", "refi", arg(&other), arg(&out)]);
+    assert!(report.contains("15 new codes"), "{report}");
+    let codes = |path: &Path| -> Vec<String> {
+        let store = Store::open(path).unwrap();
+        let codes = store.codes().unwrap();
+        codes
+            .iter()
+            .map(|c| {
+                let parent = c.parent_id.and_then(|p| codes.iter().find(|x| x.code_id == p)).map(|p| p.name.clone());
+                format!("{} {} {} {:?}", c.name, c.color, c.description, parent)
+            })
+            .collect()
+    };
+    assert_eq!(codes(&other), codes(&project));
+    let again = quipu_ok(&["import", "refi", arg(&other), arg(&out)]);
+    assert!(again.contains("0 new codes"), "{again}");
+    assert_eq!(codes(&other), codes(&project));
+}
+
+/// A project as another tool writes it: the older namespace, `Sources/`, a text
+/// with a BOM, CRLF line endings and a decomposed accent, selections within a
+/// line, across lines and over a whole line, and a coding of the whole text.
+fn foreign_qdpx(path: &Path) {
+    let text = "\u{feff}Primera línea sobre la polici\u{301}a.\r\nSegunda línea: el agua.\r\n\r\nTercera línea.";
+    // Positions count the file's characters after the byte-order mark (which
+    // tools strip), CRLF as two characters and the combining accent as one.
+    let chars: Vec<char> = text.chars().skip(1).collect();
+    let find = |needle: &str| {
+        let needle: Vec<char> = needle.chars().collect();
+        (0..chars.len()).find(|i| chars[*i..].starts_with(&needle)).unwrap()
+    };
+    let police = find("polici");
+    let police_end = police + "polici\u{301}a".chars().count();
+    let water = find("el agua");
+    let span_start = find("sobre");
+    let span_end = find("Segunda") + "Segunda".chars().count();
+    let third = find("Tercera");
+    let third_end = chars.len();
+    let qde = format!(
+        r##"<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:0:4" name="Otro proyecto" origin="OtherTool">
+  <Users><User guid="00000000-0000-0000-0000-00000000000a" name="Ana"/></Users>
+  <CodeBook><Codes>
+    <Code guid="00000000-0000-0000-0000-000000000001" name="Policía" isCodable="true" color="#f00"/>
+    <Code guid="00000000-0000-0000-0000-000000000002" name="Recursos::Agua" isCodable="true"/>
+    <Code guid="00000000-0000-0000-0000-000000000003" name="Todo" isCodable="true"/>
+  </Codes></CodeBook>
+  <Cases><Case guid="00000000-0000-0000-0000-0000000000c1" name="Cerro Verde Imaginario">
+    <SourceRef targetGUID="00000000-0000-0000-0000-0000000000f1"/></Case></Cases>
+  <Sources>
+    <TextSource guid="00000000-0000-0000-0000-0000000000f1" name="Entrevista" plainTextPath="internal://f1.txt">
+      <PlainTextSelection guid="00000000-0000-0000-0000-0000000000a1" startPosition="{police}" endPosition="{police_end}" creatingUser="00000000-0000-0000-0000-00000000000a">
+        <Coding guid="00000000-0000-0000-0000-0000000000b1" creatingUser="00000000-0000-0000-0000-00000000000a"><CodeRef targetGUID="00000000-0000-0000-0000-000000000001"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="00000000-0000-0000-0000-0000000000a2" startPosition="{water}" endPosition="{}">
+        <Coding guid="00000000-0000-0000-0000-0000000000b2"><CodeRef targetGUID="00000000-0000-0000-0000-000000000002"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="00000000-0000-0000-0000-0000000000a3" startPosition="{span_start}" endPosition="{span_end}">
+        <Coding guid="00000000-0000-0000-0000-0000000000b3"><CodeRef targetGUID="00000000-0000-0000-0000-000000000001"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="00000000-0000-0000-0000-0000000000a4" startPosition="{third}" endPosition="{third_end}">
+        <Coding guid="00000000-0000-0000-0000-0000000000b4"><CodeRef targetGUID="00000000-0000-0000-0000-000000000002"/></Coding>
+      </PlainTextSelection>
+      <Coding guid="00000000-0000-0000-0000-0000000000b5"><CodeRef targetGUID="00000000-0000-0000-0000-000000000003"/></Coding>
+    </TextSource>
+  </Sources>
+</Project>"##,
+        water + "el agua".chars().count(),
+    );
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("project.qde", options).unwrap();
+    zip.write_all(qde.as_bytes()).unwrap();
+    zip.start_file("Sources/f1.txt", options).unwrap();
+    zip.write_all(text.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
+#[test]
+fn a_project_from_another_tool_becomes_excerpts_coded_on_the_same_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("other.qdpx");
+    foreign_qdpx(&file);
+    let project = dir.path().join("p.quipu");
+    quipu_ok(&["new", arg(&project), "--empty-codebook"]);
+    let report = quipu_ok(&["import", "refi", arg(&project), arg(&file)]);
+    assert!(report.contains("1 source, 3 excerpts"), "{report}");
+    let store = Store::open(&project).unwrap();
+    let case = store.case_by_name("Cerro Verde Imaginario").unwrap().expect("the case named in <Cases>");
+    let source = &store.sources_of_case(case.case_id).unwrap()[0];
+    let excerpts = store.excerpts_of_source(source.source_id).unwrap();
+    let texts: Vec<&str> = excerpts.iter().map(|e| e.original.as_deref().unwrap()).collect();
+    assert_eq!(texts, ["Primera línea sobre la policía.", "Segunda línea: el agua.", "Tercera línea."]);
+    let agua = store.code_by_name("Agua").unwrap().unwrap();
+    let recursos = store.code_by_name("Recursos").unwrap().unwrap();
+    assert_eq!(agua.parent_id, Some(recursos.code_id), "Parent::Child names become a hierarchy");
+    let coded = |excerpt: usize, code: &str| -> Vec<String> {
+        let code_id = store.code_by_name(code).unwrap().unwrap().code_id;
+        store
+            .codings_of_excerpt(excerpts[excerpt].excerpt_id)
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.code_id == code_id)
+            .map(|c| match c.anchor {
+                CodingAnchor::Whole => "whole".to_owned(),
+                CodingAnchor::Passage { .. } => c.covered_text,
+            })
+            .collect()
+    };
+    let mut police_first = coded(0, "Policía");
+    police_first.sort();
+    assert_eq!(police_first, ["policía", "sobre la policía."]);
+    assert_eq!(coded(1, "Policía"), ["Segunda"], "a selection across lines codes each line's part");
+    assert_eq!(coded(1, "Agua"), ["el agua"]);
+    assert_eq!(coded(2, "Agua"), ["whole"], "a selection of a whole line codes the excerpt");
+    for excerpt in 0..3 {
+        assert_eq!(coded(excerpt, "Todo"), ["whole"], "a coding of the whole text codes every line");
+    }
+    let ana = store.coders().unwrap().into_iter().find(|c| c.name == "Ana").unwrap();
+    let police_coding = store
+        .codings_of_excerpt(excerpts[0].excerpt_id)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.covered_text == "policía")
+        .unwrap();
+    assert_eq!(police_coding.coder_id, ana.coder_id);
+}
+
+#[test]
+fn bad_refi_files_name_the_element_at_fault_and_change_nothing() {
+    let (dir, project) = demo();
+    let before = dump(&project);
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    let qdpx = |name: &str, qde: &str, text: Option<&str>| {
+        let path = dir.path().join(name);
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let options = zip::write::SimpleFileOptions::default();
+        zip.start_file("project.qde", options).unwrap();
+        zip.write_all(qde.as_bytes()).unwrap();
+        if let Some(text) = text {
+            zip.start_file("sources/t.txt", options).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        path
+    };
+    let header = r#"<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x">"#;
+    let codebook = r#"<CodeBook><Codes><Code guid="00000000-0000-0000-0000-000000000001" name="A" isCodable="true"/></Codes></CodeBook>"#;
+    let cases = [
+        (write("notes.txt", b"just words"), "is neither"),
+        (write("broken.qdc", b"<CodeBook><Codes>"), "not well-formed"),
+        (
+            qdpx(
+                "far.qdpx",
+                &format!(
+                    r#"{header}{codebook}<Sources><TextSource guid="00000000-0000-0000-0000-0000000000f1" name="Corta" plainTextPath="internal://t.txt"><PlainTextSelection guid="00000000-0000-0000-0000-0000000000a1" startPosition="2" endPosition="900"><Coding guid="00000000-0000-0000-0000-0000000000b1"><CodeRef targetGUID="00000000-0000-0000-0000-000000000001"/></Coding></PlainTextSelection></TextSource></Sources></Project>"#
+                ),
+                Some("Una línea corta."),
+            ),
+            "<PlainTextSelection guid=\"00000000-0000-0000-0000-0000000000a1\">: it runs from 2 to 900, outside",
+        ),
+        (
+            qdpx(
+                "unknown-code.qdpx",
+                &format!(
+                    r#"{header}{codebook}<Sources><TextSource guid="00000000-0000-0000-0000-0000000000f1" name="Corta" plainTextPath="internal://t.txt"><PlainTextSelection guid="00000000-0000-0000-0000-0000000000a1" startPosition="0" endPosition="3"><Coding guid="00000000-0000-0000-0000-0000000000b1"><CodeRef targetGUID="00000000-0000-0000-0000-000000000009"/></Coding></PlainTextSelection></TextSource></Sources></Project>"#
+                ),
+                Some("Una línea corta."),
+            ),
+            "refers to a code 00000000-0000-0000-0000-000000000009 that is not in the codebook",
+        ),
+        (
+            qdpx(
+                "no-text.qdpx",
+                &format!(
+                    r#"{header}<Sources><TextSource guid="00000000-0000-0000-0000-0000000000f1" name="Perdida" plainTextPath="internal://gone.txt"/></Sources></Project>"#
+                ),
+                None,
+            ),
+            "<TextSource name=\"Perdida\">: its text internal://gone.txt is not in the file",
+        ),
+    ];
+    for (path, expected) in cases {
+        let error = quipu_err(&["import", "refi", arg(&project), arg(&path)]);
+        assert!(error.contains(expected), "{}: {error}", path.display());
+        assert!(error.contains(path.file_name().unwrap().to_str().unwrap()), "the message names the file: {error}");
+        assert_eq!(dump(&project), before, "{} changed the project", path.display());
+    }
+}
