@@ -740,3 +740,65 @@ fn save_a_copy_writes_a_project_that_opens_with_the_same_content() {
     assert!(copy.exists(), "{:?}", harness.state().ui.message);
     assert_eq!(Store::open(&copy).unwrap().dump().unwrap(), stored(&path).dump().unwrap());
 }
+
+#[test]
+fn a_refi_qda_project_imported_from_the_file_menu_is_undone_in_one_step() {
+    let (dir, demo) = demo_project();
+    let exchange = dir.path().join("colleague.qdpx");
+    std::fs::write(&exchange, quipu::formats::refi::render_project(&stored(&demo)).unwrap()).unwrap();
+    let path = dir.path().join("empty.quipu");
+    drop(Store::create(&path).unwrap());
+    let before = stored(&path).dump().unwrap();
+    let mut harness = harness_for(&path, settings());
+    harness.state().jobs.deliver_pick(quipu::gui::jobs::PickPurpose::ImportRefi, exchange.clone());
+    settle(&mut harness);
+    let (message, is_error) = harness.state().ui.message.clone().unwrap();
+    assert!(!is_error, "{message}");
+    assert!(message.contains("12 sources, 60 excerpts"), "{message}");
+    assert_eq!(stored(&path).excerpt_ids().unwrap().len(), 60);
+    assert!(harness.query_by_label_contains("Ayamachay").is_some(), "the imported cases are listed");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before, "one undo takes the whole import back");
+}
+
+#[test]
+fn a_bad_refi_qda_file_is_refused_with_its_name_and_the_project_is_unchanged() {
+    let (dir, path) = demo_project();
+    let bad = dir.path().join("truncated.qdpx");
+    let full = quipu::formats::refi::render_project(&stored(&path)).unwrap();
+    std::fs::write(&bad, &full[..full.len() / 2]).unwrap();
+    let before = stored(&path).dump().unwrap();
+    let mut harness = harness_for(&path, settings());
+    harness.state().jobs.deliver_pick(quipu::gui::jobs::PickPurpose::ImportRefi, bad);
+    settle(&mut harness);
+    let (message, is_error) = harness.state().ui.message.clone().unwrap();
+    assert!(is_error && message.contains("truncated.qdpx"), "{message}");
+    assert_eq!(stored(&path).dump().unwrap(), before);
+}
+
+#[test]
+fn the_project_and_its_codebook_export_for_other_qda_tools_in_the_background() {
+    let (dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    let project = dir.path().join("para-nvivo");
+    harness
+        .state()
+        .jobs
+        .deliver_pick(quipu::gui::jobs::PickPurpose::ExportRefi { codebook_only: false }, project.clone());
+    wait_for_jobs(&mut harness);
+    let written = project.with_extension("qdpx");
+    assert!(written.exists(), "{:?}", harness.state().ui.message);
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&written).unwrap()).unwrap();
+    assert!(archive.by_name("project.qde").is_ok());
+    let codebook = dir.path().join("codigos.qdc");
+    harness
+        .state()
+        .jobs
+        .deliver_pick(quipu::gui::jobs::PickPurpose::ExportRefi { codebook_only: true }, codebook.clone());
+    wait_for_jobs(&mut harness);
+    let xml = std::fs::read_to_string(&codebook).unwrap();
+    assert!(xml.contains("<CodeBook") && xml.contains("name=\"Police use\""), "{xml}");
+    let (message, _) = harness.state().ui.message.clone().unwrap();
+    assert!(message.contains("codigos.qdc"), "{message}");
+}

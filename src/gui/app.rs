@@ -8,7 +8,7 @@ use crate::model::{CodeId, CodingAnchor, ExcerptId, Side};
 use crate::store::{ExcerptFilter, Store};
 use crate::text::CharSpan;
 
-use super::command::{Edit, apply_edit};
+use super::command::{Edit, EditOutcome, apply_edit};
 use super::i18n::{Language, Msg, Tr};
 use super::jobs::{JobOutcome, Jobs, PickPurpose};
 use super::panels;
@@ -320,7 +320,9 @@ impl QuipuApp {
     pub fn run_command(&mut self, ctx: &egui::Context, command: AppCommand) {
         let tr = self.tr();
         match command {
-            AppCommand::Edit(edit) => self.apply(edit),
+            AppCommand::Edit(edit) => {
+                self.apply(edit);
+            }
             AppCommand::Undo | AppCommand::Redo => {
                 let undo = command == AppCommand::Undo;
                 let Some(session) = &mut self.session else {
@@ -435,7 +437,9 @@ impl QuipuApp {
             PickPurpose::New => Some("fieldwork.quipu".to_owned()),
             PickPurpose::Export(format) => Some(format!("quotes.{}", format.extension())),
             PickPurpose::ExportFrequencies(format) => Some(format!("frequencies.{}", format.extension())),
-            PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes => None,
+            PickPurpose::ExportRefi { codebook_only: false } => Some(format!("{safe}.qdpx")),
+            PickPurpose::ExportRefi { codebook_only: true } => Some(format!("{safe}-codebook.qdc")),
+            PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes | PickPurpose::ImportRefi => None,
         }
     }
 
@@ -474,12 +478,11 @@ impl QuipuApp {
     }
 
     /// Applies an edit, reports the outcome, and refreshes what it touched.
-    pub fn apply(&mut self, edit: Edit) {
+    /// Returns what the edit produced, or `None` if it failed (and was reported).
+    pub fn apply(&mut self, edit: Edit) -> Option<EditOutcome> {
         let coder = self.coder();
         let tr = self.tr();
-        let Some(session) = &mut self.session else {
-            return;
-        };
+        let session = self.session.as_mut()?;
         match apply_edit(&mut session.store, &coder, &edit) {
             Ok(outcome) => {
                 if outcome.lost_passages > 0 {
@@ -488,8 +491,12 @@ impl QuipuApp {
                     self.ui.message = None;
                 }
                 self.refresh(edit.changes());
+                Some(outcome)
             }
-            Err(error) => self.report_error(error.to_string()),
+            Err(error) => {
+                self.report_error(error.to_string());
+                None
+            }
         }
     }
 
@@ -506,6 +513,17 @@ impl QuipuApp {
                         PickPurpose::SaveCopy => AppCommand::SaveCopy(with_extension(path, "quipu")),
                         PickPurpose::ImportAttributes => {
                             self.import_attributes_file(&path);
+                            continue;
+                        }
+                        PickPurpose::ImportRefi => {
+                            self.import_refi_file(&path);
+                            continue;
+                        }
+                        PickPurpose::ExportRefi { codebook_only } => {
+                            let path = with_extension(path, purpose.extension().unwrap_or("qdpx"));
+                            if let Some(project) = self.session.as_ref().and_then(|s| s.store.path()) {
+                                self.jobs.export_refi(ctx, project.to_owned(), path, codebook_only, tr);
+                            }
                             continue;
                         }
                         PickPurpose::ExportFrequencies(format) => {
@@ -539,6 +557,10 @@ impl QuipuApp {
                     self.run_command(ctx, command);
                 }
                 JobOutcome::Picked(_, None) => {}
+                JobOutcome::ExportedExchange { file, result } => match result {
+                    Ok(()) => self.report(tr.f(Msg::RefiExported, &[("file", &file)])),
+                    Err(message) => self.report_error(message),
+                },
                 JobOutcome::Imported { file, result } => match result {
                     Ok(summary) if summary.dry_run => {
                         let message = tr.f(Msg::CheckDone, &[("file", &file), ("n", &summary.excerpts)]);
@@ -659,6 +681,32 @@ impl QuipuApp {
                 }
             }
             Err(error) => self.report_error(error.to_string()),
+        }
+    }
+
+    /// Reads a REFI-QDA project or codebook and imports it as one undoable change.
+    fn import_refi_file(&mut self, path: &Path) {
+        let file = path.display().to_string();
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(source) => {
+                return self.report_error(crate::formats::ImportError::Io { file, source }.to_string());
+            }
+        };
+        if let Some(outcome) = self.apply(Edit::ImportRefi { bytes, file: file.clone() })
+            && let Some(summary) = outcome.refi
+        {
+            let tr = self.tr();
+            self.report(tr.f(
+                Msg::RefiImported,
+                &[
+                    ("file", &file),
+                    ("codes", &summary.new_codes),
+                    ("sources", &summary.sources),
+                    ("excerpts", &summary.excerpts),
+                    ("codings", &summary.codings),
+                ],
+            ));
         }
     }
 

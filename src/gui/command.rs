@@ -3,6 +3,7 @@
 //! the store, each as one transaction and one undo step.
 
 use crate::formats::attributes_csv::{AttributeTable, import_attributes};
+use crate::formats::refi::{RefiSummary, import_refi};
 use crate::model::{
     AttributeId, AttributeScope, AttributeType, CaseId, CodeDraft, CodeId, CodingAnchor, CodingId, Color, ExcerptId,
     MemoTarget, Side, SourceId, TranslationStatus,
@@ -172,6 +173,13 @@ pub enum Edit {
         /// The file's name, for messages.
         file: String,
     },
+    /// Import a REFI-QDA project (.qdpx) or codebook (.qdc).
+    ImportRefi {
+        /// The file's bytes.
+        bytes: Vec<u8>,
+        /// The file's name, for messages.
+        file: String,
+    },
 }
 
 impl Edit {
@@ -203,6 +211,7 @@ impl Edit {
             | Self::SetAttributeValue { .. } => Msg::ActAttribute,
             Self::SetPseudonym { .. } => Msg::ActPseudonym,
             Self::ImportAttributes { .. } => Msg::ActImportAttributes,
+            Self::ImportRefi { .. } => Msg::ActImportRefi,
         }
     }
 
@@ -229,6 +238,7 @@ impl Edit {
             | Self::SetAttributeValue { .. }
             | Self::ImportAttributes { .. } => Changed { attributes: true, ..Changed::default() },
             Self::SetPseudonym { .. } => Changed { corpus: true, attributes: true, ..Changed::default() },
+            Self::ImportRefi { .. } => Changed::ALL,
             Self::SetMemo { target, .. } => match target {
                 MemoTarget::Code(_) => Changed { codebook: true, ..Changed::default() },
                 _ => Changed { excerpts: true, ..Changed::default() },
@@ -244,6 +254,8 @@ pub struct EditOutcome {
     pub lost_passages: usize,
     /// A code that was created.
     pub new_code: Option<CodeId>,
+    /// What a REFI-QDA import brought in.
+    pub refi: Option<RefiSummary>,
 }
 
 /// Applies `edit` to the store as one undoable action by `coder`.
@@ -306,6 +318,11 @@ pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOut
             Edit::SetPseudonym { source_id, pseudonym } => store.set_pseudonym(*source_id, pseudonym)?,
             Edit::ImportAttributes { table, file } => {
                 import_attributes(store, table, file).map_err(|error| StoreError::Invalid(error.to_string()))?;
+            }
+            Edit::ImportRefi { bytes, file } => {
+                let summary =
+                    import_refi(store, bytes, file, coder).map_err(|error| StoreError::Invalid(error.to_string()))?;
+                outcome.refi = Some(summary);
             }
         }
         Ok(outcome)

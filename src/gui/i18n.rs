@@ -183,6 +183,12 @@ messages! {
     ActImport => "import", "importación";
     ActAttribute => "attribute", "atributo";
     ActImportAttributes => "attribute import", "importación de atributos";
+    ActImportRefi => "REFI-QDA import", "importación REFI-QDA";
+    ImportRefi => "Import REFI-QDA project or codebook…", "Importar proyecto o libro de códigos REFI-QDA…";
+    ExportRefiProject => "Export project for other QDA tools (.qdpx)…", "Exportar proyecto para otros programas QDA (.qdpx)…";
+    ExportRefiCodebook => "Export codebook (.qdc)…", "Exportar libro de códigos (.qdc)…";
+    RefiImported => "Imported {file}: {codes} new codes, {sources} sources, {excerpts} excerpts, {codings} codings.", "Se importó {file}: {codes} códigos nuevos, {sources} fuentes, {excerpts} fragmentos, {codings} codificaciones.";
+    RefiExported => "Exported {file} for other QDA tools.", "Se exportó {file} para otros programas QDA.";
     ActPseudonym => "pseudonym", "seudónimo";
     TabReader => "Read and code", "Leer y codificar";
     TabFrequencies => "Frequencies", "Frecuencias";

@@ -10,7 +10,9 @@ use crate::analysis::{cooccurrence, frequencies};
 use crate::formats::chart::ChartKind;
 use crate::formats::csv_import::{ColumnMapping, CsvOptions, read_csv_with_mapping};
 use crate::formats::report::ReportOptions;
-use crate::formats::{FrequencyFormat, ImportError, QuoteFormat, render_frequencies, render_quotes, write_atomically};
+use crate::formats::{
+    FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes, write_atomically,
+};
 use crate::store::{CountFilter, Grouping, ImportSummary, Store, StoreError};
 
 use super::i18n::{Msg, Tr};
@@ -33,6 +35,28 @@ pub enum PickPurpose {
     ImportAttributes,
     /// Choose where to save a copy of the project.
     SaveCopy,
+    /// Choose a REFI-QDA project (.qdpx) or codebook (.qdc) to import.
+    ImportRefi,
+    /// Choose where to export the project as REFI-QDA (.qdpx), or only its
+    /// codebook (.qdc).
+    ExportRefi {
+        /// Only the codebook.
+        codebook_only: bool,
+    },
+}
+
+impl PickPurpose {
+    /// The extension of the file this dialog saves, if it saves one.
+    pub fn extension(self) -> Option<&'static str> {
+        match self {
+            PickPurpose::New | PickPurpose::SaveCopy => Some("quipu"),
+            PickPurpose::Export(format) => Some(format.extension()),
+            PickPurpose::ExportFrequencies(format) => Some(format.extension()),
+            PickPurpose::ExportRefi { codebook_only: true } => Some("qdc"),
+            PickPurpose::ExportRefi { codebook_only: false } => Some("qdpx"),
+            PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes | PickPurpose::ImportRefi => None,
+        }
+    }
 }
 
 /// An import to run in the background.
@@ -107,6 +131,13 @@ pub enum JobOutcome {
         file: String,
         /// How many quotes, or why not.
         result: Result<usize, String>,
+    },
+    /// A REFI-QDA export finished.
+    ExportedExchange {
+        /// The file's name.
+        file: String,
+        /// Nothing, or why not.
+        result: Result<(), String>,
     },
     /// A job was cancelled and changed nothing.
     Cancelled,
@@ -212,6 +243,27 @@ impl Jobs {
         });
     }
 
+    /// Exports the project (or only its codebook) as REFI-QDA on a background
+    /// thread, through its own connection.
+    pub fn export_refi(&mut self, ctx: &egui::Context, project: PathBuf, target: PathBuf, codebook_only: bool, tr: Tr) {
+        let file = target.display().to_string();
+        let (progress, _cancel) = self.start(tr.f(Msg::Exporting, &[("file", &file)]));
+        let sender = self.sender.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let result = (|| -> Result<(), String> {
+                let store = Store::open(&project).map_err(|error| error.to_string())?;
+                progress.store(200, Ordering::Relaxed);
+                let bytes = if codebook_only { refi::render_codebook(&store) } else { refi::render_project(&store) }
+                    .map_err(|error| error.to_string())?;
+                progress.store(800, Ordering::Relaxed);
+                write_atomically(&target, &bytes).map_err(|error| format!("{}: {error}", target.display()))
+            })();
+            let _ = sender.send(JobOutcome::ExportedExchange { file, result });
+            ctx.request_repaint();
+        });
+    }
+
     /// Results that arrived since the last call.
     pub fn poll(&mut self) -> Vec<JobOutcome> {
         let outcomes: Vec<JobOutcome> = self.receiver.try_iter().collect();
@@ -221,6 +273,7 @@ impl Jobs {
                 JobOutcome::Imported { .. }
                     | JobOutcome::Exported { .. }
                     | JobOutcome::ExportedTable { .. }
+                    | JobOutcome::ExportedExchange { .. }
                     | JobOutcome::Cancelled
             )
         };
@@ -260,16 +313,22 @@ impl Jobs {
                 PickPurpose::Export(format) => dialog.add_filter(format.name(), &[format.extension()]),
                 PickPurpose::ExportFrequencies(format) => dialog.add_filter(format.name(), &[format.extension()]),
                 PickPurpose::ImportAttributes => dialog.add_filter("CSV", &["csv", "tsv", "txt"]),
+                PickPurpose::ImportRefi => dialog.add_filter("REFI-QDA", &["qdpx", "qdc", "qde"]),
+                PickPurpose::ExportRefi { codebook_only: true } => dialog.add_filter("REFI-QDA codebook", &["qdc"]),
+                PickPurpose::ExportRefi { codebook_only: false } => dialog.add_filter("REFI-QDA project", &["qdpx"]),
             };
             if let Some(name) = default_name {
                 dialog = dialog.set_file_name(name);
             }
             let path = match purpose {
-                PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes => dialog.pick_file(),
+                PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes | PickPurpose::ImportRefi => {
+                    dialog.pick_file()
+                }
                 PickPurpose::New
                 | PickPurpose::SaveCopy
                 | PickPurpose::Export(_)
-                | PickPurpose::ExportFrequencies(_) => dialog.save_file(),
+                | PickPurpose::ExportFrequencies(_)
+                | PickPurpose::ExportRefi { .. } => dialog.save_file(),
             };
             dialog_open.store(false, Ordering::Relaxed);
             let _ = sender.send(JobOutcome::Picked(purpose, path));

@@ -35,6 +35,17 @@ pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
                 if ui.add(egui::Button::new(tr.t(Msg::ExportQuotes)).shortcut_text("Ctrl+E")).clicked() {
                     app.pending.push(AppCommand::StartExport);
                 }
+                ui.separator();
+                if ui.button(tr.t(Msg::ImportRefi)).clicked() {
+                    app.pending.push(AppCommand::Pick(PickPurpose::ImportRefi));
+                }
+                if ui.button(tr.t(Msg::ExportRefiProject)).clicked() {
+                    app.pending.push(AppCommand::Pick(PickPurpose::ExportRefi { codebook_only: false }));
+                }
+                if ui.button(tr.t(Msg::ExportRefiCodebook)).clicked() {
+                    app.pending.push(AppCommand::Pick(PickPurpose::ExportRefi { codebook_only: true }));
+                }
+                ui.separator();
                 if ui.button(tr.t(Msg::SaveCopy)).clicked() {
                     app.pending.push(AppCommand::Pick(PickPurpose::SaveCopy));
                 }
