@@ -328,6 +328,7 @@ fn foreign_qdpx(path: &Path) {
       </PlainTextSelection>
       <Coding guid="00000000-0000-0000-0000-0000000000b5"><CodeRef targetGUID="00000000-0000-0000-0000-000000000003"/></Coding>
     </TextSource>
+    <PDFSource guid="00000000-0000-0000-0000-0000000000f2" name="Acta escaneada" path="internal://acta.pdf"/>
   </Sources>
 </Project>"##,
         water + "el agua".chars().count(),
@@ -350,6 +351,7 @@ fn a_project_from_another_tool_becomes_excerpts_coded_on_the_same_words() {
     quipu_ok(&["new", arg(&project), "--empty-codebook"]);
     let report = quipu_ok(&["import", "refi", arg(&project), arg(&file)]);
     assert!(report.contains("1 source, 3 excerpts"), "{report}");
+    assert!(report.contains("Left out 1 source that is not text"), "{report}");
     let store = Store::open(&project).unwrap();
     let case = store.case_by_name("Cerro Verde Imaginario").unwrap().expect("the case named in <Cases>");
     let source = &store.sources_of_case(case.case_id).unwrap()[0];

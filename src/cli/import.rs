@@ -111,5 +111,13 @@ pub(super) fn import_refi(out: &mut String, project: &Path, file: &Path, coder: 
         plural(summary.excerpts, "excerpt"),
         plural(summary.codings, "coding")
     );
+    if summary.skipped_sources > 0 {
+        let _ = writeln!(
+            out,
+            "Left out {} that {} not text (PDF, picture, audio or video).",
+            plural(summary.skipped_sources, "source"),
+            if summary.skipped_sources == 1 { "is" } else { "are" }
+        );
+    }
     Ok(())
 }

@@ -697,16 +697,23 @@ impl QuipuApp {
             && let Some(summary) = outcome.refi
         {
             let tr = self.tr();
-            self.report(tr.f(
-                Msg::RefiImported,
-                &[
-                    ("file", &file),
-                    ("codes", &summary.new_codes),
-                    ("sources", &summary.sources),
-                    ("excerpts", &summary.excerpts),
-                    ("codings", &summary.codings),
-                ],
-            ));
+            let skipped = if summary.skipped_sources > 0 {
+                format!(" {}", tr.f(Msg::RefiSkipped, &[("n", &summary.skipped_sources)]))
+            } else {
+                String::new()
+            };
+            self.report(
+                tr.f(
+                    Msg::RefiImported,
+                    &[
+                        ("file", &file),
+                        ("codes", &summary.new_codes),
+                        ("sources", &summary.sources),
+                        ("excerpts", &summary.excerpts),
+                        ("codings", &summary.codings),
+                    ],
+                ) + &skipped,
+            );
         }
     }
 

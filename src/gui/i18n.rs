@@ -188,6 +188,7 @@ messages! {
     ExportRefiProject => "Export project for other QDA tools (.qdpx)…", "Exportar proyecto para otros programas QDA (.qdpx)…";
     ExportRefiCodebook => "Export codebook (.qdc)…", "Exportar libro de códigos (.qdc)…";
     RefiImported => "Imported {file}: {codes} new codes, {sources} sources, {excerpts} excerpts, {codings} codings.", "Se importó {file}: {codes} códigos nuevos, {sources} fuentes, {excerpts} fragmentos, {codings} codificaciones.";
+    RefiSkipped => "{n} sources that are not text (PDF, picture, audio or video) were left out.", "Se omitieron {n} fuentes que no son texto (PDF, imagen, audio o video).";
     RefiExported => "Exported {file} for other QDA tools.", "Se exportó {file} para otros programas QDA.";
     ActPseudonym => "pseudonym", "seudónimo";
     TabReader => "Read and code", "Leer y codificar";

@@ -33,6 +33,8 @@ pub struct RefiSummary {
     pub excerpts: usize,
     /// Codings created.
     pub codings: usize,
+    /// Sources that are not text (PDF, pictures, audio, video), left out.
+    pub skipped_sources: usize,
 }
 
 /// An element's name, its `name` or `guid` if it has one: how messages point at it.
@@ -368,6 +370,12 @@ impl Reader<'_> {
         let mut quipu_sources: HashMap<String, QuipuSource> = HashMap::new();
         let mut quipu_source_order: Vec<String> = Vec::new();
         let mut quipu_excerpts: HashMap<String, QuipuExcerpt> = HashMap::new();
+        // Quipu holds text: PDF, picture, audio and video sources are counted and left out.
+        self.summary.skipped_sources = child(root, "Sources")
+            .into_iter()
+            .flat_map(|s| s.children())
+            .filter(|n| n.is_element() && n.tag_name().name() != "TextSource")
+            .count();
         for source in child(root, "Sources").into_iter().flat_map(|s| children(s, "TextSource")) {
             let text_guid = self.required(source, "guid")?.to_owned();
             let raw = match (child(source, "PlainTextContent"), source.attribute("plainTextPath")) {
