@@ -802,3 +802,18 @@ fn the_project_and_its_codebook_export_for_other_qda_tools_in_the_background() {
     let (message, _) = harness.state().ui.message.clone().unwrap();
     assert!(message.contains("codigos.qdc"), "{message}");
 }
+
+#[test]
+fn the_file_menu_offers_exchange_with_other_qda_tools() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    harness.get_by_label("File").click();
+    settle(&mut harness);
+    for label in [
+        "Import REFI-QDA project or codebook…",
+        "Export project for other QDA tools (.qdpx)…",
+        "Export codebook (.qdc)…",
+    ] {
+        assert!(harness.query_by_label(label).is_some(), "{label} is missing from the File menu");
+    }
+}
