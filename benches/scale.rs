@@ -255,4 +255,21 @@ fn main() {
         std::hint::black_box(bytes);
     });
     println!("{:<44}{}  ({quotes} quotes)", "Word report of one code (median of 3)", ms(time));
+
+    // REFI-QDA exchange of the whole project: one export, then one import into
+    // an empty project (the window runs the import as one undoable step).
+    let start = Instant::now();
+    let qdpx = quipu::formats::refi::render_project(&store).expect("REFI-QDA export");
+    println!("{:<44}{}  ({:.1} MB)", "REFI-QDA export, whole project", ms(start.elapsed()), qdpx.len() as f64 / 1e6);
+    let copy = dir.path().join("exchange.quipu");
+    let mut target = Store::create(&copy).expect("empty project");
+    let start = Instant::now();
+    let summary = quipu::formats::refi::import_refi(&mut target, &qdpx, "exchange.qdpx", "bench").expect("import");
+    println!(
+        "{:<44}{}  ({} excerpts, {} codings)",
+        "REFI-QDA import into an empty project",
+        ms(start.elapsed()),
+        summary.excerpts,
+        summary.codings
+    );
 }

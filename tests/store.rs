@@ -321,3 +321,19 @@ fn an_import_made_through_another_connection_is_undone_and_redone_as_one_step() 
     assert_eq!(project.store.dump().unwrap(), after, "redo brings it back");
     assert_eq!(project.store.search_ids("nueva", None, false).unwrap().len(), 1);
 }
+
+#[test]
+fn coding_the_same_words_twice_keeps_one_coding_and_says_so() {
+    let mut project = fixture();
+    let store = &mut project.store;
+    let trust = code_id(store, "Trust");
+    let excerpt = store.excerpt_ids().unwrap()[0];
+    let coder = store.ensure_coder("Segunda").unwrap();
+    let anchor = CodingAnchor::Passage { side: Side::Original, span: CharSpan::new(0, 4) };
+    let (first, is_new) = store.add_coding_if_new(excerpt, trust, coder, anchor).unwrap();
+    assert!(is_new);
+    let before = store.coding_count().unwrap();
+    let (again, is_new) = store.add_coding_if_new(excerpt, trust, coder, anchor).unwrap();
+    assert_eq!((again, is_new), (first, false));
+    assert_eq!(store.coding_count().unwrap(), before);
+}

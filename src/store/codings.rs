@@ -76,6 +76,18 @@ impl Store {
         coder_id: CoderId,
         anchor: CodingAnchor,
     ) -> StoreResult<CodingId> {
+        Ok(self.add_coding_if_new(excerpt_id, code_id, coder_id, anchor)?.0)
+    }
+
+    /// Same as [`Store::add_coding`], also saying whether the coding is new
+    /// (`false` when the same coding was already there).
+    pub fn add_coding_if_new(
+        &mut self,
+        excerpt_id: ExcerptId,
+        code_id: CodeId,
+        coder_id: CoderId,
+        anchor: CodingAnchor,
+    ) -> StoreResult<(CodingId, bool)> {
         let excerpt = self.excerpt(excerpt_id)?;
         let (anchor, covered_text) = match anchor {
             CodingAnchor::Whole => (CodingAnchor::Whole, String::new()),
@@ -104,13 +116,15 @@ impl Store {
         let existing = self
             .conn
             .prepare_cached(
-                "SELECT coding_id FROM codings WHERE excerpt_id = ?1 AND code_id = ?2 AND coder_id = ?3
+                // Without statistics SQLite may pick the coder index, which with one
+                // coder scans every coding of the code (an import then grows quadratic).
+                "SELECT coding_id FROM codings INDEXED BY codings_by_excerpt WHERE excerpt_id = ?1 AND code_id = ?2 AND coder_id = ?3
                      AND side IS ?4 AND start_char IS ?5 AND end_char IS ?6",
             )?
             .query_row(params![excerpt_id, code_id, coder_id, side, start, end], |row| row.get(0))
             .optional()?;
         if let Some(coding_id) = existing {
-            return Ok(coding_id);
+            return Ok((coding_id, false));
         }
         self.conn
             .prepare_cached(&format!(
@@ -119,7 +133,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, (SELECT source_id FROM excerpts WHERE excerpt_id = ?1), ?4, ?5, ?6, ?7, {NOW_SQL})"
             ))?
             .execute(params![excerpt_id, code_id, coder_id, side, start, end, covered_text])?;
-        Ok(CodingId(self.conn.last_insert_rowid()))
+        Ok((CodingId(self.conn.last_insert_rowid()), true))
     }
 
     /// The codings of one excerpt, in order of creation.

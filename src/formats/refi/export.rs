@@ -143,8 +143,10 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
         let excerpts = store.excerpts_of_source(source.source_id)?;
         let source_values = store.source_attributes(source.source_id)?;
         for side in [Side::Original, Side::Translation] {
-            let with_text: Vec<_> = excerpts.iter().filter(|e| e.text(side).is_some()).collect();
-            let Some(first) = with_text.first() else {
+            // Each excerpt with its place among all of the source's excerpts, so an
+            // excerpt with only one language comes back where it was.
+            let with_text: Vec<_> = excerpts.iter().enumerate().filter(|(_, e)| e.text(side).is_some()).collect();
+            let Some((_, first)) = with_text.first() else {
                 continue;
             };
             let lang = first.lang(side).to_owned();
@@ -152,10 +154,7 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
             case_sources.entry(source.case_id).or_default().push(text_guid.clone());
             let mut document = String::new();
             let mut selections = String::new();
-            for excerpt in with_text {
-                // The excerpt's place among all of the source's excerpts, so an
-                // excerpt with only one language comes back where it was.
-                let position = excerpts.iter().position(|e| e.excerpt_id == excerpt.excerpt_id).unwrap_or_default();
+            for (position, excerpt) in with_text {
                 if !document.is_empty() {
                     document.push_str("\n\n");
                 }

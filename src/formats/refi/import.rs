@@ -108,12 +108,14 @@ impl SourceText {
         let mut positions = Vec::with_capacity(raw.len() + 1);
         // Normalising a grapheme at a time keeps every position inside the text:
         // CRLF becomes LF, decomposed accents compose, within one grapheme.
+        let mut length = 0;
         for grapheme in raw.graphemes(true) {
-            let start = text::char_len(&text);
-            positions.extend(std::iter::repeat_n(start, grapheme.chars().count()));
-            text.push_str(&text::normalized(grapheme));
+            positions.extend(std::iter::repeat_n(length, grapheme.chars().count()));
+            let normalized = text::normalized(grapheme);
+            length += text::char_len(&normalized);
+            text.push_str(&normalized);
         }
-        positions.push(text::char_len(&text));
+        positions.push(length);
         SourceText { text, positions }
     }
 
@@ -573,9 +575,8 @@ impl Reader<'_> {
         anchor: CodingAnchor,
         memo: Option<String>,
     ) -> Result<(), ImportError> {
-        let before = self.store.coding_count()?;
-        let coding_id = self.store.add_coding(excerpt_id, code_id, coder_id, anchor)?;
-        if self.store.coding_count()? > before {
+        let (coding_id, is_new) = self.store.add_coding_if_new(excerpt_id, code_id, coder_id, anchor)?;
+        if is_new {
             self.summary.codings += 1;
         }
         if let Some(memo) = memo {
