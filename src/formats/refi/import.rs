@@ -225,6 +225,18 @@ struct QuipuSource {
     values: Vec<(AttributeId, String)>,
 }
 
+/// Sources and excerpts of Quipu's own export, gathered over both languages'
+/// texts before they are written.
+#[derive(Default)]
+struct OwnExport {
+    /// Sources by their Quipu GUID.
+    sources: HashMap<String, QuipuSource>,
+    /// Source GUIDs in the order they appear.
+    order: Vec<String>,
+    /// Excerpts by their Quipu GUID.
+    excerpts: HashMap<String, QuipuExcerpt>,
+}
+
 struct Reader<'s> {
     store: &'s mut Store,
     file: &'s str,
@@ -369,9 +381,7 @@ impl Reader<'_> {
             }
         }
         let project_name = root.attribute("name").unwrap_or("Imported project").to_owned();
-        let mut quipu_sources: HashMap<String, QuipuSource> = HashMap::new();
-        let mut quipu_source_order: Vec<String> = Vec::new();
-        let mut quipu_excerpts: HashMap<String, QuipuExcerpt> = HashMap::new();
+        let mut own_export = OwnExport::default();
         // Quipu holds text: PDF, picture, audio and video sources are counted and left out.
         self.summary.skipped_sources = child(root, "Sources")
             .into_iter()
@@ -394,19 +404,14 @@ impl Reader<'_> {
             let document = SourceText::new(&raw);
             let quipu = parse_quipu_description(&child_text(source, "Description"));
             match quipu.filter(|q| q.contains_key("source") && q.contains_key("side")) {
-                Some(fields) => self.quipu_text(
-                    source,
-                    &document,
-                    &fields,
-                    (&mut quipu_sources, &mut quipu_source_order, &mut quipu_excerpts),
-                )?,
+                Some(fields) => self.quipu_text(source, &document, &fields, &mut own_export)?,
                 None => {
                     let case = case_of_text.get(&text_guid).cloned().unwrap_or_else(|| project_name.clone());
                     self.foreign_text(source, &document, &case)?;
                 }
             }
         }
-        self.write_quipu_sources(quipu_sources, quipu_source_order, quipu_excerpts)?;
+        self.write_quipu_sources(own_export)?;
         if let Some(memo) = self.note_of(root)
             && self.store.memo(MemoTarget::Project)?.is_empty()
         {
@@ -586,18 +591,14 @@ impl Reader<'_> {
     }
 
     /// One language of a source Quipu wrote: collect its excerpts' text and codings.
-    #[allow(clippy::too_many_arguments)]
     fn quipu_text(
         &mut self,
         source: Node<'_, '_>,
         document: &SourceText,
         fields: &HashMap<String, String>,
-        (sources, order, excerpts): (
-            &mut HashMap<String, QuipuSource>,
-            &mut Vec<String>,
-            &mut HashMap<String, QuipuExcerpt>,
-        ),
+        own: &mut OwnExport,
     ) -> Result<(), ImportError> {
+        let OwnExport { sources, order, excerpts } = own;
         let field = |key: &str| fields.get(key).cloned().unwrap_or_default();
         let side = Side::parse(&field("side")).ok_or_else(|| self.error(source, "its description names no side"))?;
         let slot = if side == Side::Original { 0 } else { 1 };
@@ -681,13 +682,8 @@ impl Reader<'_> {
     }
 
     /// Writes the sources collected from Quipu's own export, excerpts bilingual again.
-    fn write_quipu_sources(
-        &mut self,
-        sources: HashMap<String, QuipuSource>,
-        order: Vec<String>,
-        mut excerpts: HashMap<String, QuipuExcerpt>,
-    ) -> Result<(), ImportError> {
-        let mut sources = sources;
+    fn write_quipu_sources(&mut self, own: OwnExport) -> Result<(), ImportError> {
+        let OwnExport { mut sources, order, mut excerpts } = own;
         for key in order {
             let Some(source) = sources.remove(&key) else {
                 continue;
