@@ -43,6 +43,16 @@ fn tick_step(max: f64) -> f64 {
 }
 
 /// Codes with at least one count, by index.
+/// The opening of a chart: the white page and its title at `title_x`.
+fn svg_start(height: f64, title_x: f64, title: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\">\
+         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\
+         <text x=\"{title_x}\" y=\"30\" {FONT} font-size=\"18\" fill=\"#222\">{}</text>",
+        escape(title)
+    )
+}
+
 fn used_codes(table: &FrequencyTable) -> Vec<usize> {
     (0..table.codes.len()).filter(|c| table.totals.get(*c).is_some_and(|t| t.excerpts > 0)).collect()
 }
@@ -76,14 +86,7 @@ fn bars_svg(table: &FrequencyTable, stacked: bool, title: &str) -> String {
     let step = tick_step(max);
     let axis_max = (max / step).ceil() * step;
     let y = |v: f64| top + plot_height - v / axis_max * plot_height;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\">\
-         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\
-         <text x=\"{left}\" y=\"30\" {FONT} font-size=\"18\" fill=\"#222\">{}</text>",
-        escape(title)
-    );
+    let mut svg = svg_start(height, left, title);
     let mut tick = 0.0;
     while tick <= axis_max + 1e-9 {
         let ty = y(tick);
@@ -172,14 +175,7 @@ fn heat_map_svg(table: &FrequencyTable, title: &str) -> String {
         .map(|(g, c)| table.cell(g, c).share)
         .fold(0.0, f64::max)
         .max(0.01);
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\">\
-         <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\
-         <text x=\"20\" y=\"30\" {FONT} font-size=\"18\" fill=\"#222\">{}</text>",
-        escape(title)
-    );
+    let mut svg = svg_start(height, 20.0, title);
     for (g, (group, _)) in table.groups.iter().enumerate() {
         let lx = left + g as f64 * cell_width + cell_width / 2.0;
         let ly = top - 8.0;

@@ -222,10 +222,8 @@ impl Jobs {
     /// Exports the frequency table or its chart on a background thread.
     pub fn export_frequencies(&mut self, ctx: &egui::Context, request: FrequencyExportRequest, tr: Tr) {
         let file = request.target.display().to_string();
-        let (progress, _cancel) = self.start(tr.f(Msg::Exporting, &[("file", &file)]));
-        let sender = self.sender.clone();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
+        let label = tr.f(Msg::Exporting, &[("file", &file)]);
+        self.spawn(ctx, label, move |progress, _cancel| {
             let result = (|| -> Result<usize, String> {
                 let store = Store::open(&request.project).map_err(|error| error.to_string())?;
                 let table =
@@ -234,12 +232,10 @@ impl Jobs {
                 let title = format!("Excerpts per code, by {}", table.grouping_label);
                 let bytes = render_frequencies(&table, request.format, request.chart, &title)
                     .map_err(|error| error.to_string())?;
-                write_atomically(&request.target, &bytes)
-                    .map_err(|error| format!("{}: {error}", request.target.display()))?;
+                write_to(&request.target, &bytes)?;
                 Ok(table.codes.len())
             })();
-            let _ = sender.send(JobOutcome::ExportedTable { file, result });
-            ctx.request_repaint();
+            JobOutcome::ExportedTable { file, result }
         });
     }
 
@@ -247,20 +243,17 @@ impl Jobs {
     /// thread, through its own connection.
     pub fn export_refi(&mut self, ctx: &egui::Context, project: PathBuf, target: PathBuf, codebook_only: bool, tr: Tr) {
         let file = target.display().to_string();
-        let (progress, _cancel) = self.start(tr.f(Msg::Exporting, &[("file", &file)]));
-        let sender = self.sender.clone();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
+        let label = tr.f(Msg::Exporting, &[("file", &file)]);
+        self.spawn(ctx, label, move |progress, _cancel| {
             let result = (|| -> Result<(), String> {
                 let store = Store::open(&project).map_err(|error| error.to_string())?;
                 progress.store(200, Ordering::Relaxed);
                 let bytes = if codebook_only { refi::render_codebook(&store) } else { refi::render_project(&store) }
                     .map_err(|error| error.to_string())?;
                 progress.store(800, Ordering::Relaxed);
-                write_atomically(&target, &bytes).map_err(|error| format!("{}: {error}", target.display()))
+                write_to(&target, &bytes)
             })();
-            let _ = sender.send(JobOutcome::ExportedExchange { file, result });
-            ctx.request_repaint();
+            JobOutcome::ExportedExchange { file, result }
         });
     }
 
@@ -336,58 +329,63 @@ impl Jobs {
         });
     }
 
-    fn start(&mut self, label: String) -> (Arc<AtomicU32>, Arc<AtomicBool>) {
+    /// Runs `work` on its own thread as the running job (shown with its progress
+    /// in the status bar, cancellable), and delivers the outcome it returns.
+    fn spawn(
+        &mut self,
+        ctx: &egui::Context,
+        label: String,
+        work: impl FnOnce(&AtomicU32, &AtomicBool) -> JobOutcome + Send + 'static,
+    ) {
         let progress = Arc::new(AtomicU32::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
         self.running = Some(RunningJob { label, progress: progress.clone(), cancel: cancel.clone() });
-        (progress, cancel)
+        let sender = self.sender.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(work(&progress, &cancel));
+            ctx.request_repaint();
+        });
     }
 
     /// Imports a CSV file on a background thread, through its own connection.
     pub fn import(&mut self, ctx: &egui::Context, request: ImportRequest, tr: Tr) {
         let file = request.file.display().to_string();
-        let (progress, cancel) = self.start(tr.f(Msg::Importing, &[("file", &file)]));
-        let sender = self.sender.clone();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let result = run_import(&request, &progress, &cancel);
-            let outcome = match result {
-                Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
-                result => JobOutcome::Imported { file, result: result.map_err(|error| error.to_string()) },
-            };
-            let _ = sender.send(outcome);
-            ctx.request_repaint();
+        let label = tr.f(Msg::Importing, &[("file", &file)]);
+        self.spawn(ctx, label, move |progress, cancel| match run_import(&request, progress, cancel) {
+            Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
+            result => JobOutcome::Imported { file, result: result.map_err(|error| error.to_string()) },
         });
     }
 
     /// Exports quotes on a background thread, through its own connection.
     pub fn export(&mut self, ctx: &egui::Context, request: ExportRequest, tr: Tr) {
         let file = request.target.display().to_string();
-        let (progress, cancel) = self.start(tr.f(Msg::Exporting, &[("file", &file)]));
-        let sender = self.sender.clone();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let result = (|| -> Result<usize, String> {
+        let label = tr.f(Msg::Exporting, &[("file", &file)]);
+        self.spawn(ctx, label, move |progress, cancel| {
+            let result = (|| -> Result<Option<usize>, String> {
                 let store = Store::open(&request.project).map_err(|error| error.to_string())?;
                 progress.store(300, Ordering::Relaxed);
                 let (bytes, summary) =
                     render_quotes(&store, &request.options, request.format).map_err(|error| error.to_string())?;
                 if cancel.load(Ordering::Relaxed) {
-                    return Err(String::new());
+                    return Ok(None);
                 }
                 progress.store(800, Ordering::Relaxed);
-                write_atomically(&request.target, &bytes)
-                    .map_err(|error| format!("{}: {error}", request.target.display()))?;
-                Ok(summary.quotes)
+                write_to(&request.target, &bytes)?;
+                Ok(Some(summary.quotes))
             })();
-            let outcome = match result {
-                Err(message) if message.is_empty() => JobOutcome::Cancelled,
-                result => JobOutcome::Exported { file, result },
-            };
-            let _ = sender.send(outcome);
-            ctx.request_repaint();
+            match result {
+                Ok(None) => JobOutcome::Cancelled,
+                result => JobOutcome::Exported { file, result: result.map(Option::unwrap_or_default) },
+            }
         });
     }
+}
+
+/// Writes an export, a message naming the file if that fails.
+fn write_to(target: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    write_atomically(target, bytes).map_err(|error| format!("{}: {error}", target.display()))
 }
 
 fn run_import(

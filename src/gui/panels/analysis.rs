@@ -204,39 +204,31 @@ pub fn frequencies_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
                 })
                 .response
                 .labelled_by(label.id);
-            let label = ui.label(tr.t(Msg::Show));
-            let measures = [
-                (CellMeasure::Excerpts, Msg::MeasureExcerpts),
-                (CellMeasure::Codings, Msg::MeasureCodings),
-                (CellMeasure::Share, Msg::MeasureShare),
-                (CellMeasure::Speakers, Msg::MeasureSpeakers),
-            ];
-            let shown = measures.iter().find(|(m, _)| *m == analysis.measure).map_or("", |(_, msg)| tr.t(*msg));
-            egui::ComboBox::from_id_salt("measure")
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    for (measure, msg) in measures {
-                        ui.selectable_value(&mut analysis.measure, measure, tr.t(msg));
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            let label = ui.label(tr.t(Msg::Chart));
-            let charts = [
-                (ChartKind::Grouped, Msg::ChartGrouped),
-                (ChartKind::Stacked, Msg::ChartStacked),
-                (ChartKind::HeatMap, Msg::ChartHeatMap),
-            ];
-            let shown = charts.iter().find(|(c, _)| *c == analysis.chart).map_or("", |(_, msg)| tr.t(*msg));
-            egui::ComboBox::from_id_salt("chart_kind")
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    for (chart, msg) in charts {
-                        ui.selectable_value(&mut analysis.chart, chart, tr.t(msg));
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+            labelled_choice(
+                ui,
+                tr,
+                Msg::Show,
+                "measure",
+                &mut analysis.measure,
+                &[
+                    (CellMeasure::Excerpts, Msg::MeasureExcerpts),
+                    (CellMeasure::Codings, Msg::MeasureCodings),
+                    (CellMeasure::Share, Msg::MeasureShare),
+                    (CellMeasure::Speakers, Msg::MeasureSpeakers),
+                ],
+            );
+            labelled_choice(
+                ui,
+                tr,
+                Msg::Chart,
+                "chart_kind",
+                &mut analysis.chart,
+                &[
+                    (ChartKind::Grouped, Msg::ChartGrouped),
+                    (ChartKind::Stacked, Msg::ChartStacked),
+                    (ChartKind::HeatMap, Msg::ChartHeatMap),
+                ],
+            );
             ui.menu_button(tr.t(Msg::ExportTable), |ui| {
                 for format in FrequencyFormat::ALL {
                     if ui.button(format.name()).clicked() {
@@ -270,6 +262,29 @@ pub fn frequencies_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
             frequency_chart_ui(app, ui, &table);
         }
     });
+}
+
+/// A label and a drop-down choosing `value` among `options`, the drop-down
+/// named by the label for screen readers (and tests).
+fn labelled_choice<T: PartialEq + Copy>(
+    ui: &mut Ui,
+    tr: Tr,
+    label: Msg,
+    id: &str,
+    value: &mut T,
+    options: &[(T, Msg)],
+) {
+    let label = ui.label(tr.t(label));
+    let shown = options.iter().find(|(option, _)| option == value).map_or("", |(_, msg)| tr.t(*msg));
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for (option, msg) in options {
+                ui.selectable_value(value, *option, tr.t(*msg));
+            }
+        })
+        .response
+        .labelled_by(label.id);
 }
 
 fn measure_text(measure: CellMeasure, cell: &crate::analysis::CellCount) -> String {
