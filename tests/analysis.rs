@@ -498,3 +498,21 @@ fn the_command_line_groups_filters_and_counts_pairs() {
     let error = quipu_err(&["freq", project, "--from", "03/2020"]);
     assert!(error.contains("'03/2020' is not a date"), "{error}");
 }
+
+#[test]
+fn overlapping_passages_are_the_words_two_codes_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.quipu");
+    quipu::demo::write_demo(&path).unwrap();
+    let store = quipu::store::Store::open(&path).unwrap();
+    let filter = quipu::store::CountFilter::default();
+    let pairs = store.code_pairs(&filter).unwrap();
+    let pair = pairs.iter().find(|pair| pair.overlapping > 0).expect("the demo has overlapping codes");
+    let passages = store.overlapping_passages(pair.first, pair.second, &filter, 100).unwrap();
+    assert_eq!(passages.len() as u64 >= pair.overlapping, true, "{passages:?} for {pair:?}");
+    for passage in &passages {
+        let excerpt = store.excerpt(passage.excerpt_id).unwrap();
+        let texts = [excerpt.original.unwrap_or_default(), excerpt.translation.unwrap_or_default()];
+        assert!(!passage.text.is_empty() && texts.iter().any(|text| text.contains(&passage.text)), "{passage:?}");
+    }
+}

@@ -44,15 +44,18 @@ fn harness_for(path: &Path, settings: Settings) -> Harness<'static, QuipuApp> {
     harness
 }
 
-/// Lets a few frames pass (list rows load on the frame after they are seen).
+/// Lets a few frames pass (list rows load on the frame after they are seen; a
+/// dialog with scrolling parts takes a few frames to find its size and place).
 fn settle(harness: &mut Harness<'_, QuipuApp>) {
-    for _ in 0..4 {
+    for _ in 0..8 {
         harness.step();
     }
 }
 
-/// Waits until background work (an import or export) is over.
+/// Waits until background work (an import or export) is over. One frame first:
+/// a job asked for by the last click starts when that frame's commands run.
 fn wait_for_jobs(harness: &mut Harness<'_, QuipuApp>) {
+    harness.step();
     let start = Instant::now();
     while harness.state().jobs.is_busy() {
         assert!(start.elapsed() < Duration::from_secs(60), "the background job did not finish");
@@ -122,7 +125,7 @@ fn selecting_a_passage_and_clicking_a_code_codes_that_passage() {
     harness.step();
     harness.event(press(end, false));
     settle(&mut harness);
-    let selection = harness.state().ui.selection.expect("the reader kept the selection");
+    let selection = harness.state().ui.reader.selection.expect("the reader kept the selection");
     assert_eq!(selection.side, Side::Original);
     assert_eq!(selection.span.start.0, 0);
     assert!(selection.span.len() > 3, "{selection:?}");
@@ -244,7 +247,7 @@ fn editing_a_translation_keeps_its_coded_passage_on_the_same_words() {
     let start = translation[..byte].chars().count();
     {
         let app = harness.state_mut();
-        app.ui.selection = Some(quipu::gui::app::TextSelection {
+        app.ui.reader.selection = Some(quipu::gui::app::TextSelection {
             excerpt_id,
             side: Side::Translation,
             span: quipu::text::CharSpan::new(start, start + "the river water".chars().count()),
@@ -307,7 +310,7 @@ fn dropping_a_csv_opens_the_import_dialog_and_its_mapping_decides_the_columns() 
     let mut harness = harness_for(&path, settings());
     harness.input_mut().dropped_files.push(Arc::new(DroppedCsv(csv.clone())));
     settle(&mut harness);
-    assert!(harness.state().ui.import_dialog.is_some(), "dropping a CSV opens the import dialog");
+    assert!(harness.state().ui.dialogs.import.is_some(), "dropping a CSV opens the import dialog");
 
     // "Testimonio" and "Sitio" are not recognised: choose them in the mapping.
     harness.get_by_label("Original").click();
@@ -316,12 +319,12 @@ fn dropping_a_csv_opens_the_import_dialog_and_its_mapping_decides_the_columns() 
     harness.get_by_label("Case").click();
     settle(&mut harness);
     click_last(&mut harness, "Sitio");
-    let dialog = harness.state().ui.import_dialog.clone().unwrap();
+    let dialog = harness.state().ui.dialogs.import.clone().unwrap();
     assert_eq!(dialog.mapping.header(quipu::formats::csv_import::Field::Original), Some("Testimonio"));
 
     harness.get_by_label("Import").click();
     wait_for_jobs(&mut harness);
-    assert!(harness.state().ui.import_dialog.is_none(), "the dialog closes after importing");
+    assert!(harness.state().ui.dialogs.import.is_none(), "the dialog closes after importing");
     let store = stored(&path);
     let case = store.case_by_name("Cerro Nuevo").unwrap().expect("the new case");
     let sources = store.sources_of_case(case.case_id).unwrap();
@@ -350,7 +353,7 @@ fn a_bad_csv_in_the_import_dialog_shows_the_row_and_changes_nothing() {
     settle(&mut harness);
     harness.get_by_label("Import").click();
     wait_for_jobs(&mut harness);
-    let error = harness.state().ui.import_dialog.as_ref().and_then(|d| d.error.clone()).unwrap();
+    let error = harness.state().ui.dialogs.import.as_ref().and_then(|d| d.error.clone()).unwrap();
     assert!(error.contains("row 3, column 'caso'"), "{error}");
     assert_eq!(stored(&path).dump().unwrap(), before);
 }
@@ -424,7 +427,7 @@ fn a_project_of_200000_excerpts_runs_frames_without_querying_the_store_each_fram
     assert_eq!(view.list_queries, queries_after_load, "frames without changes must not query the store");
     // Scrolling far down loads only the rows brought into view.
     harness.state_mut().ui.selected = Some(view.excerpt_ids[150_000]);
-    harness.state_mut().ui.scroll_to_selected = true;
+    harness.state_mut().ui.navigator.scroll_to_selected = true;
     settle(&mut harness);
     let view = &harness.state().session.as_ref().unwrap().view;
     assert!(view.preview(150_000).is_some(), "the rows on screen were fetched");
@@ -511,7 +514,7 @@ fn clicking_a_coded_passage_opens_its_codings_where_it_can_be_removed() {
         harness.step();
     }
     settle(&mut harness);
-    assert!(harness.state().ui.passage_menu.is_some(), "the click opened the passage's codings");
+    assert!(harness.state().ui.reader.passage_menu.is_some(), "the click opened the passage's codings");
     assert!(harness.query_by_label("Codings here").is_some());
     click_last(&mut harness, "Remove «Police use»");
     assert_eq!(stored(&path).codings_of_excerpt(excerpt_id).unwrap().len(), before - 1);
@@ -657,7 +660,7 @@ fn exporting_from_the_dialog_writes_a_pseudonymised_word_document() {
     let mut harness = harness_for(&path, settings());
     harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
     settle(&mut harness);
-    let dialog = harness.state().ui.export_dialog.clone().expect("Ctrl+E opens the export dialog");
+    let dialog = harness.state().ui.dialogs.export.clone().expect("Ctrl+E opens the export dialog");
     assert_eq!(dialog.names, quipu::formats::pseudonyms::Names::Pseudonyms, "pseudonyms by default");
     assert_eq!(dialog.format, quipu::formats::QuoteFormat::Docx);
     // The code's tick box in the dialog (the codebook's button has the same name).
@@ -751,7 +754,9 @@ fn a_refi_qda_project_imported_from_the_file_menu_is_undone_in_one_step() {
     let before = stored(&path).dump().unwrap();
     let mut harness = harness_for(&path, settings());
     harness.state().jobs.deliver_pick(quipu::gui::jobs::PickPurpose::ImportRefi, exchange.clone());
+    // The import runs in the background.
     settle(&mut harness);
+    wait_for_jobs(&mut harness);
     let (message, is_error) = harness.state().ui.message.clone().unwrap();
     assert!(!is_error, "{message}");
     assert!(message.contains("12 sources, 60 excerpts"), "{message}");
@@ -771,7 +776,9 @@ fn a_bad_refi_qda_file_is_refused_with_its_name_and_the_project_is_unchanged() {
     let before = stored(&path).dump().unwrap();
     let mut harness = harness_for(&path, settings());
     harness.state().jobs.deliver_pick(quipu::gui::jobs::PickPurpose::ImportRefi, bad);
+    // The import runs in the background.
     settle(&mut harness);
+    wait_for_jobs(&mut harness);
     let (message, is_error) = harness.state().ui.message.clone().unwrap();
     assert!(is_error && message.contains("truncated.qdpx"), "{message}");
     assert_eq!(stored(&path).dump().unwrap(), before);
@@ -816,4 +823,234 @@ fn the_file_menu_offers_exchange_with_other_qda_tools() {
     ] {
         assert!(harness.query_by_label(label).is_some(), "{label} is missing from the File menu");
     }
+}
+
+/// A harness on `path` at a given window size.
+fn harness_sized(path: &Path, settings: Settings, size: egui::Vec2) -> Harness<'static, QuipuApp> {
+    let app = QuipuApp::with_store(Store::open(path).unwrap(), settings);
+    let mut harness = Harness::builder()
+        .with_size(size)
+        .with_max_steps(12)
+        .with_theme(egui::Theme::Light)
+        .build_eframe(move |_cc| app);
+    harness.run_ok();
+    settle(&mut harness);
+    harness
+}
+
+#[test]
+fn without_a_system_file_dialog_the_window_own_chooser_opens_the_project() {
+    let (dir, path) = demo_project();
+    let other = dir.path().join("segundo.quipu");
+    quipu::demo::write_demo(&other).unwrap();
+    let mut harness = harness_for(&path, settings());
+    // The system dialog failed to open (no portal, no zenity): the chooser takes over.
+    harness.state().jobs.deliver_pick_failure(quipu::gui::jobs::PickPurpose::Open);
+    settle(&mut harness);
+    assert!(harness.state().ui.dialogs.file_chooser.is_some(), "the window's own chooser opened");
+    let (message, _) = harness.state().ui.message.clone().unwrap();
+    assert!(message.contains("file chooser"), "the person is told why: {message}");
+    assert!(harness.state().settings.own_file_chooser, "and it is used from now on");
+    harness.get_by_label_contains("segundo.quipu").click();
+    settle(&mut harness);
+    harness.get_by_label("Open").click();
+    settle(&mut harness);
+    assert!(harness.state().ui.dialogs.file_chooser.is_none(), "the chooser closes");
+    let opened = harness.state().session.as_ref().unwrap().view.path.clone();
+    assert_eq!(opened.as_deref(), Some(other.as_path()), "{:?}", harness.state().ui.message);
+}
+
+#[test]
+fn the_file_menu_uses_the_own_chooser_when_asked_to() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, Settings { own_file_chooser: true, ..settings() });
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    settle(&mut harness);
+    assert!(harness.state().ui.dialogs.file_chooser.is_some(), "Ctrl+O opens the in-window chooser");
+    harness.get_by_label("Cancel").click();
+    settle(&mut harness);
+    assert!(harness.state().ui.dialogs.file_chooser.is_none());
+}
+
+#[test]
+fn on_a_small_laptop_screen_the_import_dialog_keeps_its_buttons_in_the_window() {
+    let (dir, path) = demo_project();
+    let csv = dir.path().join("nuevas.csv");
+    std::fs::write(&csv, "caso,original,traducción\nCerro Nuevo,Uno.,One.\n").unwrap();
+    for size in [egui::vec2(1024.0, 640.0), egui::vec2(1366.0, 700.0)] {
+        let mut harness = harness_sized(&path, settings(), size);
+        let ctx = harness.ctx.clone();
+        harness.state_mut().run_command(&ctx, AppCommand::StartImport(csv.clone()));
+        settle(&mut harness);
+        let window = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
+        for label in ["Import", "Check without importing", "Cancel"] {
+            let rect = harness.get_by_label(label).rect();
+            assert!(window.contains_rect(rect), "{label} at {rect:?} is outside the {size:?} window");
+        }
+    }
+}
+
+#[test]
+fn snapshot_of_the_workbench_on_a_small_laptop() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_sized(&path, settings(), egui::vec2(1024.0, 640.0));
+    select_excerpt(&mut harness, "E003");
+    // The header wraps instead of vanishing: the title is there beside the list row.
+    assert!(harness.get_all_by_label("E003").count() >= 2);
+    harness.snapshot("workbench_1024x640");
+}
+
+#[test]
+fn snapshot_of_the_workbench_on_a_large_screen() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_sized(&path, settings(), egui::vec2(1920.0, 1080.0));
+    select_excerpt(&mut harness, "E003");
+    harness.snapshot("workbench_1920x1080");
+}
+
+#[test]
+fn the_frequency_chart_has_a_legend_naming_each_code_it_draws() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    open_tab(&mut harness, "Frequencies");
+    wait_for_jobs(&mut harness);
+    let legend = harness.get_by_label("Legend");
+    let legend_rect = legend.rect();
+    // Every code with codings has a name inside the legend.
+    let store = stored(&path);
+    for count in store.code_counts().unwrap().into_iter().filter(|count| count.excerpts > 0) {
+        let name = store.code(count.code_id).unwrap().name;
+        let inside = harness.get_all_by_label(&name).any(|node| legend_rect.contains_rect(node.rect()));
+        assert!(inside, "{name} is missing from the legend");
+    }
+}
+
+#[test]
+fn number_keys_stay_with_their_codes_when_the_codebook_is_reordered() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    let first = stored(&path).codes().unwrap()[0].clone();
+    // Move the first code (key 1) under another: it is no longer first.
+    let parent = stored(&path).code_by_name("Company attitude").unwrap().unwrap().code_id;
+    let ctx = harness.ctx.clone();
+    let edit = quipu::gui::command::Edit::MoveCode { code_id: first.code_id, parent_id: Some(parent) };
+    harness.state_mut().run_command(&ctx, AppCommand::Edit(edit));
+    settle(&mut harness);
+    assert_ne!(stored(&path).codes().unwrap()[0].code_id, first.code_id, "the code moved");
+    select_excerpt(&mut harness, "E026");
+    let excerpt_id = excerpt_by_label(&stored(&path), "E026");
+    harness.key_press(Key::Num1);
+    settle(&mut harness);
+    let codings = stored(&path).codings_of_excerpt(excerpt_id).unwrap();
+    assert!(codings.iter().any(|coding| coding.code_id == first.code_id), "key 1 still applies {}", first.name);
+}
+
+#[test]
+fn a_new_code_gets_a_free_key_and_is_marked_in_the_codebook() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    harness.get_by_label("New code").focus();
+    settle(&mut harness);
+    harness.get_by_label("New code").type_text("Mining tax");
+    harness.key_press(Key::Enter);
+    settle(&mut harness);
+    let code = stored(&path).code_by_name("Mining tax").unwrap().expect("the code was made");
+    assert_eq!(harness.state().ui.codebook.highlighted, Some(code.code_id), "the new code is marked");
+    assert!(harness.state().ui.codebook.reveal.is_none(), "and was scrolled into view");
+}
+
+#[test]
+fn an_empty_project_shows_how_to_bring_material_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nuevo.quipu");
+    drop(Store::create(&path).unwrap());
+    let mut harness = harness_for(&path, settings());
+    settle(&mut harness);
+    assert!(harness.query_by_label("This project has no excerpts yet").is_some());
+    assert!(harness.query_by_label("No excerpt matches these filters").is_none());
+    harness.get_by_label("Import CSV…").click();
+    settle(&mut harness);
+    // The button asks for a file (here the system dialog, off screen in tests).
+    assert!(harness.state().jobs.is_busy() || harness.state().ui.dialogs.file_chooser.is_some());
+}
+
+#[test]
+fn the_import_dialog_remembers_the_columns_chosen_for_a_file() {
+    let (dir, path) = demo_project();
+    let csv = dir.path().join("nuevas.csv");
+    std::fs::write(&csv, "Sitio,Testimonio\nCerro Nuevo,La policía cerró el camino.\n").unwrap();
+    let mut harness = harness_for(&path, settings());
+    let ctx = harness.ctx.clone();
+    harness.state_mut().run_command(&ctx, AppCommand::StartImport(csv.clone()));
+    settle(&mut harness);
+    harness.get_by_label("Original").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Testimonio");
+    harness.get_by_label("Check without importing").click();
+    wait_for_jobs(&mut harness);
+    harness.get_by_label("Cancel").click();
+    settle(&mut harness);
+    assert!(harness.state().ui.dialogs.import.is_none());
+    harness.state_mut().run_command(&ctx, AppCommand::StartImport(csv));
+    settle(&mut harness);
+    let dialog = harness.state().ui.dialogs.import.clone().unwrap();
+    assert!(dialog.mapping_remembered);
+    assert_eq!(dialog.mapping.header(quipu::formats::csv_import::Field::Original), Some("Testimonio"));
+}
+
+#[test]
+fn the_first_run_asks_for_a_name_and_does_not_guess_one() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, Settings::default());
+    assert_eq!(harness.state().ui.dialogs.coder_prompt.as_deref(), Some(""), "the prompt starts empty");
+    harness.get_by_label("Continue").click();
+    settle(&mut harness);
+    assert!(harness.state().ui.dialogs.coder_prompt.is_some(), "an empty name is not accepted");
+    harness.get_by_label("Your name").type_text("Rosa M.");
+    settle(&mut harness);
+    harness.get_by_label("Continue").click();
+    settle(&mut harness);
+    assert_eq!(harness.state().settings.coder, "Rosa M.");
+    assert!(harness.state().ui.dialogs.coder_prompt.is_none());
+}
+
+#[test]
+fn reopening_a_project_returns_to_the_excerpt_last_read() {
+    let (_dir, path) = demo_project();
+    let excerpt_id = excerpt_by_label(&stored(&path), "E031");
+    let mut harness = harness_for(&path, settings());
+    select_excerpt(&mut harness, "E031");
+    let remembered = harness.state().settings.clone();
+    drop(harness);
+    let harness = harness_for(&path, remembered);
+    assert_eq!(harness.state().ui.selected, Some(excerpt_id));
+}
+
+#[test]
+fn hovering_a_cooccurrence_cell_lists_the_overlapping_passages() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    open_tab(&mut harness, "Co-occurrence");
+    wait_for_jobs(&mut harness);
+    let table = harness.state().ui.analysis.cooccurrence.clone().expect("the table was counted");
+    let (&(a, b), pair) =
+        table.pairs.iter().find(|(_, pair)| pair.overlapping > 0).expect("the demo has overlapping codes");
+    let name = format!("{} × {}: {}", table.codes[a].name, table.codes[b].name, pair.excerpts);
+    harness.get_by_label(&name).hover();
+    settle(&mut harness);
+    let key = if table.codes[a].code_id <= table.codes[b].code_id {
+        (table.codes[a].code_id, table.codes[b].code_id)
+    } else {
+        (table.codes[b].code_id, table.codes[a].code_id)
+    };
+    let passages = harness.state().ui.analysis.pair_passages.get(&key).cloned().expect("the passages were read");
+    assert!(!passages.is_empty());
+    let store = stored(&path);
+    for passage in &passages {
+        let excerpt = store.excerpt(passage.excerpt_id).unwrap();
+        let both = [excerpt.original.unwrap_or_default(), excerpt.translation.unwrap_or_default()].join("\n");
+        assert!(both.contains(&passage.text), "{passage:?} is not words of its excerpt");
+    }
+    // The column headers are named, not only numbered.
+    assert!(harness.query_by_label(&format!("1 {}", table.codes[0].name)).is_some());
 }

@@ -306,13 +306,15 @@ fn an_import_made_through_another_connection_is_undone_and_redone_as_one_step() 
                Cerro Alto,Entrevista 1,,Nueva frase sobre el agua.,New sentence about water.,Agua nueva;Trust,una nota\n\
                Qori Wayra,Asamblea,Comunera,Otra frase.,,Trust,\n";
     let parsed = quipu::formats::csv_import::read_csv(csv.as_bytes(), "x.csv", &Default::default()).unwrap();
-    let summary = {
+    let change = {
         let mut other = Store::open(&project.path).unwrap();
-        other.import_batch(&parsed.batch, "importer", false).unwrap()
+        let (_summary, change) =
+            other.recorded("import", |store| store.import_batch(&parsed.batch, "importer", false)).unwrap();
+        change
     };
     let after = project.store.dump().unwrap();
     assert_ne!(before, after);
-    project.store.record_import_undo("import", &summary.undo).unwrap();
+    project.store.adopt_change(&change).unwrap();
     assert_eq!(project.store.undo_label(), Some("import"));
     project.store.undo().unwrap();
     assert_eq!(project.store.dump().unwrap(), before, "undo takes the whole import back");

@@ -279,7 +279,7 @@ impl FilterArgs {
     /// The filter these arguments describe, checked against the project.
     fn count_filter(&self, store: &Store) -> Result<CountFilter, CliError> {
         for date in [&self.from, &self.to].into_iter().flatten() {
-            if !crate::formats::csv_import::is_partial_date(date) {
+            if !crate::model::is_partial_date(date) {
                 return Err(CliError::Message(format!("'{date}' is not a date written yyyy, yyyy-mm or yyyy-mm-dd")));
             }
         }

@@ -9,6 +9,7 @@ use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 
 use super::ImportError;
+pub use crate::model::is_partial_date;
 use crate::model::{ExcerptDraft, SourceDraft, TranslationStatus};
 use crate::store::{ImportBatch, ImportRow};
 use crate::text::{self, NormalizationChanges};
@@ -177,6 +178,28 @@ impl ColumnMapping {
             .filter(|index| !self.columns.iter().any(|(_, column)| column == index))
             .map(|index| self.headers[index].as_str())
             .collect()
+    }
+
+    /// The mapping as (field name, header) pairs, to remember it for a file.
+    pub fn to_remembered(&self) -> Vec<(String, String)> {
+        self.columns.iter().map(|(field, column)| (field.name().to_owned(), self.headers[*column].clone())).collect()
+    }
+
+    /// Takes back a mapping remembered with [`ColumnMapping::to_remembered`] when
+    /// every header it names is still in the file; returns whether it did.
+    pub fn restore(&mut self, remembered: &[(String, String)]) -> bool {
+        let mut columns = Vec::new();
+        for (field_name, header) in remembered {
+            let field = Field::ALL.into_iter().find(|field| field.name() == field_name);
+            let column = self.headers.iter().position(|existing| existing == header);
+            let (Some(field), Some(column)) = (field, column) else {
+                return false;
+            };
+            columns.push((field, column));
+        }
+        columns.sort();
+        self.columns = columns;
+        true
     }
 
     /// Guesses the mapping from header names in English or Spanish.
@@ -573,37 +596,6 @@ impl RowReader<'_> {
     }
 }
 
-/// True for `yyyy`, `yyyy-mm` and `yyyy-mm-dd` with a real month and day.
-pub fn is_partial_date(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let number = |part: &str, digits: usize| {
-        (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse::<u32>().ok())?
-    };
-    let Some(year) = parts.first().and_then(|part| number(part, 4)) else {
-        return false;
-    };
-    let month = match parts.get(1) {
-        None => return parts.len() == 1,
-        Some(part) => match number(part, 2) {
-            Some(month @ 1..=12) => month,
-            _ => return false,
-        },
-    };
-    match parts.get(2) {
-        None => parts.len() == 2,
-        Some(part) => {
-            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-            let days = match month {
-                2 if leap => 29,
-                2 => 28,
-                4 | 6 | 9 | 11 => 30,
-                _ => 31,
-            };
-            parts.len() == 3 && number(part, 2).is_some_and(|day| (1..=days).contains(&day))
-        }
-    }
-}
-
 /// A language tag such as `es`, `en` or `qu`, lower-cased; `default` when empty.
 fn language_tag(text: &str, default: &str) -> Result<String, String> {
     if text.is_empty() {
@@ -636,16 +628,6 @@ mod tests {
         assert_eq!(mapping.column(Field::Codes), Some(4));
         assert_eq!(mapping.column(Field::Memo), Some(5));
         assert_eq!(mapping.ignored_headers(), vec!["Extra"]);
-    }
-
-    #[test]
-    fn partial_dates_are_checked() {
-        for good in ["2021", "2021-03", "2021-03-14", "2024-02-29"] {
-            assert!(is_partial_date(good), "{good}");
-        }
-        for bad in ["21", "2021-3", "2021-13", "2023-02-29", "14/03/2021", "2021-03-14T10:00", "2021-04-31"] {
-            assert!(!is_partial_date(bad), "{bad}");
-        }
     }
 
     #[test]

@@ -1,17 +1,138 @@
-//! Commands: every change a person can make to the project from the window. Drawing
-//! code only pushes commands; [`apply_edit`] is the one place that applies them to
-//! the store, each as one transaction and one undo step.
+//! The window's vocabulary of requests: [`AppCommand`], everything drawing code
+//! can ask for, and [`Edit`], every change a person can make to the project.
+//! Drawing pushes these onto a [`CommandQueue`]; command handling
+//! ([`super::command_handling`]) carries them out after the frame is drawn, each
+//! edit as one transaction and one undo step. Nothing here touches the store.
 
-use crate::formats::attributes_csv::{AttributeTable, import_attributes};
-use crate::formats::refi::{RefiSummary, import_refi};
+use std::path::PathBuf;
+
+use crate::formats::attributes_csv::AttributeTable;
 use crate::model::{
-    AttributeId, AttributeScope, AttributeType, CaseId, CodeDraft, CodeId, CodingAnchor, CodingId, Color, ExcerptId,
-    MemoTarget, Side, SourceId, TranslationStatus,
+    AttributeId, AttributeScope, AttributeType, CodeId, CodingAnchor, CodingId, Color, ExcerptId, MemoTarget, Side,
+    SourceId, TranslationStatus,
 };
-use crate::store::{Store, StoreError};
+use crate::store::{CountFilter, ExcerptFilter, Grouping};
 
 use super::i18n::{Language, Msg};
+use super::jobs::PickPurpose;
+use super::settings::ThemeChoice;
+use super::state::Confirm;
 use super::view_model::Changed;
+use super::workspace::Workspace;
+
+/// Everything the drawing code can ask for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AppCommand {
+    /// Change the project.
+    Edit(Edit),
+    /// Undo the last change.
+    Undo,
+    /// Redo the last undone change.
+    Redo,
+    /// Make an excerpt the current one (without moving the views).
+    Select(Option<ExcerptId>),
+    /// Open an excerpt chosen in the list: select it and bring it into view.
+    Open(ExcerptId),
+    /// Move the reader to the next (+1) or previous (-1) excerpt of the list.
+    Step(i32),
+    /// Filter the excerpt list.
+    SetFilter(ExcerptFilter),
+    /// List the excerpts behind a frequency cell in the navigator.
+    ListCell {
+        /// How the table was grouped (`Grouping::All` for a row total).
+        grouping: Grouping,
+        /// The group's name.
+        group: String,
+        /// The code.
+        code_id: CodeId,
+        /// What the table counted.
+        filter: CountFilter,
+        /// What the list is called.
+        label: String,
+    },
+    /// List the excerpts carrying both codes of a co-occurrence pair.
+    ListPair {
+        /// One code.
+        first: CodeId,
+        /// The other.
+        second: CodeId,
+        /// What the table counted.
+        filter: CountFilter,
+        /// What the list is called.
+        label: String,
+    },
+    /// Read the passages where two codes overlap, for the co-occurrence hover.
+    LoadPairPassages {
+        /// One code (the lower ID).
+        first: CodeId,
+        /// The other.
+        second: CodeId,
+        /// What the table counted.
+        filter: CountFilter,
+    },
+    /// Apply a code to the selected words, or to the whole excerpt.
+    ApplyCode(CodeId),
+    /// Apply the code given number key `1`–`9`.
+    ApplyKey(u8),
+    /// Open a project.
+    OpenProject(PathBuf),
+    /// Create a project and open it.
+    NewProject(PathBuf),
+    /// Open the bundled demo project.
+    OpenDemo,
+    /// Ask for a file, in the system's dialog or the window's own chooser.
+    Pick(PickPurpose),
+    /// A file was chosen for `purpose`.
+    Picked(PickPurpose, PathBuf),
+    /// Show the import dialog for a file.
+    StartImport(PathBuf),
+    /// Run the import dialog's import (or only check it, with `dry_run`).
+    RunImport {
+        /// Check only, write nothing.
+        dry_run: bool,
+    },
+    /// Close the import dialog (cancelling its import if one runs).
+    CloseImport,
+    /// Show the export dialog.
+    StartExport,
+    /// Save a consistent copy of the project.
+    SaveCopy(PathBuf),
+    /// Change the interface language.
+    SetLanguage(Language),
+    /// Change the theme.
+    SetTheme(ThemeChoice),
+    /// Change the coder.
+    SetCoder(String),
+    /// Ask who is coding.
+    AskCoder,
+    /// Change the text size by this many points.
+    ChangeTextSize(f32),
+    /// Show or hide the codebook panel.
+    ShowCodebook(bool),
+    /// Show or hide the navigator panel.
+    ShowNavigator(bool),
+    /// Use the window's own file chooser instead of the system's dialog.
+    UseOwnFileChooser(bool),
+    /// Read one excerpt (false) or its whole source (true).
+    SetWholeSource(bool),
+    /// Cancel the running background job.
+    CancelJob,
+    /// Show another view in the central area.
+    SetWorkspace(Workspace),
+    /// Open the quick pick for codes.
+    OpenQuickPick,
+    /// Open a code's properties dialog.
+    OpenCodeDialog(CodeId),
+    /// Ask before a destructive action.
+    Confirm(Confirm),
+    /// Show the keyboard shortcuts.
+    ShowShortcuts,
+    /// Show what Quipu is.
+    ShowAbout,
+}
+
+/// Commands pushed while drawing, carried out after the frame's drawing.
+pub type CommandQueue = Vec<AppCommand>;
 
 /// A change to the project.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +198,8 @@ pub enum Edit {
         description: String,
         /// Its memo.
         memo: String,
+        /// Its number key.
+        key: Option<u8>,
     },
     /// Move a code under another, or to the top level.
     MoveCode {
@@ -173,12 +296,13 @@ pub enum Edit {
         /// The file's name, for messages.
         file: String,
     },
-    /// Import a REFI-QDA project (.qdpx) or codebook (.qdc).
-    ImportRefi {
-        /// The file's bytes.
-        bytes: Vec<u8>,
-        /// The file's name, for messages.
-        file: String,
+    /// Give a code a number key (1–9), or take its key away; another code holding
+    /// that key loses it.
+    SetCodeKey {
+        /// The code.
+        code_id: CodeId,
+        /// The key.
+        key: Option<u8>,
     },
 }
 
@@ -211,7 +335,7 @@ impl Edit {
             | Self::SetAttributeValue { .. } => Msg::ActAttribute,
             Self::SetPseudonym { .. } => Msg::ActPseudonym,
             Self::ImportAttributes { .. } => Msg::ActImportAttributes,
-            Self::ImportRefi { .. } => Msg::ActImportRefi,
+            Self::SetCodeKey { .. } => Msg::ActCodeKey,
         }
     }
 
@@ -226,6 +350,7 @@ impl Edit {
             | Self::RecolorCode { .. }
             | Self::DescribeCode { .. }
             | Self::UpdateCode { .. }
+            | Self::SetCodeKey { .. }
             | Self::MoveCode { .. } => Changed { codebook: true, ..Changed::default() },
             Self::MergeCodes { .. } | Self::DeleteCode { .. } => {
                 Changed { codebook: true, excerpts: true, ..Changed::default() }
@@ -238,7 +363,6 @@ impl Edit {
             | Self::SetAttributeValue { .. }
             | Self::ImportAttributes { .. } => Changed { attributes: true, ..Changed::default() },
             Self::SetPseudonym { .. } => Changed { corpus: true, attributes: true, ..Changed::default() },
-            Self::ImportRefi { .. } => Changed::ALL,
             Self::SetMemo { target, .. } => match target {
                 MemoTarget::Code(_) => Changed { codebook: true, ..Changed::default() },
                 _ => Changed { excerpts: true, ..Changed::default() },
@@ -254,77 +378,4 @@ pub struct EditOutcome {
     pub lost_passages: usize,
     /// A code that was created.
     pub new_code: Option<CodeId>,
-    /// What a REFI-QDA import brought in.
-    pub refi: Option<RefiSummary>,
-}
-
-/// Applies `edit` to the store as one undoable action by `coder`.
-pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOutcome, StoreError> {
-    store.undoable(edit.label(), |store| {
-        let mut outcome = EditOutcome::default();
-        match edit {
-            Edit::AddCoding { excerpt_id, code_id, anchor } => {
-                let coder_id = store.ensure_coder(coder)?;
-                store.add_coding(*excerpt_id, *code_id, coder_id, *anchor)?;
-            }
-            Edit::RemoveCoding { coding_id } => store.delete_coding(*coding_id)?,
-            Edit::Recode { coding_id, code_id } => store.recode(*coding_id, *code_id)?,
-            Edit::AddCode { name, parent_id } => {
-                outcome.new_code = Some(store.add_code(&CodeDraft {
-                    name: name.clone(),
-                    description: String::new(),
-                    color: None,
-                    parent_id: *parent_id,
-                })?);
-            }
-            Edit::RenameCode { code_id, name } => store.rename_code(*code_id, name)?,
-            Edit::RecolorCode { code_id, color } => store.set_code_color(*code_id, *color)?,
-            Edit::DescribeCode { code_id, description } => store.set_code_description(*code_id, description)?,
-            Edit::UpdateCode { code_id, name, color, description, memo } => {
-                let code = store.code(*code_id)?;
-                if code.name != *name {
-                    store.rename_code(*code_id, name)?;
-                }
-                if code.color != *color {
-                    store.set_code_color(*code_id, *color)?;
-                }
-                if code.description != *description {
-                    store.set_code_description(*code_id, description)?;
-                }
-                if store.memo(MemoTarget::Code(*code_id))? != *memo {
-                    store.set_memo(MemoTarget::Code(*code_id), memo)?;
-                }
-            }
-            Edit::MoveCode { code_id, parent_id } => store.move_code(*code_id, *parent_id)?,
-            Edit::MergeCodes { source, target } => store.merge_codes(*source, *target)?,
-            Edit::DeleteCode { code_id } => store.delete_code(*code_id)?,
-            Edit::SetText { excerpt_id, side, text } => {
-                outcome.lost_passages = store.set_excerpt_text(*excerpt_id, *side, text)?.lost;
-            }
-            Edit::SetStatus { excerpt_id, status, note } => store.set_translation_status(*excerpt_id, *status, note)?,
-            Edit::SetMemo { target, text } => store.set_memo(*target, text)?,
-            Edit::AddAttribute { scope, name, value_type } => {
-                store.add_attribute(*scope, name, *value_type)?;
-            }
-            Edit::RenameAttribute { attribute_id, name } => store.rename_attribute(*attribute_id, name)?,
-            Edit::RetypeAttribute { attribute_id, value_type } => {
-                store.set_attribute_type(*attribute_id, *value_type)?
-            }
-            Edit::DeleteAttribute { attribute_id } => store.delete_attribute(*attribute_id)?,
-            Edit::SetAttributeValue { attribute_id, owner, value } => match store.attribute(*attribute_id)?.scope {
-                AttributeScope::Case => store.set_case_attribute(CaseId(*owner), *attribute_id, value)?,
-                AttributeScope::Source => store.set_source_attribute(SourceId(*owner), *attribute_id, value)?,
-            },
-            Edit::SetPseudonym { source_id, pseudonym } => store.set_pseudonym(*source_id, pseudonym)?,
-            Edit::ImportAttributes { table, file } => {
-                import_attributes(store, table, file).map_err(|error| StoreError::Invalid(error.to_string()))?;
-            }
-            Edit::ImportRefi { bytes, file } => {
-                let summary =
-                    import_refi(store, bytes, file, coder).map_err(|error| StoreError::Invalid(error.to_string()))?;
-                outcome.refi = Some(summary);
-            }
-        }
-        Ok(outcome)
-    })
 }

@@ -1,6 +1,9 @@
-//! Work that runs off the window's thread: file dialogs, imports and exports.
-//! Each job reports progress through shared counters and its result through a
-//! channel, so the window keeps drawing and a person can cancel.
+//! Work that runs off the window's thread: system file dialogs, imports, exports
+//! and analyses. Each job works on its own connection, reports progress through
+//! shared counters and its result through a channel, so the window keeps drawing
+//! and a person can cancel. An import hands back what its connection's undo
+//! triggers recorded ([`RecordedChange`]), which the window adopts as one undo step.
+//! Jobs are started only by command handling.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -9,13 +12,14 @@ use std::sync::{Arc, mpsc};
 use crate::analysis::{cooccurrence, frequencies};
 use crate::formats::chart::ChartKind;
 use crate::formats::csv_import::{ColumnMapping, CsvOptions, read_csv_with_mapping};
+use crate::formats::refi::{RefiSummary, import_refi};
 use crate::formats::report::ReportOptions;
 use crate::formats::{
     FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes, write_atomically,
 };
-use crate::store::{CountFilter, Grouping, ImportSummary, Store, StoreError};
+use crate::store::{CountFilter, Grouping, ImportSummary, RecordedChange, Store, StoreError};
 
-use super::i18n::{Msg, Tr};
+use super::i18n::{Language, Msg, Tr};
 use super::workspace::{AnalysisRequest, AnalysisResult};
 
 /// What a file dialog is for.
@@ -46,6 +50,18 @@ pub enum PickPurpose {
 }
 
 impl PickPurpose {
+    /// The extensions of the files this dialog offers (empty: any file).
+    pub fn accepted_extensions(self) -> Vec<&'static str> {
+        match self {
+            PickPurpose::Open | PickPurpose::New | PickPurpose::SaveCopy => vec!["quipu"],
+            PickPurpose::Import | PickPurpose::ImportAttributes => vec!["csv", "tsv", "txt"],
+            PickPurpose::ImportRefi => vec!["qdpx", "qdc", "qde"],
+            PickPurpose::Export(_) | PickPurpose::ExportFrequencies(_) | PickPurpose::ExportRefi { .. } => {
+                self.extension().into_iter().collect()
+            }
+        }
+    }
+
     /// The extension of the file this dialog saves, if it saves one.
     pub fn extension(self) -> Option<&'static str> {
         match self {
@@ -57,6 +73,22 @@ impl PickPurpose {
             PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes | PickPurpose::ImportRefi => None,
         }
     }
+}
+
+/// A system file dialog that returns with nothing sooner than this never opened.
+const SYSTEM_DIALOG_FAILED_WITHIN: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// True when this desktop has no way to show a system file dialog: no session
+/// bus for a portal and no `zenity` or `kdialog` helper (Linux and BSD only).
+pub fn system_dialog_missing() -> bool {
+    if !cfg!(all(unix, not(target_os = "macos"))) {
+        return false;
+    }
+    let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|bus| !bus.is_empty());
+    let helper = std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| dir.join("zenity").is_file() || dir.join("kdialog").is_file())
+    });
+    !bus && !helper
 }
 
 /// An import to run in the background.
@@ -111,12 +143,22 @@ pub struct FrequencyExportRequest {
 pub enum JobOutcome {
     /// A file dialog closed, with the chosen path or none.
     Picked(PickPurpose, Option<PathBuf>),
-    /// An import finished.
+    /// The system's file dialog could not be shown (no desktop portal or
+    /// helper): the window's own chooser takes over.
+    PickFailed(PickPurpose),
+    /// A CSV import (or its check) finished.
     Imported {
         /// The file's name.
         file: String,
-        /// What was imported, or why not.
-        result: Result<ImportSummary, String>,
+        /// What was imported and how to undo it, or why not.
+        result: Result<(ImportSummary, RecordedChange), String>,
+    },
+    /// A REFI-QDA import finished.
+    ImportedRefi {
+        /// The file's name.
+        file: String,
+        /// What was imported and how to undo it, or why not.
+        result: Result<(RefiSummary, RecordedChange), String>,
     },
     /// An export of a frequency table or chart finished.
     ExportedTable {
@@ -264,6 +306,7 @@ impl Jobs {
             matches!(
                 outcome,
                 JobOutcome::Imported { .. }
+                    | JobOutcome::ImportedRefi { .. }
                     | JobOutcome::Exported { .. }
                     | JobOutcome::ExportedTable { .. }
                     | JobOutcome::ExportedExchange { .. }
@@ -289,7 +332,16 @@ impl Jobs {
         let _ = self.sender.send(JobOutcome::Picked(purpose, Some(path)));
     }
 
-    /// Shows a system file dialog on its own thread.
+    /// Reports the system dialog as missing, as if it had failed to open: used by
+    /// tests of the window's own chooser.
+    pub fn deliver_pick_failure(&self, purpose: PickPurpose) {
+        let _ = self.sender.send(JobOutcome::PickFailed(purpose));
+    }
+
+    /// Shows a system file dialog on its own thread. A dialog that closes with no
+    /// file sooner than a person could have cancelled it did not open at all
+    /// (rfd says nothing when no portal or helper is there): that is reported as
+    /// [`JobOutcome::PickFailed`].
     pub fn pick_file(&self, ctx: &egui::Context, purpose: PickPurpose, default_name: Option<String>) {
         if self.dialog_open.swap(true, Ordering::Relaxed) {
             return;
@@ -313,6 +365,7 @@ impl Jobs {
             if let Some(name) = default_name {
                 dialog = dialog.set_file_name(name);
             }
+            let started = std::time::Instant::now();
             let path = match purpose {
                 PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes | PickPurpose::ImportRefi => {
                     dialog.pick_file()
@@ -324,7 +377,12 @@ impl Jobs {
                 | PickPurpose::ExportRefi { .. } => dialog.save_file(),
             };
             dialog_open.store(false, Ordering::Relaxed);
-            let _ = sender.send(JobOutcome::Picked(purpose, path));
+            let outcome = if path.is_none() && started.elapsed() < SYSTEM_DIALOG_FAILED_WITHIN {
+                JobOutcome::PickFailed(purpose)
+            } else {
+                JobOutcome::Picked(purpose, path)
+            };
+            let _ = sender.send(outcome);
             ctx.request_repaint();
         });
     }
@@ -355,6 +413,33 @@ impl Jobs {
         self.spawn(ctx, label, move |progress, cancel| match run_import(&request, progress, cancel) {
             Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
             result => JobOutcome::Imported { file, result: result.map_err(|error| error.to_string()) },
+        });
+    }
+
+    /// Imports a REFI-QDA project or codebook on a background thread, through its
+    /// own connection, as one undoable change. Cancelling rolls it back.
+    pub fn import_refi(&mut self, ctx: &egui::Context, project: PathBuf, path: PathBuf, coder: String, tr: Tr) {
+        let file = path.display().to_string();
+        let label = tr.f(Msg::Importing, &[("file", &file)]);
+        self.spawn(ctx, label, move |progress, cancel| {
+            let result = (|| -> Result<(RefiSummary, RecordedChange), ImportError> {
+                let bytes = std::fs::read(&path).map_err(|source| ImportError::Io { file: file.clone(), source })?;
+                progress.store(100, Ordering::Relaxed);
+                let mut store = Store::open(&project)?;
+                progress.store(200, Ordering::Relaxed);
+                store.recorded(Msg::ActImportRefi.text(Language::English), |store| {
+                    let summary = import_refi(store, &bytes, &file, &coder)?;
+                    progress.store(900, Ordering::Relaxed);
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(ImportError::Store(StoreError::Cancelled));
+                    }
+                    Ok(summary)
+                })
+            })();
+            match result {
+                Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
+                result => JobOutcome::ImportedRefi { file, result: result.map_err(|error| error.to_string()) },
+            }
         });
     }
 
@@ -392,15 +477,17 @@ fn run_import(
     request: &ImportRequest,
     progress: &AtomicU32,
     cancel: &AtomicBool,
-) -> Result<ImportSummary, ImportError> {
+) -> Result<(ImportSummary, RecordedChange), ImportError> {
     let file = request.file.display().to_string();
     let bytes = std::fs::read(&request.file).map_err(|source| ImportError::Io { file: file.clone(), source })?;
     let parsed = read_csv_with_mapping(&bytes, &file, &request.mapping, &request.options)?;
     let mut store = Store::open(&request.project)?;
-    let summary =
+    let label = Msg::ActImport.text(Language::English);
+    let recorded = store.recorded(label, |store| {
         store.import_batch_with_progress(&parsed.batch, &request.coder, request.dry_run, &mut |done, total| {
             progress.store((done * 1000 / total.max(1)) as u32, Ordering::Relaxed);
             !cancel.load(Ordering::Relaxed)
-        })?;
-    Ok(summary)
+        })
+    })?;
+    Ok(recorded)
 }

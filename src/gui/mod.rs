@@ -1,18 +1,27 @@
 //! The desktop window (feature `gui`), built with egui/eframe.
 //!
-//! [`app::QuipuApp`] owns the open project and the interface state. Panels in
-//! [`panels`] draw from the [`view_model::ViewModel`] and push commands;
-//! [`command::apply_edit`] applies changes to the store, one transaction and one
-//! undo step each. Long work runs in [`jobs`], off the drawing thread.
+//! Three rooms, as in egui's demo app and rerun:
+//! - state: [`state`] (what the window remembers), [`view_model`] (what it shows
+//!   of the project, read once per change), [`settings`] (preferences);
+//! - drawing: [`panels`], one file per view, each taking a narrow
+//!   [`panels::PanelContext`] and pushing [`command::AppCommand`]s;
+//! - command handling: [`command_handling`], the only window code that touches
+//!   the store or starts [`jobs`], applying each edit as one transaction and one
+//!   undo step.
+//!
+//! [`app::QuipuApp`] is the `eframe::App` shell that ties them together.
 
 pub mod app;
 pub mod command;
+pub mod command_handling;
+pub mod file_chooser;
 pub mod i18n;
 pub mod icon;
 pub mod jobs;
 pub mod panels;
 pub mod settings;
 mod shortcuts;
+pub mod state;
 pub mod theme;
 pub mod view_model;
 pub mod workspace;

@@ -1,12 +1,14 @@
 //! Preferences kept between runs in eframe's storage (not in the project): recent
-//! projects, language, theme, coder, text size, panels; and where Quipu keeps its
-//! own files.
+//! projects, language, theme, coder, text size, panels, the excerpt last read in
+//! each project, the columns chosen for imported files; and where Quipu keeps
+//! its own files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::i18n::Language;
+use crate::model::ExcerptId;
 
 /// Preferences kept between runs (in eframe's storage, not in the project).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +28,51 @@ pub struct Settings {
     pub show_codebook: bool,
     /// Whether the reader shows the whole source rather than one excerpt.
     pub whole_source: bool,
+    /// Whether the navigator panel is shown.
+    pub show_navigator: bool,
+    /// Use the window's own file chooser rather than the system's dialog (set
+    /// by itself when the system has none).
+    pub own_file_chooser: bool,
+    /// The excerpt last read in each project, newest first.
+    pub last_excerpts: Vec<(PathBuf, i64)>,
+    /// The column mapping last chosen for each imported file, newest first.
+    pub import_mappings: Vec<(PathBuf, Vec<(String, String)>)>,
+}
+
+/// How many projects and files the remembered lists keep.
+const REMEMBERED: usize = 20;
+
+impl Settings {
+    /// Puts `path` first among the recent projects.
+    pub fn remember_project(&mut self, path: &Path) {
+        self.recent_projects.retain(|recent| recent != path);
+        self.recent_projects.insert(0, path.to_owned());
+        self.recent_projects.truncate(10);
+    }
+
+    /// The excerpt last read in the project at `path`.
+    pub fn last_excerpt(&self, path: &Path) -> Option<ExcerptId> {
+        self.last_excerpts.iter().find(|(project, _)| project == path).map(|(_, id)| ExcerptId(*id))
+    }
+
+    /// Remembers the excerpt being read in the project at `path`.
+    pub fn remember_excerpt(&mut self, path: &Path, excerpt_id: ExcerptId) {
+        self.last_excerpts.retain(|(project, _)| project != path);
+        self.last_excerpts.insert(0, (path.to_owned(), excerpt_id.0));
+        self.last_excerpts.truncate(REMEMBERED);
+    }
+
+    /// The column mapping chosen the last time `file` was imported.
+    pub fn remembered_mapping(&self, file: &Path) -> Option<&[(String, String)]> {
+        self.import_mappings.iter().find(|(path, _)| path == file).map(|(_, mapping)| mapping.as_slice())
+    }
+
+    /// Remembers the column mapping chosen for `file`.
+    pub fn remember_mapping(&mut self, file: &Path, mapping: Vec<(String, String)>) {
+        self.import_mappings.retain(|(path, _)| path != file);
+        self.import_mappings.insert(0, (file.to_owned(), mapping));
+        self.import_mappings.truncate(REMEMBERED);
+    }
 }
 
 impl Default for Settings {
@@ -38,6 +85,10 @@ impl Default for Settings {
             text_size: 15.0,
             show_codebook: true,
             whole_source: false,
+            show_navigator: true,
+            own_file_chooser: false,
+            last_excerpts: Vec::new(),
+            import_mappings: Vec::new(),
         }
     }
 }
@@ -52,15 +103,6 @@ pub enum ThemeChoice {
     Dark,
     /// Whatever the system uses.
     System,
-}
-
-/// The coder name suggested the first time: the system user's name.
-pub(super) fn default_coder_name() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|name| !name.trim().is_empty() && name != "root")
-        .unwrap_or_else(|| "coder".to_owned())
 }
 
 /// Where the demo project is written for the window: the user's data folder.

@@ -1,10 +1,11 @@
 //! Keyboard shortcuts that work anywhere in the window: undo and redo, files,
-//! the quick pick, number keys for the first nine codes, and moving through the
-//! excerpt list.
+//! the quick pick, the number keys given to codes, and moving through the
+//! excerpt list. Keys become commands, carried out like any other.
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use super::app::{AppCommand, QuipuApp};
+use super::app::QuipuApp;
+use super::command::AppCommand;
 use super::jobs::PickPurpose;
 
 impl QuipuApp {
@@ -20,7 +21,8 @@ impl QuipuApp {
         const QUICK_PICK: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
         const BIGGER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Plus);
         const SMALLER: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Minus);
-        let editing_text = self.ui.editing.is_some() || self.typing_in_a_field(ctx);
+        let editing_text = self.ui.reader.editing.is_some() || self.typing_in_a_field(ctx);
+        let quick_pick_open = self.ui.dialogs.quick_pick.is_some();
         let mut commands = Vec::new();
         ctx.input_mut(|input| {
             // Shift+Cmd+Z first: shortcuts match ignoring extra Shift.
@@ -49,14 +51,14 @@ impl QuipuApp {
                 commands.push(AppCommand::ChangeTextSize(-1.0));
             }
             if input.consume_shortcut(&QUICK_PICK) {
-                self.ui.quick_pick = Some(String::new());
+                commands.push(AppCommand::OpenQuickPick);
             }
-            if !editing_text && self.ui.quick_pick.is_none() {
+            if !editing_text && !quick_pick_open {
                 let digits =
                     [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
-                for (n, key) in digits.into_iter().enumerate() {
+                for (key, number) in digits.into_iter().zip(1u8..) {
                     if input.consume_key(Modifiers::NONE, key) {
-                        commands.push(AppCommand::ApplyNthCode(n));
+                        commands.push(AppCommand::ApplyKey(number));
                     }
                 }
                 if input.consume_key(Modifiers::NONE, Key::ArrowDown) || input.consume_key(Modifiers::NONE, Key::J) {
@@ -76,7 +78,7 @@ impl QuipuApp {
     /// read-only texts, where number keys still apply codes).
     fn typing_in_a_field(&self, ctx: &egui::Context) -> bool {
         match ctx.memory(|memory| memory.focused()) {
-            Some(id) => ctx.text_edit_focused() && !self.ui.reader_text_ids.contains(&id),
+            Some(id) => ctx.text_edit_focused() && !self.ui.reader.text_ids.contains(&id),
             None => false,
         }
     }

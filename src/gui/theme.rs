@@ -5,6 +5,24 @@ use egui::{Color32, FontFamily, FontId, TextStyle};
 
 use crate::model::Color;
 
+/// Adds the emoji fonts egui's own default set leaves out, as fallbacks: the
+/// file chooser marks files, folders and buttons with them.
+pub fn install_fallback_fonts(ctx: &egui::Context) {
+    for (name, bytes) in [
+        ("NotoEmoji-Regular", epaint_default_fonts::NOTO_EMOJI_REGULAR),
+        ("emoji-icon-font", epaint_default_fonts::EMOJI_ICON),
+    ] {
+        ctx.add_font(egui::epaint::text::FontInsert::new(
+            name,
+            egui::FontData::from_static(bytes),
+            vec![egui::epaint::text::InsertFontFamily {
+                family: FontFamily::Proportional,
+                priority: egui::epaint::text::FontPriority::Lowest,
+            }],
+        ));
+    }
+}
+
 /// Applies text sizes and spacing to both themes.
 pub fn apply(ctx: &egui::Context, body_size: f32) {
     ctx.all_styles_mut(|style| {

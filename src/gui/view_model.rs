@@ -58,6 +58,11 @@ pub struct CodeRow {
     pub codings: u64,
     /// The code's memo.
     pub memo: String,
+    /// The number key (1–9) that applies it, if any.
+    pub key: Option<u8>,
+    /// Its name with its parents' names (`Parent/Child`), for places where names
+    /// repeat or the hierarchy is not drawn.
+    pub path: String,
 }
 
 /// A coding on the excerpt being read, with what the reader shows of it.
@@ -147,6 +152,12 @@ impl ExcerptView {
 pub struct ViewModel {
     /// The project's title (or file name).
     pub title: String,
+    /// The project file.
+    pub path: Option<std::path::PathBuf>,
+    /// What Undo would take back (its stored label), if anything.
+    pub undo_label: Option<String>,
+    /// What Redo would bring back, if anything.
+    pub redo_label: Option<String>,
     /// Cases, by name.
     pub cases: Vec<Case>,
     /// Sources with their excerpt counts.
@@ -190,6 +201,9 @@ impl ViewModel {
 
     /// Reads again what `changed` touched. `current` is the excerpt to show.
     pub fn refresh(&mut self, store: &Store, changed: Changed, current: Option<ExcerptId>) -> StoreResult<()> {
+        self.path = store.path().map(std::path::Path::to_path_buf);
+        self.undo_label = store.undo_label().map(str::to_owned);
+        self.redo_label = store.redo_label().map(str::to_owned);
         if changed.corpus || self.title.is_empty() {
             self.title = match store.setting("title")? {
                 Some(title) => title,
@@ -267,19 +281,27 @@ impl ViewModel {
         let codes = store.codes()?;
         let counts: HashMap<CodeId, (u64, u64)> =
             store.code_counts()?.into_iter().map(|count| (count.code_id, (count.excerpts, count.codings))).collect();
-        let mut depth_of: HashMap<CodeId, usize> = HashMap::new();
+        let keys: HashMap<CodeId, u8> = store.code_keys()?.into_iter().map(|(key, code_id)| (code_id, key)).collect();
+        let parents: std::collections::HashSet<CodeId> = codes.iter().filter_map(|code| code.parent_id).collect();
+        // Codes come parent first, so a parent's depth and path are known before its children's.
+        let mut placed: HashMap<CodeId, (usize, String)> = HashMap::new();
         let mut rows = Vec::with_capacity(codes.len());
         for code in &codes {
-            let depth = code.parent_id.and_then(|parent| depth_of.get(&parent).map(|depth| depth + 1)).unwrap_or(0);
-            depth_of.insert(code.code_id, depth);
+            let (depth, path) = match code.parent_id.and_then(|parent| placed.get(&parent)) {
+                Some((depth, path)) => (depth + 1, format!("{path}/{}", code.name)),
+                None => (0, code.name.clone()),
+            };
+            placed.insert(code.code_id, (depth, path.clone()));
             let (excerpts, codings) = counts.get(&code.code_id).copied().unwrap_or_default();
             rows.push(CodeRow {
                 code: code.clone(),
                 depth,
-                has_children: codes.iter().any(|other| other.parent_id == Some(code.code_id)),
+                has_children: parents.contains(&code.code_id),
                 excerpts,
                 codings,
                 memo: store.memo(MemoTarget::Code(code.code_id))?,
+                key: keys.get(&code.code_id).copied(),
+                path,
             });
         }
         self.codes = rows;
@@ -342,6 +364,11 @@ impl ViewModel {
     /// Where an excerpt sits in the filtered list.
     pub fn index_of(&self, excerpt_id: ExcerptId) -> Option<usize> {
         self.excerpt_ids.iter().position(|id| *id == excerpt_id)
+    }
+
+    /// The code a number key applies.
+    pub fn code_for_key(&self, key: u8) -> Option<CodeId> {
+        self.codes.iter().find(|row| row.key == Some(key)).map(|row| row.code.code_id)
     }
 
     /// The code row of a code.

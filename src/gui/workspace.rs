@@ -2,9 +2,16 @@
 //! attributes) and the state of the analysis views: their options, the last
 //! results computed in the background, and whether the data changed since.
 
+use std::collections::HashMap;
+
 use crate::analysis::{CooccurrenceTable, FrequencyTable};
 use crate::formats::chart::ChartKind;
-use crate::store::{CountFilter, Grouping};
+use crate::model::CodeId;
+use crate::store::{CountFilter, Grouping, OverlapPassage};
+
+/// Passages where two codes overlap, read when a co-occurrence cell is first
+/// hovered, by the pair (lower code ID first).
+pub type PairPassages = HashMap<(CodeId, CodeId), Vec<OverlapPassage>>;
 
 /// The view in the central area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -93,6 +100,8 @@ pub struct AnalysisState {
     pub cooccurrence_stale: bool,
     /// The request running in the background, if any.
     pub computing: Option<AnalysisRequest>,
+    /// Overlapping passages of co-occurrence pairs hovered so far.
+    pub pair_passages: PairPassages,
 }
 
 impl AnalysisState {
@@ -130,6 +139,7 @@ impl AnalysisState {
             AnalysisResult::Cooccurrence(table) => {
                 self.cooccurrence = Some(table);
                 self.cooccurrence_stale = false;
+                self.pair_passages.clear();
             }
         }
     }
@@ -138,5 +148,6 @@ impl AnalysisState {
     pub fn mark_stale(&mut self) {
         self.frequencies_stale = true;
         self.cooccurrence_stale = true;
+        self.pair_passages.clear();
     }
 }

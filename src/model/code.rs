@@ -49,7 +49,7 @@ pub struct Color {
 
 impl Color {
     /// Colours given to new codes in turn: distinct, readable under dark text.
-    pub const PALETTE: [Color; 12] = [
+    pub const PALETTE: [Color; 20] = [
         Color::rgb(0xe4, 0x6c, 0x5a),
         Color::rgb(0x4e, 0x9a, 0xd6),
         Color::rgb(0x6b, 0xb3, 0x6b),
@@ -62,6 +62,14 @@ impl Color {
         Color::rgb(0xc4, 0x5c, 0x7a),
         Color::rgb(0x8a, 0xb0, 0x45),
         Color::rgb(0xb8, 0x7d, 0x4b),
+        Color::rgb(0x3b, 0x6e, 0xa8),
+        Color::rgb(0xa8, 0x3b, 0x3b),
+        Color::rgb(0x2e, 0x8b, 0x57),
+        Color::rgb(0xcc, 0xb1, 0x3a),
+        Color::rgb(0x6a, 0x4c, 0x93),
+        Color::rgb(0x1f, 0x9e, 0xc9),
+        Color::rgb(0xe0, 0x82, 0x2b),
+        Color::rgb(0x70, 0x70, 0x70),
     ];
 
     /// A colour from its components.
@@ -87,6 +95,28 @@ impl Color {
     }
 }
 
+/// Colours for codes shown together (a chart's bars): each code keeps its own
+/// colour unless an earlier code already has it, in which case it gets the first
+/// palette colour no code shown uses. Up to the palette's twenty, every colour
+/// differs.
+pub fn distinct_colors(colors: &[Color]) -> Vec<Color> {
+    let mut taken: Vec<Color> = Vec::with_capacity(colors.len());
+    for (index, color) in colors.iter().enumerate() {
+        let chosen = if taken.contains(color) {
+            Color::PALETTE
+                .iter()
+                .copied()
+                .find(|candidate| !taken.contains(candidate) && !colors[index..].contains(candidate))
+                .or_else(|| Color::PALETTE.iter().copied().find(|candidate| !taken.contains(candidate)))
+                .unwrap_or(*color)
+        } else {
+            *color
+        };
+        taken.push(chosen);
+    }
+    taken
+}
+
 impl fmt::Display for Color {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{:02X}{:02X}{:02X}", self.r, self.g, self.b)
@@ -101,6 +131,18 @@ impl Serialize for Color {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn twenty_codes_sharing_colours_get_twenty_distinct_chart_colours() {
+        let shared: Vec<Color> = (0..20).map(|n| Color::from_palette(n % 3)).collect();
+        let chosen = super::distinct_colors(&shared);
+        for (index, color) in chosen.iter().enumerate() {
+            assert!(!chosen[..index].contains(color), "colour {index} repeats: {chosen:?}");
+        }
+        // Codes whose colours already differ keep them.
+        let own: Vec<Color> = (0..5).map(Color::from_palette).collect();
+        assert_eq!(super::distinct_colors(&own), own);
+    }
+
     use super::*;
 
     #[test]

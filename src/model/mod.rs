@@ -6,15 +6,17 @@ mod case;
 mod code;
 mod codebook;
 mod coding;
+mod dates;
 mod excerpt;
 mod ids;
 mod memo;
 mod source;
 
 pub use case::{AttributeScope, AttributeType, Case};
-pub use code::{Code, CodeDraft, Color};
+pub use code::{Code, CodeDraft, Color, distinct_colors};
 pub use codebook::{DEFAULT_CODEBOOK, DefaultCode};
 pub use coding::{Coder, Coding, CodingAnchor, Side};
+pub use dates::is_partial_date;
 pub use excerpt::{Excerpt, ExcerptDraft, TranslationStatus};
 pub use ids::{AttributeId, CaseId, CodeId, CoderId, CodingId, ExcerptId, MemoId, SourceId};
 pub use memo::MemoTarget;

@@ -33,63 +33,6 @@ pub struct AttributeValue {
     pub value: String,
 }
 
-impl AttributeType {
-    /// Checks a value and writes it the one way it is stored: numbers with a
-    /// decimal point, dates as `yyyy`, `yyyy-mm` or `yyyy-mm-dd`, yes/no as `yes` or
-    /// `no`. Returns a message saying what is expected when the value does not fit.
-    pub fn normalize_value(self, value: &str) -> Result<String, String> {
-        let value = value.trim();
-        if value.is_empty() {
-            return Ok(String::new());
-        }
-        match self {
-            AttributeType::Text => Ok(value.to_owned()),
-            AttributeType::Number => {
-                // Spanish spreadsheets write decimals with a comma.
-                let candidate = if value.contains(',') && !value.contains('.') {
-                    value.replace(',', ".")
-                } else {
-                    value.to_owned()
-                };
-                candidate
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|number| number.is_finite())
-                    .map(|_| candidate)
-                    .ok_or_else(|| format!("'{value}' is not a number"))
-            }
-            AttributeType::Date => {
-                if crate::formats::csv_import::is_partial_date(value) {
-                    Ok(value.to_owned())
-                } else {
-                    Err(format!("'{value}' is not a date written yyyy, yyyy-mm or yyyy-mm-dd"))
-                }
-            }
-            AttributeType::Boolean => match value.to_lowercase().as_str() {
-                "yes" | "y" | "true" | "1" | "sí" | "si" | "s" | "verdadero" => Ok("yes".to_owned()),
-                "no" | "n" | "false" | "0" | "falso" => Ok("no".to_owned()),
-                _ => Err(format!("'{value}' is not yes or no")),
-            },
-        }
-    }
-
-    /// The narrowest type all these values fit: number, date, yes/no, else text.
-    pub fn infer<'a>(values: impl IntoIterator<Item = &'a str> + Clone) -> AttributeType {
-        let fits = |value_type: AttributeType| {
-            let mut any = false;
-            let all = values.clone().into_iter().filter(|v| !v.trim().is_empty()).all(|value| {
-                any = true;
-                value_type.normalize_value(value).is_ok()
-            });
-            all && any
-        };
-        [AttributeType::Number, AttributeType::Date, AttributeType::Boolean]
-            .into_iter()
-            .find(|value_type| fits(*value_type))
-            .unwrap_or(AttributeType::Text)
-    }
-}
-
 fn attribute_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Attribute> {
     Ok(Attribute { attribute_id: row.get(0)?, scope: row.get(1)?, name: row.get(2)?, value_type: row.get(3)? })
 }

@@ -137,6 +137,7 @@ impl Store {
                 "a code cannot be moved under itself or one of its own sub-codes".to_owned(),
             ));
         }
+        self.freeze_code_keys()?;
         self.conn
             .prepare_cached(
                 "UPDATE codes SET parent_id = ?2,
@@ -163,6 +164,7 @@ impl Store {
     pub fn delete_code(&mut self, code_id: CodeId) -> StoreResult<()> {
         self.atomically(|store| {
             let code = store.code(code_id)?;
+            store.freeze_code_keys()?;
             store
                 .conn
                 .prepare_cached("UPDATE codes SET parent_id = ?2 WHERE parent_id = ?1")?
@@ -181,6 +183,7 @@ impl Store {
         }
         self.atomically(|store| {
             let (_, _) = (store.code(source)?, store.code(target)?);
+            store.freeze_code_keys()?;
             if store.code_and_descendants(source)?.contains(&target) {
                 return Err(StoreError::Invalid("a code cannot be merged into one of its own sub-codes".to_owned()));
             }

@@ -455,4 +455,66 @@ impl Store {
             .collect::<Result<_, _>>()?;
         Ok(ids)
     }
+
+    /// The passages where codings of `first` and `second` overlap (at most
+    /// `limit`), in reading order: the words both cover, or the passage of one
+    /// when the other codes the whole excerpt.
+    pub fn overlapping_passages(
+        &self,
+        first: CodeId,
+        second: CodeId,
+        filter: &CountFilter,
+        limit: usize,
+    ) -> StoreResult<Vec<OverlapPassage>> {
+        let first_condition = filter.coding_condition("a");
+        let second_condition = filter.coding_condition("b");
+        let source_condition = filter.source_condition();
+        let text_of =
+            |side: &str| format!("CASE {side} WHEN 'original' THEN e.original_text ELSE e.translation_text END");
+        let sql = format!(
+            "SELECT e.excerpt_id, e.label,
+                 CASE
+                     WHEN a.side IS NULL AND b.side IS NULL THEN substr(coalesce(e.original_text, e.translation_text), 1, 200)
+                     WHEN a.side IS NULL THEN substr({b_text}, b.start_char + 1, b.end_char - b.start_char)
+                     WHEN b.side IS NULL THEN substr({a_text}, a.start_char + 1, a.end_char - a.start_char)
+                     ELSE substr({a_text}, max(a.start_char, b.start_char) + 1,
+                                 min(a.end_char, b.end_char) - max(a.start_char, b.start_char))
+                 END
+             FROM codings a
+             JOIN codings b ON b.excerpt_id = a.excerpt_id AND b.code_id = ?5
+             JOIN excerpts e ON e.excerpt_id = a.excerpt_id
+             JOIN sources s ON s.source_id = a.source_id
+             JOIN cases ca ON ca.case_id = s.case_id
+             WHERE a.code_id = ?4 AND {source_condition} AND {first_condition} AND {second_condition}
+               AND (a.side IS NULL OR b.side IS NULL
+                    OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char))
+             ORDER BY ca.name, s.name, e.position
+             LIMIT ?6",
+            a_text = text_of("a.side"),
+            b_text = text_of("b.side"),
+        );
+        let (from, to, coder) = filter.parameters();
+        let mut statement = self.conn.prepare_cached(&sql)?;
+        let passages = statement
+            .query_map(rusqlite::params![from, to, coder, first, second, limit as i64], |row| {
+                Ok(OverlapPassage {
+                    excerpt_id: row.get(0)?,
+                    label: row.get(1)?,
+                    text: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(passages)
+    }
+}
+
+/// A passage where two codes overlap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverlapPassage {
+    /// The excerpt.
+    pub excerpt_id: ExcerptId,
+    /// The excerpt's identifier.
+    pub label: String,
+    /// The words both codes cover.
+    pub text: String,
 }

@@ -48,63 +48,6 @@ pub struct ImportSummary {
     pub new_codes: Vec<String>,
     /// True when nothing was written (a dry run).
     pub dry_run: bool,
-    /// How to take the import back (see [`Store::record_import_undo`]).
-    #[serde(skip)]
-    pub undo: ImportUndo,
-}
-
-/// What an import created or changed, so that it can be undone as one step.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportUndo {
-    case_ids: Vec<i64>,
-    source_ids: Vec<i64>,
-    code_ids: Vec<i64>,
-    coder_id: Option<i64>,
-    excerpt_ids: Option<(i64, i64)>,
-    /// Sources that existed before, with their details as they were.
-    source_details: Vec<(i64, [String; 5])>,
-}
-
-fn id_list(ids: &[i64]) -> String {
-    ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-}
-
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
-impl ImportUndo {
-    /// The statements that take the import back, in the order they must run.
-    fn statements(&self) -> Vec<String> {
-        let mut statements = Vec::new();
-        if let Some((first, last)) = self.excerpt_ids {
-            // Codings and memos of these excerpts go with them.
-            statements.push(format!("DELETE FROM excerpts WHERE excerpt_id BETWEEN {first} AND {last}"));
-        }
-        if !self.code_ids.is_empty() {
-            statements.push(format!("DELETE FROM codes WHERE code_id IN ({})", id_list(&self.code_ids)));
-        }
-        if !self.source_ids.is_empty() {
-            statements.push(format!("DELETE FROM sources WHERE source_id IN ({})", id_list(&self.source_ids)));
-        }
-        if !self.case_ids.is_empty() {
-            statements.push(format!("DELETE FROM cases WHERE case_id IN ({})", id_list(&self.case_ids)));
-        }
-        if let Some(coder_id) = self.coder_id {
-            statements.push(format!("DELETE FROM coders WHERE coder_id = {coder_id}"));
-        }
-        for (source_id, [speaker, role, place, date, interviewer]) in &self.source_details {
-            statements.push(format!(
-                "UPDATE sources SET speaker = {}, role = {}, place = {}, date = {}, interviewer = {} WHERE source_id = {source_id}",
-                quoted(speaker),
-                quoted(role),
-                quoted(place),
-                quoted(date),
-                quoted(interviewer)
-            ));
-        }
-        statements
-    }
 }
 
 impl Store {
@@ -135,12 +78,6 @@ impl Store {
         result.map(|summary| ImportSummary { dry_run, ..summary })
     }
 
-    /// Records an import made through another connection (a background import) as
-    /// one undo step of this one, so Undo takes the whole import back.
-    pub fn record_import_undo(&mut self, label: &str, undo: &ImportUndo) -> StoreResult<()> {
-        self.record_undo_step(label, &undo.statements())
-    }
-
     fn import_rows(
         &mut self,
         batch: &ImportBatch,
@@ -148,16 +85,7 @@ impl Store {
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> StoreResult<ImportSummary> {
         let mut summary = ImportSummary::default();
-        let coder_existed = self
-            .conn
-            .prepare_cached("SELECT 1 FROM coders WHERE name = ?1")?
-            .query_row([coder_name.trim()], |_| Ok(()))
-            .optional()?
-            .is_some();
         let coder_id = self.ensure_coder(coder_name)?;
-        if !coder_existed {
-            summary.undo.coder_id = Some(coder_id.0);
-        }
         let mut cases: HashMap<String, CaseId> = HashMap::new();
         let mut sources: HashMap<(CaseId, String), SourceId> = HashMap::new();
         let mut codes: HashMap<String, CodeId> = HashMap::new();
@@ -167,8 +95,6 @@ impl Store {
         let mut find_case = conn.prepare_cached("SELECT case_id FROM cases WHERE name = ?1")?;
         let mut insert_case = conn.prepare_cached("INSERT INTO cases (name) VALUES (?1)")?;
         let mut find_source = conn.prepare_cached("SELECT source_id FROM sources WHERE case_id = ?1 AND name = ?2")?;
-        let mut read_details =
-            conn.prepare_cached("SELECT speaker, role, place, date, interviewer FROM sources WHERE source_id = ?1")?;
         let mut insert_source = conn.prepare_cached(
             "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -212,7 +138,6 @@ impl Store {
                         None => {
                             insert_case.execute([&row.case_name]).map_err(at_row)?;
                             summary.new_cases.push(row.case_name.clone());
-                            summary.undo.case_ids.push(conn.last_insert_rowid());
                             CaseId(conn.last_insert_rowid())
                         }
                     };
@@ -229,13 +154,7 @@ impl Store {
                         .query_row(params![case_id, draft.name], |r| r.get::<_, SourceId>(0))
                         .optional()?
                     {
-                        Some(source_id) => {
-                            let details = read_details.query_row([source_id], |r| {
-                                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
-                            })?;
-                            summary.undo.source_details.push((source_id.0, details));
-                            source_id
-                        }
+                        Some(source_id) => source_id,
                         None => {
                             insert_source
                                 .execute(params![
@@ -249,7 +168,6 @@ impl Store {
                                 ])
                                 .map_err(at_row)?;
                             summary.new_sources += 1;
-                            summary.undo.source_ids.push(conn.last_insert_rowid());
                             SourceId(conn.last_insert_rowid())
                         }
                     };
@@ -275,10 +193,6 @@ impl Store {
                 .map_err(at_row)?;
             let excerpt_id = conn.last_insert_rowid();
             summary.excerpts += 1;
-            // Rowids of new rows count up from the largest, so the import's excerpts
-            // form one range.
-            let first = summary.undo.excerpt_ids.map_or(excerpt_id, |(first, _)| first);
-            summary.undo.excerpt_ids = Some((first, excerpt_id));
             if !row.memo.trim().is_empty() {
                 insert_memo.execute(params![excerpt_id, row.memo]).map_err(at_row)?;
             }
@@ -295,7 +209,6 @@ impl Store {
                                     .map_err(at_row)?;
                                 code_count += 1;
                                 summary.new_codes.push(code_name.clone());
-                                summary.undo.code_ids.push(conn.last_insert_rowid());
                                 CodeId(conn.last_insert_rowid())
                             }
                         };

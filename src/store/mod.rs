@@ -8,6 +8,7 @@
 mod attributes;
 mod browse;
 mod cases;
+mod code_keys;
 mod codes;
 mod codings;
 mod counts;
@@ -28,12 +29,16 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use attributes::{Attribute, AttributeValue};
 pub use browse::{ExcerptFilter, ExcerptPreview, SourceSummary};
-pub use counts::{CodeCount, CodePair, CountFilter, GroupedCount, Grouping, SourceCodeCount, SourceGroup};
+pub use code_keys::CODE_KEYS;
+pub use counts::{
+    CodeCount, CodePair, CountFilter, GroupedCount, Grouping, OverlapPassage, SourceCodeCount, SourceGroup,
+};
 pub use excerpts::ReanchorReport;
-pub use import::{ImportBatch, ImportRow, ImportSummary, ImportUndo};
+pub use import::{ImportBatch, ImportRow, ImportSummary};
 pub use migrations::CURRENT_VERSION;
 pub use quotes::{CodedQuote, QuoteFilter};
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchPage, SearchQuery, fts_expression};
+pub use undo::RecordedChange;
 
 /// Marks a SQLite file as a Quipu project (`PRAGMA application_id`, "QIPU").
 pub const APPLICATION_ID: i32 = 0x5149_5055;

@@ -12,6 +12,25 @@ use super::{Store, StoreError, StoreResult};
 /// Steps kept for undo; older ones are forgotten.
 const MAX_UNDO_STEPS: usize = 500;
 
+/// A change made through another connection (a background import), as that
+/// connection's undo triggers recorded it: adopted by the window's connection
+/// with [`Store::adopt_change`], it becomes one undo step there, undone and redone
+/// like any edit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordedChange {
+    /// What the undo menu calls it (stored in English, shown translated).
+    pub label: String,
+    /// The statements that take it back, in the order they run.
+    statements: Vec<String>,
+}
+
+impl RecordedChange {
+    /// True when the change wrote nothing (a dry run, or nothing to import).
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+}
+
 /// One undoable user action: its label and its range of log entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct UndoStep {
@@ -134,9 +153,46 @@ impl Store {
         Ok(())
     }
 
+    /// Runs `action` as one user action on this connection and returns, beside its
+    /// value, what undoes it, recorded by the same triggers that record every edit
+    /// in the window. Used by background jobs working on their own connection.
+    pub fn recorded<T, E: From<StoreError>>(
+        &mut self,
+        label: &str,
+        action: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<(T, RecordedChange), E> {
+        self.enable_undo()?;
+        let value = self.undoable(label, action)?;
+        let change = match self.undo.undo.pop() {
+            Some(step) => {
+                let statements: Vec<String> = self
+                    .conn
+                    .prepare_cached(
+                        "SELECT statement FROM temp.quipu_undo_log WHERE entry BETWEEN ?1 AND ?2 ORDER BY entry DESC",
+                    )
+                    .and_then(|mut statement| {
+                        statement
+                            .query_map([step.first_entry, step.last_entry], |row| row.get(0))?
+                            .collect::<Result<_, _>>()
+                    })
+                    .map_err(|error| E::from(error.into()))?;
+                self.delete_log_entries(&step)?;
+                RecordedChange { label: step.label, statements }
+            }
+            None => RecordedChange { label: label.to_owned(), statements: Vec::new() },
+        };
+        Ok((value, change))
+    }
+
+    /// Adds a change recorded through another connection as one undo step of
+    /// this one, so Undo takes it back whole.
+    pub fn adopt_change(&mut self, change: &RecordedChange) -> StoreResult<()> {
+        self.record_undo_step(&change.label, &change.statements)
+    }
+
     /// Pushes an undo step made of `statements` (to run in this order on undo) for
     /// a change made outside this connection's tracking.
-    pub(super) fn record_undo_step(&mut self, label: &str, statements: &[String]) -> StoreResult<()> {
+    fn record_undo_step(&mut self, label: &str, statements: &[String]) -> StoreResult<()> {
         if !self.undo.enabled || statements.is_empty() {
             return Ok(());
         }

@@ -5,8 +5,8 @@
 
 use egui::{CentralPanel, RichText, Ui, vec2};
 
-use crate::gui::app::{AppCommand, QuipuApp};
-use crate::gui::command::Edit;
+use super::PanelContext;
+use crate::gui::command::{AppCommand, Edit};
 use crate::gui::i18n::{Msg, Tr};
 use crate::gui::jobs::PickPurpose;
 use crate::model::{AttributeScope, AttributeType};
@@ -33,11 +33,11 @@ struct NewAttribute {
 }
 
 /// Draws the attributes view.
-pub fn attributes_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
-    let tr = app.tr();
+pub fn attributes_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
+    let tr = app.tr;
     CentralPanel::default().show(ui, |ui| {
-        ui.label(RichText::new(tr.t(Msg::AttributesHelp)).weak());
-        new_attribute_ui(app, ui);
+        ui.add(egui::Label::new(RichText::new(tr.t(Msg::AttributesHelp)).weak()).wrap());
+        new_attribute_ui(ui, app);
         ui.separator();
         egui::ScrollArea::both().id_salt("attributes").auto_shrink([false, false]).show(ui, |ui| {
             for scope in [AttributeScope::Case, AttributeScope::Source] {
@@ -46,15 +46,15 @@ pub fn attributes_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
                 } else {
                     Msg::SourceAttributes
                 }));
-                attribute_table_ui(app, ui, scope);
+                attribute_table_ui(ui, app, scope);
                 ui.add_space(12.0);
             }
         });
     });
 }
 
-fn new_attribute_ui(app: &mut QuipuApp, ui: &mut Ui) {
-    let tr = app.tr();
+fn new_attribute_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
+    let tr = app.tr;
     let id = ui.make_persistent_id("new_attribute");
     let mut form: NewAttribute =
         ui.data_mut(|data| data.get_temp::<NewAttributeData>(id)).map(|d| d.0).unwrap_or_default();
@@ -78,7 +78,7 @@ fn new_attribute_ui(app: &mut QuipuApp, ui: &mut Ui) {
         form.value_type = Some(chosen);
         if ui.add_enabled(!form.name.trim().is_empty(), egui::Button::new(tr.t(Msg::Add))).clicked() {
             let scope = if form.scope_is_source { AttributeScope::Source } else { AttributeScope::Case };
-            app.pending.push(AppCommand::Edit(Edit::AddAttribute {
+            app.push(AppCommand::Edit(Edit::AddAttribute {
                 scope,
                 name: form.name.trim().to_owned(),
                 value_type: chosen,
@@ -87,7 +87,7 @@ fn new_attribute_ui(app: &mut QuipuApp, ui: &mut Ui) {
         }
         ui.separator();
         if ui.button(tr.t(Msg::ImportAttributes)).clicked() {
-            app.pending.push(AppCommand::Pick(PickPurpose::ImportAttributes));
+            app.push(AppCommand::Pick(PickPurpose::ImportAttributes));
         }
     });
     ui.data_mut(|data| data.insert_temp(id, NewAttributeData(form)));
@@ -97,13 +97,12 @@ fn new_attribute_ui(app: &mut QuipuApp, ui: &mut Ui) {
 #[derive(Clone, Default)]
 struct NewAttributeData(NewAttribute);
 
-fn attribute_table_ui(app: &mut QuipuApp, ui: &mut Ui, scope: AttributeScope) {
-    let tr = app.tr();
-    let Some(session) = &app.session else {
+fn attribute_table_ui(ui: &mut Ui, app: &mut PanelContext<'_>, scope: AttributeScope) {
+    let tr = app.tr;
+    let Some(view) = app.view else {
         return;
     };
-    let view = &session.view;
-    let attributes: Vec<Attribute> = view.attributes.iter().filter(|a| a.scope == scope).cloned().collect();
+    let attributes: Vec<&Attribute> = view.attributes.iter().filter(|a| a.scope == scope).collect();
     let owners: Vec<(i64, String)> = match scope {
         AttributeScope::Case => view.cases.iter().map(|case| (case.case_id.0, case.name.clone())).collect(),
         AttributeScope::Source => view
@@ -112,9 +111,9 @@ fn attribute_table_ui(app: &mut QuipuApp, ui: &mut Ui, scope: AttributeScope) {
             .map(|source| (source.source_id.0, format!("{} / {}", view.case_name(source.case_id), source.name)))
             .collect(),
     };
-    let values = view.attribute_values.clone();
-    let pseudonyms: Vec<(String, String)> =
-        view.sources.iter().map(|source| (source.speaker.clone(), source.pseudonym.clone())).collect();
+    let values = &view.attribute_values;
+    let pseudonyms: Vec<(&str, &str)> =
+        view.sources.iter().map(|source| (source.speaker.as_str(), source.pseudonym.as_str())).collect();
     let mut edits = Vec::new();
     egui::Grid::new(("attribute_grid", scope.as_str())).striped(true).spacing(vec2(12.0, 4.0)).show(ui, |ui| {
         ui.strong(tr.t(if scope == AttributeScope::Case { Msg::Case } else { Msg::Source }));
@@ -122,7 +121,7 @@ fn attribute_table_ui(app: &mut QuipuApp, ui: &mut Ui, scope: AttributeScope) {
             ui.strong(tr.t(Msg::Speaker));
             ui.strong(tr.t(Msg::Pseudonym)).on_hover_text(tr.t(Msg::PseudonymHelp));
         }
-        for attribute in &attributes {
+        for attribute in attributes.iter().copied() {
             ui.horizontal(|ui| {
                 ui.strong(&attribute.name);
                 ui.weak(format!("({})", type_name(tr, attribute.value_type)));
@@ -135,7 +134,7 @@ fn attribute_table_ui(app: &mut QuipuApp, ui: &mut Ui, scope: AttributeScope) {
         for (row, (owner, name)) in owners.iter().enumerate() {
             ui.label(name);
             if scope == AttributeScope::Source {
-                let (speaker, pseudonym) = &pseudonyms[row];
+                let (speaker, pseudonym) = pseudonyms[row];
                 ui.label(speaker);
                 // Pseudonyms are edited like a text attribute of the source.
                 let pseudonym_field = Attribute {
@@ -145,12 +144,12 @@ fn attribute_table_ui(app: &mut QuipuApp, ui: &mut Ui, scope: AttributeScope) {
                     value_type: AttributeType::Text,
                 };
                 if let Some(value) = value_editor_ui(ui, tr, &pseudonym_field, *owner, name, pseudonym)
-                    && value != *pseudonym
+                    && value != pseudonym
                 {
                     edits.push(Edit::SetPseudonym { source_id: crate::model::SourceId(*owner), pseudonym: value });
                 }
             }
-            for attribute in &attributes {
+            for attribute in attributes.iter().copied() {
                 let saved = values.get(&(attribute.attribute_id, *owner)).cloned().unwrap_or_default();
                 if let Some(value) = value_editor_ui(ui, tr, attribute, *owner, name, &saved)
                     && value != saved
@@ -161,7 +160,7 @@ fn attribute_table_ui(app: &mut QuipuApp, ui: &mut Ui, scope: AttributeScope) {
             ui.end_row();
         }
     });
-    app.pending.extend(edits.into_iter().map(AppCommand::Edit));
+    app.commands.extend(edits.into_iter().map(AppCommand::Edit));
 }
 
 fn attribute_menu_ui(ui: &mut Ui, tr: Tr, attribute: &Attribute, edits: &mut Vec<Edit>) {

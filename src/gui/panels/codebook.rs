@@ -5,81 +5,61 @@
 
 use egui::{Color32, Panel, RichText, Sense, Stroke, Ui, vec2};
 
-use crate::gui::app::{AppCommand, Confirm, QuipuApp};
-use crate::gui::command::Edit;
+use super::PanelContext;
+use super::dialogs::dialog_max_size;
+use crate::gui::command::{AppCommand, Edit};
 use crate::gui::i18n::{Msg, Tr};
+use crate::gui::state::{CodeDialog, CodebookState, Confirm};
 use crate::gui::theme;
 use crate::gui::view_model::CodeRow;
 use crate::model::{CodeId, Color};
-use crate::store::ExcerptFilter;
-
-/// The code properties dialog's fields.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CodeDialog {
-    /// The code.
-    pub code_id: CodeId,
-    /// Its name.
-    pub name: String,
-    /// Its colour.
-    pub color: [u8; 3],
-    /// Its definition.
-    pub description: String,
-    /// Its memo.
-    pub memo: String,
-}
-
-impl CodeDialog {
-    /// The dialog for a code as it is now.
-    pub fn for_code(row: &CodeRow) -> Self {
-        Self {
-            code_id: row.code.code_id,
-            name: row.code.name.clone(),
-            color: [row.code.color.r, row.code.color.g, row.code.color.b],
-            description: row.code.description.clone(),
-            memo: row.memo.clone(),
-        }
-    }
-}
+use crate::store::{CODE_KEYS, ExcerptFilter};
 
 /// A code being dragged onto another.
 #[derive(Debug, Clone, Copy)]
 struct DraggedCode(CodeId);
 
-/// Draws the right panel.
-pub fn codebook_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
-    let tr = app.tr();
-    Panel::right("codebook").resizable(true).default_size(290.0).min_size(220.0).show(ui, |ui| {
-        ui.add_space(4.0);
-        ui.horizontal(|ui| {
-            ui.heading(tr.t(Msg::Codebook));
-            ui.weak("(?)").on_hover_text(tr.t(Msg::CodesHelp));
-        });
-        new_code_ui(app, ui);
-        ui.separator();
-        let Some(session) = &app.session else {
-            return;
-        };
-        let rows = session.view.codes.clone();
-        egui::ScrollArea::vertical().id_salt("codebook_rows").auto_shrink([false, false]).show(ui, |ui| {
-            for (index, row) in rows.iter().enumerate() {
-                code_row_ui(app, ui, tr, &rows, index, row);
-            }
-            // Dropping a code below the list moves it to the top level.
-            if !egui::DragAndDrop::has_payload_of_type::<DraggedCode>(ui.ctx()) {
-                return;
-            }
-            let (_, dropped) = ui.dnd_drop_zone::<DraggedCode, _>(egui::Frame::NONE, |ui| {
-                ui.allocate_space(vec2(ui.available_width(), 36.0));
+/// Draws the right panel. It can be resized, and hidden from the View menu.
+pub fn codebook_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut CodebookState) {
+    let tr = app.tr;
+    let narrow = ui.available_width() < 1200.0;
+    Panel::right("codebook")
+        .resizable(true)
+        .default_size(if narrow { 240.0 } else { 290.0 })
+        .min_size(180.0)
+        .max_size(ui.available_width() * 0.4)
+        .show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                ui.heading(tr.t(Msg::Codebook));
+                ui.weak("(?)").on_hover_text(tr.t(Msg::CodesHelp));
             });
-            if let Some(dragged) = dropped {
-                app.pending.push(AppCommand::Edit(Edit::MoveCode { code_id: dragged.0, parent_id: None }));
-            }
+            new_code_ui(ui, app, state);
+            ui.separator();
+            let Some(view) = app.view else {
+                return;
+            };
+            let rows = &view.codes;
+            egui::ScrollArea::vertical().id_salt("codebook_rows").auto_shrink([false, false]).show(ui, |ui| {
+                for row in rows {
+                    code_row_ui(ui, app, state, tr, rows, row);
+                }
+                // Dropping a code below the list moves it to the top level.
+                if !egui::DragAndDrop::has_payload_of_type::<DraggedCode>(ui.ctx()) {
+                    return;
+                }
+                let (_, dropped) = ui.dnd_drop_zone::<DraggedCode, _>(egui::Frame::NONE, |ui| {
+                    ui.allocate_space(vec2(ui.available_width(), 36.0));
+                });
+                if let Some(dragged) = dropped {
+                    app.push(AppCommand::Edit(Edit::MoveCode { code_id: dragged.0, parent_id: None }));
+                }
+            });
         });
-    });
 }
 
-fn new_code_ui(app: &mut QuipuApp, ui: &mut Ui) {
-    let tr = app.tr();
+fn new_code_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut CodebookState) {
+    let tr = app.tr;
     ui.horizontal(|ui| {
         let label = ui.label(tr.t(Msg::NewCode));
         // Right to left: the button takes its width first, the field the rest.
@@ -87,31 +67,39 @@ fn new_code_ui(app: &mut QuipuApp, ui: &mut Ui) {
             let add = ui.button(tr.t(Msg::Add));
             let response = ui
                 .add(
-                    egui::TextEdit::singleline(&mut app.ui.new_code_name)
+                    egui::TextEdit::singleline(&mut state.new_code_name)
                         .hint_text(tr.t(Msg::NewCodeHint))
                         .desired_width(ui.available_width()),
                 )
                 .labelled_by(label.id);
             let entered = response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
-            if (add.clicked() || entered) && !app.ui.new_code_name.trim().is_empty() {
-                app.pending.push(AppCommand::Edit(Edit::AddCode {
-                    name: app.ui.new_code_name.trim().to_owned(),
+            if (add.clicked() || entered) && !state.new_code_name.trim().is_empty() {
+                app.push(AppCommand::Edit(Edit::AddCode {
+                    name: state.new_code_name.trim().to_owned(),
                     parent_id: None,
                 }));
-                app.ui.new_code_name.clear();
+                state.new_code_name.clear();
             }
         });
     });
 }
 
-fn code_row_ui(app: &mut QuipuApp, ui: &mut Ui, tr: Tr, rows: &[CodeRow], index: usize, row: &CodeRow) {
+fn code_row_ui(
+    ui: &mut Ui,
+    app: &mut PanelContext<'_>,
+    state: &mut CodebookState,
+    tr: Tr,
+    rows: &[CodeRow],
+    row: &CodeRow,
+) {
     let code = &row.code;
     let drag_id = egui::Id::unique(("drag_code", code.code_id));
+    let highlighted = state.highlighted == Some(code.code_id);
     let response = ui
         .horizontal(|ui| {
             ui.add_space(row.depth as f32 * 16.0);
-            let shortcut = if index < 9 { format!("{}", index + 1) } else { " ".to_owned() };
-            ui.weak(RichText::new(shortcut).monospace());
+            let shortcut = row.key.map_or_else(|| " ".to_owned(), |key| key.to_string());
+            ui.weak(RichText::new(shortcut).monospace()).on_hover_text(tr.t(Msg::CodeKeyHelp));
             ui.dnd_drag_source(drag_id, DraggedCode(code.code_id), |ui| {
                 let (rect, _) = ui.allocate_exact_size(vec2(14.0, 14.0), Sense::hover());
                 ui.painter().rect(rect, 3.0, theme::color32(code.color), Stroke::NONE, egui::StrokeKind::Inside);
@@ -119,7 +107,8 @@ fn code_row_ui(app: &mut QuipuApp, ui: &mut Ui, tr: Tr, rows: &[CodeRow], index:
             .response
             .on_hover_text(tr.t(Msg::MoveUnder));
             // Fixed widths: name, count, menu. A layout that asked for more than the
-            // panel has would make the panel grow frame after frame.
+            // panel has would make the panel grow frame after frame. A name cut short
+            // shows whole, with its parents, on hover.
             let name_width = (ui.available_width() - 96.0).max(40.0);
             let height = ui.spacing().interact_size.y;
             let name = ui
@@ -128,19 +117,26 @@ fn code_row_ui(app: &mut QuipuApp, ui: &mut Ui, tr: Tr, rows: &[CodeRow], index:
                     egui::Layout::left_to_right(egui::Align::Center),
                     |ui| {
                         ui.set_width(name_width);
-                        ui.add(egui::Button::new(RichText::new(&code.name)).frame(false).truncate())
+                        ui.add(
+                            egui::Button::new(RichText::new(&code.name)).frame(false).selected(highlighted).truncate(),
+                        )
                     },
                 )
                 .inner
                 .on_hover_text(hover_text(tr, row));
+            if state.reveal == Some(code.code_id) {
+                name.scroll_to_me(Some(egui::Align::Center));
+                state.reveal = None;
+            }
             if name.clicked() {
-                app.pending.push(AppCommand::ApplyCode(code.code_id));
+                state.highlighted = None;
+                app.push(AppCommand::ApplyCode(code.code_id));
             }
             ui.allocate_ui_with_layout(vec2(30.0, height), egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let count = RichText::new(row.excerpts.to_string()).monospace();
                 ui.weak(count).on_hover_text(format!("{} / {}", tr.t(Msg::Excerpts), tr.t(Msg::Codings)));
             });
-            ui.menu_button("…", |ui| code_menu_ui(app, ui, tr, rows, row))
+            ui.menu_button("…", |ui| code_menu_ui(ui, app, tr, rows, row))
                 .response
                 .accessible_name(tr.f(Msg::CodeMenu, &[("name", &code.name)]))
                 .on_hover_text(tr.t(Msg::CodeProperties));
@@ -150,7 +146,7 @@ fn code_row_ui(app: &mut QuipuApp, ui: &mut Ui, tr: Tr, rows: &[CodeRow], index:
     if let Some(dragged) = response.dnd_release_payload::<DraggedCode>()
         && dragged.0 != code.code_id
     {
-        app.pending.push(AppCommand::Edit(Edit::MoveCode { code_id: dragged.0, parent_id: Some(code.code_id) }));
+        app.push(AppCommand::Edit(Edit::MoveCode { code_id: dragged.0, parent_id: Some(code.code_id) }));
     }
     if response.dnd_hover_payload::<DraggedCode>().is_some() {
         ui.painter().rect_stroke(
@@ -163,7 +159,7 @@ fn code_row_ui(app: &mut QuipuApp, ui: &mut Ui, tr: Tr, rows: &[CodeRow], index:
 }
 
 fn hover_text(tr: Tr, row: &CodeRow) -> String {
-    let mut text = row.code.description.clone();
+    let mut text = format!("{}\n\n{}", row.path, row.code.description);
     if !row.memo.is_empty() {
         text.push_str(&format!("\n\n{}: {}", tr.t(Msg::Memo), row.memo));
     }
@@ -177,39 +173,54 @@ fn hover_text(tr: Tr, row: &CodeRow) -> String {
     text.trim().to_owned()
 }
 
-fn code_menu_ui(app: &mut QuipuApp, ui: &mut Ui, tr: Tr, rows: &[CodeRow], row: &CodeRow) {
+fn code_menu_ui(ui: &mut Ui, app: &mut PanelContext<'_>, tr: Tr, rows: &[CodeRow], row: &CodeRow) {
     let code_id = row.code.code_id;
     if ui.button(tr.t(Msg::CodeProperties)).clicked() {
-        app.ui.code_dialog = Some(CodeDialog::for_code(row));
+        app.push(AppCommand::OpenCodeDialog(code_id));
     }
     if ui.button(tr.t(Msg::ShowExcerpts)).clicked() {
-        app.pending.push(AppCommand::SetFilter(ExcerptFilter { codes: vec![code_id], ..ExcerptFilter::default() }));
+        app.push(AppCommand::SetFilter(ExcerptFilter { codes: vec![code_id], ..ExcerptFilter::default() }));
     }
     if ui.button(tr.t(Msg::AddSubcode)).clicked() {
         let name = unique_name(rows, &format!("{} ›", row.code.name));
-        app.pending.push(AppCommand::Edit(Edit::AddCode { name, parent_id: Some(code_id) }));
+        app.push(AppCommand::Edit(Edit::AddCode { name, parent_id: Some(code_id) }));
     }
+    ui.menu_button(tr.t(Msg::NumberKey), |ui| {
+        if ui.radio(row.key.is_none(), tr.t(Msg::NoKey)).clicked() && row.key.is_some() {
+            app.push(AppCommand::Edit(Edit::SetCodeKey { code_id, key: None }));
+        }
+        for key in CODE_KEYS {
+            let holder = rows.iter().find(|other| other.key == Some(key) && other.code.code_id != code_id);
+            let label = match holder {
+                Some(other) => format!("{key} ({})", other.code.name),
+                None => key.to_string(),
+            };
+            if ui.radio(row.key == Some(key), label).clicked() && row.key != Some(key) {
+                app.push(AppCommand::Edit(Edit::SetCodeKey { code_id, key: Some(key) }));
+            }
+        }
+    });
     ui.separator();
     let below = descendants(rows, code_id);
     ui.menu_button(tr.t(Msg::MoveUnder), |ui| {
         egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
             for other in rows {
                 let allowed = !below.contains(&other.code.code_id) && row.code.parent_id != Some(other.code.code_id);
-                if ui.add_enabled(allowed, egui::Button::new(&other.code.name)).clicked() {
-                    app.pending.push(AppCommand::Edit(Edit::MoveCode { code_id, parent_id: Some(other.code.code_id) }));
+                if ui.add_enabled(allowed, egui::Button::new(&other.code.name)).on_hover_text(&other.path).clicked() {
+                    app.push(AppCommand::Edit(Edit::MoveCode { code_id, parent_id: Some(other.code.code_id) }));
                 }
             }
         });
     });
     if row.code.parent_id.is_some() && ui.button(tr.t(Msg::MoveToTop)).clicked() {
-        app.pending.push(AppCommand::Edit(Edit::MoveCode { code_id, parent_id: None }));
+        app.push(AppCommand::Edit(Edit::MoveCode { code_id, parent_id: None }));
     }
     ui.menu_button(tr.t(Msg::MergeInto), |ui| {
         egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
             for other in rows {
                 let allowed = !below.contains(&other.code.code_id);
-                if ui.add_enabled(allowed, egui::Button::new(&other.code.name)).clicked() {
-                    app.ui.confirm = Some(Confirm::MergeCodes { source: code_id, target: other.code.code_id });
+                if ui.add_enabled(allowed, egui::Button::new(&other.code.name)).on_hover_text(&other.path).clicked() {
+                    app.push(AppCommand::Confirm(Confirm::MergeCodes { source: code_id, target: other.code.code_id }));
                 }
             }
         });
@@ -217,7 +228,7 @@ fn code_menu_ui(app: &mut QuipuApp, ui: &mut Ui, tr: Tr, rows: &[CodeRow], row: 
     ui.separator();
     let delete = egui::Button::new(RichText::new(tr.t(Msg::DeleteCode)).color(ui.visuals().error_fg_color));
     if ui.add(delete).clicked() {
-        app.ui.confirm = Some(Confirm::DeleteCode(code_id));
+        app.push(AppCommand::Confirm(Confirm::DeleteCode(code_id)));
     }
 }
 
@@ -242,16 +253,17 @@ fn unique_name(rows: &[CodeRow], base: &str) -> String {
     (2..).map(|n| format!("{base} {n}")).find(|name| !taken(name)).unwrap_or_default()
 }
 
-/// Draws the code properties dialog; returns the edit to apply when saved.
-pub fn code_dialog_ui(app: &mut QuipuApp, ctx: &egui::Context) {
-    let tr = app.tr();
-    let Some(dialog) = &mut app.ui.code_dialog else {
+/// Draws the code properties dialog; pushes the edit when saved.
+pub fn code_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option<CodeDialog>) {
+    let tr = app.tr;
+    let Some(dialog) = open.as_mut() else {
         return;
     };
     let mut close = false;
     let mut save = false;
+    let max = dialog_max_size(ctx);
     let modal = egui::Modal::new(egui::Id::unique("code_dialog")).show(ctx, |ui| {
-        ui.set_width(420.0);
+        ui.set_width(420.0f32.min(max.x - 32.0));
         ui.heading(tr.t(Msg::CodeProperties));
         egui::Grid::new("code_dialog_grid").num_columns(2).spacing(vec2(10.0, 8.0)).show(ui, |ui| {
             let label = ui.label(tr.t(Msg::Name));
@@ -278,6 +290,19 @@ pub fn code_dialog_ui(app: &mut QuipuApp, ctx: &egui::Context) {
             ui.add(egui::TextEdit::multiline(&mut dialog.memo).desired_width(300.0).desired_rows(3))
                 .labelled_by(label.id);
             ui.end_row();
+            let label = ui.label(tr.t(Msg::NumberKey));
+            let shown = dialog.key.map_or_else(|| tr.t(Msg::NoKey).to_owned(), |key| key.to_string());
+            egui::ComboBox::from_id_salt("code_dialog_key")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut dialog.key, None, tr.t(Msg::NoKey));
+                    for key in CODE_KEYS {
+                        ui.selectable_value(&mut dialog.key, Some(key), key.to_string());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
         });
         ui.add_space(8.0);
         ui.horizontal(|ui| {
@@ -291,16 +316,17 @@ pub fn code_dialog_ui(app: &mut QuipuApp, ctx: &egui::Context) {
     });
     if save {
         let [r, g, b] = dialog.color;
-        app.pending.push(AppCommand::Edit(Edit::UpdateCode {
+        app.push(AppCommand::Edit(Edit::UpdateCode {
             code_id: dialog.code_id,
             name: dialog.name.trim().to_owned(),
             color: Color::rgb(r, g, b),
             description: dialog.description.trim().to_owned(),
             memo: dialog.memo.trim().to_owned(),
+            key: dialog.key,
         }));
         close = true;
     }
     if close || modal.should_close() {
-        app.ui.code_dialog = None;
+        *open = None;
     }
 }

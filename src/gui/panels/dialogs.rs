@@ -1,35 +1,45 @@
-//! Small dialogs: confirmations, the coder prompt, the quick-pick box for codes,
-//! keyboard shortcuts and about.
+//! The dialogs: which are open lives in [`Dialogs`]; this file draws the small
+//! ones (confirmations, the coder prompt, the quick-pick box for codes, keyboard
+//! shortcuts and about) and calls the larger ones' own files.
 
 use egui::{Modal, RichText, Ui, vec2};
 
-use crate::gui::app::{AppCommand, Confirm, QuipuApp};
-use crate::gui::command::Edit;
+use super::PanelContext;
+use crate::gui::command::{AppCommand, Edit};
 use crate::gui::i18n::Msg;
+use crate::gui::state::{Confirm, Dialogs};
 
 /// Draws whichever dialogs are open.
-pub fn dialogs_ui(app: &mut QuipuApp, ui: &mut Ui) {
+pub fn dialogs_ui(ui: &mut Ui, app: &mut PanelContext<'_>, dialogs: &mut Dialogs) {
     let ctx = ui.ctx().clone();
-    super::codebook::code_dialog_ui(app, &ctx);
-    confirm_ui(app, &ctx);
-    coder_prompt_ui(app, &ctx);
-    quick_pick_ui(app, &ctx);
-    super::import::import_dialog_ui(app, &ctx);
-    super::export::export_dialog_ui(app, &ctx);
-    shortcuts_ui(app, &ctx);
-    about_ui(app, &ctx);
+    super::codebook::code_dialog_ui(&ctx, app, &mut dialogs.code);
+    confirm_ui(&ctx, app, &mut dialogs.confirm);
+    coder_prompt_ui(&ctx, app, &mut dialogs.coder_prompt);
+    quick_pick_ui(&ctx, app, &mut dialogs.quick_pick);
+    super::import::import_dialog_ui(&ctx, app, &mut dialogs.import);
+    super::export::export_dialog_ui(&ctx, app, &mut dialogs.export);
+    super::file_chooser::file_chooser_ui(&ctx, app, &mut dialogs.file_chooser);
+    shortcuts_ui(&ctx, app, &mut dialogs.show_shortcuts);
+    about_ui(&ctx, app, &mut dialogs.show_about);
 }
 
-fn confirm_ui(app: &mut QuipuApp, ctx: &egui::Context) {
-    let tr = app.tr();
-    let (Some(confirm), Some(session)) = (app.ui.confirm.clone(), &app.session) else {
+/// The largest size a dialog may take in this window, leaving a margin, so that
+/// its buttons stay on screen on a small laptop.
+pub fn dialog_max_size(ctx: &egui::Context) -> egui::Vec2 {
+    let screen = ctx.content_rect().size();
+    vec2((screen.x - 40.0).max(200.0), (screen.y - 60.0).max(160.0))
+}
+
+fn confirm_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option<Confirm>) {
+    let tr = app.tr;
+    let (Some(confirm), Some(view)) = (open.clone(), app.view) else {
         return;
     };
-    let name_of = |code_id| session.view.code_row(code_id).map(|row| (row.code.name.clone(), row.codings));
+    let name_of = |code_id| view.code_row(code_id).map(|row| (row.code.name.clone(), row.codings));
     let (question, button, edit) = match confirm {
         Confirm::DeleteCode(code_id) => {
             let Some((name, codings)) = name_of(code_id) else {
-                app.ui.confirm = None;
+                *open = None;
                 return;
             };
             (
@@ -40,7 +50,7 @@ fn confirm_ui(app: &mut QuipuApp, ctx: &egui::Context) {
         }
         Confirm::MergeCodes { source, target } => {
             let (Some((source_name, codings)), Some((target_name, _))) = (name_of(source), name_of(target)) else {
-                app.ui.confirm = None;
+                *open = None;
                 return;
             };
             (
@@ -52,7 +62,7 @@ fn confirm_ui(app: &mut QuipuApp, ctx: &egui::Context) {
     };
     let mut answer = None;
     let modal = Modal::new(egui::Id::unique("confirm")).show(ctx, |ui| {
-        ui.set_max_width(420.0);
+        ui.set_max_width(420.0f32.min(dialog_max_size(ctx).x));
         ui.label(question);
         ui.add_space(8.0);
         ui.horizontal(|ui| {
@@ -65,53 +75,70 @@ fn confirm_ui(app: &mut QuipuApp, ctx: &egui::Context) {
         });
     });
     if answer == Some(true) {
-        app.pending.push(AppCommand::Edit(edit));
+        app.push(AppCommand::Edit(edit));
     }
     if answer.is_some() || modal.should_close() {
-        app.ui.confirm = None;
+        *open = None;
     }
 }
 
-fn coder_prompt_ui(app: &mut QuipuApp, ctx: &egui::Context) {
-    let tr = app.tr();
-    let Some(name) = &mut app.ui.coder_prompt else {
+/// Asks who is coding. The first run starts with an empty name and cannot be
+/// left without one; changing the coder later can be cancelled.
+fn coder_prompt_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, prompt: &mut Option<String>) {
+    let tr = app.tr;
+    let first_run = app.settings.coder.trim().is_empty();
+    let Some(name) = prompt else {
         return;
     };
     let mut done = false;
-    Modal::new(egui::Id::unique("coder_prompt")).show(ctx, |ui| {
-        ui.set_max_width(380.0);
+    let mut cancel = false;
+    let modal = Modal::new(egui::Id::unique("coder_prompt")).show(ctx, |ui| {
+        ui.set_max_width(380.0f32.min(dialog_max_size(ctx).x));
         ui.heading(tr.t(Msg::WhoIsCoding));
         ui.label(tr.t(Msg::WhoIsCodingHint));
         let label = ui.label(tr.t(Msg::YourName));
-        let response = ui.text_edit_singleline(name).labelled_by(label.id);
-        let entered = response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
-        if ui.add_enabled(!name.trim().is_empty(), egui::Button::new(tr.t(Msg::Continue))).clicked() || entered {
-            done = !name.trim().is_empty();
+        let response =
+            ui.add(egui::TextEdit::singleline(name).hint_text(tr.t(Msg::YourNameHint))).labelled_by(label.id);
+        if first_run && name.is_empty() && !response.has_focus() {
+            response.request_focus();
         }
+        let entered = response.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+        if name.trim().is_empty() {
+            ui.weak(tr.t(Msg::NameRequired));
+        }
+        ui.horizontal(|ui| {
+            if ui.add_enabled(!name.trim().is_empty(), egui::Button::new(tr.t(Msg::Continue))).clicked() || entered {
+                done = !name.trim().is_empty();
+            }
+            if !first_run && ui.button(tr.t(Msg::Cancel)).clicked() {
+                cancel = true;
+            }
+        });
     });
     if done {
         let name = name.clone();
-        app.pending.push(AppCommand::SetCoder(name));
+        app.push(AppCommand::SetCoder(name));
+    } else if cancel || (!first_run && modal.should_close()) {
+        *prompt = None;
     }
 }
 
-fn quick_pick_ui(app: &mut QuipuApp, ctx: &egui::Context) {
-    let tr = app.tr();
-    let (Some(query), Some(session)) = (&mut app.ui.quick_pick, &app.session) else {
+fn quick_pick_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option<String>) {
+    let tr = app.tr;
+    let (Some(query), Some(view)) = (open.as_mut(), app.view) else {
         return;
     };
     let needle = query.to_lowercase();
-    let matches: Vec<_> = session
-        .view
+    let matches: Vec<_> = view
         .codes
         .iter()
-        .filter(|row| row.code.name.to_lowercase().contains(&needle))
-        .map(|row| (row.code.code_id, row.code.name.clone(), row.code.color))
+        .filter(|row| row.path.to_lowercase().contains(&needle))
+        .map(|row| (row.code.code_id, row.path.clone(), row.code.color))
         .collect();
     let mut chosen = None;
     let mut close = false;
     let modal = Modal::new(egui::Id::unique("quick_pick")).show(ctx, |ui| {
-        ui.set_width(340.0);
+        ui.set_width(340.0f32.min(dialog_max_size(ctx).x));
         let label = ui.strong(tr.t(Msg::QuickPick));
         let response = ui
             .add(egui::TextEdit::singleline(query).hint_text(tr.t(Msg::QuickPickHint)).desired_width(f32::INFINITY))
@@ -123,7 +150,7 @@ fn quick_pick_ui(app: &mut QuipuApp, ctx: &egui::Context) {
         if ui.input(|input| input.key_pressed(egui::Key::Escape)) {
             close = true;
         }
-        egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+        egui::ScrollArea::vertical().max_height(300.0f32.min(dialog_max_size(ctx).y - 120.0)).show(ui, |ui| {
             for (code_id, name, color) in &matches {
                 ui.horizontal(|ui| {
                     let (rect, _) = ui.allocate_exact_size(vec2(12.0, 12.0), egui::Sense::hover());
@@ -136,48 +163,55 @@ fn quick_pick_ui(app: &mut QuipuApp, ctx: &egui::Context) {
         });
     });
     if let Some(code_id) = chosen {
-        app.pending.push(AppCommand::ApplyCode(code_id));
+        app.push(AppCommand::ApplyCode(code_id));
         close = true;
     }
     if close || modal.should_close() {
-        app.ui.quick_pick = None;
+        *open = None;
     }
 }
 
-fn shortcuts_ui(app: &mut QuipuApp, ctx: &egui::Context) {
-    let tr = app.tr();
-    let mut open = app.ui.show_shortcuts;
-    egui::Window::new(tr.t(Msg::Shortcuts)).open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
-        egui::Grid::new("shortcuts").num_columns(2).striped(true).show(ui, |ui| {
-            let rows = [
-                ("1 … 9", tr.t(Msg::CodesHelp)),
-                ("Ctrl+K", tr.t(Msg::QuickPick)),
-                ("Up, Down  /  K, J", tr.t(Msg::Next)),
-                ("Ctrl+Z", tr.t(Msg::Undo)),
-                ("Ctrl+Shift+Z, Ctrl+Y", tr.t(Msg::Redo)),
-                ("Ctrl+F", tr.t(Msg::Search)),
-                ("Ctrl+O", tr.t(Msg::Open)),
-                ("Ctrl+N", tr.t(Msg::NewProject)),
-                ("Ctrl+I", tr.t(Msg::ImportCsv)),
-                ("Ctrl+E", tr.t(Msg::ExportQuotes)),
-                ("Ctrl+ +  /  Ctrl+ -", tr.t(Msg::TextSize)),
-            ];
-            for (keys, what) in rows {
-                ui.label(RichText::new(keys).monospace());
-                ui.add(egui::Label::new(what).wrap());
-                ui.end_row();
-            }
+fn shortcuts_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut bool) {
+    let tr = app.tr;
+    egui::Window::new(tr.t(Msg::Shortcuts))
+        .open(open)
+        .resizable(false)
+        .collapsible(false)
+        .max_size(dialog_max_size(ctx))
+        .vscroll(true)
+        .show(ctx, |ui| {
+            egui::Grid::new("shortcuts").num_columns(2).striped(true).show(ui, |ui| {
+                let rows = [
+                    ("1 … 9", tr.t(Msg::CodesHelp)),
+                    ("Ctrl+K", tr.t(Msg::QuickPick)),
+                    (tr.t(Msg::KeysUpDown), tr.t(Msg::Next)),
+                    ("Ctrl+Z", tr.t(Msg::Undo)),
+                    ("Ctrl+Shift+Z, Ctrl+Y", tr.t(Msg::Redo)),
+                    ("Ctrl+F", tr.t(Msg::Search)),
+                    ("Ctrl+O", tr.t(Msg::Open)),
+                    ("Ctrl+N", tr.t(Msg::NewProject)),
+                    ("Ctrl+I", tr.t(Msg::ImportCsv)),
+                    ("Ctrl+E", tr.t(Msg::ExportQuotes)),
+                    ("Ctrl+ +  /  Ctrl+ -", tr.t(Msg::TextSize)),
+                ];
+                for (keys, what) in rows {
+                    ui.label(RichText::new(keys).monospace());
+                    ui.add(egui::Label::new(what).wrap());
+                    ui.end_row();
+                }
+            });
         });
-    });
-    app.ui.show_shortcuts = open;
 }
 
-fn about_ui(app: &mut QuipuApp, ctx: &egui::Context) {
-    let tr = app.tr();
-    let mut open = app.ui.show_about;
-    egui::Window::new(tr.t(Msg::About)).open(&mut open).resizable(false).collapsible(false).show(ctx, |ui| {
-        ui.heading(format!("Quipu {}", env!("CARGO_PKG_VERSION")));
-        ui.label(tr.t(Msg::AboutText));
-    });
-    app.ui.show_about = open;
+fn about_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut bool) {
+    let tr = app.tr;
+    egui::Window::new(tr.t(Msg::About))
+        .open(open)
+        .resizable(false)
+        .collapsible(false)
+        .max_size(dialog_max_size(ctx))
+        .show(ctx, |ui| {
+            ui.heading(format!("Quipu {}", env!("CARGO_PKG_VERSION")));
+            ui.label(tr.t(Msg::AboutText));
+        });
 }

@@ -1,67 +1,16 @@
-//! The import dialog: a preview of the spreadsheet's first rows and the column for
-//! each field, adjustable before importing. Files dropped on the window open it.
-
-use std::path::{Path, PathBuf};
+//! The CSV import dialog: a preview of the spreadsheet's first rows and the
+//! column for each field, adjustable before importing (and remembered for the
+//! file). It scrolls on a small screen and keeps its buttons in view. Files
+//! dropped on the window open it.
 
 use egui::{Modal, RichText, Ui, vec2};
 
-use crate::formats::ImportError;
-use crate::formats::csv_import::{ColumnMapping, CsvOptions, CsvPreview, Field, preview_csv};
-use crate::gui::app::{AppCommand, QuipuApp};
+use super::PanelContext;
+use super::dialogs::dialog_max_size;
+use crate::formats::csv_import::{CsvPreview, Field};
+use crate::gui::command::AppCommand;
 use crate::gui::i18n::{Msg, Tr};
-use crate::gui::jobs::ImportRequest;
-
-/// Rows shown in the preview.
-const PREVIEW_ROWS: usize = 6;
-
-/// The import dialog's state.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImportDialog {
-    /// The file.
-    pub path: PathBuf,
-    /// Its first rows.
-    pub preview: CsvPreview,
-    /// The column chosen for each field.
-    pub mapping: ColumnMapping,
-    /// What separates code names.
-    pub codes_separator: String,
-    /// Who the file's codes are attributed to.
-    pub coder: String,
-    /// The last error, naming the row and column.
-    pub error: Option<String>,
-    /// The result of "check without importing".
-    pub checked: Option<String>,
-}
-
-impl ImportDialog {
-    /// Reads the start of `path` and guesses the mapping.
-    pub fn open(path: &Path, coder: String) -> Result<Self, ImportError> {
-        let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| ImportError::Io { file: file.clone(), source })?;
-        let preview = preview_csv(&bytes, &file, PREVIEW_ROWS)?;
-        Ok(Self {
-            path: path.to_owned(),
-            mapping: preview.mapping.clone(),
-            preview,
-            codes_separator: ";".to_owned(),
-            coder,
-            error: None,
-            checked: None,
-        })
-    }
-
-    /// The request for the background import.
-    pub fn request(&self, project: &Path, dry_run: bool) -> ImportRequest {
-        ImportRequest {
-            project: project.to_owned(),
-            file: self.path.clone(),
-            mapping: self.mapping.clone(),
-            options: CsvOptions { map: Vec::new(), codes_separator: self.codes_separator.clone() },
-            coder: self.coder.clone(),
-            dry_run,
-        }
-    }
-}
+use crate::gui::state::ImportDialog;
 
 /// The field's name for people.
 pub fn field_label(tr: Tr, field: Field) -> &'static str {
@@ -85,35 +34,45 @@ pub fn field_label(tr: Tr, field: Field) -> &'static str {
 }
 
 /// Draws the import dialog when open.
-pub fn import_dialog_ui(app: &mut QuipuApp, ctx: &egui::Context) {
-    let tr = app.tr();
-    let busy = app.jobs.running.is_some();
-    let project = app.session.as_ref().and_then(|s| s.store.path().map(Path::to_path_buf));
-    let Some(dialog) = &mut app.ui.import_dialog else {
+pub fn import_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option<ImportDialog>) {
+    let tr = app.tr;
+    let busy = app.busy();
+    let Some(dialog) = open.as_mut() else {
         return;
     };
+    let max = dialog_max_size(ctx);
     let mut start: Option<bool> = None;
     let mut close = false;
     let modal = Modal::new(egui::Id::unique("import_dialog")).show(ctx, |ui| {
-        ui.set_width(760.0);
+        let width = 760.0f32.min(max.x - 32.0);
+        ui.set_width(width);
         ui.heading(tr.t(Msg::ImportTitle));
-        ui.label(RichText::new(dialog.path.display().to_string()).monospace());
-        ui.add_space(6.0);
-        ui.columns(2, |columns| {
-            columns[0].strong(tr.t(Msg::ColumnFor));
-            mapping_ui(&mut columns[0], tr, dialog);
-            columns[1].strong(tr.t(Msg::CodesSeparator));
-            let label = columns[1].label(tr.t(Msg::CodesSeparator));
-            columns[1]
-                .add(egui::TextEdit::singleline(&mut dialog.codes_separator).desired_width(40.0))
-                .labelled_by(label.id);
-            columns[1].add_space(6.0);
-            let label = columns[1].label(tr.t(Msg::Coder));
-            columns[1].text_edit_singleline(&mut dialog.coder).labelled_by(label.id);
-        });
-        ui.add_space(6.0);
-        ui.strong(tr.t(Msg::FirstRows));
-        preview_ui(ui, &dialog.preview);
+        ui.add(egui::Label::new(RichText::new(dialog.path.display().to_string()).monospace()).truncate());
+        // The buttons stay below the scrolling part, always on screen.
+        let buttons_height = 3.0 * ui.spacing().interact_size.y + 24.0;
+        let heading_height = 2.0 * ui.spacing().interact_size.y + 40.0;
+        egui::ScrollArea::vertical()
+            .id_salt("import_dialog_body")
+            .max_height((max.y - buttons_height - heading_height).max(80.0))
+            .show(ui, |ui| {
+                if dialog.mapping_remembered {
+                    ui.weak(tr.t(Msg::MappingRemembered));
+                }
+                if width > 560.0 {
+                    ui.columns(2, |columns| {
+                        columns[0].strong(tr.t(Msg::ColumnFor));
+                        mapping_ui(&mut columns[0], tr, dialog);
+                        options_ui(&mut columns[1], tr, dialog);
+                    });
+                } else {
+                    ui.strong(tr.t(Msg::ColumnFor));
+                    mapping_ui(ui, tr, dialog);
+                    options_ui(ui, tr, dialog);
+                }
+                ui.add_space(6.0);
+                ui.strong(tr.t(Msg::FirstRows));
+                preview_ui(ui, &dialog.preview);
+            });
         if let Some(error) = &dialog.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
         }
@@ -136,18 +95,21 @@ pub fn import_dialog_ui(app: &mut QuipuApp, ctx: &egui::Context) {
             }
         });
     });
-    if let (Some(dry_run), Some(project)) = (start, project) {
-        dialog.error = None;
-        dialog.checked = None;
-        let request = dialog.request(&project, dry_run);
-        app.jobs.import(ctx, request, tr);
+    if let Some(dry_run) = start {
+        app.push(AppCommand::RunImport { dry_run });
     }
     if close || (modal.should_close() && !busy) {
-        if busy {
-            app.pending.push(AppCommand::CancelJob);
-        }
-        app.ui.import_dialog = None;
+        app.push(AppCommand::CloseImport);
     }
+}
+
+/// The separator of code names and the coder.
+fn options_ui(ui: &mut Ui, tr: Tr, dialog: &mut ImportDialog) {
+    let label = ui.strong(tr.t(Msg::CodesSeparator));
+    ui.add(egui::TextEdit::singleline(&mut dialog.codes_separator).desired_width(40.0)).labelled_by(label.id);
+    ui.add_space(6.0);
+    let label = ui.strong(tr.t(Msg::Coder));
+    ui.text_edit_singleline(&mut dialog.coder).labelled_by(label.id);
 }
 
 fn mapping_ui(ui: &mut Ui, tr: Tr, dialog: &mut ImportDialog) {
@@ -160,7 +122,8 @@ fn mapping_ui(ui: &mut Ui, tr: Tr, dialog: &mut ImportDialog) {
                 .unwrap_or_else(|| tr.t(Msg::NotImported).to_owned());
             egui::ComboBox::from_id_salt(("map_field", field.name()))
                 .selected_text(shown)
-                .width(200.0)
+                .width(190.0)
+                .truncate()
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut column, None, tr.t(Msg::NotImported));
                     for (index, header) in dialog.mapping.headers.iter().enumerate() {
@@ -179,28 +142,32 @@ fn mapping_ui(ui: &mut Ui, tr: Tr, dialog: &mut ImportDialog) {
 }
 
 fn preview_ui(ui: &mut Ui, preview: &CsvPreview) {
-    egui::ScrollArea::both().max_height(180.0).id_salt("import_preview").show(ui, |ui| {
-        egui::Grid::new("import_preview_grid").striped(true).show(ui, |ui| {
-            for header in &preview.headers {
-                ui.strong(header);
-            }
-            ui.end_row();
-            for row in &preview.rows {
-                for cell in row {
-                    let short: String = cell.chars().take(40).collect();
-                    let text = if cell.chars().count() > 40 { format!("{short}…") } else { short };
-                    ui.label(text.replace('\n', " ")).on_hover_text(cell);
+    egui::ScrollArea::both()
+        .max_height(180.0)
+        .id_salt("import_preview")
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
+        .show(ui, |ui| {
+            egui::Grid::new("import_preview_grid").striped(true).show(ui, |ui| {
+                for header in &preview.headers {
+                    ui.strong(header);
                 }
                 ui.end_row();
-            }
+                for row in &preview.rows {
+                    for cell in row {
+                        let short: String = cell.chars().take(40).collect();
+                        let text = if cell.chars().count() > 40 { format!("{short}…") } else { short };
+                        ui.label(text.replace('\n', " ")).on_hover_text(cell);
+                    }
+                    ui.end_row();
+                }
+            });
         });
-    });
 }
 
 /// Opens the import dialog for a CSV file dropped on the window, and says what
 /// dropping will do while a file hovers.
-pub fn handle_dropped_files(app: &mut QuipuApp, ui: &mut Ui) {
-    let tr = app.tr();
+pub fn handle_dropped_files(ui: &mut Ui, app: &mut PanelContext<'_>) {
+    let tr = app.tr;
     let (hovering, dropped) = ui.input(|input| {
         (
             !input.raw.hovered_files.is_empty(),
@@ -220,6 +187,6 @@ pub fn handle_dropped_files(app: &mut QuipuApp, ui: &mut Ui) {
         );
     }
     if let Some(path) = dropped.into_iter().next() {
-        app.pending.push(AppCommand::StartImport(path));
+        app.push(AppCommand::StartImport(path));
     }
 }

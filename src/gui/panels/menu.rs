@@ -2,52 +2,54 @@
 
 use egui::{Panel, Ui};
 
-use crate::gui::app::{AppCommand, QuipuApp, ThemeChoice};
+use super::PanelContext;
+use crate::gui::command::AppCommand;
 use crate::gui::i18n::{Language, Msg};
 use crate::gui::jobs::PickPurpose;
+use crate::gui::settings::ThemeChoice;
 
 /// Draws the menu bar.
-pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
-    let tr = app.tr();
+pub fn menu_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
+    let tr = app.tr;
     Panel::top("menu_bar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button(tr.t(Msg::File), |ui| {
                 if ui.add(egui::Button::new(tr.t(Msg::NewProject)).shortcut_text("Ctrl+N")).clicked() {
-                    app.pending.push(AppCommand::Pick(PickPurpose::New));
+                    app.push(AppCommand::Pick(PickPurpose::New));
                 }
                 if ui.add(egui::Button::new(tr.t(Msg::Open)).shortcut_text("Ctrl+O")).clicked() {
-                    app.pending.push(AppCommand::Pick(PickPurpose::Open));
+                    app.push(AppCommand::Pick(PickPurpose::Open));
                 }
                 ui.menu_button(tr.t(Msg::OpenRecent), |ui| {
                     for path in app.settings.recent_projects.clone() {
                         if ui.button(path.display().to_string()).clicked() {
-                            app.pending.push(AppCommand::OpenProject(path));
+                            app.push(AppCommand::OpenProject(path));
                         }
                     }
                 });
                 if ui.button(tr.t(Msg::OpenDemo)).clicked() {
-                    app.pending.push(AppCommand::OpenDemo);
+                    app.push(AppCommand::OpenDemo);
                 }
                 ui.separator();
                 if ui.add(egui::Button::new(tr.t(Msg::ImportCsv)).shortcut_text("Ctrl+I")).clicked() {
-                    app.pending.push(AppCommand::Pick(PickPurpose::Import));
+                    app.push(AppCommand::Pick(PickPurpose::Import));
                 }
                 if ui.add(egui::Button::new(tr.t(Msg::ExportQuotes)).shortcut_text("Ctrl+E")).clicked() {
-                    app.pending.push(AppCommand::StartExport);
+                    app.push(AppCommand::StartExport);
                 }
                 ui.separator();
                 if ui.button(tr.t(Msg::ImportRefi)).clicked() {
-                    app.pending.push(AppCommand::Pick(PickPurpose::ImportRefi));
+                    app.push(AppCommand::Pick(PickPurpose::ImportRefi));
                 }
                 if ui.button(tr.t(Msg::ExportRefiProject)).clicked() {
-                    app.pending.push(AppCommand::Pick(PickPurpose::ExportRefi { codebook_only: false }));
+                    app.push(AppCommand::Pick(PickPurpose::ExportRefi { codebook_only: false }));
                 }
                 if ui.button(tr.t(Msg::ExportRefiCodebook)).clicked() {
-                    app.pending.push(AppCommand::Pick(PickPurpose::ExportRefi { codebook_only: true }));
+                    app.push(AppCommand::Pick(PickPurpose::ExportRefi { codebook_only: true }));
                 }
                 ui.separator();
                 if ui.button(tr.t(Msg::SaveCopy)).clicked() {
-                    app.pending.push(AppCommand::Pick(PickPurpose::SaveCopy));
+                    app.push(AppCommand::Pick(PickPurpose::SaveCopy));
                 }
                 ui.separator();
                 if ui.button(tr.t(Msg::Quit)).clicked() {
@@ -55,20 +57,15 @@ pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
                 }
             });
             ui.menu_button(tr.t(Msg::Edit), |ui| {
-                let (undo_label, redo_label) = app
-                    .session
-                    .as_ref()
-                    .map(|session| {
-                        (session.store.undo_label().map(str::to_owned), session.store.redo_label().map(str::to_owned))
-                    })
-                    .unwrap_or_default();
+                let (undo_label, redo_label) =
+                    app.view.map(|view| (view.undo_label.clone(), view.redo_label.clone())).unwrap_or_default();
                 let undo_text = match &undo_label {
                     Some(label) => format!("{} ({})", tr.t(Msg::Undo), tr.action(label)),
                     None => tr.t(Msg::Undo).to_owned(),
                 };
                 let undo = egui::Button::new(undo_text).shortcut_text("Ctrl+Z");
                 if ui.add_enabled(undo_label.is_some(), undo).clicked() {
-                    app.pending.push(AppCommand::Undo);
+                    app.push(AppCommand::Undo);
                 }
                 let redo_text = match &redo_label {
                     Some(label) => format!("{} ({})", tr.t(Msg::Redo), tr.action(label)),
@@ -76,14 +73,14 @@ pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
                 };
                 let redo = egui::Button::new(redo_text).shortcut_text("Ctrl+Shift+Z");
                 if ui.add_enabled(redo_label.is_some(), redo).clicked() {
-                    app.pending.push(AppCommand::Redo);
+                    app.push(AppCommand::Redo);
                 }
                 ui.separator();
                 if ui.add(egui::Button::new(tr.t(Msg::QuickPick)).shortcut_text("Ctrl+K")).clicked() {
-                    app.ui.quick_pick = Some(String::new());
+                    app.push(AppCommand::OpenQuickPick);
                 }
                 if ui.button(tr.t(Msg::ChangeCoder)).clicked() {
-                    app.ui.coder_prompt = Some(app.coder());
+                    app.push(AppCommand::AskCoder);
                 }
             });
             ui.menu_button(tr.t(Msg::View), |ui| {
@@ -94,33 +91,45 @@ pub fn menu_bar_ui(app: &mut QuipuApp, ui: &mut Ui) {
                     (ThemeChoice::System, Msg::FollowSystem),
                 ] {
                     if ui.radio(app.settings.theme == choice, tr.t(msg)).clicked() {
-                        app.pending.push(AppCommand::SetTheme(choice));
+                        app.push(AppCommand::SetTheme(choice));
                     }
                 }
                 ui.separator();
                 ui.label(tr.t(Msg::Language));
                 for (language, name) in [(Language::English, "English"), (Language::Spanish, "Español")] {
                     if ui.radio(app.settings.language == language, name).clicked() {
-                        app.pending.push(AppCommand::SetLanguage(language));
+                        app.push(AppCommand::SetLanguage(language));
                     }
                 }
                 ui.separator();
                 ui.label(tr.t(Msg::TextSize));
                 if ui.add(egui::Button::new(tr.t(Msg::Larger)).shortcut_text("Ctrl++")).clicked() {
-                    app.pending.push(AppCommand::ChangeTextSize(1.0));
+                    app.push(AppCommand::ChangeTextSize(1.0));
                 }
                 if ui.add(egui::Button::new(tr.t(Msg::Smaller)).shortcut_text("Ctrl+-")).clicked() {
-                    app.pending.push(AppCommand::ChangeTextSize(-1.0));
+                    app.push(AppCommand::ChangeTextSize(-1.0));
                 }
                 ui.separator();
-                ui.checkbox(&mut app.settings.show_codebook, tr.t(Msg::ShowCodebook));
+                let mut show_codebook = app.settings.show_codebook;
+                if ui.checkbox(&mut show_codebook, tr.t(Msg::ShowCodebook)).changed() {
+                    app.push(AppCommand::ShowCodebook(show_codebook));
+                }
+                let mut show_navigator = app.settings.show_navigator;
+                if ui.checkbox(&mut show_navigator, tr.t(Msg::ShowNavigator)).changed() {
+                    app.push(AppCommand::ShowNavigator(show_navigator));
+                }
+                ui.separator();
+                let mut own_chooser = app.settings.own_file_chooser;
+                if ui.checkbox(&mut own_chooser, tr.t(Msg::UseOwnFileChooser)).changed() {
+                    app.push(AppCommand::UseOwnFileChooser(own_chooser));
+                }
             });
             ui.menu_button(tr.t(Msg::Help), |ui| {
                 if ui.button(tr.t(Msg::Shortcuts)).clicked() {
-                    app.ui.show_shortcuts = true;
+                    app.push(AppCommand::ShowShortcuts);
                 }
                 if ui.button(tr.t(Msg::About)).clicked() {
-                    app.ui.show_about = true;
+                    app.push(AppCommand::ShowAbout);
                 }
             });
         });

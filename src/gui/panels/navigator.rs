@@ -4,57 +4,90 @@
 
 use egui::{Panel, RichText, Sense, Ui, vec2};
 
-use crate::gui::app::{AppCommand, QuipuApp};
+use super::PanelContext;
+use crate::gui::command::AppCommand;
 use crate::gui::i18n::{Msg, Tr};
+use crate::gui::jobs::PickPurpose;
+use crate::gui::state::NavigatorState;
+use crate::gui::view_model::ViewModel;
 use crate::gui::workspace::Workspace;
 use crate::model::{CodeId, TranslationStatus};
 use crate::store::{ExcerptFilter, ExcerptPreview, MATCH_END, MATCH_START};
 
-/// Draws the left panel.
-pub fn navigator_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
-    let tr = app.tr();
-    Panel::left("navigator").resizable(true).default_size(330.0).min_size(240.0).show(ui, |ui| {
-        let Some(session) = &app.session else {
-            ui.label(tr.t(Msg::NoProject));
-            return;
-        };
-        let mut filter = session.view.filter.clone();
-        ui.add_space(4.0);
-        search_box_ui(ui, tr, &mut app.ui.search_text, &mut filter);
-        ui.add_space(2.0);
-        egui::ScrollArea::vertical().id_salt("tree_and_filters").max_height(ui.available_height() * 0.42).show(
-            ui,
-            |ui| {
-                tree_ui(ui, tr, &session.view, &mut filter);
-                filters_ui(ui, tr, &session.view, &mut filter);
-            },
-        );
-        if filter != session.view.filter {
-            app.pending.push(AppCommand::SetFilter(filter));
-        }
-        ui.separator();
-        let view = &session.view;
-        let count_text = if view.filter.is_empty() {
-            tr.f(Msg::NExcerpts, &[("n", &view.excerpt_ids.len())])
-        } else {
-            tr.f(Msg::NOfMExcerpts, &[("n", &view.excerpt_ids.len()), ("m", &view.total_excerpts)])
-        };
-        ui.horizontal(|ui| {
-            ui.strong(tr.t(Msg::Excerpts));
-            ui.weak(count_text);
-        });
-        if let Some((label, _)) = &view.filter.only {
-            let mut clear = false;
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(format!("{}: {label}", tr.t(Msg::Listing))).italics());
-                clear = ui.small_button(tr.t(Msg::ClearFilters)).clicked();
-            });
-            if clear {
-                app.pending.push(AppCommand::SetFilter(ExcerptFilter::default()));
+/// Draws the left panel. It can be resized, and hidden from the View menu.
+pub fn navigator_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut NavigatorState, workspace: Workspace) {
+    let tr = app.tr;
+    let narrow = ui.available_width() < 1200.0;
+    Panel::left("navigator")
+        .resizable(true)
+        .default_size(if narrow { 260.0 } else { 330.0 })
+        .min_size(200.0)
+        .max_size(ui.available_width() * 0.45)
+        .show(ui, |ui| {
+            let Some(view) = app.view else {
+                ui.label(tr.t(Msg::NoProject));
+                return;
+            };
+            if view.total_excerpts == 0 && view.filter.is_empty() {
+                empty_project_ui(ui, app);
+                return;
             }
+            let mut filter = view.filter.clone();
+            ui.add_space(4.0);
+            search_box_ui(ui, tr, &mut state.search_text, &mut filter);
+            ui.add_space(2.0);
+            egui::ScrollArea::vertical()
+                .id_salt("tree_and_filters")
+                .max_height((ui.available_height() * 0.42).max(150.0))
+                .show(ui, |ui| {
+                    tree_ui(ui, tr, view, &mut filter);
+                    filters_ui(ui, tr, view, &mut filter);
+                });
+            if filter != view.filter {
+                app.push(AppCommand::SetFilter(filter));
+            }
+            ui.separator();
+            let count_text = if view.filter.is_empty() {
+                tr.f(Msg::NExcerpts, &[("n", &view.excerpt_ids.len())])
+            } else {
+                tr.f(Msg::NOfMExcerpts, &[("n", &view.excerpt_ids.len()), ("m", &view.total_excerpts)])
+            };
+            ui.horizontal(|ui| {
+                ui.strong(tr.t(Msg::Excerpts));
+                ui.weak(count_text);
+            });
+            if let Some((label, _)) = &view.filter.only {
+                let mut clear = false;
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(format!("{}: {label}", tr.t(Msg::Listing))).italics());
+                    clear = ui.small_button(tr.t(Msg::ClearFilters)).clicked();
+                });
+                if clear {
+                    app.push(AppCommand::SetFilter(ExcerptFilter::default()));
+                }
+            }
+            excerpt_list_ui(ui, app, view, state, workspace);
+        });
+}
+
+/// What an empty project shows: how to bring material in.
+fn empty_project_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
+    let tr = app.tr;
+    ui.add_space(12.0);
+    ui.heading(tr.t(Msg::EmptyProjectTitle));
+    ui.add(egui::Label::new(tr.t(Msg::EmptyProjectHelp)).wrap());
+    ui.add_space(8.0);
+    for (msg, purpose) in [(Msg::ImportCsv, PickPurpose::Import), (Msg::ImportRefi, PickPurpose::ImportRefi)] {
+        if ui.button(tr.t(msg)).clicked() {
+            app.push(AppCommand::Pick(purpose));
         }
-        excerpt_list_ui(app, ui);
-    });
+    }
+    ui.add_space(4.0);
+    ui.add(egui::Label::new(RichText::new(tr.t(Msg::EmptyProjectDrop)).weak()).wrap());
+    ui.add_space(12.0);
+    if ui.link(tr.t(Msg::OpenDemo)).clicked() {
+        app.push(AppCommand::OpenDemo);
+    }
 }
 
 fn search_box_ui(ui: &mut Ui, tr: Tr, search_text: &mut String, filter: &mut ExcerptFilter) {
@@ -74,7 +107,7 @@ fn search_box_ui(ui: &mut Ui, tr: Tr, search_text: &mut String, filter: &mut Exc
     });
 }
 
-fn tree_ui(ui: &mut Ui, tr: Tr, view: &crate::gui::view_model::ViewModel, filter: &mut ExcerptFilter) {
+fn tree_ui(ui: &mut Ui, tr: Tr, view: &ViewModel, filter: &mut ExcerptFilter) {
     ui.strong(tr.t(Msg::Cases));
     for case in &view.cases {
         let sources: Vec<_> = view.sources.iter().filter(|s| s.case_id == case.case_id).collect();
@@ -112,7 +145,7 @@ fn tree_ui(ui: &mut Ui, tr: Tr, view: &crate::gui::view_model::ViewModel, filter
     }
 }
 
-fn filters_ui(ui: &mut Ui, tr: Tr, view: &crate::gui::view_model::ViewModel, filter: &mut ExcerptFilter) {
+fn filters_ui(ui: &mut Ui, tr: Tr, view: &ViewModel, filter: &mut ExcerptFilter) {
     egui::CollapsingHeader::new(tr.t(Msg::Filters)).default_open(true).show(ui, |ui| {
         egui::Grid::new("filters").num_columns(2).spacing(vec2(8.0, 4.0)).show(ui, |ui| {
             ui.label(tr.t(Msg::Speaker));
@@ -135,7 +168,7 @@ fn filters_ui(ui: &mut Ui, tr: Tr, view: &crate::gui::view_model::ViewModel, fil
                 .codes
                 .first()
                 .and_then(|code_id| view.code_row(*code_id))
-                .map_or_else(|| tr.t(Msg::Any).to_owned(), |row| row.code.name.clone());
+                .map_or_else(|| tr.t(Msg::Any).to_owned(), |row| row.path.clone());
             egui::ComboBox::from_id_salt("code_filter")
                 .selected_text(code_text)
                 .width(170.0)
@@ -144,7 +177,7 @@ fn filters_ui(ui: &mut Ui, tr: Tr, view: &crate::gui::view_model::ViewModel, fil
                     ui.selectable_value(&mut chosen, None, tr.t(Msg::Any));
                     for row in &view.codes {
                         let name = format!("{}{}", "  ".repeat(row.depth), row.code.name);
-                        ui.selectable_value(&mut chosen, Some(row.code.code_id), name);
+                        ui.selectable_value(&mut chosen, Some(row.code.code_id), name).on_hover_text(&row.path);
                     }
                     filter.codes = chosen.into_iter().collect();
                 })
@@ -196,21 +229,23 @@ fn row_height(ui: &Ui) -> f32 {
     body + small + 14.0
 }
 
-fn excerpt_list_ui(app: &mut QuipuApp, ui: &mut Ui) {
-    let tr = app.tr();
-    let Some(session) = &app.session else {
-        return;
-    };
-    let view = &session.view;
+fn excerpt_list_ui(
+    ui: &mut Ui,
+    app: &mut PanelContext<'_>,
+    view: &ViewModel,
+    state: &mut NavigatorState,
+    workspace: Workspace,
+) {
+    let tr = app.tr;
     if view.excerpt_ids.is_empty() {
         ui.weak(tr.t(Msg::NoMatches));
         return;
     }
     let height = row_height(ui);
-    let selected_index = app.ui.selected.and_then(|id| view.index_of(id));
+    let selected_index = app.selected.and_then(|id| view.index_of(id));
     let mut scroll = egui::ScrollArea::vertical().id_salt("excerpt_list").auto_shrink([false, false]);
-    if app.ui.scroll_to_selected {
-        app.ui.scroll_to_selected = false;
+    if state.scroll_to_selected {
+        state.scroll_to_selected = false;
         if let Some(index) = selected_index {
             let spacing = ui.spacing().item_spacing.y;
             let target = index as f32 * (height + spacing) - ui.available_height() / 2.0;
@@ -224,22 +259,21 @@ fn excerpt_list_ui(app: &mut QuipuApp, ui: &mut Ui) {
         for index in rows {
             let preview = view.preview(index);
             let excerpt_id = view.excerpt_ids[index];
-            let is_selected = app.ui.selected == Some(excerpt_id);
+            let is_selected = app.selected == Some(excerpt_id);
             if excerpt_row_ui(ui, tr, view, preview, excerpt_id.0, is_selected, height).clicked() {
                 clicked = Some(excerpt_id);
             }
         }
     });
-    if app.ui.visible_rows != visible {
-        app.ui.visible_rows = visible;
+    if state.visible_rows != visible {
+        state.visible_rows = visible;
         ui.ctx().request_repaint();
     }
     if let Some(excerpt_id) = clicked {
-        app.ui.scroll_reader_to_selected = true;
-        app.pending.push(AppCommand::Select(Some(excerpt_id)));
+        app.push(AppCommand::Open(excerpt_id));
         // From an analysis view, an excerpt opens in the reader.
-        if app.ui.analysis.workspace != Workspace::Reader {
-            app.pending.push(AppCommand::SetWorkspace(Workspace::Reader));
+        if workspace != Workspace::Reader {
+            app.push(AppCommand::SetWorkspace(Workspace::Reader));
         }
     }
 }
@@ -247,7 +281,7 @@ fn excerpt_list_ui(app: &mut QuipuApp, ui: &mut Ui) {
 fn excerpt_row_ui(
     ui: &mut Ui,
     tr: Tr,
-    view: &crate::gui::view_model::ViewModel,
+    view: &ViewModel,
     preview: Option<&ExcerptPreview>,
     excerpt_number: i64,
     is_selected: bool,

@@ -7,67 +7,75 @@
 use egui::text::{CCursor, LayoutJob, TextFormat};
 use egui::{CentralPanel, Color32, RichText, Stroke, Ui, vec2};
 
-use crate::gui::app::{AppCommand, PassageMenu, QuipuApp, TextSelection};
-use crate::gui::command::Edit;
+use super::PanelContext;
+use crate::gui::command::{AppCommand, Edit};
 use crate::gui::i18n::{Msg, Tr};
+use crate::gui::state::{PassageMenu, ReaderState, TextSelection};
 use crate::gui::theme;
 use crate::gui::view_model::{CodeRow, ExcerptView};
 use crate::model::{CodingAnchor, CodingId, Color, ExcerptId, MemoTarget, Side, TranslationStatus};
 use crate::text::{self, CharSpan};
 
-/// Width of the margin that names the codes beside each text.
+/// Width of the margin that names the codes beside each text, at most.
 const MARGIN: f32 = 118.0;
 
+/// The margin for a column `width` wide: narrower on a small screen.
+fn margin_for(width: f32) -> f32 {
+    (width * 0.28).clamp(64.0, MARGIN)
+}
+
 /// Draws the central panel.
-pub fn reader_panel_ui(app: &mut QuipuApp, ui: &mut Ui) {
-    let tr = app.tr();
+pub fn reader_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut ReaderState) {
+    let tr = app.tr;
     CentralPanel::default().show(ui, |ui| {
-        let Some(session) = &app.session else {
+        let Some(view_model) = app.view else {
             return;
         };
-        let Some(current) = session.view.current.clone() else {
-            ui.centered_and_justified(|ui| ui.weak(tr.t(Msg::NoExcerptSelected)));
+        let Some(current) = view_model.current.as_ref() else {
+            let msg = if view_model.total_excerpts == 0 { Msg::EmptyProjectReader } else { Msg::NoExcerptSelected };
+            ui.centered_and_justified(|ui| ui.add(egui::Label::new(RichText::new(tr.t(msg)).weak()).wrap()));
             return;
         };
-        let whole_source = session.view.whole_source && !session.view.source_views.is_empty();
-        let source_views = if whole_source { session.view.source_views.clone() } else { Vec::new() };
+        let whole_source = view_model.whole_source && !view_model.source_views.is_empty();
+        let source_views: &[ExcerptView] = if whole_source { &view_model.source_views } else { &[] };
         let mut hovered_pair = None;
-        app.ui.reader_text_ids.clear();
+        state.text_ids.clear();
         // The header stays put while the texts scroll.
-        header_ui(app, ui, &current);
+        header_ui(app, ui, current);
         ui.add_space(4.0);
         egui::ScrollArea::vertical().id_salt("reader").auto_shrink([false, false]).show(ui, |ui| {
             if whole_source {
-                for view in &source_views {
+                for view in source_views {
                     let is_current = view.excerpt.excerpt_id == current.excerpt.excerpt_id;
                     ui.separator();
                     let heading = ui.horizontal(|ui| {
                         let label = RichText::new(excerpt_title(view)).strong();
                         let label = if is_current { label.color(ui.visuals().selection.stroke.color) } else { label };
                         if ui.selectable_label(is_current, label).clicked() && !is_current {
-                            app.pending.push(AppCommand::Select(Some(view.excerpt.excerpt_id)));
+                            app.push(AppCommand::Select(Some(view.excerpt.excerpt_id)));
                         }
                         if view.excerpt.translation_status != TranslationStatus::Reviewed {
                             ui.weak(tr.status(view.excerpt.translation_status));
                         }
                     });
-                    if is_current && std::mem::take(&mut app.ui.scroll_reader_to_selected) {
+                    if is_current && std::mem::take(&mut state.scroll_to_selected) {
                         heading.response.scroll_to_me(Some(egui::Align::TOP));
                     }
-                    hovered_pair = excerpt_body_ui(app, ui, view, is_current).or(hovered_pair);
+                    hovered_pair = excerpt_body_ui(app, state, ui, view, is_current).or(hovered_pair);
                 }
             } else {
-                status_ui(app, ui, &current);
-                hovered_pair = excerpt_body_ui(app, ui, &current, true);
+                state.scroll_to_selected = false;
+                status_ui(app, state, ui, current);
+                hovered_pair = excerpt_body_ui(app, state, ui, current, true);
             }
         });
         let hovered = hovered_pair;
-        if app.ui.hovered_pair != hovered {
-            app.ui.hovered_pair = hovered;
+        if state.hovered_pair != hovered {
+            state.hovered_pair = hovered;
             ui.ctx().request_repaint();
         }
     });
-    passage_menu_ui(app, ui.ctx());
+    passage_menu_ui(app, state, ui.ctx());
 }
 
 fn excerpt_title(view: &ExcerptView) -> String {
@@ -78,17 +86,18 @@ fn excerpt_title(view: &ExcerptView) -> String {
 /// one, its status (in whole-source reading), codings and memo. Returns the sentence
 /// pair under the pointer.
 fn excerpt_body_ui(
-    app: &mut QuipuApp,
+    app: &mut PanelContext<'_>,
+    state: &mut ReaderState,
     ui: &mut Ui,
     view: &ExcerptView,
     is_current: bool,
 ) -> Option<(ExcerptId, usize)> {
-    let whole_source = app.session.as_ref().is_some_and(|s| s.view.whole_source);
+    let whole_source = app.view.is_some_and(|view| view.whole_source);
     if whole_source && is_current {
-        status_ui(app, ui, view);
+        status_ui(app, state, ui, view);
     }
     whole_codings_ui(app, ui, view);
-    let hovered = texts_ui(app, ui, view, is_current);
+    let hovered = texts_ui(app, state, ui, view, is_current);
     if is_current {
         ui.add_space(10.0);
         codings_list_ui(app, ui, view);
@@ -98,40 +107,33 @@ fn excerpt_body_ui(
     hovered.map(|pair| (view.excerpt.excerpt_id, pair))
 }
 
-fn header_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
-    let tr = app.tr();
+/// The excerpt's (or source's) title, where it comes from and who speaks, with
+/// the reading mode and previous/next. Everything wraps on a narrow screen.
+fn header_ui(app: &mut PanelContext<'_>, ui: &mut Ui, view: &ExcerptView) {
+    let tr = app.tr;
     let source = &view.source;
-    let whole_source = app.session.as_ref().is_some_and(|s| s.view.whole_source);
-    ui.horizontal(|ui| {
-        // Buttons first, from the right; the title takes what is left, cut short.
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button(format!("{} ›", tr.t(Msg::Next))).on_hover_text("Down, J").clicked() {
-                app.pending.push(AppCommand::Step(1));
-            }
-            if ui.button(format!("‹ {}", tr.t(Msg::Previous))).on_hover_text("Up, K").clicked() {
-                app.pending.push(AppCommand::Step(-1));
-            }
-            ui.separator();
-            let mut mode = whole_source;
-            if ui.selectable_value(&mut mode, true, tr.t(Msg::ReadSource)).clicked()
-                | ui.selectable_value(&mut mode, false, tr.t(Msg::ReadExcerpt)).clicked()
-                && mode != whole_source
-            {
-                app.pending.push(AppCommand::SetWholeSource(mode));
-            }
-            ui.add_space(8.0);
-            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                let title = if whole_source { source.name.clone() } else { excerpt_title(view) };
-                let place = if whole_source {
-                    view.case_name.clone()
-                } else {
-                    format!("{} · {}", view.case_name, source.name)
-                };
-                let heading = RichText::new(title).text_style(egui::TextStyle::Heading);
-                ui.add(egui::Label::new(heading).truncate());
-                ui.add(egui::Label::new(RichText::new(place).weak()).truncate());
-            });
-        });
+    let whole_source = app.view.is_some_and(|view| view.whole_source);
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(format!("‹ {}", tr.t(Msg::Previous))).on_hover_text(tr.t(Msg::KeysUp)).clicked() {
+            app.push(AppCommand::Step(-1));
+        }
+        if ui.button(format!("{} ›", tr.t(Msg::Next))).on_hover_text(tr.t(Msg::KeysDown)).clicked() {
+            app.push(AppCommand::Step(1));
+        }
+        ui.separator();
+        let mut mode = whole_source;
+        if ui.selectable_value(&mut mode, false, tr.t(Msg::ReadExcerpt)).clicked()
+            | ui.selectable_value(&mut mode, true, tr.t(Msg::ReadSource)).clicked()
+            && mode != whole_source
+        {
+            app.push(AppCommand::SetWholeSource(mode));
+        }
+    });
+    let title = if whole_source { source.name.clone() } else { excerpt_title(view) };
+    let place = if whole_source { view.case_name.clone() } else { format!("{} · {}", view.case_name, source.name) };
+    ui.horizontal_wrapped(|ui| {
+        ui.add(egui::Label::new(RichText::new(title).text_style(egui::TextStyle::Heading)).wrap());
+        ui.add(egui::Label::new(RichText::new(place).weak()).wrap());
     });
     let who: Vec<&str> = [&source.speaker, &source.role, &source.place, &source.date]
         .into_iter()
@@ -139,12 +141,12 @@ fn header_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
         .map(String::as_str)
         .collect();
     if !who.is_empty() {
-        ui.label(RichText::new(who.join(" · ")).italics());
+        ui.add(egui::Label::new(RichText::new(who.join(" · ")).italics()).wrap());
     }
 }
 
-fn status_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
-    let tr = app.tr();
+fn status_ui(app: &mut PanelContext<'_>, state: &mut ReaderState, ui: &mut Ui, view: &ExcerptView) {
+    let tr = app.tr;
     let excerpt = &view.excerpt;
     ui.horizontal(|ui| {
         let label = ui.label(tr.t(Msg::Status));
@@ -158,17 +160,13 @@ fn status_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
             })
             .response
             .labelled_by(label.id);
-        let note = app.ui.status_note.get_or_insert_with(|| excerpt.translation_note.clone());
+        let note = state.status_note.get_or_insert_with(|| excerpt.translation_note.clone());
         let note_label = ui.weak(tr.t(Msg::ReviewNote));
         let response =
             ui.add(egui::TextEdit::singleline(note).desired_width(ui.available_width())).labelled_by(note_label.id);
         let note_done = response.lost_focus() && *note != excerpt.translation_note;
         if status != excerpt.translation_status || note_done {
-            app.pending.push(AppCommand::Edit(Edit::SetStatus {
-                excerpt_id: excerpt.excerpt_id,
-                status,
-                note: note.clone(),
-            }));
+            app.push(AppCommand::Edit(Edit::SetStatus { excerpt_id: excerpt.excerpt_id, status, note: note.clone() }));
         }
     });
 }
@@ -181,8 +179,8 @@ fn chip_ui(ui: &mut Ui, name: &str, color: Color, dark: bool) -> egui::Response 
     ui.label(text)
 }
 
-fn whole_codings_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
-    let tr = app.tr();
+fn whole_codings_ui(app: &mut PanelContext<'_>, ui: &mut Ui, view: &ExcerptView) {
+    let tr = app.tr;
     let dark = ui.visuals().dark_mode;
     let whole: Vec<_> = view.codings.iter().filter(|coding| coding.coding.anchor == CodingAnchor::Whole).collect();
     if whole.is_empty() {
@@ -200,8 +198,14 @@ fn whole_codings_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
 
 /// Both texts side by side (or the one there is, full width); returns the
 /// sentence pair under the pointer.
-fn texts_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, is_current: bool) -> Option<usize> {
-    let editing = |side: Side| is_current && is_editing(app, side);
+fn texts_ui(
+    app: &mut PanelContext<'_>,
+    state: &mut ReaderState,
+    ui: &mut Ui,
+    view: &ExcerptView,
+    is_current: bool,
+) -> Option<usize> {
+    let editing = |side: Side| is_current && is_editing(state, side);
     let sides: Vec<Side> = [Side::Original, Side::Translation]
         .into_iter()
         .filter(|side| view.excerpt.text(*side).is_some() || editing(*side))
@@ -210,21 +214,21 @@ fn texts_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, is_current: boo
     if sides.len() == 2 {
         ui.columns(2, |columns| {
             for (column, side) in columns.iter_mut().zip(&sides) {
-                hovered_pair = side_ui(app, column, view, *side, is_current).or(hovered_pair);
+                hovered_pair = side_ui(app, state, column, view, *side, is_current).or(hovered_pair);
             }
         });
     } else {
         for side in &sides {
-            hovered_pair = side_ui(app, ui, view, *side, is_current).or(hovered_pair);
+            hovered_pair = side_ui(app, state, ui, view, *side, is_current).or(hovered_pair);
         }
         let missing = if sides.first() == Some(&Side::Original) { Side::Translation } else { Side::Original };
-        missing_side_ui(app, ui, missing, is_current);
+        missing_side_ui(app, state, ui, missing, is_current);
     }
     hovered_pair
 }
 
-fn is_editing(app: &QuipuApp, side: Side) -> bool {
-    matches!(&app.ui.editing, Some((editing_side, _)) if *editing_side == side)
+fn is_editing(state: &ReaderState, side: Side) -> bool {
+    matches!(&state.editing, Some((editing_side, _)) if *editing_side == side)
 }
 
 fn side_title(tr: Tr, view: &ExcerptView, side: Side) -> String {
@@ -239,38 +243,45 @@ fn edit_button_name(tr: Tr, side: Side) -> &'static str {
     tr.t(if side == Side::Original { Msg::EditOriginal } else { Msg::EditTranslation })
 }
 
-fn missing_side_ui(app: &mut QuipuApp, ui: &mut Ui, side: Side, is_current: bool) {
-    let tr = app.tr();
+fn missing_side_ui(app: &mut PanelContext<'_>, state: &mut ReaderState, ui: &mut Ui, side: Side, is_current: bool) {
+    let tr = app.tr;
     ui.add_space(6.0);
     ui.horizontal(|ui| {
         ui.weak(tr.t(if side == Side::Translation { Msg::NoTranslation } else { Msg::NoOriginal }));
         if is_current && ui.small_button(tr.t(Msg::EditText)).accessible_name(edit_button_name(tr, side)).clicked() {
-            app.ui.editing = Some((side, String::new()));
+            state.editing = Some((side, String::new()));
         }
     });
 }
 
 /// Draws one language's text; returns the sentence pair under the pointer.
-fn side_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, side: Side, is_current: bool) -> Option<usize> {
-    let tr = app.tr();
+fn side_ui(
+    app: &mut PanelContext<'_>,
+    state: &mut ReaderState,
+    ui: &mut Ui,
+    view: &ExcerptView,
+    side: Side,
+    is_current: bool,
+) -> Option<usize> {
+    let tr = app.tr;
     let excerpt_id = view.excerpt.excerpt_id;
     ui.horizontal(|ui| {
         ui.strong(side_title(tr, view, side));
         if is_current
-            && !is_editing(app, side)
+            && !is_editing(state, side)
             && ui.small_button(tr.t(Msg::EditText)).accessible_name(edit_button_name(tr, side)).clicked()
         {
-            app.ui.editing = Some((side, view.excerpt.text(side).unwrap_or_default().to_owned()));
+            state.editing = Some((side, view.excerpt.text(side).unwrap_or_default().to_owned()));
         }
     });
-    if is_current && is_editing(app, side) {
-        edit_side_ui(app, ui, excerpt_id, side);
+    if is_current && is_editing(state, side) {
+        edit_side_ui(app, state, ui, excerpt_id, side);
         return None;
     }
     let full_text = view.excerpt.text(side).unwrap_or_default();
     let dark = ui.visuals().dark_mode;
-    let search = app.session.as_ref().map(|s| s.view.filter.search.clone()).unwrap_or_default();
-    let hovered_pair = app.ui.hovered_pair.filter(|(id, _)| *id == excerpt_id).map(|(_, pair)| pair);
+    let search = app.view.map(|view| view.filter.search.as_str()).unwrap_or_default();
+    let hovered_pair = state.hovered_pair.filter(|(id, _)| *id == excerpt_id).map(|(_, pair)| pair);
     let paint = SidePaint::new(view, side, hovered_pair, &search, full_text);
     let font = egui::TextStyle::Body.resolve(ui.style());
     let text_color = ui.visuals().text_color();
@@ -280,7 +291,8 @@ fn side_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, side: Side, is_c
         ui.fonts_mut(|fonts| fonts.layout_job(job))
     };
     let mut read_only: &str = full_text;
-    let text_width = (ui.available_width() - MARGIN).max(120.0);
+    let margin = margin_for(ui.available_width());
+    let text_width = (ui.available_width() - margin).max(80.0);
     // The text gets a column of its own; the margin beside it names the codes.
     let output = ui
         .allocate_ui_with_layout(vec2(text_width, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
@@ -295,18 +307,18 @@ fn side_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, side: Side, is_c
         })
         .inner;
     let response = output.response.response.clone();
-    app.ui.reader_text_ids.push(response.id);
+    state.text_ids.push(response.id);
     if response.gained_focus() && !is_current {
-        app.pending.push(AppCommand::Select(Some(excerpt_id)));
+        app.push(AppCommand::Select(Some(excerpt_id)));
     }
     // Keep the selection while focus moves to the codebook.
     if let Some(range) = output.cursor_range {
         let chars = range.as_sorted_char_range();
         let span = CharSpan::new(chars.start.0, chars.end.0);
         let span = text::trim_span(full_text, text::snap_to_graphemes(full_text, span));
-        app.ui.selection = (!span.is_empty()).then_some(TextSelection { excerpt_id, side, span });
+        state.selection = (!span.is_empty()).then_some(TextSelection { excerpt_id, side, span });
     }
-    margin_labels_ui(ui, view, side, &output.galley, output.galley_pos, text_width);
+    margin_labels_ui(ui, view, side, &output.galley, output.galley_pos, text_width, margin);
 
     let pointer_char = response.hover_pos().map(|pos| output.galley.cursor_from_pos(pos - output.galley_pos).index.0);
     let hovered_pair = pointer_char.and_then(|char_index| view.pair_at(side, char_index));
@@ -331,26 +343,32 @@ fn side_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView, side: Side, is_c
             ui.label(lines.join("\n"));
         });
         // A click (not a drag) on a coded passage opens its codings there.
-        let selected_nothing = app.ui.selection.is_none_or(|s| s.excerpt_id != excerpt_id || s.span.is_empty());
+        let selected_nothing = state.selection.is_none_or(|s| s.excerpt_id != excerpt_id || s.span.is_empty());
         if response.clicked()
             && selected_nothing
             && let Some(pos) = response.interact_pointer_pos()
         {
             let opened_in_pass = ui.ctx().cumulative_pass_nr();
-            app.ui.passage_menu = Some(PassageMenu { excerpt_id, codings: under_pointer.clone(), pos, opened_in_pass });
+            state.passage_menu = Some(PassageMenu { excerpt_id, codings: under_pointer.clone(), pos, opened_in_pass });
         }
     }
-    text_context_menu_ui(app, &response, view, &under_pointer);
+    text_context_menu_ui(app, state, &response, view, &under_pointer);
     hovered_pair
 }
 
 /// The right-click menu of a text: code the selection (or the whole excerpt), and
 /// remove or re-code the passages under the pointer.
-fn text_context_menu_ui(app: &mut QuipuApp, response: &egui::Response, view: &ExcerptView, under_pointer: &[CodingId]) {
-    let tr = app.tr();
+fn text_context_menu_ui(
+    app: &mut PanelContext<'_>,
+    state: &mut ReaderState,
+    response: &egui::Response,
+    view: &ExcerptView,
+    under_pointer: &[CodingId],
+) {
+    let tr = app.tr;
     let excerpt_id = view.excerpt.excerpt_id;
-    let codes: Vec<CodeRow> = app.session.as_ref().map(|s| s.view.codes.clone()).unwrap_or_default();
-    let selection = app.ui.selection;
+    let codes: &[CodeRow] = app.view.map(|view| view.codes.as_slice()).unwrap_or_default();
+    let selection = state.selection;
     let at_pointer: Vec<(CodingId, String)> = view
         .codings
         .iter()
@@ -361,36 +379,43 @@ fn text_context_menu_ui(app: &mut QuipuApp, response: &egui::Response, view: &Ex
         let has_selection = selection.is_some_and(|s| s.excerpt_id == excerpt_id);
         ui.label(tr.t(if has_selection { Msg::CodeSelectionAs } else { Msg::CodeWholeAs }));
         egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
-            for row in &codes {
+            for row in codes {
                 let name = format!("{}{}", "  ".repeat(row.depth), row.code.name);
                 if ui.button(name).clicked() {
                     if !has_selection {
-                        app.pending.push(AppCommand::Select(Some(excerpt_id)));
+                        app.push(AppCommand::Select(Some(excerpt_id)));
                     }
-                    app.pending.push(AppCommand::ApplyCode(row.code.code_id));
+                    app.push(AppCommand::ApplyCode(row.code.code_id));
                 }
             }
         });
         for (coding_id, code_name) in &at_pointer {
             ui.separator();
-            coding_actions_ui(app, ui, *coding_id, code_name, &codes);
+            coding_actions_ui(app, state, ui, *coding_id, code_name, &codes);
         }
     });
 }
 
 /// Remove and re-code buttons for one coding.
-fn coding_actions_ui(app: &mut QuipuApp, ui: &mut Ui, coding_id: CodingId, code_name: &str, codes: &[CodeRow]) {
-    let tr = app.tr();
+fn coding_actions_ui(
+    app: &mut PanelContext<'_>,
+    state: &mut ReaderState,
+    ui: &mut Ui,
+    coding_id: CodingId,
+    code_name: &str,
+    codes: &[CodeRow],
+) {
+    let tr = app.tr;
     if ui.button(tr.f(Msg::RemovePassage, &[("code", &code_name)])).clicked() {
-        app.pending.push(AppCommand::Edit(Edit::RemoveCoding { coding_id }));
-        app.ui.passage_menu = None;
+        app.push(AppCommand::Edit(Edit::RemoveCoding { coding_id }));
+        state.passage_menu = None;
     }
     ui.menu_button(tr.f(Msg::RecodePassageAs, &[("code", &code_name)]), |ui| {
         egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
             for row in codes {
                 if row.code.name != code_name && ui.button(&row.code.name).clicked() {
-                    app.pending.push(AppCommand::Edit(Edit::Recode { coding_id, code_id: row.code.code_id }));
-                    app.ui.passage_menu = None;
+                    app.push(AppCommand::Edit(Edit::Recode { coding_id, code_id: row.code.code_id }));
+                    state.passage_menu = None;
                 }
             }
         });
@@ -399,27 +424,25 @@ fn coding_actions_ui(app: &mut QuipuApp, ui: &mut Ui, coding_id: CodingId, code_
 
 /// The small window opened by clicking a coded passage: its codes, coders and
 /// memos, with remove and re-code.
-fn passage_menu_ui(app: &mut QuipuApp, ctx: &egui::Context) {
-    let tr = app.tr();
-    let Some(menu) = app.ui.passage_menu.clone() else {
+fn passage_menu_ui(app: &mut PanelContext<'_>, state: &mut ReaderState, ctx: &egui::Context) {
+    let tr = app.tr;
+    let Some(menu) = state.passage_menu.clone() else {
         return;
     };
-    let Some(session) = &app.session else {
+    let Some(view) = app.view else {
         return;
     };
-    let view = &session.view;
     let excerpt = view.source_views.iter().chain(view.current.iter()).find(|v| v.excerpt.excerpt_id == menu.excerpt_id);
     let Some(excerpt) = excerpt else {
-        app.ui.passage_menu = None;
+        state.passage_menu = None;
         return;
     };
-    let codings: Vec<_> =
-        excerpt.codings.iter().filter(|c| menu.codings.contains(&c.coding.coding_id)).cloned().collect();
+    let codings: Vec<_> = excerpt.codings.iter().filter(|c| menu.codings.contains(&c.coding.coding_id)).collect();
     if codings.is_empty() {
-        app.ui.passage_menu = None;
+        state.passage_menu = None;
         return;
     }
-    let codes = view.codes.clone();
+    let codes = &view.codes;
     let dark = ctx.global_style().visuals.dark_mode;
     let area = egui::Area::new(egui::Id::unique("passage_menu"))
         .order(egui::Order::Foreground)
@@ -437,24 +460,24 @@ fn passage_menu_ui(app: &mut QuipuApp, ctx: &egui::Context) {
                     if !coding.memo.is_empty() {
                         ui.label(RichText::new(&coding.memo).italics());
                     }
-                    coding_actions_ui(app, ui, coding.coding.coding_id, &coding.code_name, &codes);
+                    coding_actions_ui(app, state, ui, coding.coding.coding_id, &coding.code_name, codes);
                 }
                 ui.separator();
                 if ui.button(tr.t(Msg::Close)).clicked() {
-                    app.ui.passage_menu = None;
+                    state.passage_menu = None;
                 }
             });
         });
     // The click that opened the window is not a click elsewhere.
     let clicked_elsewhere = area.response.clicked_elsewhere() && ctx.cumulative_pass_nr() > menu.opened_in_pass;
     if clicked_elsewhere || ctx.input(|input| input.key_pressed(egui::Key::Escape)) {
-        app.ui.passage_menu = None;
+        state.passage_menu = None;
     }
 }
 
-fn edit_side_ui(app: &mut QuipuApp, ui: &mut Ui, excerpt_id: ExcerptId, side: Side) {
-    let tr = app.tr();
-    let Some((_, draft)) = &mut app.ui.editing else {
+fn edit_side_ui(app: &mut PanelContext<'_>, state: &mut ReaderState, ui: &mut Ui, excerpt_id: ExcerptId, side: Side) {
+    let tr = app.tr;
+    let Some((_, draft)) = &mut state.editing else {
         return;
     };
     let label = ui.weak(tr.t(Msg::EditedText));
@@ -476,11 +499,11 @@ fn edit_side_ui(app: &mut QuipuApp, ui: &mut Ui, excerpt_id: ExcerptId, side: Si
     });
     match done {
         Some(true) => {
-            if let Some((side, text)) = app.ui.editing.take() {
-                app.pending.push(AppCommand::Edit(Edit::SetText { excerpt_id, side, text }));
+            if let Some((side, text)) = state.editing.take() {
+                app.push(AppCommand::Edit(Edit::SetText { excerpt_id, side, text }));
             }
         }
-        Some(false) => app.ui.editing = None,
+        Some(false) => state.editing = None,
         None => {}
     }
 }
@@ -493,6 +516,7 @@ fn margin_labels_ui(
     galley: &egui::Galley,
     galley_pos: egui::Pos2,
     text_width: f32,
+    margin: f32,
 ) {
     let mut labels: Vec<(f32, Vec<(&str, Color)>)> = Vec::new();
     for coding in &view.codings {
@@ -511,14 +535,19 @@ fn margin_labels_ui(
     labels.sort_by(|a, b| a.0.total_cmp(&b.0));
     let dark = ui.visuals().dark_mode;
     let font = egui::TextStyle::Small.resolve(ui.style());
-    let painter = ui.painter();
     let x = galley_pos.x + text_width + 8.0;
+    // Labels never leave their margin, however long a code's name is.
+    let margin_rect = egui::Rect::from_min_max(
+        egui::pos2(x - 6.0, ui.clip_rect().top()),
+        egui::pos2(x + margin - 8.0, ui.clip_rect().bottom()),
+    );
+    let painter = ui.painter().with_clip_rect(margin_rect.intersect(ui.clip_rect()));
     let mut last_bottom = f32::MIN;
     for (y, names) in labels {
         let mut top = (galley_pos.y + y).max(last_bottom);
         for (name, color) in names {
             let text_color = theme::readable(color, dark);
-            let galley = painter.layout(name.to_owned(), font.clone(), text_color, MARGIN - 12.0);
+            let galley = painter.layout(name.to_owned(), font.clone(), text_color, margin - 14.0);
             let height = galley.size().y;
             painter.rect_filled(
                 egui::Rect::from_min_size(egui::pos2(x - 5.0, top + 1.0), vec2(2.5, height - 2.0)),
@@ -601,15 +630,15 @@ impl SidePaint {
     }
 }
 
-fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
-    let tr = app.tr();
+fn codings_list_ui(app: &mut PanelContext<'_>, ui: &mut Ui, view: &ExcerptView) {
+    let tr = app.tr;
     let dark = ui.visuals().dark_mode;
     ui.strong(tr.t(Msg::Codings));
     if view.codings.is_empty() {
         ui.weak(tr.t(Msg::NoCodings));
         return;
     }
-    let codes: Vec<CodeRow> = app.session.as_ref().map(|s| s.view.codes.clone()).unwrap_or_default();
+    let codes: &[CodeRow] = app.view.map(|view| view.codes.as_slice()).unwrap_or_default();
     for coding in &view.codings {
         let coding_id = coding.coding.coding_id;
         ui.horizontal_wrapped(|ui| {
@@ -634,7 +663,7 @@ fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
             ui.add_space(12.0);
             ui.weak(tr.f(Msg::CodedBy, &[("who", &coding.coder_name)]));
             if ui.small_button(tr.t(Msg::Remove)).clicked() {
-                app.pending.push(AppCommand::Edit(Edit::RemoveCoding { coding_id }));
+                app.push(AppCommand::Edit(Edit::RemoveCoding { coding_id }));
             }
             let open_id = ui.make_persistent_id(("coding_memo_open", coding_id));
             if coding.memo.is_empty() && ui.small_button(format!("{}…", tr.t(Msg::Memo))).clicked() {
@@ -642,9 +671,9 @@ fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
             }
             ui.menu_button(tr.t(Msg::RecodeAs), |ui| {
                 egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
-                    for row in &codes {
+                    for row in codes {
                         if row.code.code_id != coding.coding.code_id && ui.button(&row.code.name).clicked() {
-                            app.pending.push(AppCommand::Edit(Edit::Recode { coding_id, code_id: row.code.code_id }));
+                            app.push(AppCommand::Edit(Edit::Recode { coding_id, code_id: row.code.code_id }));
                         }
                     }
                 });
@@ -661,7 +690,7 @@ fn codings_list_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
 }
 
 /// A memo edited in place: saved when the field loses focus.
-fn memo_field_ui(app: &mut QuipuApp, ui: &mut Ui, target: MemoTarget, label: &str, saved: &str, rows: usize) {
+fn memo_field_ui(app: &mut PanelContext<'_>, ui: &mut Ui, target: MemoTarget, label: &str, saved: &str, rows: usize) {
     let id = ui.make_persistent_id(("memo", format!("{target:?}")));
     let mut draft: String = ui.data_mut(|data| data.get_temp::<String>(id)).unwrap_or_else(|| saved.to_owned());
     let label = ui.weak(label);
@@ -675,7 +704,7 @@ fn memo_field_ui(app: &mut QuipuApp, ui: &mut Ui, target: MemoTarget, label: &st
         .labelled_by(label.id);
     if response.lost_focus() {
         if draft != saved {
-            app.pending.push(AppCommand::Edit(Edit::SetMemo { target, text: draft.clone() }));
+            app.push(AppCommand::Edit(Edit::SetMemo { target, text: draft.clone() }));
         }
         ui.data_mut(|data| data.remove::<String>(id));
     } else if response.has_focus() {
@@ -683,7 +712,7 @@ fn memo_field_ui(app: &mut QuipuApp, ui: &mut Ui, target: MemoTarget, label: &st
     }
 }
 
-fn memo_ui(app: &mut QuipuApp, ui: &mut Ui, view: &ExcerptView) {
-    let tr = app.tr();
+fn memo_ui(app: &mut PanelContext<'_>, ui: &mut Ui, view: &ExcerptView) {
+    let tr = app.tr;
     memo_field_ui(app, ui, MemoTarget::Excerpt(view.excerpt.excerpt_id), tr.t(Msg::ExcerptMemo), &view.memo, 3);
 }

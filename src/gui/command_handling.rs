@@ -1,0 +1,667 @@
+//! Command handling: the one place that carries out what drawing asked for. It
+//! is the only window code that touches the store or starts background jobs:
+//! edits are applied here (one transaction and one undo step each), finished
+//! jobs are taken in here, and the view model is refreshed here after each
+//! change, so drawing never queries the project.
+
+use std::path::{Path, PathBuf};
+
+use crate::formats::attributes_csv::import_attributes;
+use crate::model::{CodeDraft, CodeId, CodingAnchor, ExcerptId, MemoTarget};
+use crate::store::{ExcerptFilter, Store, StoreError};
+
+use super::app::QuipuApp;
+use super::command::{AppCommand, Edit, EditOutcome};
+use super::file_chooser::FileChooser;
+use super::i18n::Msg;
+use super::jobs::{FrequencyExportRequest, JobOutcome, PickPurpose};
+use super::settings::demo_path;
+use super::state::{CodeDialog, ExportDialog, ImportDialog, Session, UiState};
+use super::view_model::{Changed, ViewModel};
+
+/// Overlapping passages a co-occurrence hover lists at most.
+const PAIR_PASSAGES_SHOWN: usize = 8;
+
+impl QuipuApp {
+    /// Carries out every pending command.
+    pub fn run_pending(&mut self, ctx: &egui::Context) {
+        for command in std::mem::take(&mut self.pending) {
+            self.run_command(ctx, command);
+        }
+    }
+
+    /// Carries out one command.
+    pub fn run_command(&mut self, ctx: &egui::Context, command: AppCommand) {
+        let tr = self.tr();
+        match command {
+            AppCommand::Edit(edit) => {
+                self.apply(edit);
+            }
+            AppCommand::Undo | AppCommand::Redo => self.undo_or_redo(command == AppCommand::Undo),
+            AppCommand::Select(excerpt_id) => self.select(excerpt_id),
+            AppCommand::Open(excerpt_id) => {
+                self.ui.reader.scroll_to_selected = true;
+                self.select(Some(excerpt_id));
+            }
+            AppCommand::Step(delta) => {
+                let Some(session) = &self.session else {
+                    return;
+                };
+                let ids = &session.view.excerpt_ids;
+                let current = self.ui.selected.and_then(|id| session.view.index_of(id));
+                let next = match current {
+                    Some(index) => index.saturating_add_signed(delta as isize).min(ids.len().saturating_sub(1)),
+                    None => 0,
+                };
+                if let Some(id) = ids.get(next).copied() {
+                    self.select(Some(id));
+                    self.ui.navigator.scroll_to_selected = true;
+                    self.ui.reader.scroll_to_selected = true;
+                }
+            }
+            AppCommand::SetFilter(filter) => self.set_filter(filter),
+            AppCommand::ListCell { grouping, group, code_id, filter, label } => {
+                let ids = match &self.session {
+                    Some(session) => session.store.cell_excerpts(grouping, &group, code_id, &filter),
+                    None => return,
+                };
+                self.list_excerpts(label, ids);
+            }
+            AppCommand::ListPair { first, second, filter, label } => {
+                let ids = match &self.session {
+                    Some(session) => session.store.excerpts_with_both(first, second, &filter),
+                    None => return,
+                };
+                self.list_excerpts(label, ids);
+            }
+            AppCommand::LoadPairPassages { first, second, filter } => {
+                let Some(session) = &self.session else {
+                    return;
+                };
+                match session.store.overlapping_passages(first, second, &filter, PAIR_PASSAGES_SHOWN) {
+                    Ok(passages) => {
+                        self.ui.analysis.pair_passages.insert((first, second), passages);
+                    }
+                    Err(error) => {
+                        self.ui.analysis.pair_passages.insert((first, second), Vec::new());
+                        self.report_error(error.to_string());
+                    }
+                }
+            }
+            AppCommand::ApplyCode(code_id) => self.apply_code(code_id),
+            AppCommand::ApplyKey(key) => {
+                if let Some(code_id) = self.session.as_ref().and_then(|s| s.view.code_for_key(key)) {
+                    self.apply_code(code_id);
+                }
+            }
+            AppCommand::OpenProject(path) => self.open_project(&path),
+            AppCommand::NewProject(path) => match Store::create(&path) {
+                Ok(mut store) => {
+                    if let Err(error) = store.add_default_codebook() {
+                        self.report_error(error.to_string());
+                    }
+                    self.set_session(store);
+                    self.report(tr.f(Msg::Created, &[("file", &path.display())]));
+                }
+                Err(error) => self.report_error(error.to_string()),
+            },
+            AppCommand::OpenDemo => self.open_demo(),
+            AppCommand::Pick(purpose) => self.pick(ctx, purpose),
+            AppCommand::Picked(purpose, path) => self.picked(ctx, purpose, path),
+            AppCommand::StartImport(path) => {
+                let remembered = self.settings.remembered_mapping(&path).map(<[_]>::to_vec);
+                match ImportDialog::open(&path, self.coder(), remembered.as_deref()) {
+                    Ok(dialog) => self.ui.dialogs.import = Some(dialog),
+                    Err(error) => self.report_error(error.to_string()),
+                }
+            }
+            AppCommand::RunImport { dry_run } => self.run_import(ctx, dry_run),
+            AppCommand::CloseImport => {
+                if self.jobs.running.is_some() {
+                    self.jobs.cancel();
+                }
+                self.ui.dialogs.import = None;
+            }
+            AppCommand::StartExport => self.ui.dialogs.export = Some(ExportDialog::default()),
+            AppCommand::SaveCopy(target) => {
+                let Some(session) = &self.session else {
+                    return;
+                };
+                match session.store.save_copy(&target) {
+                    Ok(()) => self.report(tr.f(Msg::CopySaved, &[("file", &target.display())])),
+                    Err(error) => self.report_error(error.to_string()),
+                }
+            }
+            AppCommand::SetLanguage(language) => self.settings.language = language,
+            AppCommand::SetTheme(theme) => self.settings.theme = theme,
+            AppCommand::SetCoder(name) => {
+                if !name.trim().is_empty() {
+                    self.settings.coder = name.trim().to_owned();
+                    self.ui.dialogs.coder_prompt = None;
+                }
+            }
+            AppCommand::AskCoder => self.ui.dialogs.coder_prompt = Some(self.settings.coder.clone()),
+            AppCommand::SetWholeSource(whole_source) => {
+                self.settings.whole_source = whole_source;
+                self.ui.reader.scroll_to_selected = true;
+                if let Some(session) = &mut self.session {
+                    session.view.whole_source = whole_source;
+                }
+                self.refresh(Changed::default());
+            }
+            AppCommand::ChangeTextSize(delta) => {
+                self.settings.text_size = (self.settings.text_size + delta).clamp(11.0, 26.0);
+            }
+            AppCommand::ShowCodebook(show) => self.settings.show_codebook = show,
+            AppCommand::ShowNavigator(show) => self.settings.show_navigator = show,
+            AppCommand::UseOwnFileChooser(own) => self.settings.own_file_chooser = own,
+            AppCommand::CancelJob => self.jobs.cancel(),
+            AppCommand::SetWorkspace(workspace) => self.ui.analysis.workspace = workspace,
+            AppCommand::OpenQuickPick => self.ui.dialogs.quick_pick = Some(String::new()),
+            AppCommand::OpenCodeDialog(code_id) => {
+                let row = self.session.as_ref().and_then(|s| s.view.code_row(code_id));
+                self.ui.dialogs.code = row.map(CodeDialog::for_code);
+            }
+            AppCommand::Confirm(confirm) => self.ui.dialogs.confirm = Some(confirm),
+            AppCommand::ShowShortcuts => self.ui.dialogs.show_shortcuts = true,
+            AppCommand::ShowAbout => self.ui.dialogs.show_about = true,
+        }
+    }
+
+    /// Shows a message in the status bar.
+    pub fn report(&mut self, message: String) {
+        self.ui.message = Some((message, false));
+    }
+
+    /// Shows an error in the status bar.
+    pub fn report_error(&mut self, message: String) {
+        self.ui.message = Some((message, true));
+    }
+
+    /// Makes `store` the open project, showing the excerpt last read in it.
+    pub(super) fn set_session(&mut self, mut store: Store) {
+        if let Err(error) = store.enable_undo() {
+            self.report_error(error.to_string());
+        }
+        let view = match ViewModel::load(&store, ExcerptFilter::default()) {
+            Ok(view) => view,
+            Err(error) => return self.report_error(error.to_string()),
+        };
+        if let Some(path) = store.path() {
+            self.settings.remember_project(path);
+        }
+        let workspace = self.ui.analysis.workspace;
+        self.ui = UiState {
+            dialogs: super::state::Dialogs { coder_prompt: self.ui.dialogs.coder_prompt.take(), ..Default::default() },
+            message: self.ui.message.take(),
+            ..UiState::default()
+        };
+        self.ui.analysis.workspace = workspace;
+        let last_read = store.path().and_then(|path| self.settings.last_excerpt(path));
+        self.ui.selected = last_read
+            .filter(|excerpt_id| view.index_of(*excerpt_id).is_some())
+            .or_else(|| view.excerpt_ids.first().copied());
+        self.ui.navigator.scroll_to_selected = true;
+        let mut view = view;
+        view.whole_source = self.settings.whole_source;
+        self.session = Some(Session { store, view });
+        self.refresh(Changed::default());
+    }
+
+    /// Opens the project at `path`, saying so, or says why it cannot.
+    pub(super) fn open_project(&mut self, path: &Path) {
+        match Store::open(path) {
+            Ok(store) => {
+                self.set_session(store);
+                let tr = self.tr();
+                self.report(tr.f(Msg::Opened, &[("file", &path.display())]));
+            }
+            Err(error) => self.report_error(error.to_string()),
+        }
+    }
+
+    /// Opens the bundled demo project, writing it first if needed.
+    pub(super) fn open_demo(&mut self) {
+        let path = demo_path();
+        if !path.exists() {
+            if let Some(parent) = path.parent()
+                && let Err(error) = std::fs::create_dir_all(parent)
+            {
+                self.report_error(format!("{}: {error}", parent.display()));
+                return;
+            }
+            if let Err(error) = crate::demo::write_demo(&path) {
+                self.report_error(error.to_string());
+                return;
+            }
+        }
+        self.open_project(&path);
+    }
+
+    /// Reads again what changed, keeping the reader on the selected excerpt.
+    fn refresh(&mut self, changed: Changed) {
+        if changed.codebook || changed.excerpts || changed.corpus || changed.attributes {
+            self.ui.analysis.mark_stale();
+        }
+        let selected = self.ui.selected;
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if let Err(error) = session.view.refresh(&session.store, changed, selected) {
+            self.report_error(error.to_string());
+        }
+    }
+
+    fn undo_or_redo(&mut self, undo: bool) {
+        let tr = self.tr();
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let result = if undo { session.store.undo() } else { session.store.redo() };
+        match result {
+            Ok(Some(label)) => {
+                let msg = if undo { Msg::Undone } else { Msg::Redone };
+                self.report(tr.f(msg, &[("what", &tr.action(&label))]));
+                self.ui.reader.editing = None;
+                self.refresh(Changed::ALL);
+            }
+            Ok(None) => self.report(tr.t(if undo { Msg::NothingToUndo } else { Msg::NothingToRedo }).to_owned()),
+            Err(error) => self.report_error(error.to_string()),
+        }
+    }
+
+    fn set_filter(&mut self, filter: ExcerptFilter) {
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if let Err(error) = session.view.set_filter(&session.store, filter) {
+            self.report_error(error.to_string());
+        }
+    }
+
+    /// Lists `ids` (the excerpts behind a table cell) in the navigator.
+    fn list_excerpts(&mut self, label: String, ids: Result<Vec<ExcerptId>, StoreError>) {
+        let tr = self.tr();
+        match ids {
+            Ok(ids) => {
+                let count = ids.len();
+                self.ui.navigator.search_text.clear();
+                self.set_filter(ExcerptFilter { only: Some((label.clone(), ids)), ..ExcerptFilter::default() });
+                self.report(tr.f(Msg::CellListed, &[("what", &label), ("n", &count)]));
+            }
+            Err(error) => self.report_error(error.to_string()),
+        }
+    }
+
+    fn select(&mut self, excerpt_id: Option<ExcerptId>) {
+        if self.ui.selected != excerpt_id {
+            self.ui.selected = excerpt_id;
+            self.ui.reader.leave_excerpt(excerpt_id);
+        }
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        if let (Some(path), Some(excerpt_id)) = (session.store.path(), excerpt_id) {
+            self.settings.remember_excerpt(path, excerpt_id);
+        }
+        if let Err(error) = session.view.refresh(&session.store, Changed::default(), excerpt_id) {
+            self.report_error(error.to_string());
+        }
+    }
+
+    fn apply_code(&mut self, code_id: CodeId) {
+        let Some(excerpt_id) = self.ui.selected else {
+            return;
+        };
+        let anchor = match self.ui.reader.selection.take() {
+            Some(selection) if selection.excerpt_id == excerpt_id && !selection.span.is_empty() => {
+                CodingAnchor::Passage { side: selection.side, span: selection.span }
+            }
+            _ => CodingAnchor::Whole,
+        };
+        self.apply(Edit::AddCoding { excerpt_id, code_id, anchor });
+    }
+
+    /// Applies an edit, reports the outcome, and refreshes what it touched.
+    /// Returns what the edit produced, or `None` if it failed (and was reported).
+    pub fn apply(&mut self, edit: Edit) -> Option<EditOutcome> {
+        let coder = self.coder();
+        let tr = self.tr();
+        let session = self.session.as_mut()?;
+        match apply_edit(&mut session.store, &coder, &edit) {
+            Ok(outcome) => {
+                if outcome.lost_passages > 0 {
+                    self.report(tr.f(Msg::LostPassages, &[("n", &outcome.lost_passages)]));
+                } else {
+                    self.ui.message = None;
+                }
+                self.refresh(edit.changes());
+                if let Some(code_id) = outcome.new_code {
+                    self.ui.codebook.reveal = Some(code_id);
+                    self.ui.codebook.highlighted = Some(code_id);
+                }
+                Some(outcome)
+            }
+            Err(error) => {
+                self.report_error(error.to_string());
+                None
+            }
+        }
+    }
+
+    /// Asks for a file: in the system's dialog, or in the window's own chooser
+    /// where the system has none (or the person prefers it).
+    fn pick(&mut self, ctx: &egui::Context, purpose: PickPurpose) {
+        if self.settings.own_file_chooser || super::jobs::system_dialog_missing() {
+            self.open_file_chooser(purpose);
+        } else {
+            self.jobs.pick_file(ctx, purpose, self.default_file_name(purpose));
+        }
+    }
+
+    /// Opens the window's own file chooser in the folder of the last project.
+    fn open_file_chooser(&mut self, purpose: PickPurpose) {
+        let default_name = self.default_file_name(purpose);
+        let folder = self.settings.recent_projects.first().and_then(|path| path.parent()).map(Path::to_path_buf);
+        self.ui.dialogs.file_chooser = Some(FileChooser::open(purpose, folder, default_name, self.tr()));
+    }
+
+    /// Carries on with a file chosen for `purpose`.
+    fn picked(&mut self, ctx: &egui::Context, purpose: PickPurpose, path: PathBuf) {
+        let tr = self.tr();
+        let project = self.session.as_ref().and_then(|s| s.store.path()).map(Path::to_path_buf);
+        match purpose {
+            PickPurpose::Open => self.open_project(&path),
+            PickPurpose::New => self.run_command(ctx, AppCommand::NewProject(with_extension(path, "quipu"))),
+            PickPurpose::Import => self.run_command(ctx, AppCommand::StartImport(path)),
+            PickPurpose::SaveCopy => self.run_command(ctx, AppCommand::SaveCopy(with_extension(path, "quipu"))),
+            PickPurpose::ImportAttributes => self.import_attributes_file(&path),
+            PickPurpose::ImportRefi => {
+                if let Some(project) = project {
+                    self.jobs.import_refi(ctx, project, path, self.coder(), tr);
+                }
+            }
+            PickPurpose::ExportRefi { codebook_only } => {
+                let path = with_extension(path, purpose.extension().unwrap_or("qdpx"));
+                if let Some(project) = project {
+                    self.jobs.export_refi(ctx, project, path, codebook_only, tr);
+                }
+            }
+            PickPurpose::ExportFrequencies(format) => {
+                let Some(project) = project else {
+                    return;
+                };
+                let analysis = &self.ui.analysis;
+                let request = FrequencyExportRequest {
+                    project,
+                    target: with_extension(path, format.extension()),
+                    format,
+                    chart: analysis.chart,
+                    grouping: analysis.grouping,
+                    filter: analysis.filter.clone(),
+                };
+                self.jobs.export_frequencies(ctx, request, tr);
+            }
+            PickPurpose::Export(format) => {
+                let path = with_extension(path, format.extension());
+                if let (Some(dialog), Some(session), Some(project)) = (&self.ui.dialogs.export, &self.session, project)
+                {
+                    let request = dialog.request(&project, path, &session.view, tr);
+                    self.ui.dialogs.export = None;
+                    self.jobs.export(ctx, request, tr);
+                }
+            }
+        }
+    }
+
+    /// Starts the import dialog's import (or check) in the background, and
+    /// remembers its mapping for the next time this file is imported.
+    fn run_import(&mut self, ctx: &egui::Context, dry_run: bool) {
+        let tr = self.tr();
+        let project = self.session.as_ref().and_then(|s| s.store.path()).map(Path::to_path_buf);
+        let (Some(dialog), Some(project)) = (&mut self.ui.dialogs.import, project) else {
+            return;
+        };
+        if self.jobs.running.is_some() {
+            return;
+        }
+        dialog.error = None;
+        dialog.checked = None;
+        let request = dialog.request(&project, dry_run);
+        self.settings.remember_mapping(&dialog.path, dialog.mapping.to_remembered());
+        self.jobs.import(ctx, request, tr);
+    }
+
+    /// Takes in what background jobs finished.
+    pub(super) fn poll_jobs(&mut self, ctx: &egui::Context) {
+        let tr = self.tr();
+        for outcome in self.jobs.poll() {
+            match outcome {
+                JobOutcome::Picked(purpose, Some(path)) => self.picked(ctx, purpose, path),
+                JobOutcome::Picked(_, None) => {}
+                JobOutcome::PickFailed(purpose) => {
+                    self.settings.own_file_chooser = true;
+                    self.report(tr.t(Msg::NoSystemDialog).to_owned());
+                    self.open_file_chooser(purpose);
+                }
+                JobOutcome::ExportedExchange { file, result } => match result {
+                    Ok(()) => self.report(tr.f(Msg::RefiExported, &[("file", &file)])),
+                    Err(message) => self.report_error(message),
+                },
+                JobOutcome::Imported { file, result } => match result {
+                    Ok((summary, _)) if summary.dry_run => {
+                        let message = tr.f(Msg::CheckDone, &[("file", &file), ("n", &summary.excerpts)]);
+                        if let Some(dialog) = &mut self.ui.dialogs.import {
+                            dialog.checked = Some(message.clone());
+                        }
+                        self.report(message);
+                    }
+                    Ok((summary, change)) => {
+                        self.ui.dialogs.import = None;
+                        let adopted = self.adopt(&change);
+                        self.report(tr.f(Msg::ImportDone, &[("n", &summary.excerpts), ("file", &file)]));
+                        if let Err(error) = adopted {
+                            self.report_error(error.to_string());
+                        }
+                    }
+                    Err(message) => {
+                        if let Some(dialog) = &mut self.ui.dialogs.import {
+                            dialog.error = Some(message.clone());
+                        }
+                        self.report_error(message);
+                    }
+                },
+                JobOutcome::ImportedRefi { file, result } => match result {
+                    Ok((summary, change)) => {
+                        let adopted = self.adopt(&change);
+                        let skipped = if summary.skipped_sources > 0 {
+                            format!(" {}", tr.f(Msg::RefiSkipped, &[("n", &summary.skipped_sources)]))
+                        } else {
+                            String::new()
+                        };
+                        let counts: [(&str, &dyn std::fmt::Display); 5] = [
+                            ("file", &file),
+                            ("codes", &summary.new_codes),
+                            ("sources", &summary.sources),
+                            ("excerpts", &summary.excerpts),
+                            ("codings", &summary.codings),
+                        ];
+                        self.report(tr.f(Msg::RefiImported, &counts) + &skipped);
+                        if let Err(error) = adopted {
+                            self.report_error(error.to_string());
+                        }
+                    }
+                    Err(message) => self.report_error(message),
+                },
+                JobOutcome::Exported { file, result } => match result {
+                    Ok(quotes) => self.report(tr.f(Msg::ExportDone, &[("n", &quotes), ("file", &file)])),
+                    Err(message) => self.report_error(message),
+                },
+                JobOutcome::ExportedTable { file, result } => match result {
+                    Ok(_) => self.report(tr.f(Msg::TableExported, &[("file", &file)])),
+                    Err(message) => self.report_error(message),
+                },
+                JobOutcome::Analyzed(result) => match result {
+                    Ok(result) => self.ui.analysis.receive(result),
+                    Err(message) => {
+                        self.ui.analysis.computing = None;
+                        self.report_error(message);
+                    }
+                },
+                JobOutcome::Cancelled => self.report(tr.t(Msg::Cancelled).to_owned()),
+            }
+        }
+    }
+
+    /// Makes a change a background job wrote one undo step of the window's
+    /// connection, and shows it.
+    fn adopt(&mut self, change: &crate::store::RecordedChange) -> Result<(), StoreError> {
+        let adopted = match &mut self.session {
+            Some(session) => session.store.adopt_change(change),
+            None => Ok(()),
+        };
+        self.refresh(Changed::ALL);
+        adopted
+    }
+
+    /// Starts the background count the analysis view on screen needs, if any.
+    pub(super) fn start_needed_analysis(&mut self, ctx: &egui::Context) {
+        let Some(request) = self.ui.analysis.needed() else {
+            return;
+        };
+        let Some(project) = self.session.as_ref().and_then(|s| s.store.path()).map(Path::to_path_buf) else {
+            return;
+        };
+        self.ui.analysis.computing = Some(request.clone());
+        self.jobs.analyze(ctx, project, request);
+    }
+
+    /// Fetches list rows for what was on screen last frame (and just around it).
+    pub(super) fn load_visible_rows(&mut self) {
+        let rows = self.ui.navigator.visible_rows.clone();
+        let Some(session) = &mut self.session else {
+            return;
+        };
+        let wanted = rows.start.saturating_sub(20)..rows.end + 40;
+        if let Err(error) = session.view.ensure_previews(&session.store, wanted) {
+            self.report_error(error.to_string());
+        }
+    }
+
+    /// Reads a CSV of attributes and imports it as one undoable change.
+    fn import_attributes_file(&mut self, path: &Path) {
+        let file = path.display().to_string();
+        let table = std::fs::read(path)
+            .map_err(|source| crate::formats::ImportError::Io { file: file.clone(), source })
+            .and_then(|bytes| crate::formats::attributes_csv::read_attributes_csv(&bytes, &file));
+        match table {
+            Ok(table) => {
+                self.apply(Edit::ImportAttributes { table, file: file.clone() });
+                if self.ui.message.as_ref().is_none_or(|(_, is_error)| !is_error) {
+                    let tr = self.tr();
+                    self.report(tr.f(Msg::AttributesImported, &[("file", &file)]));
+                }
+            }
+            Err(error) => self.report_error(error.to_string()),
+        }
+    }
+
+    /// The file name a save dialog suggests.
+    fn default_file_name(&self, purpose: PickPurpose) -> Option<String> {
+        let stem = self.session.as_ref().map(|s| s.view.title.clone()).unwrap_or_else(|| "project".to_owned());
+        let safe: String =
+            stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+        match purpose {
+            PickPurpose::SaveCopy => Some(format!("{safe}-copy.quipu")),
+            PickPurpose::New => Some("fieldwork.quipu".to_owned()),
+            PickPurpose::Export(format) => Some(format!("quotes.{}", format.extension())),
+            PickPurpose::ExportFrequencies(format) => Some(format!("frequencies.{}", format.extension())),
+            PickPurpose::ExportRefi { codebook_only: false } => Some(format!("{safe}.qdpx")),
+            PickPurpose::ExportRefi { codebook_only: true } => Some(format!("{safe}-codebook.qdc")),
+            PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes | PickPurpose::ImportRefi => None,
+        }
+    }
+}
+
+/// Adds `extension` to a path chosen in a save dialog if it has none.
+fn with_extension(path: PathBuf, extension: &str) -> PathBuf {
+    if path.extension().is_some() { path } else { path.with_extension(extension) }
+}
+
+/// Applies `edit` to the store as one undoable action by `coder`.
+pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOutcome, StoreError> {
+    store.undoable(edit.label(), |store| {
+        let mut outcome = EditOutcome::default();
+        match edit {
+            Edit::AddCoding { excerpt_id, code_id, anchor } => {
+                let coder_id = store.ensure_coder(coder)?;
+                store.add_coding(*excerpt_id, *code_id, coder_id, *anchor)?;
+            }
+            Edit::RemoveCoding { coding_id } => store.delete_coding(*coding_id)?,
+            Edit::Recode { coding_id, code_id } => store.recode(*coding_id, *code_id)?,
+            Edit::AddCode { name, parent_id } => {
+                store.freeze_code_keys()?;
+                let code_id = store.add_code(&CodeDraft {
+                    name: name.clone(),
+                    description: String::new(),
+                    color: None,
+                    parent_id: *parent_id,
+                })?;
+                store.give_free_key(code_id)?;
+                outcome.new_code = Some(code_id);
+            }
+            Edit::RenameCode { code_id, name } => store.rename_code(*code_id, name)?,
+            Edit::RecolorCode { code_id, color } => store.set_code_color(*code_id, *color)?,
+            Edit::DescribeCode { code_id, description } => store.set_code_description(*code_id, description)?,
+            Edit::UpdateCode { code_id, name, color, description, memo, key } => {
+                let code = store.code(*code_id)?;
+                if code.name != *name {
+                    store.rename_code(*code_id, name)?;
+                }
+                if code.color != *color {
+                    store.set_code_color(*code_id, *color)?;
+                }
+                if code.description != *description {
+                    store.set_code_description(*code_id, description)?;
+                }
+                if store.memo(MemoTarget::Code(*code_id))? != *memo {
+                    store.set_memo(MemoTarget::Code(*code_id), memo)?;
+                }
+                let current_key = store.code_keys()?.into_iter().find(|(_, id)| id == code_id).map(|(key, _)| key);
+                if current_key != *key {
+                    store.set_code_key(*code_id, *key)?;
+                }
+            }
+            Edit::SetCodeKey { code_id, key } => store.set_code_key(*code_id, *key)?,
+            Edit::MoveCode { code_id, parent_id } => store.move_code(*code_id, *parent_id)?,
+            Edit::MergeCodes { source, target } => store.merge_codes(*source, *target)?,
+            Edit::DeleteCode { code_id } => store.delete_code(*code_id)?,
+            Edit::SetText { excerpt_id, side, text } => {
+                outcome.lost_passages = store.set_excerpt_text(*excerpt_id, *side, text)?.lost;
+            }
+            Edit::SetStatus { excerpt_id, status, note } => store.set_translation_status(*excerpt_id, *status, note)?,
+            Edit::SetMemo { target, text } => store.set_memo(*target, text)?,
+            Edit::AddAttribute { scope, name, value_type } => {
+                store.add_attribute(*scope, name, *value_type)?;
+            }
+            Edit::RenameAttribute { attribute_id, name } => store.rename_attribute(*attribute_id, name)?,
+            Edit::RetypeAttribute { attribute_id, value_type } => {
+                store.set_attribute_type(*attribute_id, *value_type)?
+            }
+            Edit::DeleteAttribute { attribute_id } => store.delete_attribute(*attribute_id)?,
+            Edit::SetAttributeValue { attribute_id, owner, value } => match store.attribute(*attribute_id)?.scope {
+                crate::model::AttributeScope::Case => {
+                    store.set_case_attribute(crate::model::CaseId(*owner), *attribute_id, value)?
+                }
+                crate::model::AttributeScope::Source => {
+                    store.set_source_attribute(crate::model::SourceId(*owner), *attribute_id, value)?
+                }
+            },
+            Edit::SetPseudonym { source_id, pseudonym } => store.set_pseudonym(*source_id, pseudonym)?,
+            Edit::ImportAttributes { table, file } => {
+                import_attributes(store, table, file).map_err(|error| StoreError::Invalid(error.to_string()))?;
+            }
+        }
+        Ok(outcome)
+    })
+}

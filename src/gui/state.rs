@@ -1,0 +1,335 @@
+//! What the window remembers between frames that is not research data: the
+//! excerpt being read, each panel's own state, the dialogs that are open and
+//! their fields, and the open project itself ([`Session`]).
+//!
+//! Drawing code reads and changes only its own part of this; command handling
+//! ([`super::command_handling`]) is the only code that changes the rest.
+
+use std::path::{Path, PathBuf};
+
+use crate::formats::ImportError;
+use crate::formats::QuoteFormat;
+use crate::formats::csv_import::{ColumnMapping, CsvOptions, CsvPreview, preview_csv};
+use crate::formats::pseudonyms::Names;
+use crate::formats::report::{QuoteGrouping, ReportOptions};
+use crate::model::{CaseId, CodeId, CoderId, CodingId, ExcerptId, Side, TranslationStatus};
+use crate::store::Store;
+use crate::text::CharSpan;
+
+use super::i18n::{Msg, Tr};
+use super::jobs::{ExportRequest, ImportRequest, PickPurpose};
+use super::view_model::{CodeRow, ViewModel};
+use super::workspace::AnalysisState;
+
+/// The open project: its file and what the window shows of it.
+pub struct Session {
+    /// The project file.
+    pub store: Store,
+    /// What the window shows of it.
+    pub view: ViewModel,
+}
+
+/// A passage selected in the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextSelection {
+    /// The excerpt.
+    pub excerpt_id: ExcerptId,
+    /// Which language's text.
+    pub side: Side,
+    /// The characters selected.
+    pub span: CharSpan,
+}
+
+/// The small window opened by clicking a coded passage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassageMenu {
+    /// The excerpt.
+    pub excerpt_id: ExcerptId,
+    /// The codings under the click.
+    pub codings: Vec<CodingId>,
+    /// Where the click was.
+    pub pos: egui::Pos2,
+    /// The frame that opened it.
+    pub opened_in_pass: u64,
+}
+
+/// Interface state that is not research data.
+#[derive(Debug, Default)]
+pub struct UiState {
+    /// The excerpt open in the reader.
+    pub selected: Option<ExcerptId>,
+    /// The reader's own state.
+    pub reader: ReaderState,
+    /// The navigator's own state.
+    pub navigator: NavigatorState,
+    /// The codebook panel's own state.
+    pub codebook: CodebookState,
+    /// The dialogs that are open, with their fields.
+    pub dialogs: Dialogs,
+    /// The central view and the analysis views' state.
+    pub analysis: AnalysisState,
+    /// The last message for the status bar: (text, is an error).
+    pub message: Option<(String, bool)>,
+}
+
+/// The reader's state.
+#[derive(Debug, Default)]
+pub struct ReaderState {
+    /// The words selected in the reader, kept while focus moves to the codebook.
+    pub selection: Option<TextSelection>,
+    /// The sentence pair under the pointer: (excerpt, pair).
+    pub hovered_pair: Option<(ExcerptId, usize)>,
+    /// The codings window of a clicked passage, when open.
+    pub passage_menu: Option<PassageMenu>,
+    /// Scroll the reader to the current excerpt on the next frame (whole-source
+    /// reading).
+    pub scroll_to_selected: bool,
+    /// The text being edited in the reader: (side, text).
+    pub editing: Option<(Side, String)>,
+    /// The review note being edited.
+    pub status_note: Option<String>,
+    /// IDs of the reader's two texts, so number keys work while they have focus.
+    pub text_ids: Vec<egui::Id>,
+}
+
+impl ReaderState {
+    /// Forgets what belonged to the excerpt that was open, keeping a selection made
+    /// in `next` (another excerpt of the same source).
+    pub fn leave_excerpt(&mut self, next: Option<ExcerptId>) {
+        if self.selection.is_some_and(|selection| Some(selection.excerpt_id) != next) {
+            self.selection = None;
+        }
+        self.editing = None;
+        self.status_note = None;
+        self.hovered_pair = None;
+        self.passage_menu = None;
+    }
+}
+
+/// The navigator's state.
+#[derive(Debug, Default)]
+pub struct NavigatorState {
+    /// The search box's text.
+    pub search_text: String,
+    /// Rows of the excerpt list on screen in the last frame.
+    pub visible_rows: std::ops::Range<usize>,
+    /// Scroll the list to the selected excerpt on the next frame.
+    pub scroll_to_selected: bool,
+}
+
+/// The codebook panel's state.
+#[derive(Debug, Default)]
+pub struct CodebookState {
+    /// The name typed for a new code.
+    pub new_code_name: String,
+    /// A code to scroll into view and mark on the next frame (a new code).
+    pub reveal: Option<CodeId>,
+    /// The code marked as just made or chosen.
+    pub highlighted: Option<CodeId>,
+}
+
+/// The dialogs that are open, with their fields.
+#[derive(Debug, Default)]
+pub struct Dialogs {
+    /// The quick-pick box, when open: what was typed.
+    pub quick_pick: Option<String>,
+    /// The code properties dialog, when open.
+    pub code: Option<CodeDialog>,
+    /// A question waiting for confirmation.
+    pub confirm: Option<Confirm>,
+    /// The CSV import dialog, when open.
+    pub import: Option<ImportDialog>,
+    /// The export dialog, when open.
+    pub export: Option<ExportDialog>,
+    /// The coder prompt, when open: the name typed.
+    pub coder_prompt: Option<String>,
+    /// The in-window file chooser, when open.
+    pub file_chooser: Option<super::file_chooser::FileChooser>,
+    /// Whether the shortcuts window is open.
+    pub show_shortcuts: bool,
+    /// Whether the about window is open.
+    pub show_about: bool,
+}
+
+/// An action that asks first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    /// Delete a code.
+    DeleteCode(CodeId),
+    /// Merge a code into another.
+    MergeCodes {
+        /// The code that disappears.
+        source: CodeId,
+        /// The code that receives its codings.
+        target: CodeId,
+    },
+}
+
+/// The code properties dialog's fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeDialog {
+    /// The code.
+    pub code_id: CodeId,
+    /// Its name.
+    pub name: String,
+    /// Its colour.
+    pub color: [u8; 3],
+    /// Its definition.
+    pub description: String,
+    /// Its memo.
+    pub memo: String,
+    /// The number key (1–9) that applies it, if any.
+    pub key: Option<u8>,
+}
+
+impl CodeDialog {
+    /// The dialog for a code as it is now.
+    pub fn for_code(row: &CodeRow) -> Self {
+        Self {
+            code_id: row.code.code_id,
+            name: row.code.name.clone(),
+            color: [row.code.color.r, row.code.color.g, row.code.color.b],
+            description: row.code.description.clone(),
+            memo: row.memo.clone(),
+            key: row.key,
+        }
+    }
+}
+
+/// Rows shown in the CSV import dialog's preview.
+const PREVIEW_ROWS: usize = 6;
+
+/// The CSV import dialog's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportDialog {
+    /// The file.
+    pub path: PathBuf,
+    /// Its first rows.
+    pub preview: CsvPreview,
+    /// The column chosen for each field.
+    pub mapping: ColumnMapping,
+    /// What separates code names.
+    pub codes_separator: String,
+    /// Who the file's codes are attributed to.
+    pub coder: String,
+    /// The last error, naming the row and column.
+    pub error: Option<String>,
+    /// The result of "check without importing".
+    pub checked: Option<String>,
+    /// True when the mapping was the one chosen last time for this file.
+    pub mapping_remembered: bool,
+}
+
+impl ImportDialog {
+    /// Reads the start of `path` and guesses the mapping, or takes `remembered`
+    /// (the columns chosen for this file before) when its headers still fit.
+    pub fn open(path: &Path, coder: String, remembered: Option<&[(String, String)]>) -> Result<Self, ImportError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| ImportError::Io { file: file.clone(), source })?;
+        let preview = preview_csv(&bytes, &file, PREVIEW_ROWS)?;
+        let mut mapping = preview.mapping.clone();
+        let mapping_remembered = match remembered {
+            Some(columns) => mapping.restore(columns),
+            None => false,
+        };
+        Ok(Self {
+            path: path.to_owned(),
+            mapping,
+            preview,
+            codes_separator: ";".to_owned(),
+            coder,
+            error: None,
+            checked: None,
+            mapping_remembered,
+        })
+    }
+
+    /// The request for the background import.
+    pub fn request(&self, project: &Path, dry_run: bool) -> ImportRequest {
+        ImportRequest {
+            project: project.to_owned(),
+            file: self.path.clone(),
+            mapping: self.mapping.clone(),
+            options: CsvOptions { map: Vec::new(), codes_separator: self.codes_separator.clone() },
+            coder: self.coder.clone(),
+            dry_run,
+        }
+    }
+}
+
+/// The export dialog's choices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportDialog {
+    /// The file format.
+    pub format: QuoteFormat,
+    /// The language quoted in the body.
+    pub body_lang: String,
+    /// Sections per code or per case.
+    pub grouping: QuoteGrouping,
+    /// How speakers are named.
+    pub names: Names,
+    /// Only these codes (empty: all).
+    pub codes: Vec<CodeId>,
+    /// Include the codes under the chosen codes.
+    pub with_children: bool,
+    /// Only these cases (empty: all).
+    pub cases: Vec<CaseId>,
+    /// Only these speakers (empty: all).
+    pub speakers: Vec<String>,
+    /// Only this coder's codings.
+    pub coder: Option<CoderId>,
+    /// Only these translation statuses (empty: all).
+    pub statuses: Vec<TranslationStatus>,
+}
+
+impl Default for ExportDialog {
+    fn default() -> Self {
+        Self {
+            format: QuoteFormat::Docx,
+            body_lang: "en".to_owned(),
+            grouping: QuoteGrouping::ByCode,
+            names: Names::Pseudonyms,
+            codes: Vec::new(),
+            with_children: true,
+            cases: Vec::new(),
+            speakers: Vec::new(),
+            coder: None,
+            statuses: Vec::new(),
+        }
+    }
+}
+
+impl ExportDialog {
+    /// The request for the background export to `target`.
+    pub fn request(&self, project: &Path, target: PathBuf, view: &ViewModel, tr: Tr) -> ExportRequest {
+        let mut options = ReportOptions {
+            body_lang: self.body_lang.clone(),
+            with_children: self.with_children,
+            grouping: self.grouping,
+            names: self.names,
+            ..ReportOptions::default()
+        };
+        options.filter.codes = self.codes.clone();
+        options.filter.cases = self.cases.clone();
+        options.filter.speakers = self.speakers.clone();
+        options.filter.coder = self.coder;
+        options.filter.statuses = self.statuses.clone();
+        let mut described: Vec<String> =
+            self.codes.iter().filter_map(|id| view.code_row(*id).map(|row| format!("'{}'", row.code.name))).collect();
+        described.extend(self.cases.iter().map(|id| format!("'{}'", view.case_name(*id))));
+        if !self.speakers.is_empty() {
+            described.push(tr.t(Msg::Speaker).to_lowercase());
+        }
+        described.extend(self.coder.map(|id| format!("'{}'", view.coder_name(id))));
+        described.extend(self.statuses.iter().map(|status| tr.status(*status).to_owned()));
+        if !described.is_empty() {
+            options.filter_description = format!("{} {}", tr.t(Msg::Filters).to_lowercase(), described.join(", "));
+        }
+        ExportRequest { project: project.to_owned(), target, format: self.format, options }
+    }
+
+    /// The file dialog the Export button opens.
+    pub fn pick_purpose(&self) -> PickPurpose {
+        PickPurpose::Export(self.format)
+    }
+}
