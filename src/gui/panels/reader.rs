@@ -282,7 +282,7 @@ fn side_ui(
     let dark = ui.visuals().dark_mode;
     let search = app.view.map(|view| view.filter.search.as_str()).unwrap_or_default();
     let hovered_pair = state.hovered_pair.filter(|(id, _)| *id == excerpt_id).map(|(_, pair)| pair);
-    let paint = SidePaint::new(view, side, hovered_pair, &search, full_text);
+    let paint = SidePaint::new(view, side, hovered_pair, search, full_text);
     let font = egui::TextStyle::Body.resolve(ui.style());
     let text_color = ui.visuals().text_color();
     let mut layouter = |ui: &Ui, buffer: &dyn egui::TextBuffer, wrap_width: f32| {
@@ -391,7 +391,7 @@ fn text_context_menu_ui(
         });
         for (coding_id, code_name) in &at_pointer {
             ui.separator();
-            coding_actions_ui(app, state, ui, *coding_id, code_name, &codes);
+            coding_actions_ui(app, state, ui, *coding_id, code_name, codes);
         }
     });
 }
