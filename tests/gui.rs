@@ -32,14 +32,16 @@ fn settings() -> Settings {
 }
 
 fn harness_for(path: &Path, settings: Settings) -> Harness<'static, QuipuApp> {
+    harness_sized(path, settings, egui::vec2(1400.0, 880.0))
+}
+
+/// A harness on `path` with a window of `size` points.
+fn harness_sized(path: &Path, settings: Settings, size: egui::Vec2) -> Harness<'static, QuipuApp> {
     let theme =
         if settings.theme == quipu::gui::app::ThemeChoice::Dark { egui::Theme::Dark } else { egui::Theme::Light };
     let app = QuipuApp::with_store(Store::open(path).unwrap(), settings);
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 880.0))
-        .with_max_steps(12)
-        .with_theme(theme)
-        .build_eframe(move |_cc| app);
+    let mut harness =
+        Harness::builder().with_size(size).with_max_steps(12).with_theme(theme).build_eframe(move |_cc| app);
     harness.run_ok();
     harness
 }
@@ -661,7 +663,7 @@ fn exporting_from_the_dialog_writes_a_pseudonymised_word_document() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::E);
     settle(&mut harness);
     let dialog = harness.state().ui.dialogs.export.clone().expect("Ctrl+E opens the export dialog");
-    assert_eq!(dialog.names, quipu::formats::pseudonyms::Names::Pseudonyms, "pseudonyms by default");
+    assert_eq!(dialog.options.names, quipu::formats::pseudonyms::Names::Pseudonyms, "pseudonyms by default");
     assert_eq!(dialog.format, quipu::formats::QuoteFormat::Docx);
     // The code's tick box in the dialog (the codebook's button has the same name).
     harness.get_by_role_and_label(Role::CheckBox, "Police use").click();
@@ -823,19 +825,6 @@ fn the_file_menu_offers_exchange_with_other_qda_tools() {
     ] {
         assert!(harness.query_by_label(label).is_some(), "{label} is missing from the File menu");
     }
-}
-
-/// A harness on `path` at a given window size.
-fn harness_sized(path: &Path, settings: Settings, size: egui::Vec2) -> Harness<'static, QuipuApp> {
-    let app = QuipuApp::with_store(Store::open(path).unwrap(), settings);
-    let mut harness = Harness::builder()
-        .with_size(size)
-        .with_max_steps(12)
-        .with_theme(egui::Theme::Light)
-        .build_eframe(move |_cc| app);
-    harness.run_ok();
-    settle(&mut harness);
-    harness
 }
 
 #[test]

@@ -339,3 +339,23 @@ fn coding_the_same_words_twice_keeps_one_coding_and_says_so() {
     assert_eq!((again, is_new), (first, false));
     assert_eq!(store.coding_count().unwrap(), before);
 }
+
+#[test]
+fn an_import_stopped_on_another_connection_records_nothing_and_changes_nothing() {
+    let mut project = fixture();
+    project.store.enable_undo().unwrap();
+    let before = project.store.dump().unwrap();
+    let csv = "caso,original\nCerro Alto,Una frase nueva.\nQori Wayra,Otra frase.\n";
+    let parsed = quipu::formats::csv_import::read_csv(csv.as_bytes(), "x.csv", &Default::default()).unwrap();
+    let mut other = Store::open(&project.path).unwrap();
+    // Cancelled once the import has begun (its coder is written first), as the
+    // window's Cancel button does.
+    let result = other.recorded("import", |store| {
+        store.import_batch_with_progress(&parsed.batch, "importer", false, &mut |_, _| false)
+    });
+    assert!(matches!(result, Err(quipu::store::StoreError::Cancelled)), "{result:?}");
+    assert_eq!(other.undo_label(), None, "the stopped import left no step behind");
+    drop(other);
+    assert_eq!(project.store.dump().unwrap(), before, "not even the new coder stayed");
+    assert_eq!(project.store.undo_label(), None);
+}

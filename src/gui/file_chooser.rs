@@ -26,6 +26,7 @@ impl FileChooser {
     /// Opens a chooser for `purpose` in `folder` (else the home folder), with
     /// `default_name` filled in when it saves a file.
     pub fn open(purpose: PickPurpose, folder: Option<PathBuf>, default_name: Option<String>, tr: Tr) -> Self {
+        // A purpose with an extension saves a file; the others open one.
         let saves = purpose.extension().is_some();
         let mut dialog = if saves { egui_file::FileDialog::save_file() } else { egui_file::FileDialog::open_file() };
         let folder = folder

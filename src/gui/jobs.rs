@@ -50,6 +50,19 @@ pub enum PickPurpose {
 }
 
 impl PickPurpose {
+    /// What the files this dialog offers are called, for its filter.
+    pub fn file_kind(self) -> &'static str {
+        match self {
+            PickPurpose::Open | PickPurpose::New | PickPurpose::SaveCopy => "Quipu project",
+            PickPurpose::Import | PickPurpose::ImportAttributes => "CSV",
+            PickPurpose::ImportRefi => "REFI-QDA",
+            PickPurpose::ExportRefi { codebook_only: true } => "REFI-QDA codebook",
+            PickPurpose::ExportRefi { codebook_only: false } => "REFI-QDA project",
+            PickPurpose::Export(format) => format.name(),
+            PickPurpose::ExportFrequencies(format) => format.name(),
+        }
+    }
+
     /// The extensions of the files this dialog offers (empty: any file).
     pub fn accepted_extensions(self) -> Vec<&'static str> {
         match self {
@@ -351,31 +364,12 @@ impl Jobs {
         let dialog_open = self.dialog_open.clone();
         std::thread::spawn(move || {
             let mut dialog = rfd::FileDialog::new();
-            dialog = match purpose {
-                PickPurpose::Open => dialog.add_filter("Quipu project", &["quipu"]),
-                PickPurpose::New | PickPurpose::SaveCopy => dialog.add_filter("Quipu project", &["quipu"]),
-                PickPurpose::Import => dialog.add_filter("CSV", &["csv", "tsv", "txt"]),
-                PickPurpose::Export(format) => dialog.add_filter(format.name(), &[format.extension()]),
-                PickPurpose::ExportFrequencies(format) => dialog.add_filter(format.name(), &[format.extension()]),
-                PickPurpose::ImportAttributes => dialog.add_filter("CSV", &["csv", "tsv", "txt"]),
-                PickPurpose::ImportRefi => dialog.add_filter("REFI-QDA", &["qdpx", "qdc", "qde"]),
-                PickPurpose::ExportRefi { codebook_only: true } => dialog.add_filter("REFI-QDA codebook", &["qdc"]),
-                PickPurpose::ExportRefi { codebook_only: false } => dialog.add_filter("REFI-QDA project", &["qdpx"]),
-            };
+            dialog = dialog.add_filter(purpose.file_kind(), &purpose.accepted_extensions());
             if let Some(name) = default_name {
                 dialog = dialog.set_file_name(name);
             }
             let started = std::time::Instant::now();
-            let path = match purpose {
-                PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes | PickPurpose::ImportRefi => {
-                    dialog.pick_file()
-                }
-                PickPurpose::New
-                | PickPurpose::SaveCopy
-                | PickPurpose::Export(_)
-                | PickPurpose::ExportFrequencies(_)
-                | PickPurpose::ExportRefi { .. } => dialog.save_file(),
-            };
+            let path = if purpose.extension().is_some() { dialog.save_file() } else { dialog.pick_file() };
             dialog_open.store(false, Ordering::Relaxed);
             let outcome = if path.is_none() && started.elapsed() < SYSTEM_DIALOG_FAILED_WITHIN {
                 JobOutcome::PickFailed(purpose)

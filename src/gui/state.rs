@@ -10,9 +10,8 @@ use std::path::{Path, PathBuf};
 use crate::formats::ImportError;
 use crate::formats::QuoteFormat;
 use crate::formats::csv_import::{ColumnMapping, CsvOptions, CsvPreview, preview_csv};
-use crate::formats::pseudonyms::Names;
-use crate::formats::report::{QuoteGrouping, ReportOptions};
-use crate::model::{CaseId, CodeId, CoderId, CodingId, ExcerptId, Side, TranslationStatus};
+use crate::formats::report::ReportOptions;
+use crate::model::{CodeId, CodingId, ExcerptId, Side};
 use crate::store::Store;
 use crate::text::CharSpan;
 
@@ -257,71 +256,36 @@ impl ImportDialog {
     }
 }
 
-/// The export dialog's choices.
+/// The export dialog's choices: the format, and the report's options as the
+/// core takes them (pseudonyms by default, sub-codes included).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportDialog {
     /// The file format.
     pub format: QuoteFormat,
-    /// The language quoted in the body.
-    pub body_lang: String,
-    /// Sections per code or per case.
-    pub grouping: QuoteGrouping,
-    /// How speakers are named.
-    pub names: Names,
-    /// Only these codes (empty: all).
-    pub codes: Vec<CodeId>,
-    /// Include the codes under the chosen codes.
-    pub with_children: bool,
-    /// Only these cases (empty: all).
-    pub cases: Vec<CaseId>,
-    /// Only these speakers (empty: all).
-    pub speakers: Vec<String>,
-    /// Only this coder's codings.
-    pub coder: Option<CoderId>,
-    /// Only these translation statuses (empty: all).
-    pub statuses: Vec<TranslationStatus>,
+    /// What goes in the report.
+    pub options: ReportOptions,
 }
 
 impl Default for ExportDialog {
     fn default() -> Self {
-        Self {
-            format: QuoteFormat::Docx,
-            body_lang: "en".to_owned(),
-            grouping: QuoteGrouping::ByCode,
-            names: Names::Pseudonyms,
-            codes: Vec::new(),
-            with_children: true,
-            cases: Vec::new(),
-            speakers: Vec::new(),
-            coder: None,
-            statuses: Vec::new(),
-        }
+        Self { format: QuoteFormat::Docx, options: ReportOptions { with_children: true, ..ReportOptions::default() } }
     }
 }
 
 impl ExportDialog {
-    /// The request for the background export to `target`.
+    /// The request for the background export to `target`, with the filter put
+    /// in words for the "nothing to export" message.
     pub fn request(&self, project: &Path, target: PathBuf, view: &ViewModel, tr: Tr) -> ExportRequest {
-        let mut options = ReportOptions {
-            body_lang: self.body_lang.clone(),
-            with_children: self.with_children,
-            grouping: self.grouping,
-            names: self.names,
-            ..ReportOptions::default()
-        };
-        options.filter.codes = self.codes.clone();
-        options.filter.cases = self.cases.clone();
-        options.filter.speakers = self.speakers.clone();
-        options.filter.coder = self.coder;
-        options.filter.statuses = self.statuses.clone();
+        let mut options = self.options.clone();
+        let filter = &options.filter;
         let mut described: Vec<String> =
-            self.codes.iter().filter_map(|id| view.code_row(*id).map(|row| format!("'{}'", row.code.name))).collect();
-        described.extend(self.cases.iter().map(|id| format!("'{}'", view.case_name(*id))));
-        if !self.speakers.is_empty() {
+            filter.codes.iter().filter_map(|id| view.code_row(*id).map(|row| format!("'{}'", row.path))).collect();
+        described.extend(filter.cases.iter().map(|id| format!("'{}'", view.case_name(*id))));
+        if !filter.speakers.is_empty() {
             described.push(tr.t(Msg::Speaker).to_lowercase());
         }
-        described.extend(self.coder.map(|id| format!("'{}'", view.coder_name(id))));
-        described.extend(self.statuses.iter().map(|status| tr.status(*status).to_owned()));
+        described.extend(filter.coder.map(|id| format!("'{}'", view.coder_name(id))));
+        described.extend(filter.statuses.iter().map(|status| tr.status(*status).to_owned()));
         if !described.is_empty() {
             options.filter_description = format!("{} {}", tr.t(Msg::Filters).to_lowercase(), described.join(", "));
         }

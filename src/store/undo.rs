@@ -139,6 +139,17 @@ impl Store {
         Ok(value)
     }
 
+    /// A step's statements in the order that reverses it (newest entry first).
+    fn undo_statements(&self, step: &UndoStep) -> StoreResult<Vec<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT statement FROM temp.quipu_undo_log WHERE entry BETWEEN ?1 AND ?2 ORDER BY entry DESC",
+            )?
+            .query_map([step.first_entry, step.last_entry], |row| row.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
     fn forget_redo(&mut self) -> StoreResult<()> {
         for step in std::mem::take(&mut self.undo.redo) {
             self.delete_log_entries(&step)?;
@@ -165,17 +176,7 @@ impl Store {
         let value = self.undoable(label, action)?;
         let change = match self.undo.undo.pop() {
             Some(step) => {
-                let statements: Vec<String> = self
-                    .conn
-                    .prepare_cached(
-                        "SELECT statement FROM temp.quipu_undo_log WHERE entry BETWEEN ?1 AND ?2 ORDER BY entry DESC",
-                    )
-                    .and_then(|mut statement| {
-                        statement
-                            .query_map([step.first_entry, step.last_entry], |row| row.get(0))?
-                            .collect::<Result<_, _>>()
-                    })
-                    .map_err(|error| E::from(error.into()))?;
+                let statements = self.undo_statements(&step)?;
                 self.delete_log_entries(&step)?;
                 RecordedChange { label: step.label, statements }
             }
@@ -268,13 +269,7 @@ impl Store {
     /// Runs a step's statements backwards in one transaction and returns the step
     /// that reverses the replay.
     fn replay(&mut self, step: &UndoStep) -> StoreResult<Option<UndoStep>> {
-        let statements: Vec<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT statement FROM temp.quipu_undo_log WHERE entry BETWEEN ?1 AND ?2 ORDER BY entry DESC",
-            )?
-            .query_map([step.first_entry, step.last_entry], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let statements = self.undo_statements(step)?;
         let before = self.last_log_entry()?;
         let tx = self.conn.transaction()?;
         // Rows come back in reverse order, so a child may return before its parent:

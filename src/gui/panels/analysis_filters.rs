@@ -1,10 +1,10 @@
-//! Controls the analysis views share: the name of a grouping, a labelled
-//! drop-down, and the filters (sub-codes, coder, status, attribute value,
+//! Controls the analysis views share: the name of a grouping and the filters (sub-codes, coder, status, attribute value,
 //! dates) that decide what frequencies and co-occurrence count.
 
 use egui::Ui;
 
 use super::PanelContext;
+use super::widgets::optional_choice_ui;
 use crate::gui::i18n::{Msg, Tr};
 use crate::gui::view_model::ViewModel;
 use crate::gui::workspace::AnalysisState;
@@ -35,30 +35,11 @@ pub fn filter_controls_ui(ui: &mut Ui, app: &PanelContext<'_>, analysis: &mut An
         if with_children {
             ui.checkbox(&mut filter.with_children, tr.t(Msg::WithChildren));
         }
-        let label = ui.label(tr.t(Msg::Coder));
-        let coder_text = filter.coder_id.map_or_else(|| tr.t(Msg::Any).to_owned(), |id| view.coder_name(id).to_owned());
-        egui::ComboBox::from_id_salt("analysis_coder")
-            .selected_text(coder_text)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut filter.coder_id, None, tr.t(Msg::Any));
-                for coder in &view.coders {
-                    ui.selectable_value(&mut filter.coder_id, Some(coder.coder_id), &coder.name);
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        let label = ui.label(tr.t(Msg::Status));
+        let coders = view.coders.iter().map(|coder| (coder.coder_id, coder.name.clone()));
+        optional_choice_ui(ui, tr, ("analysis_coder", tr.t(Msg::Coder)), None, &mut filter.coder_id, coders);
         let mut status = filter.statuses.first().copied();
-        egui::ComboBox::from_id_salt("analysis_status")
-            .selected_text(status.map_or_else(|| tr.t(Msg::Any).to_owned(), |s| tr.status(s).to_owned()))
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut status, None, tr.t(Msg::Any));
-                for choice in TranslationStatus::ALL {
-                    ui.selectable_value(&mut status, Some(choice), tr.status(choice));
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        let statuses = TranslationStatus::ALL.into_iter().map(|status| (status, tr.status(status).to_owned()));
+        optional_choice_ui(ui, tr, ("analysis_status", tr.t(Msg::Status)), None, &mut status, statuses);
         filter.statuses = status.into_iter().collect();
         attribute_filter_ui(ui, tr, view, &mut filter.attribute);
         for (msg, text, target) in [
@@ -130,27 +111,4 @@ fn attribute_filter_ui(
         .response
         .labelled_by(label.id);
     *chosen = value.map(|value| (attribute_id, value));
-}
-
-/// A label and a drop-down choosing `value` among `options`, the drop-down
-/// named by the label for screen readers (and tests).
-pub fn labelled_choice<T: PartialEq + Copy>(
-    ui: &mut Ui,
-    tr: Tr,
-    label: Msg,
-    id: &str,
-    value: &mut T,
-    options: &[(T, Msg)],
-) {
-    let label = ui.label(tr.t(label));
-    let shown = options.iter().find(|(option, _)| option == value).map_or("", |(_, msg)| tr.t(*msg));
-    egui::ComboBox::from_id_salt(id)
-        .selected_text(shown)
-        .show_ui(ui, |ui| {
-            for (option, msg) in options {
-                ui.selectable_value(value, *option, tr.t(*msg));
-            }
-        })
-        .response
-        .labelled_by(label.id);
 }

@@ -6,7 +6,7 @@
 use egui::{Color32, Panel, RichText, Sense, Stroke, Ui, vec2};
 
 use super::PanelContext;
-use super::dialogs::dialog_max_size;
+use super::widgets::{dialog_max_size, side_panel};
 use crate::gui::command::{AppCommand, Edit};
 use crate::gui::i18n::{Msg, Tr};
 use crate::gui::state::{CodeDialog, CodebookState, Confirm};
@@ -22,40 +22,34 @@ struct DraggedCode(CodeId);
 /// Draws the right panel. It can be resized, and hidden from the View menu.
 pub fn codebook_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut CodebookState) {
     let tr = app.tr;
-    let narrow = ui.available_width() < 1200.0;
-    Panel::right("codebook")
-        .resizable(true)
-        .default_size(if narrow { 240.0 } else { 290.0 })
-        .min_size(180.0)
-        .max_size(ui.available_width() * 0.4)
-        .show(ui, |ui| {
-            ui.add_space(4.0);
-            ui.horizontal(|ui| {
-                ui.heading(tr.t(Msg::Codebook));
-                ui.weak("(?)").on_hover_text(tr.t(Msg::CodesHelp));
-            });
-            new_code_ui(ui, app, state);
-            ui.separator();
-            let Some(view) = app.view else {
-                return;
-            };
-            let rows = &view.codes;
-            egui::ScrollArea::vertical().id_salt("codebook_rows").auto_shrink([false, false]).show(ui, |ui| {
-                for row in rows {
-                    code_row_ui(ui, app, state, tr, rows, row);
-                }
-                // Dropping a code below the list moves it to the top level.
-                if !egui::DragAndDrop::has_payload_of_type::<DraggedCode>(ui.ctx()) {
-                    return;
-                }
-                let (_, dropped) = ui.dnd_drop_zone::<DraggedCode, _>(egui::Frame::NONE, |ui| {
-                    ui.allocate_space(vec2(ui.available_width(), 36.0));
-                });
-                if let Some(dragged) = dropped {
-                    app.push(AppCommand::Edit(Edit::MoveCode { code_id: dragged.0, parent_id: None }));
-                }
-            });
+    side_panel(Panel::right("codebook"), ui, 240.0, 290.0, 0.4).show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.heading(tr.t(Msg::Codebook));
+            ui.weak("(?)").on_hover_text(tr.t(Msg::CodesHelp));
         });
+        new_code_ui(ui, app, state);
+        ui.separator();
+        let Some(view) = app.view else {
+            return;
+        };
+        let rows = &view.codes;
+        egui::ScrollArea::vertical().id_salt("codebook_rows").auto_shrink([false, false]).show(ui, |ui| {
+            for row in rows {
+                code_row_ui(ui, app, state, tr, rows, row);
+            }
+            // Dropping a code below the list moves it to the top level.
+            if !egui::DragAndDrop::has_payload_of_type::<DraggedCode>(ui.ctx()) {
+                return;
+            }
+            let (_, dropped) = ui.dnd_drop_zone::<DraggedCode, _>(egui::Frame::NONE, |ui| {
+                ui.allocate_space(vec2(ui.available_width(), 36.0));
+            });
+            if let Some(dragged) = dropped {
+                app.push(AppCommand::Edit(Edit::MoveCode { code_id: dragged.0, parent_id: None }));
+            }
+        });
+    });
 }
 
 fn new_code_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut CodebookState) {

@@ -5,6 +5,7 @@
 use egui::{Modal, RichText, Ui, vec2};
 
 use super::PanelContext;
+use super::widgets::{dialog_max_size, info_window};
 use crate::gui::command::{AppCommand, Edit};
 use crate::gui::i18n::Msg;
 use crate::gui::state::{Confirm, Dialogs};
@@ -21,13 +22,6 @@ pub fn dialogs_ui(ui: &mut Ui, app: &mut PanelContext<'_>, dialogs: &mut Dialogs
     super::file_chooser::file_chooser_ui(&ctx, app, &mut dialogs.file_chooser);
     shortcuts_ui(&ctx, app, &mut dialogs.show_shortcuts);
     about_ui(&ctx, app, &mut dialogs.show_about);
-}
-
-/// The largest size a dialog may take in this window, leaving a margin, so that
-/// its buttons stay on screen on a small laptop.
-pub fn dialog_max_size(ctx: &egui::Context) -> egui::Vec2 {
-    let screen = ctx.content_rect().size();
-    vec2((screen.x - 40.0).max(200.0), (screen.y - 60.0).max(160.0))
 }
 
 fn confirm_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option<Confirm>) {
@@ -173,45 +167,34 @@ fn quick_pick_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Opt
 
 fn shortcuts_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut bool) {
     let tr = app.tr;
-    egui::Window::new(tr.t(Msg::Shortcuts))
-        .open(open)
-        .resizable(false)
-        .collapsible(false)
-        .max_size(dialog_max_size(ctx))
-        .vscroll(true)
-        .show(ctx, |ui| {
-            egui::Grid::new("shortcuts").num_columns(2).striped(true).show(ui, |ui| {
-                let rows = [
-                    ("1 … 9", tr.t(Msg::CodesHelp)),
-                    ("Ctrl+K", tr.t(Msg::QuickPick)),
-                    (tr.t(Msg::KeysUpDown), tr.t(Msg::Next)),
-                    ("Ctrl+Z", tr.t(Msg::Undo)),
-                    ("Ctrl+Shift+Z, Ctrl+Y", tr.t(Msg::Redo)),
-                    ("Ctrl+F", tr.t(Msg::Search)),
-                    ("Ctrl+O", tr.t(Msg::Open)),
-                    ("Ctrl+N", tr.t(Msg::NewProject)),
-                    ("Ctrl+I", tr.t(Msg::ImportCsv)),
-                    ("Ctrl+E", tr.t(Msg::ExportQuotes)),
-                    ("Ctrl+ +  /  Ctrl+ -", tr.t(Msg::TextSize)),
-                ];
-                for (keys, what) in rows {
-                    ui.label(RichText::new(keys).monospace());
-                    ui.add(egui::Label::new(what).wrap());
-                    ui.end_row();
-                }
-            });
+    info_window(ctx, tr.t(Msg::Shortcuts), open).show(ctx, |ui| {
+        egui::Grid::new("shortcuts").num_columns(2).striped(true).show(ui, |ui| {
+            let rows = [
+                ("1 … 9", tr.t(Msg::CodesHelp)),
+                ("Ctrl+K", tr.t(Msg::QuickPick)),
+                (tr.t(Msg::KeysUpDown), tr.t(Msg::Next)),
+                ("Ctrl+Z", tr.t(Msg::Undo)),
+                ("Ctrl+Shift+Z, Ctrl+Y", tr.t(Msg::Redo)),
+                ("Ctrl+F", tr.t(Msg::Search)),
+                ("Ctrl+O", tr.t(Msg::Open)),
+                ("Ctrl+N", tr.t(Msg::NewProject)),
+                ("Ctrl+I", tr.t(Msg::ImportCsv)),
+                ("Ctrl+E", tr.t(Msg::ExportQuotes)),
+                ("Ctrl+ +  /  Ctrl+ -", tr.t(Msg::TextSize)),
+            ];
+            for (keys, what) in rows {
+                ui.label(RichText::new(keys).monospace());
+                ui.add(egui::Label::new(what).wrap());
+                ui.end_row();
+            }
         });
+    });
 }
 
 fn about_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut bool) {
     let tr = app.tr;
-    egui::Window::new(tr.t(Msg::About))
-        .open(open)
-        .resizable(false)
-        .collapsible(false)
-        .max_size(dialog_max_size(ctx))
-        .show(ctx, |ui| {
-            ui.heading(format!("Quipu {}", env!("CARGO_PKG_VERSION")));
-            ui.label(tr.t(Msg::AboutText));
-        });
+    info_window(ctx, tr.t(Msg::About), open).show(ctx, |ui| {
+        ui.heading(format!("Quipu {}", env!("CARGO_PKG_VERSION")));
+        ui.label(tr.t(Msg::AboutText));
+    });
 }

@@ -6,7 +6,7 @@
 use egui::{Modal, RichText, Ui, vec2};
 
 use super::PanelContext;
-use super::dialogs::dialog_max_size;
+use super::widgets::{dialog_max_size, optional_choice_ui};
 use crate::formats::QuoteFormat;
 use crate::formats::pseudonyms::Names;
 use crate::formats::report::QuoteGrouping;
@@ -66,42 +66,32 @@ pub fn export_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &
                     ui.end_row();
                     let label = ui.label(tr.t(Msg::BodyLanguage));
                     ui.horizontal(|ui| {
-                        ui.radio_value(&mut dialog.body_lang, "en".to_owned(), "English").labelled_by(label.id);
-                        ui.radio_value(&mut dialog.body_lang, "es".to_owned(), "Español");
+                        ui.radio_value(&mut dialog.options.body_lang, "en".to_owned(), "English").labelled_by(label.id);
+                        ui.radio_value(&mut dialog.options.body_lang, "es".to_owned(), "Español");
                         ui.weak(format!("({})", tr.t(Msg::OtherInFootnote)));
                     });
                     ui.end_row();
                     ui.label(tr.t(Msg::SectionsBy));
                     ui.horizontal(|ui| {
-                        ui.radio_value(&mut dialog.grouping, QuoteGrouping::ByCode, tr.t(Msg::SectionsByCode));
-                        ui.radio_value(&mut dialog.grouping, QuoteGrouping::ByCase, tr.t(Msg::SectionsByCase));
+                        ui.radio_value(&mut dialog.options.grouping, QuoteGrouping::ByCode, tr.t(Msg::SectionsByCode));
+                        ui.radio_value(&mut dialog.options.grouping, QuoteGrouping::ByCase, tr.t(Msg::SectionsByCase));
                     });
                     ui.end_row();
                     ui.label(tr.t(Msg::Names));
                     ui.vertical(|ui| {
                         ui.horizontal(|ui| {
-                            ui.radio_value(&mut dialog.names, Names::Pseudonyms, tr.t(Msg::NamesPseudonyms));
-                            ui.radio_value(&mut dialog.names, Names::Roles, tr.t(Msg::NamesRoles));
-                            ui.radio_value(&mut dialog.names, Names::Real, tr.t(Msg::NamesReal));
+                            ui.radio_value(&mut dialog.options.names, Names::Pseudonyms, tr.t(Msg::NamesPseudonyms));
+                            ui.radio_value(&mut dialog.options.names, Names::Roles, tr.t(Msg::NamesRoles));
+                            ui.radio_value(&mut dialog.options.names, Names::Real, tr.t(Msg::NamesReal));
                         });
-                        if dialog.names == Names::Real {
+                        if dialog.options.names == Names::Real {
                             ui.label(RichText::new(tr.t(Msg::NamesWarning)).color(ui.visuals().warn_fg_color));
                         }
                     });
                     ui.end_row();
-                    let label = ui.label(tr.t(Msg::Coder));
-                    let coder_text =
-                        dialog.coder.map_or_else(|| tr.t(Msg::Any).to_owned(), |id| view.coder_name(id).to_owned());
-                    egui::ComboBox::from_id_salt("export_coder")
-                        .selected_text(coder_text)
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut dialog.coder, None, tr.t(Msg::Any));
-                            for coder in &view.coders {
-                                ui.selectable_value(&mut dialog.coder, Some(coder.coder_id), &coder.name);
-                            }
-                        })
-                        .response
-                        .labelled_by(label.id);
+                    let coders = view.coders.iter().map(|coder| (coder.coder_id, coder.name.clone()));
+                    let coder = &mut dialog.options.filter.coder;
+                    optional_choice_ui(ui, tr, ("export_coder", tr.t(Msg::Coder)), None, coder, coders);
                     ui.end_row();
                 });
                 ui.add_space(6.0);
@@ -116,9 +106,21 @@ pub fn export_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &
                 let statuses: Vec<(TranslationStatus, String)> =
                     TranslationStatus::ALL.iter().map(|s| (*s, tr.status(*s).to_owned())).collect();
                 ui.columns(2, |columns| {
-                    ticks_ui(&mut columns[0], "export_codes", tr.t(Msg::OnlyCodes), &codes, &mut dialog.codes);
-                    columns[0].checkbox(&mut dialog.with_children, tr.t(Msg::IncludeSubcodes));
-                    ticks_ui(&mut columns[1], "export_cases", tr.t(Msg::OnlyCases), &cases, &mut dialog.cases);
+                    ticks_ui(
+                        &mut columns[0],
+                        "export_codes",
+                        tr.t(Msg::OnlyCodes),
+                        &codes,
+                        &mut dialog.options.filter.codes,
+                    );
+                    columns[0].checkbox(&mut dialog.options.with_children, tr.t(Msg::IncludeSubcodes));
+                    ticks_ui(
+                        &mut columns[1],
+                        "export_cases",
+                        tr.t(Msg::OnlyCases),
+                        &cases,
+                        &mut dialog.options.filter.cases,
+                    );
                 });
                 ui.columns(2, |columns| {
                     ticks_ui(
@@ -126,14 +128,14 @@ pub fn export_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &
                         "export_speakers",
                         tr.t(Msg::OnlySpeakers),
                         &speakers,
-                        &mut dialog.speakers,
+                        &mut dialog.options.filter.speakers,
                     );
                     ticks_ui(
                         &mut columns[1],
                         "export_statuses",
                         tr.t(Msg::OnlyStatuses),
                         &statuses,
-                        &mut dialog.statuses,
+                        &mut dialog.options.filter.statuses,
                     );
                 });
             });

@@ -7,7 +7,8 @@ use egui::{CentralPanel, Color32, RichText, Sense, Ui, vec2};
 use egui_plot::{Bar, BarChart, Plot};
 
 use super::PanelContext;
-use super::analysis_filters::{filter_controls_ui, grouping_name, labelled_choice};
+use super::analysis_filters::{filter_controls_ui, grouping_name};
+use super::widgets::labelled_choice;
 use crate::analysis::FrequencyTable;
 use crate::formats::FrequencyFormat;
 use crate::formats::chart::ChartKind;

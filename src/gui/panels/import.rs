@@ -6,7 +6,7 @@
 use egui::{Modal, RichText, Ui, vec2};
 
 use super::PanelContext;
-use super::dialogs::dialog_max_size;
+use super::widgets::dialog_max_size;
 use crate::formats::csv_import::{CsvPreview, Field};
 use crate::gui::command::AppCommand;
 use crate::gui::i18n::{Msg, Tr};

@@ -17,6 +17,7 @@ pub mod menu;
 pub mod navigator;
 pub mod reader;
 pub mod status;
+pub mod widgets;
 pub mod workspace_tabs;
 
 use crate::model::ExcerptId;

@@ -5,69 +5,64 @@
 use egui::{Panel, RichText, Sense, Ui, vec2};
 
 use super::PanelContext;
+use super::widgets::{optional_choice_ui, side_panel};
 use crate::gui::command::AppCommand;
 use crate::gui::i18n::{Msg, Tr};
 use crate::gui::jobs::PickPurpose;
 use crate::gui::state::NavigatorState;
 use crate::gui::view_model::ViewModel;
 use crate::gui::workspace::Workspace;
-use crate::model::{CodeId, TranslationStatus};
+use crate::model::TranslationStatus;
 use crate::store::{ExcerptFilter, ExcerptPreview, MATCH_END, MATCH_START};
 
 /// Draws the left panel. It can be resized, and hidden from the View menu.
 pub fn navigator_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut NavigatorState, workspace: Workspace) {
     let tr = app.tr;
-    let narrow = ui.available_width() < 1200.0;
-    Panel::left("navigator")
-        .resizable(true)
-        .default_size(if narrow { 260.0 } else { 330.0 })
-        .min_size(200.0)
-        .max_size(ui.available_width() * 0.45)
-        .show(ui, |ui| {
-            let Some(view) = app.view else {
-                ui.label(tr.t(Msg::NoProject));
-                return;
-            };
-            if view.total_excerpts == 0 && view.filter.is_empty() {
-                empty_project_ui(ui, app);
-                return;
-            }
-            let mut filter = view.filter.clone();
-            ui.add_space(4.0);
-            search_box_ui(ui, tr, &mut state.search_text, &mut filter);
-            ui.add_space(2.0);
-            egui::ScrollArea::vertical()
-                .id_salt("tree_and_filters")
-                .max_height((ui.available_height() * 0.42).max(150.0))
-                .show(ui, |ui| {
-                    tree_ui(ui, tr, view, &mut filter);
-                    filters_ui(ui, tr, view, &mut filter);
-                });
-            if filter != view.filter {
-                app.push(AppCommand::SetFilter(filter));
-            }
-            ui.separator();
-            let count_text = if view.filter.is_empty() {
-                tr.f(Msg::NExcerpts, &[("n", &view.excerpt_ids.len())])
-            } else {
-                tr.f(Msg::NOfMExcerpts, &[("n", &view.excerpt_ids.len()), ("m", &view.total_excerpts)])
-            };
-            ui.horizontal(|ui| {
-                ui.strong(tr.t(Msg::Excerpts));
-                ui.weak(count_text);
+    side_panel(Panel::left("navigator"), ui, 260.0, 330.0, 0.45).show(ui, |ui| {
+        let Some(view) = app.view else {
+            ui.label(tr.t(Msg::NoProject));
+            return;
+        };
+        if view.total_excerpts == 0 && view.filter.is_empty() {
+            empty_project_ui(ui, app);
+            return;
+        }
+        let mut filter = view.filter.clone();
+        ui.add_space(4.0);
+        search_box_ui(ui, tr, &mut state.search_text, &mut filter);
+        ui.add_space(2.0);
+        egui::ScrollArea::vertical()
+            .id_salt("tree_and_filters")
+            .max_height((ui.available_height() * 0.42).max(150.0))
+            .show(ui, |ui| {
+                tree_ui(ui, tr, view, &mut filter);
+                filters_ui(ui, tr, view, &mut filter);
             });
-            if let Some((label, _)) = &view.filter.only {
-                let mut clear = false;
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(format!("{}: {label}", tr.t(Msg::Listing))).italics());
-                    clear = ui.small_button(tr.t(Msg::ClearFilters)).clicked();
-                });
-                if clear {
-                    app.push(AppCommand::SetFilter(ExcerptFilter::default()));
-                }
-            }
-            excerpt_list_ui(ui, app, view, state, workspace);
+        if filter != view.filter {
+            app.push(AppCommand::SetFilter(filter));
+        }
+        ui.separator();
+        let count_text = if view.filter.is_empty() {
+            tr.f(Msg::NExcerpts, &[("n", &view.excerpt_ids.len())])
+        } else {
+            tr.f(Msg::NOfMExcerpts, &[("n", &view.excerpt_ids.len()), ("m", &view.total_excerpts)])
+        };
+        ui.horizontal(|ui| {
+            ui.strong(tr.t(Msg::Excerpts));
+            ui.weak(count_text);
         });
+        if let Some((label, _)) = &view.filter.only {
+            let mut clear = false;
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("{}: {label}", tr.t(Msg::Listing))).italics());
+                clear = ui.small_button(tr.t(Msg::ClearFilters)).clicked();
+            });
+            if clear {
+                app.push(AppCommand::SetFilter(ExcerptFilter::default()));
+            }
+        }
+        excerpt_list_ui(ui, app, view, state, workspace);
+    });
 }
 
 /// What an empty project shows: how to bring material in.
@@ -148,72 +143,27 @@ fn tree_ui(ui: &mut Ui, tr: Tr, view: &ViewModel, filter: &mut ExcerptFilter) {
 fn filters_ui(ui: &mut Ui, tr: Tr, view: &ViewModel, filter: &mut ExcerptFilter) {
     egui::CollapsingHeader::new(tr.t(Msg::Filters)).default_open(true).show(ui, |ui| {
         egui::Grid::new("filters").num_columns(2).spacing(vec2(8.0, 4.0)).show(ui, |ui| {
-            ui.label(tr.t(Msg::Speaker));
-            let speaker_text = filter.speaker.clone().unwrap_or_else(|| tr.t(Msg::Any).to_owned());
-            egui::ComboBox::from_id_salt("speaker_filter")
-                .selected_text(speaker_text)
-                .width(170.0)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut filter.speaker, None, tr.t(Msg::Any));
-                    for speaker in &view.speakers {
-                        ui.selectable_value(&mut filter.speaker, Some(speaker.clone()), speaker);
-                    }
-                })
-                .response
-                .on_hover_text(tr.t(Msg::Speaker));
+            let speakers = view.speakers.iter().map(|speaker| (speaker.clone(), speaker.clone()));
+            optional_choice_ui(
+                ui,
+                tr,
+                ("speaker_filter", tr.t(Msg::Speaker)),
+                Some(170.0),
+                &mut filter.speaker,
+                speakers,
+            );
             ui.end_row();
-
-            ui.label(tr.t(Msg::Code));
-            let code_text = filter
-                .codes
-                .first()
-                .and_then(|code_id| view.code_row(*code_id))
-                .map_or_else(|| tr.t(Msg::Any).to_owned(), |row| row.path.clone());
-            egui::ComboBox::from_id_salt("code_filter")
-                .selected_text(code_text)
-                .width(170.0)
-                .show_ui(ui, |ui| {
-                    let mut chosen: Option<CodeId> = filter.codes.first().copied();
-                    ui.selectable_value(&mut chosen, None, tr.t(Msg::Any));
-                    for row in &view.codes {
-                        let name = format!("{}{}", "  ".repeat(row.depth), row.code.name);
-                        ui.selectable_value(&mut chosen, Some(row.code.code_id), name).on_hover_text(&row.path);
-                    }
-                    filter.codes = chosen.into_iter().collect();
-                })
-                .response
-                .on_hover_text(tr.t(Msg::Code));
+            // One code (with the codes under it) at a time.
+            let mut code = filter.codes.first().copied();
+            let codes = view.codes.iter().map(|row| (row.code.code_id, row.path.clone()));
+            optional_choice_ui(ui, tr, ("code_filter", tr.t(Msg::Code)), Some(170.0), &mut code, codes);
+            filter.codes = code.into_iter().collect();
             ui.end_row();
-
-            ui.label(tr.t(Msg::Coder));
-            let coder_text =
-                filter.coder_id.map_or_else(|| tr.t(Msg::Any).to_owned(), |id| view.coder_name(id).to_owned());
-            egui::ComboBox::from_id_salt("coder_filter")
-                .selected_text(coder_text)
-                .width(170.0)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut filter.coder_id, None, tr.t(Msg::Any));
-                    for coder in &view.coders {
-                        ui.selectable_value(&mut filter.coder_id, Some(coder.coder_id), &coder.name);
-                    }
-                })
-                .response
-                .on_hover_text(tr.t(Msg::Coder));
+            let coders = view.coders.iter().map(|coder| (coder.coder_id, coder.name.clone()));
+            optional_choice_ui(ui, tr, ("coder_filter", tr.t(Msg::Coder)), Some(170.0), &mut filter.coder_id, coders);
             ui.end_row();
-
-            ui.label(tr.t(Msg::Status));
-            let status_text = filter.status.map_or_else(|| tr.t(Msg::Any).to_owned(), |s| tr.status(s).to_owned());
-            egui::ComboBox::from_id_salt("status_filter")
-                .selected_text(status_text)
-                .width(170.0)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut filter.status, None, tr.t(Msg::Any));
-                    for status in TranslationStatus::ALL {
-                        ui.selectable_value(&mut filter.status, Some(status), tr.status(status));
-                    }
-                })
-                .response
-                .on_hover_text(tr.t(Msg::Status));
+            let statuses = TranslationStatus::ALL.into_iter().map(|status| (status, tr.status(status).to_owned()));
+            optional_choice_ui(ui, tr, ("status_filter", tr.t(Msg::Status)), Some(170.0), &mut filter.status, statuses);
             ui.end_row();
         });
         if !filter.is_empty() && ui.button(tr.t(Msg::ClearFilters)).clicked() {
