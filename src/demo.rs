@@ -48,7 +48,7 @@ fn csv_rows(data: &str, file: &str) -> Result<Vec<csv::StringRecord>, ImportErro
     csv::Reader::from_reader(data.as_bytes())
         .records()
         .collect::<Result<_, _>>()
-        .map_err(|error| ImportError::file(file, error.to_string()))
+        .map_err(|error| ImportError::file(file, crate::bilingual!("{error}", "{error}")))
 }
 
 fn add_case_attributes(store: &mut Store) -> Result<(), ImportError> {
@@ -67,17 +67,40 @@ fn add_passages(store: &mut Store) -> Result<(), ImportError> {
         let row = index + 2;
         let (label, code_name, side_name, passage) = (&record[0], &record[1], &record[2], &record[3]);
         let Some(excerpt) = labelled.iter().find(|excerpt| excerpt.label == label) else {
-            return Err(ImportError::row(file, row, None, format!("no excerpt '{label}'")));
+            return Err(ImportError::row(
+                file,
+                row,
+                None,
+                crate::bilingual!("no excerpt '{label}'", "no hay fragmento '{label}'"),
+            ));
         };
         let Some(code) = store.code_by_name(code_name)? else {
-            return Err(ImportError::row(file, row, None, format!("no code '{code_name}'")));
+            return Err(ImportError::row(
+                file,
+                row,
+                None,
+                crate::bilingual!("no code '{code_name}'", "no hay código '{code_name}'"),
+            ));
         };
         let Some(side) = Side::parse(side_name) else {
-            return Err(ImportError::row(file, row, None, format!("no side '{side_name}'")));
+            return Err(ImportError::row(
+                file,
+                row,
+                None,
+                crate::bilingual!("no side '{side_name}'", "no hay lado '{side_name}'"),
+            ));
         };
         let full_text = excerpt.text(side).unwrap_or_default();
         let Some(byte_start) = full_text.find(passage) else {
-            return Err(ImportError::row(file, row, None, format!("'{passage}' is not in excerpt {label}")));
+            return Err(ImportError::row(
+                file,
+                row,
+                None,
+                crate::bilingual!(
+                    "'{passage}' is not in excerpt {label}",
+                    "'{passage}' no está en el fragmento {label}"
+                ),
+            ));
         };
         let start = text::char_len(&full_text[..byte_start]);
         let span = CharSpan::new(start, start + text::char_len(passage));

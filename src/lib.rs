@@ -10,7 +10,8 @@
 //! - [`gui`] (feature `gui`) and [`cli`]: the window and the command line;
 //! - [`formats`] and [`analysis`]: importers, exporters and counts;
 //! - [`store`]: the project file, the only module that speaks SQL;
-//! - [`model`] and [`text`]: domain types and text rules, no I/O.
+//! - [`model`] and [`text`]: domain types and text rules, no I/O;
+//! - [`language`]: English and Spanish, for messages the core hands the window.
 //!
 //! [`demo`] builds the bundled demo project from the files in `assets/demo`.
 
@@ -20,6 +21,7 @@ pub mod demo;
 pub mod formats;
 #[cfg(feature = "gui")]
 pub mod gui;
+pub mod language;
 pub mod model;
 pub mod store;
 pub mod text;

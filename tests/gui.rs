@@ -1043,3 +1043,36 @@ fn hovering_a_cooccurrence_cell_lists_the_overlapping_passages() {
     // The column headers are named, not only numbered.
     assert!(harness.query_by_label(&format!("1 {}", table.codes[0].name)).is_some());
 }
+
+#[test]
+fn in_the_spanish_interface_an_import_error_is_spanish_and_names_the_row_and_column() {
+    let (dir, path) = demo_project();
+    let csv = dir.path().join("mala.csv");
+    std::fs::write(&csv, "caso,original\nCerro Nuevo,uno\n,dos\n").unwrap();
+    let before = stored(&path).dump().unwrap();
+    let mut harness = harness_for(&path, Settings { language: Language::Spanish, ..settings() });
+    let ctx = harness.ctx.clone();
+    harness.state_mut().run_command(&ctx, AppCommand::StartImport(csv));
+    settle(&mut harness);
+    harness.get_by_label("Importar").click();
+    wait_for_jobs(&mut harness);
+    let (message, is_error) = harness.state().ui.message.clone().unwrap();
+    assert!(is_error);
+    assert!(message.contains("mala.csv, fila 3, columna 'caso'"), "{message}");
+    assert!(message.contains("el caso está vacío"), "{message}");
+    assert_eq!(stored(&path).dump().unwrap(), before);
+}
+
+#[test]
+fn in_the_spanish_interface_a_store_refusal_is_spanish() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, Settings { language: Language::Spanish, ..settings() });
+    let ctx = harness.ctx.clone();
+    let trust = stored(&path).code_by_name("Trust").unwrap().unwrap().code_id;
+    // Renaming a code to the name of another is refused, in Spanish.
+    let edit = quipu::gui::command::Edit::RenameCode { code_id: trust, name: "Police use".to_owned() };
+    harness.state_mut().run_command(&ctx, AppCommand::Edit(edit));
+    let (message, is_error) = harness.state().ui.message.clone().unwrap();
+    assert!(is_error);
+    assert_eq!(message, "ya existe un código llamado 'Police use'");
+}

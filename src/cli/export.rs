@@ -30,8 +30,9 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
             force,
         } => {
             let Some(format) = QuoteFormat::from_path(&target) else {
-                return Err(ExportError::Unsupported(format!(
+                return Err(ExportError::Unsupported(crate::bilingual!(
                     "{}: the output must end in .docx, .html, .md, .csv or .xlsx",
+                    "{}: el archivo de salida debe terminar en .docx, .html, .md, .csv o .xlsx",
                     target.display()
                 ))
                 .into());
@@ -82,8 +83,11 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
                 described.push(format!("status {}", statuses.join("/")));
             }
             described.dedup();
-            options.filter_description =
-                if described.is_empty() { "the whole project".to_owned() } else { described.join(", ") };
+            if !described.is_empty() {
+                // The command line speaks English.
+                let words = described.join(", ");
+                options.filter_description = crate::language::Text::new(words.clone(), words);
+            }
             let (bytes, summary) = render_quotes(&store, &options, format)?;
             write(&target, &bytes)?;
             let sections = if options.grouping == QuoteGrouping::ByCode { "code" } else { "case" };
@@ -103,8 +107,9 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
         ExportCommand::Refi { project, out: target, force } => {
             let extension = target.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
             if !matches!(extension.as_str(), "qdpx" | "qdc") {
-                return Err(ExportError::Unsupported(format!(
+                return Err(ExportError::Unsupported(crate::bilingual!(
                     "{}: the output must end in .qdpx (a project) or .qdc (the codebook)",
+                    "{}: el archivo de salida debe terminar en .qdpx (un proyecto) o .qdc (el libro de códigos)",
                     target.display()
                 ))
                 .into());
@@ -122,8 +127,9 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
         }
         ExportCommand::Freq { project, out: target, by, filter, chart, force } => {
             let Some(format) = FrequencyFormat::from_path(&target) else {
-                return Err(ExportError::Unsupported(format!(
+                return Err(ExportError::Unsupported(crate::bilingual!(
                     "{}: the output must end in .csv, .xlsx, .svg or .png",
+                    "{}: el archivo de salida debe terminar en .csv, .xlsx, .svg o .png",
                     target.display()
                 ))
                 .into());

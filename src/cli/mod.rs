@@ -299,7 +299,10 @@ impl FilterArgs {
                 let Some(attribute) = found else {
                     return Err(StoreError::NotFound { kind: "attribute", name: name.trim().to_owned() }.into());
                 };
-                let value = attribute.value_type.normalize_value(value).map_err(CliError::Message)?;
+                let value = attribute
+                    .value_type
+                    .normalize_value(value)
+                    .map_err(|message| CliError::Message(message.to_string()))?;
                 Some((attribute.attribute_id, value))
             }
         };

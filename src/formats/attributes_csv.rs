@@ -50,7 +50,13 @@ fn is_source_header(key: &str) -> bool {
 pub fn read_attributes_csv(bytes: &[u8], file: &str) -> Result<AttributeTable, ImportError> {
     let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let Ok(content) = std::str::from_utf8(without_bom) else {
-        return Err(ImportError::file(file, "the file is not valid UTF-8 text; save it as \"CSV UTF-8\""));
+        return Err(ImportError::file(
+            file,
+            crate::bilingual!(
+                "the file is not valid UTF-8 text; save it as \"CSV UTF-8\"",
+                "el archivo no es texto UTF-8 válido; guárdelo como \"CSV UTF-8\""
+            ),
+        ));
     };
     let delimiter = if content.lines().next().is_some_and(|line| line.matches(';').count() > line.matches(',').count())
     {
@@ -67,9 +73,23 @@ pub fn read_attributes_csv(bytes: &[u8], file: &str) -> Result<AttributeTable, I
     let headers: Vec<String> = match records.next() {
         Some(Ok(record)) => record.iter().map(|h| text::normalized(h.trim())).collect(),
         Some(Err(error)) => {
-            return Err(ImportError::file(file, format!("the file could not be read as CSV ({error})")));
+            return Err(ImportError::file(
+                file,
+                crate::bilingual!(
+                    "the file could not be read as CSV ({error})",
+                    "el archivo no se pudo leer como CSV ({error})"
+                ),
+            ));
         }
-        None => return Err(ImportError::file(file, "the file is empty; it needs a header row")),
+        None => {
+            return Err(ImportError::file(
+                file,
+                crate::bilingual!(
+                    "the file is empty; it needs a header row",
+                    "el archivo está vacío; necesita una fila de encabezados"
+                ),
+            ));
+        }
     };
     let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
     let case_column = keys.iter().position(|k| is_case_header(k));
@@ -78,10 +98,17 @@ pub fn read_attributes_csv(bytes: &[u8], file: &str) -> Result<AttributeTable, I
     let Some(case_column) = case_column else {
         return Err(ImportError::file(
             file,
-            format!(
-                "no column names the case: the first row needs a 'case' (or 'caso') column{}. Its columns are: {}",
-                if source_column.is_some() { " beside the source" } else { "" },
-                headers.join(", ")
+            crate::language::Text::new(
+                format!(
+                    "no column names the case: the first row needs a 'case' (or 'caso') column{}. Its columns are: {}",
+                    if source_column.is_some() { " beside the source" } else { "" },
+                    headers.join(", ")
+                ),
+                format!(
+                    "ninguna columna nombra el caso: la primera fila necesita una columna 'caso' (o 'case'){}. Sus columnas son: {}",
+                    if source_column.is_some() { " junto a la fuente" } else { "" },
+                    headers.join(", ")
+                ),
             ),
         ));
     };
@@ -108,8 +135,14 @@ pub fn read_attributes_csv(bytes: &[u8], file: &str) -> Result<AttributeTable, I
     let mut rows = Vec::new();
     for (offset, record) in records.enumerate() {
         let row_number = offset + 2;
-        let record =
-            record.map_err(|error| ImportError::row(file, row_number, None, format!("unreadable row ({error})")))?;
+        let record = record.map_err(|error| {
+            ImportError::row(
+                file,
+                row_number,
+                None,
+                crate::bilingual!("unreadable row ({error})", "fila ilegible ({error})"),
+            )
+        })?;
         let cells: Vec<String> = record.iter().map(|cell| text::normalized(cell.trim())).collect();
         if cells.iter().all(String::is_empty) {
             continue;
@@ -120,8 +153,8 @@ pub fn read_attributes_csv(bytes: &[u8], file: &str) -> Result<AttributeTable, I
             return Err(ImportError::row(
                 file,
                 row_number,
-                Some(format!("column '{}'", headers[case_column])),
-                "the case is empty",
+                Some(&headers[case_column]),
+                crate::bilingual!("the case is empty", "el caso está vacío"),
             ));
         }
         let source = source_column.map(cell);
@@ -131,14 +164,20 @@ pub fn read_attributes_csv(bytes: &[u8], file: &str) -> Result<AttributeTable, I
             return Err(ImportError::row(
                 file,
                 row_number,
-                Some(format!("column '{}'", headers[column])),
-                "the source is empty",
+                Some(&headers[column]),
+                crate::bilingual!("the source is empty", "la fuente está vacía"),
             ));
         }
         rows.push((row_number, case, source, cells));
     }
     if rows.is_empty() {
-        return Err(ImportError::file(file, "the file has a header row but no rows"));
+        return Err(ImportError::file(
+            file,
+            crate::bilingual!(
+                "the file has a header row but no rows",
+                "el archivo tiene fila de encabezados pero ninguna fila más"
+            ),
+        ));
     }
     Ok(AttributeTable { scope, attributes, description_column, pseudonym_column, headers, rows })
 }
@@ -168,15 +207,17 @@ pub fn import_attributes(
             attribute_ids.push((attribute_id, *column, header));
         }
         for (row_number, case_name, source_name, cells) in &table.rows {
-            let at = |column: usize, message: String| {
-                ImportError::row(file, *row_number, Some(format!("column '{}'", table.headers[column])), message)
-            };
+            let at =
+                |column: usize, message| ImportError::row(file, *row_number, Some(&table.headers[column]), message);
             let Some(case) = store.case_by_name(case_name)? else {
                 return Err(ImportError::row(
                     file,
                     *row_number,
                     None,
-                    format!("there is no case named '{case_name}' in this project"),
+                    crate::bilingual!(
+                        "there is no case named '{case_name}' in this project",
+                        "no hay ningún caso llamado '{case_name}' en este proyecto"
+                    ),
                 ));
             };
             let source_id = match source_name {
@@ -189,7 +230,10 @@ pub fn import_attributes(
                             file,
                             *row_number,
                             None,
-                            format!("the case '{case_name}' has no source named '{name}'"),
+                            crate::bilingual!(
+                                "the case '{case_name}' has no source named '{name}'",
+                                "el caso '{case_name}' no tiene ninguna fuente llamada '{name}'"
+                            ),
                         ));
                     };
                     Some(source.source_id)

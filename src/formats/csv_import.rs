@@ -9,6 +9,7 @@ use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 
 use super::ImportError;
+use crate::language::Text;
 pub use crate::model::is_partial_date;
 use crate::model::{ExcerptDraft, SourceDraft, TranslationStatus};
 use crate::store::{ImportBatch, ImportRow};
@@ -282,7 +283,13 @@ fn read_headers(reader: &mut csv::Reader<&[u8]>, file: &str) -> Result<Vec<Strin
     let mut record = csv::ByteRecord::new();
     let has_header = reader.read_byte_record(&mut record).map_err(|error| csv_error(file, error))?;
     if !has_header {
-        return Err(ImportError::file(file, "the file is empty; it needs a header row naming its columns"));
+        return Err(ImportError::file(
+            file,
+            crate::bilingual!(
+                "the file is empty; it needs a header row naming its columns",
+                "el archivo está vacío; necesita una fila de encabezados que nombre sus columnas"
+            ),
+        ));
     }
     record
         .iter()
@@ -292,8 +299,11 @@ fn read_headers(reader: &mut csv::Reader<&[u8]>, file: &str) -> Result<Vec<Strin
                 ImportError::row(
                     file,
                     1,
-                    Some(format!("column {}", index + 1)),
-                    "the header is not valid UTF-8 text; save the file as CSV UTF-8",
+                    Some(&(index + 1).to_string()),
+                    crate::bilingual!(
+                        "the header is not valid UTF-8 text; save the file as CSV UTF-8",
+                        "el encabezado no es texto UTF-8 válido; guarde el archivo como CSV UTF-8"
+                    ),
                 )
             })
         })
@@ -306,9 +316,18 @@ fn csv_error(file: &str, error: csv::Error) -> ImportError {
             file,
             position.record() as usize + 1,
             None,
-            format!("the file could not be read as CSV ({error})"),
+            crate::bilingual!(
+                "the file could not be read as CSV ({error})",
+                "el archivo no se pudo leer como CSV ({error})"
+            ),
         ),
-        None => ImportError::file(file, format!("the file could not be read as CSV ({error})")),
+        None => ImportError::file(
+            file,
+            crate::bilingual!(
+                "the file could not be read as CSV ({error})",
+                "el archivo no se pudo leer como CSV ({error})"
+            ),
+        ),
     }
 }
 
@@ -333,8 +352,9 @@ pub fn apply_map_options(mapping: &mut ColumnMapping, map: &[(String, String)], 
             let known: Vec<&str> = Field::ALL.iter().map(|field| field.name()).collect();
             return Err(ImportError::file(
                 file,
-                format!(
+                crate::bilingual!(
                     "--map {field_name}={column_name}: unknown field '{field_name}'; the fields are: {}",
+                    "--map {field_name}={column_name}: campo desconocido '{field_name}'; los campos son: {}",
                     known.join(", ")
                 ),
             ));
@@ -346,8 +366,9 @@ pub fn apply_map_options(mapping: &mut ColumnMapping, map: &[(String, String)], 
         let Some(column) = by_name.or(by_number) else {
             return Err(ImportError::file(
                 file,
-                format!(
+                crate::bilingual!(
                     "--map {field_name}={column_name}: the file has no column '{column_name}'; its columns are: {}",
+                    "--map {field_name}={column_name}: el archivo no tiene la columna '{column_name}'; sus columnas son: {}",
                     mapping.headers.join(", ")
                 ),
             ));
@@ -377,7 +398,13 @@ pub fn read_csv_with_mapping(
     let mut reader = csv_reader(bytes);
     let headers = read_headers(&mut reader, file)?;
     if headers != mapping.headers {
-        return Err(ImportError::file(file, "the file's columns changed since it was previewed; open it again"));
+        return Err(ImportError::file(
+            file,
+            crate::bilingual!(
+                "the file's columns changed since it was previewed; open it again",
+                "las columnas del archivo cambiaron desde la vista previa; ábralo de nuevo"
+            ),
+        ));
     }
     read_rows(reader, file, mapping.clone(), options)
 }
@@ -391,9 +418,11 @@ fn read_rows(
     if mapping.column(Field::Original).is_none() && mapping.column(Field::Translation).is_none() {
         return Err(ImportError::file(
             file,
-            format!(
+            crate::bilingual!(
                 "no column holds the excerpt text: name a column 'original' (or 'texto original') and/or \
                  'translation' (or 'traducción'), or use --map original=COLUMN. The file's columns are: {}",
+                "ninguna columna contiene el texto del fragmento: nombre una columna 'original' (o 'texto original') \
+                 y/o 'traducción' (o 'translation'), o use --map original=COLUMNA. Las columnas del archivo son: {}",
                 mapping.headers.join(", ")
             ),
         ));
@@ -430,9 +459,11 @@ fn read_rows(
                 file,
                 row_number,
                 None,
-                format!(
+                crate::bilingual!(
                     "the row has {} cells but the header names {header_count} columns; a text with a comma \
                      or line break may be missing its quotes",
+                    "la fila tiene {} celdas pero el encabezado nombra {header_count} columnas; puede que a un texto \
+                     con coma o salto de línea le falten las comillas",
                     record.len()
                 ),
             ));
@@ -444,7 +475,13 @@ fn read_rows(
         parsed.batch.rows.push(import_row);
     }
     if parsed.batch.rows.is_empty() {
-        return Err(ImportError::file(file, "the file has a header row but no excerpts"));
+        return Err(ImportError::file(
+            file,
+            crate::bilingual!(
+                "the file has a header row but no excerpts",
+                "el archivo tiene fila de encabezados pero ningún fragmento"
+            ),
+        ));
     }
     Ok(parsed)
 }
@@ -458,9 +495,8 @@ struct RowReader<'a> {
 }
 
 impl RowReader<'_> {
-    fn error(&self, field: Field, message: impl Into<String>) -> ImportError {
-        let column = self.mapping.header(field).map(|header| format!("column '{header}'"));
-        ImportError::row(self.file, self.row_number, column, message)
+    fn error(&self, field: Field, message: Text) -> ImportError {
+        ImportError::row(self.file, self.row_number, self.mapping.header(field), message)
     }
 
     /// The normalised, trimmed text of a field's cell; empty if unmapped or blank.
@@ -477,7 +513,10 @@ impl RowReader<'_> {
         let Ok(raw) = std::str::from_utf8(bytes) else {
             return Err(self.error(
                 field,
-                "the cell is not valid UTF-8 text; save the spreadsheet as \"CSV UTF-8\" and import it again",
+                crate::bilingual!(
+                    "the cell is not valid UTF-8 text; save the spreadsheet as \"CSV UTF-8\" and import it again",
+                    "la celda no es texto UTF-8 válido; guarde la hoja como \"CSV UTF-8\" e impórtela de nuevo"
+                ),
             ));
         };
         let (normalized, cell_changes) = text::normalize(raw);
@@ -507,11 +546,21 @@ impl RowReader<'_> {
                 self.file,
                 self.row_number,
                 None,
-                format!(
-                    "the excerpt has no text: the column{} '{}' {} empty",
-                    if columns.len() > 1 { "s" } else { "" },
-                    columns.join("' and '"),
-                    if columns.len() > 1 { "are" } else { "is" }
+                Text::new(
+                    format!(
+                        "the excerpt has no text: the column{} '{}' {} empty",
+                        if columns.len() > 1 { "s" } else { "" },
+                        columns.join("' and '"),
+                        if columns.len() > 1 { "are" } else { "is" }
+                    ),
+                    format!(
+                        "el fragmento no tiene texto: la{} columna{} '{}' está{} vacía{}",
+                        if columns.len() > 1 { "s" } else { "" },
+                        if columns.len() > 1 { "s" } else { "" },
+                        columns.join("' y '"),
+                        if columns.len() > 1 { "n" } else { "" },
+                        if columns.len() > 1 { "s" } else { "" }
+                    ),
                 ),
             ));
         }
@@ -520,7 +569,13 @@ impl RowReader<'_> {
             Some(_) => {
                 let case_name = cell(Field::Case)?;
                 if case_name.is_empty() {
-                    return Err(self.error(Field::Case, "the case is empty; every excerpt belongs to a case"));
+                    return Err(self.error(
+                        Field::Case,
+                        crate::bilingual!(
+                            "the case is empty; every excerpt belongs to a case",
+                            "el caso está vacío; cada fragmento pertenece a un caso"
+                        ),
+                    ));
                 }
                 case_name
             }
@@ -529,7 +584,10 @@ impl RowReader<'_> {
         if !date.is_empty() && !is_partial_date(&date) {
             return Err(self.error(
                 Field::Date,
-                format!("the date '{date}' is not written as yyyy, yyyy-mm or yyyy-mm-dd (for example 2021-03-14)"),
+                crate::bilingual!(
+                    "the date '{date}' is not written as yyyy, yyyy-mm or yyyy-mm-dd (for example 2021-03-14)",
+                    "la fecha '{date}' no está escrita como aaaa, aaaa-mm o aaaa-mm-dd (por ejemplo 2021-03-14)"
+                ),
             ));
         }
         let speaker = cell(Field::Speaker)?;
@@ -553,13 +611,20 @@ impl RowReader<'_> {
             let Some(status) = TranslationStatus::parse(&status_text) else {
                 return Err(self.error(
                     Field::Status,
-                    format!("the status '{status_text}' is not one of missing, draft, reviewed, disputed"),
+                    crate::bilingual!(
+                        "the status '{status_text}' is not one of missing, draft, reviewed, disputed",
+                        "el estado '{status_text}' no es ninguno de missing, draft, reviewed, disputed"
+                    ),
                 ));
             };
             if translation.is_empty() && status != TranslationStatus::Missing {
-                return Err(
-                    self.error(Field::Status, format!("the status is '{status_text}' but the translation is empty"))
-                );
+                return Err(self.error(
+                    Field::Status,
+                    crate::bilingual!(
+                        "the status is '{status_text}' but the translation is empty",
+                        "el estado es '{status_text}' pero la traducción está vacía"
+                    ),
+                ));
             }
             status
         };
@@ -597,7 +662,7 @@ impl RowReader<'_> {
 }
 
 /// A language tag such as `es`, `en` or `qu`, lower-cased; `default` when empty.
-fn language_tag(text: &str, default: &str) -> Result<String, String> {
+fn language_tag(text: &str, default: &str) -> Result<String, Text> {
     if text.is_empty() {
         return Ok(default.to_owned());
     }
@@ -607,7 +672,14 @@ fn language_tag(text: &str, default: &str) -> Result<String, String> {
         .next()
         .is_some_and(|primary| (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase()));
     let rest_ok = parts.all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()));
-    if primary_ok && rest_ok { Ok(tag) } else { Err(format!("'{text}' is not a language tag such as es, en or qu")) }
+    if primary_ok && rest_ok {
+        Ok(tag)
+    } else {
+        Err(crate::bilingual!(
+            "'{text}' is not a language tag such as es, en or qu",
+            "'{text}' no es una etiqueta de idioma como es, en o qu"
+        ))
+    }
 }
 
 #[cfg(test)]

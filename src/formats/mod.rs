@@ -20,6 +20,7 @@ pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
+use crate::language::{Language, Localized, Text};
 use crate::store::StoreError;
 
 /// Why an import failed. Messages name the file, and the row and column when one is
@@ -32,7 +33,7 @@ pub enum ImportError {
         /// The file, as the user named it.
         file: String,
         /// What is wrong.
-        message: String,
+        message: Text,
     },
     /// A row (and maybe a column) at fault.
     #[error("{file}, row {row}{column_part}: {message}", column_part = column_part(.column))]
@@ -41,10 +42,10 @@ pub enum ImportError {
         file: String,
         /// The row, counted as a spreadsheet does (the header is row 1).
         row: usize,
-        /// The column, as `column 'caso'`, if one is at fault.
+        /// The header of the column at fault, if one is.
         column: Option<String>,
         /// What is wrong.
-        message: String,
+        message: Text,
     },
     /// The file could not be read.
     #[error("{file}: {source}")]
@@ -60,18 +61,51 @@ pub enum ImportError {
 }
 
 fn column_part(column: &Option<String>) -> String {
-    column.as_ref().map(|column| format!(", {column}")).unwrap_or_default()
+    column.as_ref().map(|column| format!(", column '{column}'")).unwrap_or_default()
 }
 
 impl ImportError {
     /// An error about the whole file.
-    pub fn file(file: &str, message: impl Into<String>) -> Self {
-        Self::File { file: file.to_owned(), message: message.into() }
+    pub fn file(file: &str, message: Text) -> Self {
+        Self::File { file: file.to_owned(), message }
     }
 
-    /// An error at a row, and a column if given.
-    pub fn row(file: &str, row: usize, column: Option<String>, message: impl Into<String>) -> Self {
-        Self::Row { file: file.to_owned(), row, column, message: message.into() }
+    /// An error at a row, and at the column with this header if given.
+    pub fn row(file: &str, row: usize, column: Option<&str>, message: Text) -> Self {
+        Self::Row { file: file.to_owned(), row, column: column.map(str::to_owned), message }
+    }
+}
+
+impl Localized for ImportError {
+    fn localized(&self, language: Language) -> String {
+        if language == Language::English {
+            return self.to_string();
+        }
+        match self {
+            Self::File { file, message } => format!("{file}: {}", message.get(language)),
+            Self::Row { file, row, column, message } => {
+                let column = column.as_ref().map(|column| format!(", columna '{column}'")).unwrap_or_default();
+                format!("{file}, fila {row}{column}: {}", message.get(language))
+            }
+            Self::Io { file, source } => format!("{file}: {source}"),
+            Self::Store(error) => error.localized(language),
+        }
+    }
+}
+
+impl Localized for ExportError {
+    fn localized(&self, language: Language) -> String {
+        if language == Language::English {
+            return self.to_string();
+        }
+        match self {
+            Self::Empty(what) => {
+                format!("nada que exportar: ninguna cita codificada coincide con {}", what.get(language))
+            }
+            Self::Unsupported(message) => message.get(language).to_owned(),
+            Self::Io { file, source } => format!("{file}: {source}"),
+            Self::Store(error) => error.localized(language),
+        }
     }
 }
 
@@ -80,10 +114,10 @@ impl ImportError {
 pub enum ExportError {
     /// Nothing matched the chosen filters: no file is written.
     #[error("nothing to export: no coded quotes match {0}")]
-    Empty(String),
-    /// The output format is not known.
+    Empty(Text),
+    /// The output format is not known, or the file could not be made.
     #[error("{0}")]
-    Unsupported(String),
+    Unsupported(Text),
     /// The file could not be written.
     #[error("{file}: {source}")]
     Io {
@@ -213,13 +247,18 @@ pub fn render_quotes(
 ) -> Result<(Vec<u8>, ExportSummary), ExportError> {
     let report = build_report(store, options)?;
     let summary = ExportSummary { quotes: report.quote_count(), sections: report.sections.len() };
-    let failed = |what: &str, error: String| ExportError::Unsupported(format!("could not write {what}: {error}"));
+    let failed = |what: &str, error: String| {
+        ExportError::Unsupported(crate::bilingual!(
+            "could not write {what}: {error}",
+            "no se pudo escribir {what}: {error}"
+        ))
+    };
     let bytes = match format {
         QuoteFormat::Csv => csv_export::render_quotes_csv(&report).map_err(|e| failed("CSV", e.to_string()))?,
         QuoteFormat::Markdown => markdown::render_markdown(&report).into_bytes(),
         QuoteFormat::Html => html::render_html(&report).into_bytes(),
-        QuoteFormat::Docx => docx::render_docx(&report).map_err(|e| failed("the Word document", e.to_string()))?,
-        QuoteFormat::Xlsx => xlsx::render_quotes_xlsx(&report).map_err(|e| failed("the spreadsheet", e.to_string()))?,
+        QuoteFormat::Docx => docx::render_docx(&report).map_err(|e| failed("Word", e.to_string()))?,
+        QuoteFormat::Xlsx => xlsx::render_quotes_xlsx(&report).map_err(|e| failed("xlsx", e.to_string()))?,
     };
     Ok((bytes, summary))
 }
@@ -283,17 +322,45 @@ pub fn render_frequencies(
     title: &str,
 ) -> Result<Vec<u8>, ExportError> {
     if table.cells.is_empty() {
-        return Err(ExportError::Empty("these filters (no code is counted in any group)".to_owned()));
+        return Err(ExportError::Empty(crate::bilingual!(
+            "these filters (no code is counted in any group)",
+            "estos filtros (ningún código se cuenta en ningún grupo)"
+        )));
     }
-    let failed = |what: &str, error: String| ExportError::Unsupported(format!("could not write {what}: {error}"));
+    let failed = |what: &str, error: String| {
+        ExportError::Unsupported(crate::bilingual!(
+            "could not write {what}: {error}",
+            "no se pudo escribir {what}: {error}"
+        ))
+    };
     Ok(match format {
         FrequencyFormat::Csv => csv_export::render_frequencies_csv(table).map_err(|e| failed("CSV", e.to_string()))?,
-        FrequencyFormat::Xlsx => {
-            xlsx::render_frequencies_xlsx(table).map_err(|e| failed("the spreadsheet", e.to_string()))?
-        }
+        FrequencyFormat::Xlsx => xlsx::render_frequencies_xlsx(table).map_err(|e| failed("xlsx", e.to_string()))?,
         FrequencyFormat::Svg => chart::render_svg(table, chart, title).into_bytes(),
         FrequencyFormat::Png => {
-            chart::svg_to_png(&chart::render_svg(table, chart, title), 2.0).map_err(|e| failed("the chart", e))?
+            chart::svg_to_png(&chart::render_svg(table, chart, title), 2.0).map_err(|e| failed("PNG", e))?
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_errors_name_file_row_and_column_in_either_language() {
+        let error = ImportError::row(
+            "datos.csv",
+            7,
+            Some("fecha"),
+            crate::bilingual!("the date '14/3' is not written as yyyy", "la fecha '14/3' no está escrita como aaaa"),
+        );
+        assert_eq!(error.to_string(), "datos.csv, row 7, column 'fecha': the date '14/3' is not written as yyyy");
+        assert_eq!(
+            error.localized(Language::Spanish),
+            "datos.csv, fila 7, columna 'fecha': la fecha '14/3' no está escrita como aaaa"
+        );
+        let store = ImportError::Store(StoreError::Cancelled);
+        assert_eq!(store.localized(Language::Spanish), "cancelado; no cambió nada");
+    }
 }

@@ -4,6 +4,7 @@
 //! grouped by code or by case, speakers pseudonymised unless asked otherwise.
 //! Every exporter of quotes builds on this.
 
+use crate::language::Text;
 use std::collections::HashMap;
 
 use crate::model::{Code, CodeId, CodingAnchor, Color, Side, TranslationStatus};
@@ -37,7 +38,7 @@ pub struct ReportOptions {
     /// How speakers are named.
     pub names: Names,
     /// Words describing the filter, for the "nothing to export" message.
-    pub filter_description: String,
+    pub filter_description: Text,
 }
 
 impl Default for ReportOptions {
@@ -48,7 +49,7 @@ impl Default for ReportOptions {
             with_children: false,
             grouping: QuoteGrouping::ByCode,
             names: Names::Pseudonyms,
-            filter_description: "the whole project".to_owned(),
+            filter_description: Text::new("the whole project", "todo el proyecto"),
         }
     }
 }

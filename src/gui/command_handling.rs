@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::formats::attributes_csv::import_attributes;
+use crate::language::{Language, Localized, Text};
 use crate::model::{CodeDraft, CodeId, CodingAnchor, ExcerptId, MemoTarget};
 use crate::store::{ExcerptFilter, Store, StoreError};
 
@@ -84,7 +85,7 @@ impl QuipuApp {
                     }
                     Err(error) => {
                         self.ui.analysis.pair_passages.insert((first, second), Vec::new());
-                        self.report_error(error.to_string());
+                        self.report_failure(&error);
                     }
                 }
             }
@@ -98,12 +99,12 @@ impl QuipuApp {
             AppCommand::NewProject(path) => match Store::create(&path) {
                 Ok(mut store) => {
                     if let Err(error) = store.add_default_codebook() {
-                        self.report_error(error.to_string());
+                        self.report_failure(&error);
                     }
                     self.set_session(store);
                     self.report(tr.f(Msg::Created, &[("file", &path.display())]));
                 }
-                Err(error) => self.report_error(error.to_string()),
+                Err(error) => self.report_failure(&error),
             },
             AppCommand::OpenDemo => self.open_demo(),
             AppCommand::Pick(purpose) => self.pick(ctx, purpose),
@@ -112,7 +113,7 @@ impl QuipuApp {
                 let remembered = self.settings.remembered_mapping(&path).map(<[_]>::to_vec);
                 match ImportDialog::open(&path, self.coder(), remembered.as_deref()) {
                     Ok(dialog) => self.ui.dialogs.import = Some(dialog),
-                    Err(error) => self.report_error(error.to_string()),
+                    Err(error) => self.report_failure(&error),
                 }
             }
             AppCommand::RunImport { dry_run } => self.run_import(ctx, dry_run),
@@ -129,10 +130,14 @@ impl QuipuApp {
                 };
                 match session.store.save_copy(&target) {
                     Ok(()) => self.report(tr.f(Msg::CopySaved, &[("file", &target.display())])),
-                    Err(error) => self.report_error(error.to_string()),
+                    Err(error) => self.report_failure(&error),
                 }
             }
-            AppCommand::SetLanguage(language) => self.settings.language = language,
+            AppCommand::SetLanguage(language) => {
+                self.settings.language = language;
+                // The last message was said in the other language.
+                self.ui.message = None;
+            }
             AppCommand::SetTheme(theme) => self.settings.theme = theme,
             AppCommand::SetCoder(name) => {
                 if !name.trim().is_empty() {
@@ -178,14 +183,20 @@ impl QuipuApp {
         self.ui.message = Some((message, true));
     }
 
+    /// Shows a core error in the status bar, in the interface's language.
+    fn report_failure(&mut self, error: &dyn Localized) {
+        let message = error.localized(self.settings.language);
+        self.report_error(message);
+    }
+
     /// Makes `store` the open project, showing the excerpt last read in it.
     pub(super) fn set_session(&mut self, mut store: Store) {
         if let Err(error) = store.enable_undo() {
-            self.report_error(error.to_string());
+            self.report_failure(&error);
         }
         let view = match ViewModel::load(&store, ExcerptFilter::default()) {
             Ok(view) => view,
-            Err(error) => return self.report_error(error.to_string()),
+            Err(error) => return self.report_failure(&error),
         };
         if let Some(path) = store.path() {
             self.settings.remember_project(path);
@@ -216,7 +227,7 @@ impl QuipuApp {
                 let tr = self.tr();
                 self.report(tr.f(Msg::Opened, &[("file", &path.display())]));
             }
-            Err(error) => self.report_error(error.to_string()),
+            Err(error) => self.report_failure(&error),
         }
     }
 
@@ -231,7 +242,7 @@ impl QuipuApp {
                 return;
             }
             if let Err(error) = crate::demo::write_demo(&path) {
-                self.report_error(error.to_string());
+                self.report_failure(&error);
                 return;
             }
         }
@@ -248,7 +259,7 @@ impl QuipuApp {
             return;
         };
         if let Err(error) = session.view.refresh(&session.store, changed, selected) {
-            self.report_error(error.to_string());
+            self.report_failure(&error);
         }
     }
 
@@ -266,7 +277,7 @@ impl QuipuApp {
                 self.refresh(Changed::ALL);
             }
             Ok(None) => self.report(tr.t(if undo { Msg::NothingToUndo } else { Msg::NothingToRedo }).to_owned()),
-            Err(error) => self.report_error(error.to_string()),
+            Err(error) => self.report_failure(&error),
         }
     }
 
@@ -275,7 +286,7 @@ impl QuipuApp {
             return;
         };
         if let Err(error) = session.view.set_filter(&session.store, filter) {
-            self.report_error(error.to_string());
+            self.report_failure(&error);
         }
     }
 
@@ -289,7 +300,7 @@ impl QuipuApp {
                 self.set_filter(ExcerptFilter { only: Some((label.clone(), ids)), ..ExcerptFilter::default() });
                 self.report(tr.f(Msg::CellListed, &[("what", &label), ("n", &count)]));
             }
-            Err(error) => self.report_error(error.to_string()),
+            Err(error) => self.report_failure(&error),
         }
     }
 
@@ -305,7 +316,7 @@ impl QuipuApp {
             self.settings.remember_excerpt(path, excerpt_id);
         }
         if let Err(error) = session.view.refresh(&session.store, Changed::default(), excerpt_id) {
-            self.report_error(error.to_string());
+            self.report_failure(&error);
         }
     }
 
@@ -343,7 +354,7 @@ impl QuipuApp {
                 Some(outcome)
             }
             Err(error) => {
-                self.report_error(error.to_string());
+                self.report_failure(&error);
                 None
             }
         }
@@ -461,7 +472,7 @@ impl QuipuApp {
                         let adopted = self.adopt(&change);
                         self.report(tr.f(Msg::ImportDone, &[("n", &summary.excerpts), ("file", &file)]));
                         if let Err(error) = adopted {
-                            self.report_error(error.to_string());
+                            self.report_failure(&error);
                         }
                     }
                     Err(message) => {
@@ -488,7 +499,7 @@ impl QuipuApp {
                         ];
                         self.report(tr.f(Msg::RefiImported, &counts) + &skipped);
                         if let Err(error) = adopted {
-                            self.report_error(error.to_string());
+                            self.report_failure(&error);
                         }
                     }
                     Err(message) => self.report_error(message),
@@ -533,7 +544,7 @@ impl QuipuApp {
             return;
         };
         self.ui.analysis.computing = Some(request.clone());
-        self.jobs.analyze(ctx, project, request);
+        self.jobs.analyze(ctx, project, request, self.tr());
     }
 
     /// Fetches list rows for what was on screen last frame (and just around it).
@@ -544,7 +555,7 @@ impl QuipuApp {
         };
         let wanted = rows.start.saturating_sub(20)..rows.end + 40;
         if let Err(error) = session.view.ensure_previews(&session.store, wanted) {
-            self.report_error(error.to_string());
+            self.report_failure(&error);
         }
     }
 
@@ -562,7 +573,7 @@ impl QuipuApp {
                     self.report(tr.f(Msg::AttributesImported, &[("file", &file)]));
                 }
             }
-            Err(error) => self.report_error(error.to_string()),
+            Err(error) => self.report_failure(&error),
         }
     }
 
@@ -659,7 +670,9 @@ pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOut
             },
             Edit::SetPseudonym { source_id, pseudonym } => store.set_pseudonym(*source_id, pseudonym)?,
             Edit::ImportAttributes { table, file } => {
-                import_attributes(store, table, file).map_err(|error| StoreError::Invalid(error.to_string()))?;
+                import_attributes(store, table, file).map_err(|error| {
+                    StoreError::Invalid(Text::new(error.to_string(), error.localized(Language::Spanish)))
+                })?;
             }
         }
         Ok(outcome)

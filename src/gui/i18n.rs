@@ -2,17 +2,7 @@
 //! whose table the compiler keeps complete: a message without a Spanish text does
 //! not build.
 
-use serde::{Deserialize, Serialize};
-
-/// The interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Language {
-    /// English.
-    #[default]
-    English,
-    /// Spanish.
-    Spanish,
-}
+pub use crate::language::Language;
 
 macro_rules! messages {
     ($($name:ident => $english:literal, $spanish:literal;)*) => {

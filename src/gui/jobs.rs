@@ -21,6 +21,7 @@ use crate::store::{CountFilter, Grouping, ImportSummary, RecordedChange, Store, 
 
 use super::i18n::{Language, Msg, Tr};
 use super::workspace::{AnalysisRequest, AnalysisResult};
+use crate::language::Localized;
 
 /// What a file dialog is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,21 +252,22 @@ impl Jobs {
 
     /// Counts frequencies or co-occurrence on a background thread, through its own
     /// connection, so a large project never freezes the window.
-    pub fn analyze(&self, ctx: &egui::Context, project: PathBuf, request: AnalysisRequest) {
+    pub fn analyze(&self, ctx: &egui::Context, project: PathBuf, request: AnalysisRequest, tr: Tr) {
+        let language = tr.language;
         let sender = self.sender.clone();
         let ctx = ctx.clone();
         let running = self.analyses_running.clone();
         running.fetch_add(1, Ordering::Relaxed);
         std::thread::spawn(move || {
             let result = (|| -> Result<AnalysisResult, String> {
-                let store = Store::open(&project).map_err(|error| error.to_string())?;
+                let store = Store::open(&project).map_err(|error| error.localized(language))?;
                 Ok(match request {
                     AnalysisRequest::Frequencies(grouping, filter) => AnalysisResult::Frequencies(
-                        frequencies(&store, grouping, &filter).map_err(|error| error.to_string())?,
+                        frequencies(&store, grouping, &filter).map_err(|error| error.localized(language))?,
                     ),
-                    AnalysisRequest::Cooccurrence(filter) => {
-                        AnalysisResult::Cooccurrence(cooccurrence(&store, &filter).map_err(|error| error.to_string())?)
-                    }
+                    AnalysisRequest::Cooccurrence(filter) => AnalysisResult::Cooccurrence(
+                        cooccurrence(&store, &filter).map_err(|error| error.localized(language))?,
+                    ),
                 })
             })();
             running.fetch_sub(1, Ordering::Relaxed);
@@ -276,17 +278,18 @@ impl Jobs {
 
     /// Exports the frequency table or its chart on a background thread.
     pub fn export_frequencies(&mut self, ctx: &egui::Context, request: FrequencyExportRequest, tr: Tr) {
+        let language = tr.language;
         let file = request.target.display().to_string();
         let label = tr.f(Msg::Exporting, &[("file", &file)]);
         self.spawn(ctx, label, move |progress, _cancel| {
             let result = (|| -> Result<usize, String> {
-                let store = Store::open(&request.project).map_err(|error| error.to_string())?;
-                let table =
-                    frequencies(&store, request.grouping, &request.filter).map_err(|error| error.to_string())?;
+                let store = Store::open(&request.project).map_err(|error| error.localized(language))?;
+                let table = frequencies(&store, request.grouping, &request.filter)
+                    .map_err(|error| error.localized(language))?;
                 progress.store(500, Ordering::Relaxed);
                 let title = format!("Excerpts per code, by {}", table.grouping_label);
                 let bytes = render_frequencies(&table, request.format, request.chart, &title)
-                    .map_err(|error| error.to_string())?;
+                    .map_err(|error| error.localized(language))?;
                 write_to(&request.target, &bytes)?;
                 Ok(table.codes.len())
             })();
@@ -297,14 +300,15 @@ impl Jobs {
     /// Exports the project (or only its codebook) as REFI-QDA on a background
     /// thread, through its own connection.
     pub fn export_refi(&mut self, ctx: &egui::Context, project: PathBuf, target: PathBuf, codebook_only: bool, tr: Tr) {
+        let language = tr.language;
         let file = target.display().to_string();
         let label = tr.f(Msg::Exporting, &[("file", &file)]);
         self.spawn(ctx, label, move |progress, _cancel| {
             let result = (|| -> Result<(), String> {
-                let store = Store::open(&project).map_err(|error| error.to_string())?;
+                let store = Store::open(&project).map_err(|error| error.localized(language))?;
                 progress.store(200, Ordering::Relaxed);
                 let bytes = if codebook_only { refi::render_codebook(&store) } else { refi::render_project(&store) }
-                    .map_err(|error| error.to_string())?;
+                    .map_err(|error| error.localized(language))?;
                 progress.store(800, Ordering::Relaxed);
                 write_to(&target, &bytes)
             })();
@@ -402,17 +406,19 @@ impl Jobs {
 
     /// Imports a CSV file on a background thread, through its own connection.
     pub fn import(&mut self, ctx: &egui::Context, request: ImportRequest, tr: Tr) {
+        let language = tr.language;
         let file = request.file.display().to_string();
         let label = tr.f(Msg::Importing, &[("file", &file)]);
         self.spawn(ctx, label, move |progress, cancel| match run_import(&request, progress, cancel) {
             Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
-            result => JobOutcome::Imported { file, result: result.map_err(|error| error.to_string()) },
+            result => JobOutcome::Imported { file, result: result.map_err(|error| error.localized(language)) },
         });
     }
 
     /// Imports a REFI-QDA project or codebook on a background thread, through its
     /// own connection, as one undoable change. Cancelling rolls it back.
     pub fn import_refi(&mut self, ctx: &egui::Context, project: PathBuf, path: PathBuf, coder: String, tr: Tr) {
+        let language = tr.language;
         let file = path.display().to_string();
         let label = tr.f(Msg::Importing, &[("file", &file)]);
         self.spawn(ctx, label, move |progress, cancel| {
@@ -432,21 +438,22 @@ impl Jobs {
             })();
             match result {
                 Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
-                result => JobOutcome::ImportedRefi { file, result: result.map_err(|error| error.to_string()) },
+                result => JobOutcome::ImportedRefi { file, result: result.map_err(|error| error.localized(language)) },
             }
         });
     }
 
     /// Exports quotes on a background thread, through its own connection.
     pub fn export(&mut self, ctx: &egui::Context, request: ExportRequest, tr: Tr) {
+        let language = tr.language;
         let file = request.target.display().to_string();
         let label = tr.f(Msg::Exporting, &[("file", &file)]);
         self.spawn(ctx, label, move |progress, cancel| {
             let result = (|| -> Result<Option<usize>, String> {
-                let store = Store::open(&request.project).map_err(|error| error.to_string())?;
+                let store = Store::open(&request.project).map_err(|error| error.localized(language))?;
                 progress.store(300, Ordering::Relaxed);
-                let (bytes, summary) =
-                    render_quotes(&store, &request.options, request.format).map_err(|error| error.to_string())?;
+                let (bytes, summary) = render_quotes(&store, &request.options, request.format)
+                    .map_err(|error| error.localized(language))?;
                 if cancel.load(Ordering::Relaxed) {
                     return Ok(None);
                 }

@@ -287,7 +287,9 @@ impl ExportDialog {
         described.extend(filter.coder.map(|id| format!("'{}'", view.coder_name(id))));
         described.extend(filter.statuses.iter().map(|status| tr.status(*status).to_owned()));
         if !described.is_empty() {
-            options.filter_description = format!("{} {}", tr.t(Msg::Filters).to_lowercase(), described.join(", "));
+            // Put in words in the interface's language, which is the one shown.
+            let words = format!("{} {}", tr.t(Msg::Filters).to_lowercase(), described.join(", "));
+            options.filter_description = crate::language::Text::new(words.clone(), words);
         }
         ExportRequest { project: project.to_owned(), target, format: self.format, options }
     }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::CaseId;
+use crate::language::Text;
 
 /// A unit of comparison, such as a mine site or a community.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,6 +33,14 @@ impl AttributeScope {
         match self {
             Self::Case => "case",
             Self::Source => "source",
+        }
+    }
+
+    /// The scope's name for people, in Spanish.
+    pub fn spanish_name(self) -> &'static str {
+        match self {
+            Self::Case => "caso",
+            Self::Source => "fuente",
         }
     }
 
@@ -70,6 +79,16 @@ impl AttributeType {
         }
     }
 
+    /// The type's name for people, in Spanish.
+    pub fn spanish_name(self) -> &'static str {
+        match self {
+            Self::Text => "texto",
+            Self::Number => "número",
+            Self::Date => "fecha",
+            Self::Boolean => "sí/no",
+        }
+    }
+
     /// Parses the stored name.
     pub fn parse(name: &str) -> Option<Self> {
         match name {
@@ -86,7 +105,7 @@ impl AttributeType {
     /// Checks a value and writes it the one way it is stored: numbers with a
     /// decimal point, dates as `yyyy`, `yyyy-mm` or `yyyy-mm-dd`, yes/no as `yes` or
     /// `no`. Returns a message saying what is expected when the value does not fit.
-    pub fn normalize_value(self, value: &str) -> Result<String, String> {
+    pub fn normalize_value(self, value: &str) -> Result<String, Text> {
         let value = value.trim();
         if value.is_empty() {
             return Ok(String::new());
@@ -105,19 +124,22 @@ impl AttributeType {
                     .ok()
                     .filter(|number| number.is_finite())
                     .map(|_| candidate)
-                    .ok_or_else(|| format!("'{value}' is not a number"))
+                    .ok_or_else(|| crate::bilingual!("'{value}' is not a number", "'{value}' no es un número"))
             }
             AttributeType::Date => {
                 if super::is_partial_date(value) {
                     Ok(value.to_owned())
                 } else {
-                    Err(format!("'{value}' is not a date written yyyy, yyyy-mm or yyyy-mm-dd"))
+                    Err(crate::bilingual!(
+                        "'{value}' is not a date written yyyy, yyyy-mm or yyyy-mm-dd",
+                        "'{value}' no es una fecha escrita aaaa, aaaa-mm o aaaa-mm-dd"
+                    ))
                 }
             }
             AttributeType::Boolean => match value.to_lowercase().as_str() {
                 "yes" | "y" | "true" | "1" | "sí" | "si" | "s" | "verdadero" => Ok("yes".to_owned()),
                 "no" | "n" | "false" | "0" | "falso" => Ok("no".to_owned()),
-                _ => Err(format!("'{value}' is not yes or no")),
+                _ => Err(crate::bilingual!("'{value}' is not yes or no", "'{value}' no es sí ni no")),
             },
         }
     }

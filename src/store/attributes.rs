@@ -2,6 +2,7 @@
 //! definitions and values. Values are checked against the attribute's type before
 //! they are stored.
 
+use crate::language::{Language, Text};
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, StoreResult, name_taken};
@@ -60,7 +61,10 @@ impl Store {
     ) -> StoreResult<AttributeId> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Invalid("an attribute needs a name".to_owned()));
+            return Err(StoreError::Invalid(crate::bilingual!(
+                "an attribute needs a name",
+                "un atributo necesita un nombre"
+            )));
         }
         self.conn
             .prepare_cached(
@@ -105,7 +109,10 @@ impl Store {
     pub fn rename_attribute(&mut self, attribute_id: AttributeId, name: &str) -> StoreResult<()> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Invalid("an attribute needs a name".to_owned()));
+            return Err(StoreError::Invalid(crate::bilingual!(
+                "an attribute needs a name",
+                "un atributo necesita un nombre"
+            )));
         }
         self.conn
             .prepare_cached("UPDATE attributes SET name = ?2 WHERE attribute_id = ?1")?
@@ -132,10 +139,14 @@ impl Store {
                 .collect::<Result<_, _>>()?;
             for (rowid, value) in values {
                 let normalized = value_type.normalize_value(&value).map_err(|message| {
-                    StoreError::Invalid(format!(
-                        "'{}' cannot become {}: {message}",
-                        attribute.name,
-                        value_type.as_str()
+                    StoreError::Invalid(Text::new(
+                        format!("'{}' cannot become {}: {message}", attribute.name, value_type.as_str()),
+                        format!(
+                            "'{}' no puede pasar a {}: {}",
+                            attribute.name,
+                            value_type.spanish_name(),
+                            message.get(Language::Spanish)
+                        ),
                     ))
                 })?;
                 store
@@ -176,12 +187,17 @@ impl Store {
     ) -> StoreResult<()> {
         let attribute = self.attribute(attribute_id)?;
         if attribute.scope != scope {
-            return Err(StoreError::Invalid(format!("'{}' is not a {} attribute", attribute.name, scope.as_str())));
+            return Err(StoreError::Invalid(Text::new(
+                format!("'{}' is not a {} attribute", attribute.name, scope.as_str()),
+                format!("'{}' no es un atributo de {}", attribute.name, scope.spanish_name()),
+            )));
         }
-        let value = attribute
-            .value_type
-            .normalize_value(value)
-            .map_err(|message| StoreError::Invalid(format!("{}: {message}", attribute.name)))?;
+        let value = attribute.value_type.normalize_value(value).map_err(|message| {
+            StoreError::Invalid(Text::new(
+                format!("{}: {message}", attribute.name),
+                format!("{}: {}", attribute.name, message.get(Language::Spanish)),
+            ))
+        })?;
         let (table, owner_column) = (values_table(scope), owner_column(scope));
         if value.is_empty() {
             self.conn

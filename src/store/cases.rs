@@ -41,7 +41,7 @@ impl Store {
     pub fn add_case(&mut self, name: &str, description: &str) -> StoreResult<CaseId> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Invalid("a case needs a name".to_owned()));
+            return Err(StoreError::Invalid(crate::bilingual!("a case needs a name", "un caso necesita un nombre")));
         }
         self.conn
             .prepare_cached("INSERT INTO cases (name, description) VALUES (?1, ?2)")?

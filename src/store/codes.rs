@@ -58,7 +58,7 @@ impl Store {
     pub fn add_code(&mut self, draft: &CodeDraft) -> StoreResult<CodeId> {
         let name = draft.name.trim();
         if name.is_empty() {
-            return Err(StoreError::Invalid("a code needs a name".to_owned()));
+            return Err(StoreError::Invalid(crate::bilingual!("a code needs a name", "un código necesita un nombre")));
         }
         let color = match draft.color {
             Some(color) => color,
@@ -104,7 +104,7 @@ impl Store {
     pub fn rename_code(&mut self, code_id: CodeId, new_name: &str) -> StoreResult<()> {
         let new_name = new_name.trim();
         if new_name.is_empty() {
-            return Err(StoreError::Invalid("a code needs a name".to_owned()));
+            return Err(StoreError::Invalid(crate::bilingual!("a code needs a name", "un código necesita un nombre")));
         }
         self.conn
             .prepare_cached("UPDATE codes SET name = ?2 WHERE code_id = ?1")?
@@ -133,9 +133,10 @@ impl Store {
         if let Some(parent_id) = new_parent
             && self.code_and_descendants(code_id)?.contains(&parent_id)
         {
-            return Err(StoreError::Invalid(
-                "a code cannot be moved under itself or one of its own sub-codes".to_owned(),
-            ));
+            return Err(StoreError::Invalid(crate::bilingual!(
+                "a code cannot be moved under itself or one of its own sub-codes",
+                "un código no puede moverse bajo sí mismo ni bajo uno de sus subcódigos"
+            )));
         }
         self.freeze_code_keys()?;
         self.conn
@@ -179,13 +180,19 @@ impl Store {
     /// coder is dropped), its sub-codes move under the target, and it is deleted.
     pub fn merge_codes(&mut self, source: CodeId, target: CodeId) -> StoreResult<()> {
         if source == target {
-            return Err(StoreError::Invalid("a code cannot be merged into itself".to_owned()));
+            return Err(StoreError::Invalid(crate::bilingual!(
+                "a code cannot be merged into itself",
+                "un código no puede fusionarse consigo mismo"
+            )));
         }
         self.atomically(|store| {
             let (_, _) = (store.code(source)?, store.code(target)?);
             store.freeze_code_keys()?;
             if store.code_and_descendants(source)?.contains(&target) {
-                return Err(StoreError::Invalid("a code cannot be merged into one of its own sub-codes".to_owned()));
+                return Err(StoreError::Invalid(crate::bilingual!(
+                    "a code cannot be merged into one of its own sub-codes",
+                    "un código no puede fusionarse con uno de sus subcódigos"
+                )));
             }
             store
                 .conn

@@ -43,7 +43,10 @@ impl Store {
     pub fn ensure_coder(&mut self, name: &str) -> StoreResult<CoderId> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Invalid("a coder needs a name".to_owned()));
+            return Err(StoreError::Invalid(crate::bilingual!(
+                "a coder needs a name",
+                "un codificador necesita un nombre"
+            )));
         }
         let existing = self
             .conn
@@ -93,16 +96,23 @@ impl Store {
             CodingAnchor::Whole => (CodingAnchor::Whole, String::new()),
             CodingAnchor::Passage { side, span } => {
                 let Some(text) = excerpt.text(side) else {
-                    return Err(StoreError::Invalid(format!(
-                        "excerpt {excerpt_id} has no {} text to code",
-                        side.as_str()
-                    )));
+                    return Err(StoreError::Invalid(match side {
+                        Side::Original => crate::bilingual!(
+                            "excerpt {excerpt_id} has no original text to code",
+                            "el fragmento {excerpt_id} no tiene texto original que codificar"
+                        ),
+                        Side::Translation => crate::bilingual!(
+                            "excerpt {excerpt_id} has no translation text to code",
+                            "el fragmento {excerpt_id} no tiene traducción que codificar"
+                        ),
+                    }));
                 };
                 let snapped = text::snap_to_graphemes(text, span);
                 let covered = text::slice_chars(text, snapped).unwrap_or_default();
                 if snapped.is_empty() || span.end.0 > text::char_len(text) {
-                    return Err(StoreError::Invalid(format!(
+                    return Err(StoreError::Invalid(crate::bilingual!(
                         "the passage {}..{} is outside the {} text of excerpt {excerpt_id} ({} characters)",
+                        "el pasaje {}..{} queda fuera del texto ({}) del fragmento {excerpt_id} ({} caracteres)",
                         span.start.0,
                         span.end.0,
                         side.as_str(),

@@ -73,7 +73,10 @@ impl Store {
         let original = non_empty(original.as_deref());
         let translation = non_empty(translation.as_deref());
         if original.is_none() && translation.is_none() {
-            return Err(StoreError::Invalid("an excerpt needs an original text, a translation, or both".to_owned()));
+            return Err(StoreError::Invalid(crate::bilingual!(
+                "an excerpt needs an original text, a translation, or both",
+                "un fragmento necesita un texto original, una traducción o ambos"
+            )));
         }
         self.conn
             .prepare_cached(
@@ -137,9 +140,10 @@ impl Store {
         self.atomically(|store| {
             let excerpt = store.excerpt(excerpt_id)?;
             if new_text.is_none() && excerpt.text(side.other()).is_none() {
-                return Err(StoreError::Invalid(
-                    "an excerpt needs an original text, a translation, or both: this would leave it empty".to_owned(),
-                ));
+                return Err(StoreError::Invalid(crate::bilingual!(
+                    "an excerpt needs an original text, a translation, or both: this would leave it empty",
+                    "un fragmento necesita un texto original, una traducción o ambos: esto lo dejaría vacío"
+                )));
             }
             let column = match side {
                 Side::Original => "original_text",

@@ -128,7 +128,9 @@ impl Store {
             if done % 512 == 0 && !progress(done, total) {
                 return Err(StoreError::Cancelled);
             }
-            let at_row = |error: rusqlite::Error| StoreError::Invalid(format!("row {}: {error}", row.row_number));
+            let at_row = |error: rusqlite::Error| {
+                StoreError::Invalid(crate::bilingual!("row {}: {error}", "fila {}: {error}", row.row_number))
+            };
             let case_key = row.case_name.to_lowercase();
             let case_id = match cases.get(&case_key) {
                 Some(case_id) => *case_id,

@@ -25,6 +25,7 @@ mod undo;
 
 use std::path::{Path, PathBuf};
 
+use crate::language::{Language, Localized, Text};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use attributes::{Attribute, AttributeValue};
@@ -65,7 +66,7 @@ pub enum StoreError {
         /// The file.
         path: PathBuf,
         /// What gave it away.
-        reason: String,
+        reason: Text,
     },
     /// The file was written by a newer Quipu.
     #[error(
@@ -111,10 +112,71 @@ pub enum StoreError {
     Cancelled,
     /// A change the rules of the project forbid.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Text),
     /// Any other database error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+}
+
+impl Localized for StoreError {
+    fn localized(&self, language: Language) -> String {
+        if language == Language::English {
+            return self.to_string();
+        }
+        match self {
+            Self::Missing { path } => format!("{}: no existe ese archivo de proyecto", path.display()),
+            Self::AlreadyExists { path } => {
+                format!("{}: ya existe un archivo con ese nombre; elija otro nombre", path.display())
+            }
+            Self::NotAProject { path, reason } => {
+                format!("{}: no es un proyecto de Quipu ({})", path.display(), reason.get(language))
+            }
+            Self::NewerFormat { path, found, supported } => format!(
+                "{}: este proyecto fue guardado por una versión más nueva de Quipu (formato {found}; esta versión lee \
+                 hasta el {supported}). No se tocó; ábralo con la versión más nueva.",
+                path.display()
+            ),
+            Self::BackupFailed { path, reason } => format!(
+                "{}: no se pudo escribir la copia de seguridad previa a la actualización del archivo ({reason}); \
+                 el proyecto no cambió",
+                path.display()
+            ),
+            Self::NameTaken { kind, name } => format!("ya existe {} '{name}'", named_in_spanish(kind)),
+            Self::NotFound { kind, name } => format!("no hay {} '{name}' en este proyecto", kind_in_spanish(kind)),
+            Self::Cancelled => "cancelado; no cambió nada".to_owned(),
+            Self::Invalid(message) => message.get(language).to_owned(),
+            Self::Sqlite(error) => format!("error de la base de datos: {error}"),
+        }
+    }
+}
+
+/// A kind of thing a store error names ("code", "case" …) in Spanish, with its
+/// article.
+fn kind_in_spanish(kind: &str) -> String {
+    match kind {
+        "code" => "un código",
+        "case" => "un caso",
+        "source" => "una fuente",
+        "excerpt" => "un fragmento",
+        "attribute" => "un atributo",
+        "coder" => "un codificador",
+        "coding" => "una codificación",
+        "speaker" => "un hablante",
+        other => other,
+    }
+    .to_owned()
+}
+
+/// The phrase before a taken name ("a code named" …) in Spanish.
+fn named_in_spanish(kind: &str) -> String {
+    match kind {
+        "a case named" => "un caso llamado",
+        "a code named" => "un código llamado",
+        "a source in this case named" => "una fuente de este caso llamada",
+        "an attribute named" => "un atributo llamado",
+        other => other,
+    }
+    .to_owned()
 }
 
 /// Shorthand for results of store operations.
@@ -154,7 +216,7 @@ impl Store {
         if !path.is_file() {
             return Err(StoreError::Missing { path: path.to_owned() });
         }
-        let not_a_project = |reason: String| StoreError::NotAProject { path: path.to_owned(), reason };
+        let not_a_project = |reason: Text| StoreError::NotAProject { path: path.to_owned(), reason };
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
@@ -168,15 +230,24 @@ impl Store {
         let (application_id, version) = match header {
             Ok(header) => header,
             Err(rusqlite::Error::SqliteFailure(error, _)) if error.code == rusqlite::ErrorCode::NotADatabase => {
-                return Err(not_a_project("it is not an SQLite database".to_owned()));
+                return Err(not_a_project(crate::bilingual!(
+                    "it is not an SQLite database",
+                    "no es una base de datos SQLite"
+                )));
             }
             Err(error) => return Err(error.into()),
         };
         if application_id != APPLICATION_ID {
             return Err(not_a_project(if application_id == 0 {
-                "it is an SQLite database written by another program".to_owned()
+                crate::bilingual!(
+                    "it is an SQLite database written by another program",
+                    "es una base de datos SQLite escrita por otro programa"
+                )
             } else {
-                format!("it is an SQLite database of another program (application id {application_id:#x})")
+                crate::bilingual!(
+                    "it is an SQLite database of another program (application id {application_id:#x})",
+                    "es una base de datos SQLite de otro programa (identificador de aplicación {application_id:#x})"
+                )
             }));
         }
         if version > CURRENT_VERSION {
@@ -218,7 +289,11 @@ impl Store {
             return Err(StoreError::AlreadyExists { path: target.to_owned() });
         }
         let Some(target_text) = target.to_str() else {
-            return Err(StoreError::Invalid(format!("{}: the file name must be valid Unicode", target.display())));
+            return Err(StoreError::Invalid(crate::bilingual!(
+                "{}: the file name must be valid Unicode",
+                "{}: el nombre del archivo debe ser Unicode válido",
+                target.display()
+            )));
         };
         self.conn.execute("VACUUM INTO ?1", [target_text])?;
         Ok(())

@@ -56,7 +56,10 @@ impl Store {
     /// Adds a source to a case.
     pub fn add_source(&mut self, case_id: CaseId, draft: &SourceDraft) -> StoreResult<SourceId> {
         if draft.name.trim().is_empty() {
-            return Err(StoreError::Invalid("a source needs a name".to_owned()));
+            return Err(StoreError::Invalid(crate::bilingual!(
+                "a source needs a name",
+                "una fuente necesita un nombre"
+            )));
         }
         self.conn
             .prepare_cached(

@@ -66,7 +66,10 @@ fn codes_xml(codes: &[Code], guids: &Guids, memo_notes: &HashMap<CodeId, String>
 pub fn render_codebook(store: &Store) -> Result<Vec<u8>, ExportError> {
     let codes = store.codes()?;
     if codes.is_empty() {
-        return Err(ExportError::Empty("the codebook (it has no codes)".to_owned()));
+        return Err(ExportError::Empty(crate::bilingual!(
+            "the codebook (it has no codes)",
+            "el libro de códigos (no tiene códigos)"
+        )));
     }
     let guids = Guids { project: project_identity(store)? };
     let xml = format!(
@@ -110,7 +113,10 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
     let cases = store.cases()?;
     let sources = store.sources()?;
     if sources.is_empty() {
-        return Err(ExportError::Empty("the project (it has no sources)".to_owned()));
+        return Err(ExportError::Empty(crate::bilingual!(
+            "the project (it has no sources)",
+            "el proyecto (no tiene fuentes)"
+        )));
     }
     let attributes: Vec<Attribute> = [AttributeScope::Case, AttributeScope::Source]
         .into_iter()
@@ -331,7 +337,12 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
 
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let failed = |error: String| ExportError::Unsupported(format!("could not write the REFI-QDA file: {error}"));
+    let failed = |error: String| {
+        ExportError::Unsupported(crate::bilingual!(
+            "could not write the REFI-QDA file: {error}",
+            "no se pudo escribir el archivo REFI-QDA: {error}"
+        ))
+    };
     zip.start_file("project.qde", options).map_err(|e| failed(e.to_string()))?;
     zip.write_all(xml.as_bytes()).map_err(|e| failed(e.to_string()))?;
     for (text_guid, document) in texts {

@@ -5,6 +5,7 @@
 //! whole or as passages. Everything happens in one transaction, and a bad file is
 //! refused with a message naming the element at fault.
 
+use crate::language::{Language, Localized, Text};
 use std::collections::HashMap;
 use std::io::Read as _;
 
@@ -66,8 +67,15 @@ struct Package {
 
 impl Package {
     fn read(bytes: &[u8], file: &str) -> Result<Package, ImportError> {
-        let not_zip =
-            |error: zip::result::ZipError| ImportError::file(file, format!("not a readable .qdpx (ZIP) file: {error}"));
+        let not_zip = |error: zip::result::ZipError| {
+            ImportError::file(
+                file,
+                crate::bilingual!(
+                    "not a readable .qdpx (ZIP) file: {error}",
+                    "no es un archivo .qdpx (ZIP) legible: {error}"
+                ),
+            )
+        };
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(not_zip)?;
         let mut files = HashMap::new();
         for index in 0..archive.len() {
@@ -77,9 +85,12 @@ impl Package {
             }
             let name = entry.name().map(|n| n.replace('\\', "/").to_lowercase()).unwrap_or_default();
             let mut content = Vec::new();
-            entry
-                .read_to_end(&mut content)
-                .map_err(|error| ImportError::file(file, format!("{name} could not be read: {error}")))?;
+            entry.read_to_end(&mut content).map_err(|error| {
+                ImportError::file(
+                    file,
+                    crate::bilingual!("{name} could not be read: {error}", "no se pudo leer {name}: {error}"),
+                )
+            })?;
             files.insert(name, content);
         }
         Ok(Package { files })
@@ -138,29 +149,45 @@ pub fn import_refi(
 ) -> Result<RefiSummary, ImportError> {
     let package = if bytes.starts_with(b"PK") { Some(Package::read(bytes, file)?) } else { None };
     let xml_bytes = match &package {
-        Some(package) => package
-            .files
-            .get("project.qde")
-            .map(Vec::as_slice)
-            .ok_or_else(|| ImportError::file(file, "the .qdpx has no project.qde inside"))?,
+        Some(package) => package.files.get("project.qde").map(Vec::as_slice).ok_or_else(|| {
+            ImportError::file(
+                file,
+                crate::bilingual!("the .qdpx has no project.qde inside", "el .qdpx no contiene project.qde"),
+            )
+        })?,
         None => bytes,
     };
     let xml_bytes = xml_bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml_bytes);
     if !xml_bytes.trim_ascii_start().starts_with(b"<") {
         return Err(ImportError::file(
             file,
-            "the file is neither a REFI-QDA project (.qdpx, a zip archive) nor a codebook (.qdc, XML)",
+            crate::bilingual!(
+                "the file is neither a REFI-QDA project (.qdpx, a zip archive) nor a codebook (.qdc, XML)",
+                "el archivo no es un proyecto REFI-QDA (.qdpx, un archivo zip) ni un libro de códigos (.qdc, XML)"
+            ),
         ));
     }
-    let xml = std::str::from_utf8(xml_bytes).map_err(|_| ImportError::file(file, "the XML is not UTF-8 text"))?;
-    let document = Document::parse(xml)
-        .map_err(|error| ImportError::file(file, format!("the XML is not well-formed: {error}")))?;
+    let xml = std::str::from_utf8(xml_bytes).map_err(|_| {
+        ImportError::file(file, crate::bilingual!("the XML is not UTF-8 text", "el XML no es texto UTF-8"))
+    })?;
+    let document = Document::parse(xml).map_err(|error| {
+        ImportError::file(
+            file,
+            crate::bilingual!("the XML is not well-formed: {error}", "el XML está mal formado: {error}"),
+        )
+    })?;
     let root = document.root_element();
     let kind = match root.tag_name().name() {
         "CodeBook" => "codebook",
         "Project" => "project",
         other => {
-            return Err(ImportError::file(file, format!("<{other}> is neither a REFI-QDA <Project> nor a <CodeBook>")));
+            return Err(ImportError::file(
+                file,
+                crate::bilingual!(
+                    "<{other}> is neither a REFI-QDA <Project> nor a <CodeBook>",
+                    "<{other}> no es un <Project> ni un <CodeBook> de REFI-QDA"
+                ),
+            ));
         }
     };
     store.atomically(|store| {
@@ -258,12 +285,25 @@ struct Variable {
 }
 
 impl Reader<'_> {
-    fn error(&self, node: Node<'_, '_>, message: impl Into<String>) -> ImportError {
-        ImportError::file(self.file, format!("{}: {}", describe(node), message.into()))
+    /// An error at `node`, named by its tag and name or GUID.
+    fn error(&self, node: Node<'_, '_>, message: Text) -> ImportError {
+        let element = describe(node);
+        ImportError::file(
+            self.file,
+            Text::new(
+                format!("{element}: {}", message.get(Language::English)),
+                format!("{element}: {}", message.get(Language::Spanish)),
+            ),
+        )
     }
 
     fn required<'n>(&self, node: Node<'n, '_>, attribute: &str) -> Result<&'n str, ImportError> {
-        node.attribute(attribute).ok_or_else(|| self.error(node, format!("the attribute '{attribute}' is missing")))
+        node.attribute(attribute).ok_or_else(|| {
+            self.error(
+                node,
+                crate::bilingual!("the attribute '{attribute}' is missing", "falta el atributo '{attribute}'"),
+            )
+        })
     }
 
     /// Reads `<Codes>` (or a `<CodeBook>` holding them), creating codes missing by name.
@@ -282,16 +322,16 @@ impl Reader<'_> {
         let mut parent = parent;
         let mut parts: Vec<&str> = full_name.split("::").map(str::trim).filter(|p| !p.is_empty()).collect();
         let Some(name) = parts.pop() else {
-            return Err(self.error(node, "the code has no name"));
+            return Err(self.error(node, crate::bilingual!("the code has no name", "el código no tiene nombre")));
         };
         for part in parts {
             parent = Some(self.ensure_code(part, String::new(), None, parent)?);
         }
         let color = match node.attribute("color") {
             None => None,
-            Some(text) => {
-                Some(Color::parse(text).ok_or_else(|| self.error(node, format!("'{text}' is not a colour")))?)
-            }
+            Some(text) => Some(Color::parse(text).ok_or_else(|| {
+                self.error(node, crate::bilingual!("'{text}' is not a colour", "'{text}' no es un color"))
+            })?),
         };
         let description = child_text(node, "Description");
         let code_id = self.ensure_code(name, description, color, parent)?;
@@ -322,12 +362,19 @@ impl Reader<'_> {
     }
 
     fn code_ref(&self, coding: Node<'_, '_>) -> Result<CodeId, ImportError> {
-        let code_ref = child(coding, "CodeRef").ok_or_else(|| self.error(coding, "the coding has no <CodeRef>"))?;
+        let code_ref = child(coding, "CodeRef").ok_or_else(|| {
+            self.error(coding, crate::bilingual!("the coding has no <CodeRef>", "la codificación no tiene <CodeRef>"))
+        })?;
         let target = self.required(code_ref, "targetGUID")?;
-        self.code_ids
-            .get(target)
-            .copied()
-            .ok_or_else(|| self.error(coding, format!("it refers to a code {target} that is not in the codebook")))
+        self.code_ids.get(target).copied().ok_or_else(|| {
+            self.error(
+                coding,
+                crate::bilingual!(
+                    "it refers to a code {target} that is not in the codebook",
+                    "remite a un código {target} que no está en el libro de códigos"
+                ),
+            )
+        })
     }
 
     fn project(
@@ -393,13 +440,31 @@ impl Reader<'_> {
             let raw = match (child(source, "PlainTextContent"), source.attribute("plainTextPath")) {
                 (Some(content), _) => content.text().unwrap_or_default().to_owned(),
                 (None, Some(path)) => {
-                    let bytes = package
-                        .and_then(|p| p.text(path))
-                        .ok_or_else(|| self.error(source, format!("its text {path} is not in the file")))?;
-                    String::from_utf8(bytes.to_vec())
-                        .map_err(|_| self.error(source, format!("its text {path} is not UTF-8")))?
+                    let bytes = package.and_then(|p| p.text(path)).ok_or_else(|| {
+                        self.error(
+                            source,
+                            crate::bilingual!(
+                                "its text {path} is not in the file",
+                                "su texto {path} no está en el archivo"
+                            ),
+                        )
+                    })?;
+                    String::from_utf8(bytes.to_vec()).map_err(|_| {
+                        self.error(
+                            source,
+                            crate::bilingual!("its text {path} is not UTF-8", "su texto {path} no es UTF-8"),
+                        )
+                    })?
                 }
-                (None, None) => return Err(self.error(source, "it has neither a plainTextPath nor PlainTextContent")),
+                (None, None) => {
+                    return Err(self.error(
+                        source,
+                        crate::bilingual!(
+                            "it has neither a plainTextPath nor PlainTextContent",
+                            "no tiene plainTextPath ni PlainTextContent"
+                        ),
+                    ));
+                }
             };
             let document = SourceText::new(&raw);
             let quipu = parse_quipu_description(&child_text(source, "Description"));
@@ -442,10 +507,19 @@ impl Reader<'_> {
         let mut values = Vec::new();
         for value in children(node, "VariableValue") {
             let Some(target) = child(value, "VariableRef").and_then(|r| r.attribute("targetGUID")) else {
-                return Err(self.error(value, "the value has no <VariableRef>"));
+                return Err(self.error(
+                    value,
+                    crate::bilingual!("the value has no <VariableRef>", "el valor no tiene <VariableRef>"),
+                ));
             };
             let Some(variable) = self.variables.get(target) else {
-                return Err(self.error(value, format!("it refers to a variable {target} that is not declared")));
+                return Err(self.error(
+                    value,
+                    crate::bilingual!(
+                        "it refers to a variable {target} that is not declared",
+                        "remite a una variable {target} que no está declarada"
+                    ),
+                ));
             };
             let text = value
                 .children()
@@ -483,7 +557,7 @@ impl Reader<'_> {
             AttributeScope::Case => self.store.set_case_attribute(CaseId(owner), attribute_id, value),
             AttributeScope::Source => self.store.set_source_attribute(SourceId(owner), attribute_id, value),
         };
-        result.map_err(|error| self.error(node, error.to_string()))
+        result.map_err(|error| self.error(node, Text::new(error.to_string(), error.localized(Language::Spanish))))
     }
 
     /// A source's name that is free in its case: "Interview", "Interview (2)" …
@@ -543,8 +617,9 @@ impl Reader<'_> {
             let Some(span) = document.span(start, end) else {
                 return Err(self.error(
                     selection,
-                    format!(
+                    crate::bilingual!(
                         "it runs from {start} to {end}, outside the text's {} characters",
+                        "va de {start} a {end}, fuera de los {} caracteres del texto",
                         document.positions.len() - 1
                     ),
                 ));
@@ -569,7 +644,12 @@ impl Reader<'_> {
 
     fn position(&self, node: Node<'_, '_>, attribute: &str) -> Result<usize, ImportError> {
         let text = self.required(node, attribute)?;
-        text.trim().parse().map_err(|_| self.error(node, format!("{attribute} '{text}' is not a position")))
+        text.trim().parse().map_err(|_| {
+            self.error(
+                node,
+                crate::bilingual!("{attribute} '{text}' is not a position", "{attribute} '{text}' no es una posición"),
+            )
+        })
     }
 
     fn add_coding(
@@ -600,7 +680,12 @@ impl Reader<'_> {
     ) -> Result<(), ImportError> {
         let OwnExport { sources, order, excerpts } = own;
         let field = |key: &str| fields.get(key).cloned().unwrap_or_default();
-        let side = Side::parse(&field("side")).ok_or_else(|| self.error(source, "its description names no side"))?;
+        let side = Side::parse(&field("side")).ok_or_else(|| {
+            self.error(
+                source,
+                crate::bilingual!("its description names no side", "su descripción no nombra ningún lado"),
+            )
+        })?;
         let slot = if side == Side::Original { 0 } else { 1 };
         let source_key = field("source");
         if !sources.contains_key(&source_key) {
@@ -631,9 +716,15 @@ impl Reader<'_> {
         for selection in children(source, "PlainTextSelection") {
             let start = self.position(selection, "startPosition")?;
             let end = self.position(selection, "endPosition")?;
-            let span = document
-                .span(start, end)
-                .ok_or_else(|| self.error(selection, format!("it runs from {start} to {end}, outside the text")))?;
+            let span = document.span(start, end).ok_or_else(|| {
+                self.error(
+                    selection,
+                    crate::bilingual!(
+                        "it runs from {start} to {end}, outside the text",
+                        "va de {start} a {end}, fuera del texto"
+                    ),
+                )
+            })?;
             let description = parse_quipu_description(&child_text(selection, "Description")).unwrap_or_default();
             if let Some(excerpt_key) = description.get("excerpt") {
                 if !quipu_source.excerpts.contains(excerpt_key) {
@@ -699,9 +790,15 @@ impl Reader<'_> {
                 self.store.set_pseudonym(source_id, &source.pseudonym)?;
             }
             for (attribute_id, value) in &source.values {
-                self.store
-                    .set_source_attribute(source_id, *attribute_id, value)
-                    .map_err(|error| ImportError::file(self.file, format!("source '{}': {error}", draft.name)))?;
+                self.store.set_source_attribute(source_id, *attribute_id, value).map_err(|error| {
+                    ImportError::file(
+                        self.file,
+                        Text::new(
+                            format!("source '{}': {error}", draft.name),
+                            format!("fuente '{}': {}", draft.name, error.localized(Language::Spanish)),
+                        ),
+                    )
+                })?;
             }
             let mut keys = source.excerpts.clone();
             keys.sort_by_key(|k| excerpts.get(k).map_or(usize::MAX, |e| e.order));
@@ -744,7 +841,11 @@ impl Reader<'_> {
                     if span.start.0 < start {
                         return Err(ImportError::file(
                             self.file,
-                            format!("a passage of excerpt '{}' starts before the excerpt", excerpt.label),
+                            crate::bilingual!(
+                                "a passage of excerpt '{}' starts before the excerpt",
+                                "un pasaje del fragmento '{}' empieza antes del fragmento",
+                                excerpt.label
+                            ),
                         ));
                     }
                     let local = CharSpan::new(span.start.0 - start, span.end.0 - start);

@@ -227,7 +227,7 @@ fn value_editor_ui(
     }
     let response = ui.add(edit).accessible_name(accessible);
     if let Err(message) = &check {
-        response.clone().on_hover_text(message);
+        response.clone().on_hover_text(message.get(tr.language));
     }
     if response.has_focus() {
         ui.data_mut(|data| data.insert_temp(id, draft));
