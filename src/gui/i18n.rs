@@ -200,6 +200,7 @@ messages! {
     MappingRemembered => "The columns chosen the last time this file was imported.", "Las columnas elegidas la última vez que se importó este archivo.";
     CoocHover => "{n} excerpts carry both · overlapping on {overlapping} · c = {c}", "{n} fragmentos llevan ambos · se superponen en {overlapping} · c = {c}";
     Legend => "Legend", "Leyenda";
+    NobodyYet => "not set yet", "aún sin nombre";
     AndMore => "… and {n} more", "… y {n} más";
     KeysUp => "Up arrow or K", "Flecha arriba o K";
     KeysDown => "Down arrow or J", "Flecha abajo o J";

@@ -103,19 +103,13 @@ fn code_row_ui(
             // Fixed widths: name, count, menu. A layout that asked for more than the
             // panel has would make the panel grow frame after frame. A name cut short
             // shows whole, with its parents, on hover.
-            let name_width = (ui.available_width() - 96.0).max(40.0);
+            let name_width = (ui.available_width() - 84.0).max(40.0);
             let height = ui.spacing().interact_size.y;
             let name = ui
-                .allocate_ui_with_layout(
-                    vec2(name_width, height),
-                    egui::Layout::left_to_right(egui::Align::Center),
-                    |ui| {
-                        ui.set_width(name_width);
-                        ui.add(
-                            egui::Button::new(RichText::new(&code.name)).frame(false).selected(highlighted).truncate(),
-                        )
-                    },
-                )
+                .allocate_ui_with_layout(vec2(name_width, height), egui::Layout::top_down(egui::Align::Min), |ui| {
+                    ui.set_width(name_width);
+                    ui.add(egui::Button::new(RichText::new(&code.name)).frame(false).selected(highlighted).wrap())
+                })
                 .inner
                 .on_hover_text(hover_text(tr, row));
             if state.reveal == Some(code.code_id) {

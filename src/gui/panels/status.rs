@@ -21,7 +21,10 @@ pub fn status_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>, message: &Option<(
                 ui.label(tr.t(Msg::NoProject));
             }
             ui.separator();
-            let coder = app.settings.coder.trim();
+            let coder = match app.settings.coder.trim() {
+                "" => tr.t(Msg::NobodyYet),
+                name => name,
+            };
             if ui.link(format!("{}: {coder}", tr.t(Msg::CurrentCoder))).on_hover_text(tr.t(Msg::ChangeCoder)).clicked()
             {
                 app.push(AppCommand::AskCoder);
