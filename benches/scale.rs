@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use quipu::analysis::frequencies;
 use quipu::model::{DEFAULT_CODEBOOK, ExcerptDraft, SourceDraft, TranslationStatus};
-use quipu::store::{CountFilter, ExcerptFilter, Grouping, ImportBatch, ImportRow, SearchQuery, Store};
+use quipu::store::{Filter, Grouping, ImportBatch, ImportRow, SearchQuery, Store};
 
 const SPANISH: &[&str] = &[
     "la",
@@ -193,17 +193,17 @@ fn main() {
     let store = Store::open(&path).expect("open");
     for grouping in [Grouping::Case, Grouping::Source, Grouping::Speaker] {
         let time = median(5, || {
-            std::hint::black_box(frequencies(&store, grouping, &CountFilter::default()).expect("freq"));
+            std::hint::black_box(frequencies(&store, grouping, &Filter::default()).expect("freq"));
         });
         println!("{:<44}{}", format!("freq --by {} (median of 5)", grouping.as_str()), ms(time));
     }
-    let with_children = CountFilter { with_children: true, ..CountFilter::default() };
+    let with_children = Filter { with_children: true, ..Filter::default() };
     let time = median(3, || {
         std::hint::black_box(frequencies(&store, Grouping::Case, &with_children).expect("freq"));
     });
     println!("{:<44}{}", "freq --by case --with-children (median of 3)", ms(time));
     let time = median(3, || {
-        std::hint::black_box(quipu::analysis::cooccurrence(&store, &CountFilter::default()).expect("cooccur"));
+        std::hint::black_box(quipu::analysis::cooccurrence(&store, &Filter::default()).expect("cooccur"));
     });
     println!("{:<44}{}", "co-occurrence, whole codebook (median of 3)", ms(time));
     let time = median(5, || {
@@ -221,30 +221,30 @@ fn main() {
     }
 
     let time = median(3, || {
-        std::hint::black_box(store.filtered_excerpt_ids(&ExcerptFilter::default()).expect("list"));
+        std::hint::black_box(store.filtered_excerpt_ids(&Filter::default()).expect("list"));
     });
     println!("{:<44}{}", "excerpt list, no filter (median of 3)", ms(time));
     let trust = store.code_by_name("Trust").expect("code").expect("Trust");
-    let by_code = ExcerptFilter { codes: vec![trust.code_id], ..ExcerptFilter::default() };
+    let by_code = Filter { codes: vec![trust.code_id], ..Filter::default() };
     let mut listed = 0;
     let time = median(3, || {
         listed = store.filtered_excerpt_ids(&by_code).expect("list").len();
     });
     println!("{:<44}{}  ({listed} excerpts)", "excerpt list, one code (median of 3)", ms(time));
-    let ids = store.filtered_excerpt_ids(&ExcerptFilter::default()).expect("list");
+    let ids = store.filtered_excerpt_ids(&Filter::default()).expect("list");
     let time = median(5, || {
         std::hint::black_box(store.excerpt_previews(&ids[100_000.min(ids.len() - 100)..][..100], None).expect("rows"));
     });
     println!("{:<44}{}", "one page of 100 list rows (median of 5)", ms(time));
     let time = median(5, || {
         std::hint::black_box(
-            store.coded_quotes(&quipu::store::QuoteFilter { codes: vec![trust.code_id], ..Default::default() }),
+            store.coded_quotes(&quipu::store::Filter { codes: vec![trust.code_id], ..Default::default() }),
         )
         .expect("quotes");
     });
     println!("{:<44}{}", "coded quotes of one code (median of 5)", ms(time));
     let options = quipu::formats::report::ReportOptions {
-        filter: quipu::store::QuoteFilter { codes: vec![trust.code_id], cases: vec![], ..Default::default() },
+        filter: quipu::store::Filter { codes: vec![trust.code_id], cases: vec![], ..Default::default() },
         ..Default::default()
     };
     let mut quotes = 0;

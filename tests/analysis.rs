@@ -10,7 +10,7 @@ use quipu::formats::attributes_csv::{import_attributes, read_attributes_csv};
 use quipu::model::{
     AttributeScope, AttributeType, CodeDraft, CodingAnchor, ExcerptDraft, Side, SourceDraft, TranslationStatus,
 };
-use quipu::store::{CountFilter, Grouping, Store};
+use quipu::store::{Filter, Grouping, Store};
 use quipu::text::CharSpan;
 use util::{arg, quipu_err, quipu_ok};
 
@@ -228,7 +228,7 @@ fn expected(
         .collect()
 }
 
-fn actual(store: &Store, grouping: Grouping, filter: &CountFilter) -> BTreeMap<(String, String), (u64, u64, u64)> {
+fn actual(store: &Store, grouping: Grouping, filter: &Filter) -> BTreeMap<(String, String), (u64, u64, u64)> {
     let table = frequencies(store, grouping, filter).unwrap();
     let mut out = BTreeMap::new();
     for ((g, c), cell) in &table.cells {
@@ -243,7 +243,7 @@ fn actual(store: &Store, grouping: Grouping, filter: &CountFilter) -> BTreeMap<(
 #[test]
 fn frequencies_per_case_speaker_and_role_match_hand_counts() {
     let fixture = build();
-    let filter = CountFilter::default();
+    let filter = Filter::default();
     let none = (None, None);
     assert_eq!(actual(&fixture.store, Grouping::Case, &filter), expected(|s| s.case.into(), None, none, &[], false));
     assert_eq!(
@@ -260,7 +260,7 @@ fn frequencies_per_case_speaker_and_role_match_hand_counts() {
 #[test]
 fn shares_and_totals_follow_group_sizes() {
     let fixture = build();
-    let table = frequencies(&fixture.store, Grouping::Case, &CountFilter::default()).unwrap();
+    let table = frequencies(&fixture.store, Grouping::Case, &Filter::default()).unwrap();
     let cerro = table.groups.iter().position(|(name, _)| name == "Cerro Alto").unwrap();
     let size = EXCERPTS.iter().filter(|s| s.case == "Cerro Alto").count() as u64;
     assert_eq!(table.groups[cerro].1, size);
@@ -276,13 +276,13 @@ fn shares_and_totals_follow_group_sizes() {
 #[test]
 fn parents_count_with_their_children_once_per_excerpt() {
     let fixture = build();
-    let filter = CountFilter { with_children: true, ..CountFilter::default() };
+    let filter = Filter { with_children: true, ..Filter::default() };
     let counts = actual(&fixture.store, Grouping::Case, &filter);
     assert_eq!(counts, expected(|s| s.case.into(), None, (None, None), &[], true));
     // Excerpt 1 carries Water and Land: Environment counts it once, with two codings.
     let environment = counts[&("Cerro Alto".to_owned(), "Environment".to_owned())];
     assert_eq!((environment.0, environment.1), (2, 3));
-    let without = actual(&fixture.store, Grouping::Case, &CountFilter::default());
+    let without = actual(&fixture.store, Grouping::Case, &Filter::default());
     assert!(!without.contains_key(&("Cerro Alto".to_owned(), "Environment".to_owned())));
 }
 
@@ -290,18 +290,17 @@ fn parents_count_with_their_children_once_per_excerpt() {
 fn coder_date_and_status_filters_match_hand_counts() {
     let fixture = build();
     let ana = fixture.store.coders().unwrap().into_iter().find(|c| c.name == "Ana").unwrap();
-    let by_coder = CountFilter { coder_id: Some(ana.coder_id), ..CountFilter::default() };
+    let by_coder = Filter { coder_id: Some(ana.coder_id), ..Filter::default() };
     assert_eq!(
         actual(&fixture.store, Grouping::Case, &by_coder),
         expected(|s| s.case.into(), Some("Ana"), (None, None), &[], false)
     );
-    let dated =
-        CountFilter { date_from: Some("2020".into()), date_to: Some("2021-03".into()), ..CountFilter::default() };
+    let dated = Filter { date_from: Some("2020".into()), date_to: Some("2021-03".into()), ..Filter::default() };
     assert_eq!(
         actual(&fixture.store, Grouping::Case, &dated),
         expected(|s| s.case.into(), None, (Some("2020-01-01"), Some("2021-03-31")), &[], false)
     );
-    let reviewed = CountFilter { statuses: vec![TranslationStatus::Reviewed], ..CountFilter::default() };
+    let reviewed = Filter { statuses: vec![TranslationStatus::Reviewed], ..Filter::default() };
     assert_eq!(
         actual(&fixture.store, Grouping::Speaker, &reviewed),
         expected(|s| s.speaker.into(), None, (None, None), &[TranslationStatus::Reviewed], false)
@@ -312,7 +311,7 @@ fn coder_date_and_status_filters_match_hand_counts() {
 fn the_cell_behind_a_count_lists_its_excerpts() {
     let fixture = build();
     let water = fixture.store.code_by_name("Water").unwrap().unwrap().code_id;
-    let ids = fixture.store.cell_excerpts(Grouping::Case, "Qori Wayra", water, &CountFilter::default()).unwrap();
+    let ids = fixture.store.cell_excerpts(Grouping::Case, "Qori Wayra", water, &Filter::default()).unwrap();
     let expected =
         EXCERPTS.iter().filter(|s| s.case == "Qori Wayra" && s.codings.iter().any(|c| c.0 == "Water")).count();
     assert_eq!(ids.len(), expected);
@@ -321,7 +320,7 @@ fn the_cell_behind_a_count_lists_its_excerpts() {
 #[test]
 fn cooccurrence_matches_hand_counted_pairs_and_overlaps() {
     let fixture = build();
-    let table = cooccurrence(&fixture.store, &CountFilter::default()).unwrap();
+    let table = cooccurrence(&fixture.store, &Filter::default()).unwrap();
     let index = |name: &str| table.codes.iter().position(|code| code.name == name).unwrap();
     let names: Vec<&str> = CODES.iter().map(|(name, _)| *name).collect();
     for (a, first) in names.iter().enumerate() {
@@ -356,7 +355,7 @@ fn cooccurrence_matches_hand_counted_pairs_and_overlaps() {
     assert_eq!(table.pair(index("Land"), index("Trust")).overlapping, 2);
     let trust = fixture.store.code_by_name("Trust").unwrap().unwrap().code_id;
     let police = fixture.store.code_by_name("Police use").unwrap().unwrap().code_id;
-    let listed = fixture.store.excerpts_with_both(trust, police, &CountFilter::default()).unwrap();
+    let listed = fixture.store.excerpts_with_both(trust, police, &Filter::default()).unwrap();
     assert_eq!(listed.len() as u64, table.pair(index("Trust"), index("Police use")).excerpts);
 }
 
@@ -380,7 +379,7 @@ fn attributes_import_with_types_and_group_frequencies() {
     assert_eq!(types["altitud"], AttributeType::Number);
     assert_eq!(types["inicio"], AttributeType::Date, "2016 and 2021-06 are both dates");
     let stage = fixture.store.attribute_by_name(AttributeScope::Case, "etapa").unwrap().unwrap();
-    let counts = actual(&fixture.store, Grouping::CaseAttribute(stage.attribute_id), &CountFilter::default());
+    let counts = actual(&fixture.store, Grouping::CaseAttribute(stage.attribute_id), &Filter::default());
     let by_stage = expected(
         |s| if s.case == "Cerro Alto" { "operación".into() } else { "exploración".into() },
         None,
@@ -424,7 +423,7 @@ fn source_attributes_are_imported_and_grouped_by() {
     assert_eq!(table.scope, AttributeScope::Source);
     import_attributes(&mut fixture.store, &table, "f.csv").unwrap();
     let gender = fixture.store.attribute_by_name(AttributeScope::Source, "género").unwrap().unwrap();
-    let counts = actual(&fixture.store, Grouping::SourceAttribute(gender.attribute_id), &CountFilter::default());
+    let counts = actual(&fixture.store, Grouping::SourceAttribute(gender.attribute_id), &Filter::default());
     let expected = expected(
         |s| if s.speaker == "Juan" { "hombre".into() } else { "mujer".into() },
         None,
@@ -505,7 +504,7 @@ fn overlapping_passages_are_the_words_two_codes_share() {
     let path = dir.path().join("demo.quipu");
     quipu::demo::write_demo(&path).unwrap();
     let store = quipu::store::Store::open(&path).unwrap();
-    let filter = quipu::store::CountFilter::default();
+    let filter = quipu::store::Filter::default();
     let pairs = store.code_pairs(&filter).unwrap();
     let pair = pairs.iter().find(|pair| pair.overlapping > 0).expect("the demo has overlapping codes");
     let passages = store.overlapping_passages(pair.first, pair.second, &filter, 100).unwrap();
@@ -515,4 +514,43 @@ fn overlapping_passages_are_the_words_two_codes_share() {
         let texts = [excerpt.original.unwrap_or_default(), excerpt.translation.unwrap_or_default()];
         assert!(!passage.text.is_empty() && texts.iter().any(|text| text.contains(&passage.text)), "{passage:?}");
     }
+}
+
+#[test]
+fn one_filter_means_the_same_to_the_excerpt_list_the_counts_and_the_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.quipu");
+    quipu::demo::write_demo(&path).unwrap();
+    let store = Store::open(&path).unwrap();
+    let speaker = store.speakers().unwrap()[0].clone();
+    let trust = store.code_by_name("Trust").unwrap().unwrap().code_id;
+    let filter =
+        Filter { speakers: vec![speaker.clone()], statuses: vec![TranslationStatus::Reviewed], ..Filter::default() };
+    // Computed from the excerpts themselves, the slow and obvious way.
+    let expected: BTreeSet<_> = store
+        .excerpt_ids()
+        .unwrap()
+        .into_iter()
+        .filter(|id| {
+            let excerpt = store.excerpt(*id).unwrap();
+            excerpt.translation_status == TranslationStatus::Reviewed
+                && store.source(excerpt.source_id).unwrap().speaker == speaker
+        })
+        .collect();
+    assert!(!expected.is_empty());
+    let listed: BTreeSet<_> = store.filtered_excerpt_ids(&filter).unwrap().into_iter().collect();
+    assert_eq!(listed, expected, "the list");
+    let table = frequencies(&store, Grouping::Speaker, &filter).unwrap();
+    assert_eq!(table.total_excerpts, expected.len() as u64, "the counts' group sizes");
+    let quotes = store.coded_quotes(&filter).unwrap();
+    assert!(!quotes.is_empty() && quotes.iter().all(|quote| expected.contains(&quote.excerpt.excerpt_id)), "quotes");
+    // A code narrows all three the same way.
+    let with_code = Filter { codes: vec![trust], ..filter.clone() };
+    let coded: BTreeSet<_> = store.filtered_excerpt_ids(&with_code).unwrap().into_iter().collect();
+    let coded_quotes: BTreeSet<_> =
+        store.coded_quotes(&with_code).unwrap().into_iter().map(|quote| quote.excerpt.excerpt_id).collect();
+    assert_eq!(coded, coded_quotes);
+    let counted = frequencies(&store, Grouping::All, &with_code).unwrap();
+    let trust_row = counted.codes.iter().position(|code| code.code_id == trust).unwrap();
+    assert_eq!(counted.totals[trust_row].excerpts, coded.len() as u64);
 }

@@ -551,7 +551,7 @@ fn clicking_a_frequency_cell_lists_its_excerpts_and_one_opens_in_the_reader() {
     let store = stored(&path);
     let police = store.code_by_name("Police use").unwrap().unwrap().code_id;
     let expected = store
-        .cell_excerpts(quipu::store::Grouping::Case, "Sallqamarca", police, &quipu::store::CountFilter::default())
+        .cell_excerpts(quipu::store::Grouping::Case, "Sallqamarca", police, &quipu::store::Filter::default())
         .unwrap();
     let cell = format!("Police use · Sallqamarca: {}", expected.len());
     harness.get_by_label(&cell).click();
@@ -582,7 +582,7 @@ fn frequencies_group_by_an_attribute_and_count_children() {
     let direct = quipu::analysis::frequencies(
         &store,
         quipu::store::Grouping::CaseAttribute(stage.attribute_id),
-        &quipu::store::CountFilter::default(),
+        &quipu::store::Filter::default(),
     )
     .unwrap();
     assert_eq!(table.cells, direct.cells);
@@ -597,7 +597,7 @@ fn the_cooccurrence_matrix_shows_pairs_and_lists_their_excerpts() {
     let mut harness = harness_for(&path, settings());
     open_tab(&mut harness, "Co-occurrence");
     let store = stored(&path);
-    let table = quipu::analysis::cooccurrence(&store, &quipu::store::CountFilter::default()).unwrap();
+    let table = quipu::analysis::cooccurrence(&store, &quipu::store::Filter::default()).unwrap();
     let trust = table.codes.iter().position(|c| c.name == "Trust").unwrap();
     let police = table.codes.iter().position(|c| c.name == "Police use").unwrap();
     let both = table.pair(trust, police).excerpts;

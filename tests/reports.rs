@@ -66,7 +66,7 @@ fn the_word_document_keeps_originals_in_real_footnotes() {
     let expected = build_report(
         &store,
         &ReportOptions {
-            filter: quipu::store::QuoteFilter {
+            filter: quipu::store::Filter {
                 codes: vec![store.code_by_name("Police use").unwrap().unwrap().code_id],
                 ..Default::default()
             },
@@ -110,7 +110,7 @@ fn the_html_page_parses_with_each_quote_beside_its_original() {
     let expected = build_report(
         &store,
         &ReportOptions {
-            filter: quipu::store::QuoteFilter { codes: codes.to_vec(), ..Default::default() },
+            filter: quipu::store::Filter { codes: codes.to_vec(), ..Default::default() },
             ..ReportOptions::default()
         },
     )
@@ -297,8 +297,7 @@ fn frequency_tables_and_charts_export_and_read_back() {
     let (dir, project) = demo();
     let store = Store::open(&project).unwrap();
     let table =
-        quipu::analysis::frequencies(&store, quipu::store::Grouping::Case, &quipu::store::CountFilter::default())
-            .unwrap();
+        quipu::analysis::frequencies(&store, quipu::store::Grouping::Case, &quipu::store::Filter::default()).unwrap();
 
     let csv_out = dir.path().join("freq.csv");
     quipu_ok(&["export", "freq", arg(&project), arg(&csv_out)]);

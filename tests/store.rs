@@ -4,7 +4,7 @@
 mod util;
 
 use quipu::model::{CodeDraft, CodingAnchor, MemoTarget, Side, TranslationStatus};
-use quipu::store::{ExcerptFilter, Store};
+use quipu::store::{Filter, Store};
 use quipu::text::CharSpan;
 use util::TestProject;
 
@@ -265,18 +265,18 @@ fn a_failed_action_changes_nothing_and_records_no_undo_step() {
 fn filtered_lists_follow_case_code_status_and_search() {
     let project = fixture();
     let store = &project.store;
-    let all = store.filtered_excerpt_ids(&ExcerptFilter::default()).unwrap();
+    let all = store.filtered_excerpt_ids(&Filter::default()).unwrap();
     assert_eq!(all.len(), 3);
     let cerro = store.case_by_name("Cerro Alto").unwrap().unwrap();
-    let by_case = ExcerptFilter { case_id: Some(cerro.case_id), ..ExcerptFilter::default() };
+    let by_case = Filter { cases: vec![cerro.case_id], ..Filter::default() };
     assert_eq!(store.filtered_excerpt_ids(&by_case).unwrap().len(), 2);
-    let by_code = ExcerptFilter { codes: vec![code_id(store, "Trust")], ..ExcerptFilter::default() };
+    let by_code = Filter { codes: vec![code_id(store, "Trust")], ..Filter::default() };
     assert_eq!(store.filtered_excerpt_ids(&by_code).unwrap().len(), 2);
-    let missing = ExcerptFilter { status: Some(TranslationStatus::Missing), ..ExcerptFilter::default() };
+    let missing = Filter { statuses: vec![TranslationStatus::Missing], ..Filter::default() };
     assert_eq!(store.filtered_excerpt_ids(&missing).unwrap().len(), 1);
-    let searched = ExcerptFilter { search: "polic".into(), ..ExcerptFilter::default() };
+    let searched = Filter { search: "polic".into(), ..Filter::default() };
     assert_eq!(store.filtered_excerpt_ids(&searched).unwrap(), vec![all[0]]);
-    let only = ExcerptFilter { only: Some(("two".into(), vec![all[2], all[0]])), ..ExcerptFilter::default() };
+    let only = Filter { only: Some(("two".into(), vec![all[2], all[0]])), ..Filter::default() };
     assert_eq!(store.filtered_excerpt_ids(&only).unwrap(), vec![all[0], all[2]], "in reading order");
     let previews = store.excerpt_previews(&all, None).unwrap();
     assert_eq!(previews.len(), 3);

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use crate::model::Code;
-use crate::store::{CountFilter, Store, StoreResult};
+use crate::store::{Filter, Store, StoreResult};
 
 /// How two codes meet.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
@@ -25,7 +25,7 @@ pub struct PairCount {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CooccurrenceTable {
     /// The filter the counts respect.
-    pub filter: CountFilter,
+    pub filter: Filter,
     /// The codebook, in display order.
     pub codes: Vec<Code>,
     /// Excerpts carrying each code (n1, n2 …), by code index.
@@ -70,7 +70,7 @@ pub fn c_coefficient(n1: u64, n2: u64, n12: u64) -> f64 {
 }
 
 /// Counts how often every pair of codes meets within `filter`.
-pub fn cooccurrence(store: &Store, filter: &CountFilter) -> StoreResult<CooccurrenceTable> {
+pub fn cooccurrence(store: &Store, filter: &Filter) -> StoreResult<CooccurrenceTable> {
     let codes = store.codes()?;
     let index: BTreeMap<_, usize> = codes.iter().enumerate().map(|(i, code)| (code.code_id, i)).collect();
     let mut totals = vec![0; codes.len()];

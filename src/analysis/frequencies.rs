@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_json::{Map, Value, json};
 
 use crate::model::{Code, SourceId};
-use crate::store::{CountFilter, Grouping, Store, StoreResult};
+use crate::store::{Filter, Grouping, Store, StoreResult};
 
 /// The counts of one code in one group.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
@@ -31,7 +31,7 @@ pub struct FrequencyTable {
     /// or an attribute's name).
     pub grouping_label: String,
     /// The filter the counts respect.
-    pub filter: CountFilter,
+    pub filter: Filter,
     /// Each group's label and number of excerpts, sorted by label.
     pub groups: Vec<(String, u64)>,
     /// The codebook, in display order.
@@ -79,7 +79,7 @@ impl FrequencyTable {
 /// Counts, for each group and code, the excerpts carrying the code, its codings,
 /// their share of the group and the speakers, within `filter`. The per-source
 /// counts come from one SQL scan; groups and totals add them up.
-pub fn frequencies(store: &Store, grouping: Grouping, filter: &CountFilter) -> StoreResult<FrequencyTable> {
+pub fn frequencies(store: &Store, grouping: Grouping, filter: &Filter) -> StoreResult<FrequencyTable> {
     let codes = store.codes()?;
     let code_index: HashMap<_, usize> = codes.iter().enumerate().map(|(index, code)| (code.code_id, index)).collect();
     let sources = store.source_groups(grouping, filter)?;

@@ -41,7 +41,6 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
             let store = open(&project)?;
             let mut options = ReportOptions {
                 body_lang: body.to_lowercase(),
-                with_children,
                 grouping: match group_by.trim().to_lowercase().as_str() {
                     "code" | "codes" | "codigo" | "código" => QuoteGrouping::ByCode,
                     "case" | "cases" | "caso" => QuoteGrouping::ByCase,
@@ -51,6 +50,7 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
                     .ok_or_else(|| CliError::Message(format!("--names '{names}': choose pseudonyms, roles or real")))?,
                 ..ReportOptions::default()
             };
+            options.filter.with_children = with_children;
             let mut described = Vec::new();
             for name in &codes {
                 let Some(code) = store.code_by_name(name)? else {
@@ -74,7 +74,7 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
                 options.filter.speakers.push(speaker.clone());
                 described.push("the chosen speakers".to_owned());
             }
-            options.filter.coder = super::coder_id(&store, coder.as_deref())?;
+            options.filter.coder_id = super::coder_id(&store, coder.as_deref())?;
             if let Some(coder) = &coder {
                 described.push(format!("coder '{coder}'"));
             }

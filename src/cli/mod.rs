@@ -15,7 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::formats::csv_import::Field;
 use crate::formats::{ExportError, ImportError};
 use crate::model::{AttributeScope, TranslationStatus};
-use crate::store::{CountFilter, Store, StoreError};
+use crate::store::{Filter, Store, StoreError};
 
 /// Quipu: qualitative coding of bilingual (Spanish/English) testimony, offline.
 ///
@@ -277,7 +277,7 @@ pub struct FilterArgs {
 
 impl FilterArgs {
     /// The filter these arguments describe, checked against the project.
-    fn count_filter(&self, store: &Store) -> Result<CountFilter, CliError> {
+    fn count_filter(&self, store: &Store) -> Result<Filter, CliError> {
         for date in [&self.from, &self.to].into_iter().flatten() {
             if !crate::model::is_partial_date(date) {
                 return Err(CliError::Message(format!("'{date}' is not a date written yyyy, yyyy-mm or yyyy-mm-dd")));
@@ -306,13 +306,14 @@ impl FilterArgs {
                 Some((attribute.attribute_id, value))
             }
         };
-        Ok(CountFilter {
+        Ok(Filter {
             coder_id: coder_id(store, self.coder.as_deref())?,
             date_from: self.from.clone(),
             date_to: self.to.clone(),
             statuses: parse_statuses(&self.statuses)?,
             with_children: self.with_children,
             attribute,
+            ..Filter::default()
         })
     }
 }

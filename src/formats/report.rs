@@ -8,7 +8,7 @@ use crate::language::Text;
 use std::collections::HashMap;
 
 use crate::model::{Code, CodeId, CodingAnchor, Color, Side, TranslationStatus};
-use crate::store::{CodedQuote, QuoteFilter, Store};
+use crate::store::{CodedQuote, Filter, Store};
 use crate::text::{self, CharSpan};
 
 use super::ExportError;
@@ -30,9 +30,7 @@ pub struct ReportOptions {
     /// The language quoted in the body (`en` or `es`); the other goes in a footnote.
     pub body_lang: String,
     /// Which codings to take.
-    pub filter: QuoteFilter,
-    /// Also take the codes under the chosen codes.
-    pub with_children: bool,
+    pub filter: Filter,
     /// Sections per code or per case.
     pub grouping: QuoteGrouping,
     /// How speakers are named.
@@ -45,8 +43,7 @@ impl Default for ReportOptions {
     fn default() -> Self {
         Self {
             body_lang: "en".to_owned(),
-            filter: QuoteFilter::default(),
-            with_children: false,
+            filter: Filter::default(),
             grouping: QuoteGrouping::ByCode,
             names: Names::Pseudonyms,
             filter_description: Text::new("the whole project", "todo el proyecto"),
@@ -283,19 +280,7 @@ pub fn code_paths(codes: &[Code]) -> HashMap<CodeId, String> {
 /// empty file is ever written.
 pub fn build_report(store: &Store, options: &ReportOptions) -> Result<Report, ExportError> {
     let codes = store.codes()?;
-    let mut filter = options.filter.clone();
-    if options.with_children {
-        let mut expanded = Vec::new();
-        for code_id in &filter.codes {
-            for code in store.code_and_descendants(*code_id)? {
-                if !expanded.contains(&code) {
-                    expanded.push(code);
-                }
-            }
-        }
-        filter.codes = expanded;
-    }
-    let quotes = store.coded_quotes(&filter)?;
+    let quotes = store.coded_quotes(&options.filter)?;
     if quotes.is_empty() {
         return Err(ExportError::Empty(options.filter_description.clone()));
     }

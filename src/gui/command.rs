@@ -11,7 +11,7 @@ use crate::model::{
     AttributeId, AttributeScope, AttributeType, CodeId, CodingAnchor, CodingId, Color, ExcerptId, MemoTarget, Side,
     SourceId, TranslationStatus,
 };
-use crate::store::{CountFilter, ExcerptFilter, Grouping};
+use crate::store::{Filter, Grouping};
 
 use super::i18n::{Language, Msg};
 use super::jobs::PickPurpose;
@@ -36,7 +36,7 @@ pub enum AppCommand {
     /// Move the reader to the next (+1) or previous (-1) excerpt of the list.
     Step(i32),
     /// Filter the excerpt list.
-    SetFilter(ExcerptFilter),
+    SetFilter(Filter),
     /// List the excerpts behind a frequency cell in the navigator.
     ListCell {
         /// How the table was grouped (`Grouping::All` for a row total).
@@ -46,7 +46,7 @@ pub enum AppCommand {
         /// The code.
         code_id: CodeId,
         /// What the table counted.
-        filter: CountFilter,
+        filter: Filter,
         /// What the list is called.
         label: String,
     },
@@ -57,7 +57,7 @@ pub enum AppCommand {
         /// The other.
         second: CodeId,
         /// What the table counted.
-        filter: CountFilter,
+        filter: Filter,
         /// What the list is called.
         label: String,
     },
@@ -68,7 +68,7 @@ pub enum AppCommand {
         /// The other.
         second: CodeId,
         /// What the table counted.
-        filter: CountFilter,
+        filter: Filter,
     },
     /// Apply a code to the selected words, or to the whole excerpt.
     ApplyCode(CodeId),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::formats::attributes_csv::import_attributes;
 use crate::language::{Language, Localized, Text};
 use crate::model::{CodeDraft, CodeId, CodingAnchor, ExcerptId, MemoTarget};
-use crate::store::{ExcerptFilter, Store, StoreError};
+use crate::store::{Filter, Store, StoreError};
 
 use super::app::QuipuApp;
 use super::command::{AppCommand, Edit, EditOutcome};
@@ -194,7 +194,7 @@ impl QuipuApp {
         if let Err(error) = store.enable_undo() {
             self.report_failure(&error);
         }
-        let view = match ViewModel::load(&store, ExcerptFilter::default()) {
+        let view = match ViewModel::load(&store, Filter::default()) {
             Ok(view) => view,
             Err(error) => return self.report_failure(&error),
         };
@@ -281,7 +281,7 @@ impl QuipuApp {
         }
     }
 
-    fn set_filter(&mut self, filter: ExcerptFilter) {
+    fn set_filter(&mut self, filter: Filter) {
         let Some(session) = &mut self.session else {
             return;
         };
@@ -297,7 +297,7 @@ impl QuipuApp {
             Ok(ids) => {
                 let count = ids.len();
                 self.ui.navigator.search_text.clear();
-                self.set_filter(ExcerptFilter { only: Some((label.clone(), ids)), ..ExcerptFilter::default() });
+                self.set_filter(Filter { only: Some((label.clone(), ids)), ..Filter::default() });
                 self.report(tr.f(Msg::CellListed, &[("what", &label), ("n", &count)]));
             }
             Err(error) => self.report_failure(&error),
@@ -512,7 +512,7 @@ impl QuipuApp {
                     Ok(_) => self.report(tr.f(Msg::TableExported, &[("file", &file)])),
                     Err(message) => self.report_error(message),
                 },
-                JobOutcome::Analyzed(result) => match result {
+                JobOutcome::Analyzed(result) => match *result {
                     Ok(result) => self.ui.analysis.receive(result),
                     Err(message) => {
                         self.ui.analysis.computing = None;

@@ -17,7 +17,7 @@ use crate::formats::report::ReportOptions;
 use crate::formats::{
     FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes, write_atomically,
 };
-use crate::store::{CountFilter, Grouping, ImportSummary, RecordedChange, Store, StoreError};
+use crate::store::{Filter, Grouping, ImportSummary, RecordedChange, Store, StoreError};
 
 use super::i18n::{Language, Msg, Tr};
 use super::workspace::{AnalysisRequest, AnalysisResult};
@@ -149,7 +149,7 @@ pub struct FrequencyExportRequest {
     /// How groups are formed.
     pub grouping: Grouping,
     /// What is counted.
-    pub filter: CountFilter,
+    pub filter: Filter,
 }
 
 /// A finished job.
@@ -198,7 +198,7 @@ pub enum JobOutcome {
     /// A job was cancelled and changed nothing.
     Cancelled,
     /// A background analysis finished.
-    Analyzed(Result<AnalysisResult, String>),
+    Analyzed(Box<Result<AnalysisResult, String>>),
 }
 
 /// The running job, shown in the status bar.
@@ -271,7 +271,7 @@ impl Jobs {
                 })
             })();
             running.fetch_sub(1, Ordering::Relaxed);
-            let _ = sender.send(JobOutcome::Analyzed(result));
+            let _ = sender.send(JobOutcome::Analyzed(Box::new(result)));
             ctx.request_repaint();
         });
     }

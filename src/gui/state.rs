@@ -12,7 +12,7 @@ use crate::formats::QuoteFormat;
 use crate::formats::csv_import::{ColumnMapping, CsvOptions, CsvPreview, preview_csv};
 use crate::formats::report::ReportOptions;
 use crate::model::{CodeId, CodingId, ExcerptId, Side};
-use crate::store::Store;
+use crate::store::{Filter, Store};
 use crate::text::CharSpan;
 
 use super::i18n::{Msg, Tr};
@@ -268,7 +268,13 @@ pub struct ExportDialog {
 
 impl Default for ExportDialog {
     fn default() -> Self {
-        Self { format: QuoteFormat::Docx, options: ReportOptions { with_children: true, ..ReportOptions::default() } }
+        Self {
+            format: QuoteFormat::Docx,
+            options: ReportOptions {
+                filter: Filter { with_children: true, ..Filter::default() },
+                ..ReportOptions::default()
+            },
+        }
     }
 }
 
@@ -284,7 +290,7 @@ impl ExportDialog {
         if !filter.speakers.is_empty() {
             described.push(tr.t(Msg::Speaker).to_lowercase());
         }
-        described.extend(filter.coder.map(|id| format!("'{}'", view.coder_name(id))));
+        described.extend(filter.coder_id.map(|id| format!("'{}'", view.coder_name(id))));
         described.extend(filter.statuses.iter().map(|status| tr.status(*status).to_owned()));
         if !described.is_empty() {
             // Put in words in the interface's language, which is the one shown.

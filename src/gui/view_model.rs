@@ -9,7 +9,7 @@ use crate::model::{
     AttributeId, AttributeScope, Case, Code, CodeId, Coder, CoderId, Coding, CodingAnchor, Excerpt, ExcerptId,
     MemoTarget, Side, Source,
 };
-use crate::store::{Attribute, ExcerptFilter, ExcerptPreview, SourceSummary, Store, StoreResult};
+use crate::store::{Attribute, ExcerptPreview, Filter, SourceSummary, Store, StoreResult};
 use crate::text::{self, CharSpan};
 
 /// Rows of the excerpt list fetched at a time.
@@ -171,7 +171,7 @@ pub struct ViewModel {
     /// Excerpts in the project.
     pub total_excerpts: usize,
     /// The list's filter.
-    pub filter: ExcerptFilter,
+    pub filter: Filter,
     /// The filtered list, in reading order.
     pub excerpt_ids: Vec<ExcerptId>,
     /// List rows already fetched, by page.
@@ -193,7 +193,7 @@ pub struct ViewModel {
 
 impl ViewModel {
     /// Reads everything from the store with `filter` on the list.
-    pub fn load(store: &Store, filter: ExcerptFilter) -> StoreResult<ViewModel> {
+    pub fn load(store: &Store, filter: Filter) -> StoreResult<ViewModel> {
         let mut view = ViewModel { filter, ..ViewModel::default() };
         view.refresh(store, Changed::ALL, None)?;
         Ok(view)
@@ -231,7 +231,7 @@ impl ViewModel {
         // when the filter looks at them; otherwise only the rows' contents change.
         let filter_reads_excerpts = !self.filter.codes.is_empty()
             || self.filter.coder_id.is_some()
-            || self.filter.status.is_some()
+            || !self.filter.statuses.is_empty()
             || !self.filter.search.trim().is_empty();
         if changed.corpus
             || (changed.excerpts && filter_reads_excerpts)
@@ -309,7 +309,7 @@ impl ViewModel {
     }
 
     /// Sets the list's filter and reads the list again.
-    pub fn set_filter(&mut self, store: &Store, filter: ExcerptFilter) -> StoreResult<()> {
+    pub fn set_filter(&mut self, store: &Store, filter: Filter) -> StoreResult<()> {
         if filter != self.filter {
             self.filter = filter;
             self.reload_list(store)?;
@@ -318,14 +318,7 @@ impl ViewModel {
     }
 
     fn reload_list(&mut self, store: &Store) -> StoreResult<()> {
-        let mut filter = self.filter.clone();
-        // Filtering by a code includes the codes under it.
-        let mut with_children = Vec::new();
-        for code_id in &filter.codes {
-            with_children.extend(store.code_and_descendants(*code_id)?);
-        }
-        filter.codes = with_children;
-        self.excerpt_ids = store.filtered_excerpt_ids(&filter)?;
+        self.excerpt_ids = store.filtered_excerpt_ids(&self.filter)?;
         self.preview_pages.clear();
         self.list_queries += 1;
         Ok(())

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::analysis::{CooccurrenceTable, FrequencyTable};
 use crate::formats::chart::ChartKind;
 use crate::model::CodeId;
-use crate::store::{CountFilter, Grouping, OverlapPassage};
+use crate::store::{Filter, Grouping, OverlapPassage};
 
 /// Passages where two codes overlap, read when a co-occurrence cell is first
 /// hovered, by the pair (lower code ID first).
@@ -57,9 +57,9 @@ pub enum SortColumn {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnalysisRequest {
     /// A frequency table.
-    Frequencies(Grouping, CountFilter),
+    Frequencies(Grouping, Filter),
     /// A co-occurrence table.
-    Cooccurrence(CountFilter),
+    Cooccurrence(Filter),
 }
 
 /// What a background analysis produced.
@@ -79,7 +79,7 @@ pub struct AnalysisState {
     /// How frequencies are grouped.
     pub grouping: Grouping,
     /// Which codings frequencies and co-occurrence count.
-    pub filter: CountFilter,
+    pub filter: Filter,
     /// The date filter as typed (checked before use).
     pub date_from_text: String,
     /// The date filter as typed.

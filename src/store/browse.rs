@@ -3,11 +3,11 @@
 //! list rows. Built for projects of hundreds of thousands of excerpts: lists are
 //! IDs, and previews are fetched only for the rows on screen.
 
-use rusqlite::{OptionalExtension, params_from_iter};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-use super::{Store, StoreResult};
-use crate::model::{CaseId, CodeId, CoderId, ExcerptId, SourceId, TranslationStatus};
+use super::{Filter, Store, StoreResult};
+use crate::model::{CaseId, ExcerptId, SourceId, TranslationStatus};
 
 /// One source in the navigation tree.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -24,36 +24,6 @@ pub struct SourceSummary {
     pub pseudonym: String,
     /// Number of excerpts.
     pub excerpts: u64,
-}
-
-/// Which excerpts a list shows. Empty fields do not filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ExcerptFilter {
-    /// Only this case.
-    pub case_id: Option<CaseId>,
-    /// Only this source.
-    pub source_id: Option<SourceId>,
-    /// Only this speaker.
-    pub speaker: Option<String>,
-    /// Only excerpts carrying one of these codes (a code and its sub-codes).
-    pub codes: Vec<CodeId>,
-    /// Only excerpts coded by this coder.
-    pub coder_id: Option<CoderId>,
-    /// Only excerpts whose translation has this status.
-    pub status: Option<TranslationStatus>,
-    /// Only excerpts matching this search text (both languages, accents folded),
-    /// or whose identifier is exactly this text.
-    pub search: String,
-    /// Only these excerpts (the excerpts behind a table cell), with a label saying
-    /// what they are.
-    pub only: Option<(String, Vec<ExcerptId>)>,
-}
-
-impl ExcerptFilter {
-    /// True when the filter lets every excerpt through.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// The start of an excerpt, for a list row.
@@ -114,67 +84,26 @@ impl Store {
 
     /// The IDs of the excerpts passing `filter`, in reading order (case, source,
     /// position).
-    pub fn filtered_excerpt_ids(&self, filter: &ExcerptFilter) -> StoreResult<Vec<ExcerptId>> {
-        let mut conditions: Vec<String> = Vec::new();
-        let mut values: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(case_id) = filter.case_id {
-            values.push(case_id.0.into());
-            conditions.push(format!("s.case_id = ?{}", values.len()));
-        }
-        if let Some(source_id) = filter.source_id {
-            values.push(source_id.0.into());
-            conditions.push(format!("e.source_id = ?{}", values.len()));
-        }
-        if let Some(speaker) = &filter.speaker {
-            values.push(speaker.clone().into());
-            conditions.push(format!("s.speaker = ?{}", values.len()));
-        }
-        if let Some(status) = filter.status {
-            values.push(status.as_str().to_owned().into());
-            conditions.push(format!("e.translation_status = ?{}", values.len()));
-        }
+    pub fn filtered_excerpt_ids(&self, filter: &Filter) -> StoreResult<Vec<ExcerptId>> {
+        let mut conditions = vec![filter.source_condition("s"), filter.excerpt_condition("e")];
         if !filter.codes.is_empty() || filter.coder_id.is_some() {
-            let mut coding_conditions = vec!["k.excerpt_id = e.excerpt_id".to_owned()];
-            if !filter.codes.is_empty() {
-                let ids: Vec<String> = filter.codes.iter().map(|code| code.0.to_string()).collect();
-                coding_conditions.push(format!("k.code_id IN ({})", ids.join(", ")));
-            }
-            if let Some(coder_id) = filter.coder_id {
-                values.push(coder_id.0.into());
-                coding_conditions.push(format!("k.coder_id = ?{}", values.len()));
-            }
-            conditions.push(format!("EXISTS (SELECT 1 FROM codings k WHERE {})", coding_conditions.join(" AND ")));
+            // Codings are looked at only for who coded and with what.
+            let codes = self.filter_codes(filter)?;
+            let coding_filter = Filter { codes: Vec::new(), coder_id: filter.coder_id, ..Filter::default() };
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id AND {})",
+                coding_filter.coding_condition("k", &codes)
+            ));
         }
-        if !filter.search.trim().is_empty() {
-            // The researcher's excerpt identifier ("E026") finds that excerpt too.
-            values.push(filter.search.trim().to_owned().into());
-            let label_condition = format!("e.label = ?{} COLLATE NOCASE", values.len());
-            match super::fts_expression(&filter.search, true) {
-                Some(expression) => {
-                    values.push(expression.into());
-                    conditions.push(format!(
-                        "({label_condition} OR e.excerpt_id IN
-                             (SELECT rowid FROM excerpt_search WHERE excerpt_search MATCH ?{}))",
-                        values.len()
-                    ));
-                }
-                None => conditions.push(label_condition),
-            }
-        }
-        if let Some((_, ids)) = &filter.only {
-            let ids: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
-            conditions.push(format!("e.excerpt_id IN ({})", ids.join(", ")));
-        }
-        let where_clause =
-            if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
         let mut statement = self.conn.prepare(&format!(
             "SELECT e.excerpt_id FROM excerpts e
              JOIN sources s ON s.source_id = e.source_id
              JOIN cases ca ON ca.case_id = s.case_id
-             {where_clause}
-             ORDER BY ca.name, s.name, e.position"
+             WHERE {}
+             ORDER BY ca.name, s.name, e.position",
+            conditions.join(" AND ")
         ))?;
-        let ids = statement.query_map(params_from_iter(values), |row| row.get(0))?.collect::<Result<_, _>>()?;
+        let ids = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
 

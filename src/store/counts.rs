@@ -5,10 +5,10 @@
 
 use serde::Serialize;
 
-use super::{Store, StoreResult};
+use super::{Filter, Store, StoreResult};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::model::{AttributeId, CodeId, CoderId, ExcerptId, SourceId, TranslationStatus};
+use crate::model::{AttributeId, CodeId, ExcerptId, SourceId};
 
 /// How excerpts are grouped for comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
@@ -64,80 +64,6 @@ impl Grouping {
             ),
             Self::All => "'all'".to_owned(),
         }
-    }
-}
-
-/// Which codings and excerpts counts look at. Empty fields do not filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CountFilter {
-    /// Only codings by this coder.
-    pub coder_id: Option<CoderId>,
-    /// Only sources dated on or after this date (`yyyy`, `yyyy-mm`, `yyyy-mm-dd`).
-    /// Sources without a date are left out when a date is given.
-    pub date_from: Option<String>,
-    /// Only sources dated on or before this date.
-    pub date_to: Option<String>,
-    /// Only excerpts whose translation has one of these statuses.
-    pub statuses: Vec<TranslationStatus>,
-    /// Count each code with the codes under it (an excerpt coded with a parent and
-    /// a child counts once for the parent).
-    pub with_children: bool,
-    /// Only cases or sources whose attribute has this value.
-    pub attribute: Option<(AttributeId, String)>,
-}
-
-impl CountFilter {
-    /// SQL over `sources s` keeping sources in the date range (bound as ?1 from and
-    /// ?2 to, NULL meaning open) and with the chosen attribute value.
-    fn source_condition(&self) -> String {
-        // A partial date is a period: 2021 runs from 2021-01-01 to 2021-12-31. A
-        // source is kept when its period overlaps the range asked for.
-        let mut sql = "((?1 IS NULL AND ?2 IS NULL) OR (s.date <> ''
-            AND (?1 IS NULL OR (CASE length(s.date) WHEN 4 THEN s.date || '-12-31' WHEN 7 THEN s.date || '-31'
-                                ELSE s.date END) >= (CASE length(?1) WHEN 4 THEN ?1 || '-01-01'
-                                WHEN 7 THEN ?1 || '-01' ELSE ?1 END))
-            AND (?2 IS NULL OR (CASE length(s.date) WHEN 4 THEN s.date || '-01-01' WHEN 7 THEN s.date || '-01'
-                                ELSE s.date END) <= (CASE length(?2) WHEN 4 THEN ?2 || '-12-31'
-                                WHEN 7 THEN ?2 || '-31' ELSE ?2 END))))"
-            .to_owned();
-        if let Some((attribute_id, value)) = &self.attribute {
-            // An attribute belongs to cases or to sources; the other test finds nothing.
-            let value = value.replace('\'', "''");
-            sql.push_str(&format!(
-                " AND (EXISTS (SELECT 1 FROM case_attribute_values v WHERE v.case_id = s.case_id
-                               AND v.attribute_id = {attribute_id} AND v.value = '{value}')
-                    OR EXISTS (SELECT 1 FROM source_attribute_values v WHERE v.source_id = s.source_id
-                               AND v.attribute_id = {attribute_id} AND v.value = '{value}'))"
-            ));
-        }
-        sql
-    }
-
-    /// SQL over the codings aliased `alias`, keeping codings by the chosen coder
-    /// (?3) of excerpts with the chosen statuses.
-    fn coding_condition(&self, alias: &str) -> String {
-        let mut conditions = vec![format!("(?3 IS NULL OR {alias}.coder_id = ?3)")];
-        if !self.statuses.is_empty() {
-            let statuses: Vec<String> = self.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
-            conditions.push(format!(
-                "{alias}.excerpt_id IN (SELECT excerpt_id FROM excerpts WHERE translation_status IN ({}))",
-                statuses.join(", ")
-            ));
-        }
-        conditions.join(" AND ")
-    }
-
-    /// SQL over `excerpts e` keeping the chosen statuses.
-    fn excerpt_condition(&self) -> String {
-        if self.statuses.is_empty() {
-            return "1 = 1".to_owned();
-        }
-        let statuses: Vec<String> = self.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
-        format!("e.translation_status IN ({})", statuses.join(", "))
-    }
-
-    fn parameters(&self) -> (Option<&str>, Option<&str>, Option<i64>) {
-        (self.date_from.as_deref(), self.date_to.as_deref(), self.coder_id.map(|coder| coder.0))
     }
 }
 
@@ -247,8 +173,9 @@ impl Store {
     /// for their parents when the filter says so), by the filter's coder and
     /// statuses. This is where a million codings become a few thousand rows: one
     /// scan of the covering index, grouped in index order.
-    pub fn source_code_counts(&self, filter: &CountFilter) -> StoreResult<Vec<SourceCodeCount>> {
-        let coding_condition = filter.coding_condition("k");
+    pub fn source_code_counts(&self, filter: &Filter) -> StoreResult<Vec<SourceCodeCount>> {
+        let codes = self.filter_codes(filter)?;
+        let coding_condition = filter.coding_condition("k", &codes);
         let sql = if filter.with_children {
             format!(
                 "{}
@@ -268,7 +195,7 @@ impl Store {
         };
         let mut statement = self.conn.prepare_cached(&sql)?;
         let counts = statement
-            .query_map(rusqlite::params![Option::<&str>::None, Option::<&str>::None, filter.coder_id], |row| {
+            .query_map([], |row| {
                 Ok(SourceCodeCount {
                     source_id: row.get(0)?,
                     code_id: row.get(1)?,
@@ -283,10 +210,10 @@ impl Store {
     /// Every source within the filter's dates and attribute value, with its
     /// group's label, its speaker, and its number of excerpts (within the
     /// filter's statuses).
-    pub fn source_groups(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<SourceGroup>> {
+    pub fn source_groups(&self, grouping: Grouping, filter: &Filter) -> StoreResult<Vec<SourceGroup>> {
         let label = grouping.label_sql();
-        let source_condition = filter.source_condition();
-        let excerpt_condition = filter.excerpt_condition();
+        let source_condition = filter.source_condition("s");
+        let excerpt_condition = filter.excerpt_condition("e");
         let sql = format!(
             "SELECT s.source_id, {label}, s.speaker,
                     (SELECT COUNT(*) FROM excerpts e WHERE e.source_id = s.source_id AND {excerpt_condition})
@@ -295,7 +222,7 @@ impl Store {
         );
         let mut statement = self.conn.prepare_cached(&sql)?;
         let groups = statement
-            .query_map(rusqlite::params![filter.date_from, filter.date_to], |row| {
+            .query_map([], |row| {
                 Ok(SourceGroup {
                     source_id: row.get(0)?,
                     group: row.get(1)?,
@@ -311,7 +238,7 @@ impl Store {
     /// per-source counts added up by the group each source belongs to (an excerpt
     /// belongs to one source and a source to one group, so distinct excerpts add
     /// up; speakers are counted distinct).
-    pub fn grouped_code_counts(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<GroupedCount>> {
+    pub fn grouped_code_counts(&self, grouping: Grouping, filter: &Filter) -> StoreResult<Vec<GroupedCount>> {
         let groups: HashMap<SourceId, SourceGroup> =
             self.source_groups(grouping, filter)?.into_iter().map(|group| (group.source_id, group)).collect();
         let mut sums: BTreeMap<(String, CodeId), (u64, u64, BTreeSet<String>)> = BTreeMap::new();
@@ -340,7 +267,7 @@ impl Store {
 
     /// Every group's label and number of excerpts (within the filter's dates and
     /// statuses), including groups with no codings, sorted by label.
-    pub fn group_sizes(&self, grouping: Grouping, filter: &CountFilter) -> StoreResult<Vec<(String, u64)>> {
+    pub fn group_sizes(&self, grouping: Grouping, filter: &Filter) -> StoreResult<Vec<(String, u64)>> {
         let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
         for group in self.source_groups(grouping, filter)? {
             *sizes.entry(group.group).or_default() += group.excerpts;
@@ -356,12 +283,13 @@ impl Store {
         grouping: Grouping,
         group: &str,
         code_id: CodeId,
-        filter: &CountFilter,
+        filter: &Filter,
     ) -> StoreResult<Vec<ExcerptId>> {
         let label = grouping.label_sql();
         let ancestry = ancestry_sql(filter.with_children);
-        let source_condition = filter.source_condition();
-        let coding_condition = filter.coding_condition("k");
+        let source_condition = filter.source_condition("s");
+        let codes = self.filter_codes(filter)?;
+        let coding_condition = filter.coding_condition("k", &codes);
         let sql = format!(
             "{ancestry}
              SELECT DISTINCT e.excerpt_id FROM codings k
@@ -369,23 +297,22 @@ impl Store {
              JOIN excerpts e ON e.excerpt_id = k.excerpt_id
              JOIN sources s ON s.source_id = e.source_id
              JOIN cases ca ON ca.case_id = s.case_id
-             WHERE a.counted_as = ?4 AND {label} = ?5 AND {source_condition} AND {coding_condition}
+             WHERE a.counted_as = ?1 AND {label} = ?2 AND {source_condition} AND {coding_condition}
              ORDER BY ca.name, s.name, e.position"
         );
-        let (from, to, coder) = filter.parameters();
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let ids = statement
-            .query_map(rusqlite::params![from, to, coder, code_id, group], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let mut statement = self.conn.prepare(&sql)?;
+        let ids =
+            statement.query_map(rusqlite::params![code_id, group], |row| row.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
 
     /// For every pair of codes that meet, how many excerpts carry both and on how
     /// many their codings overlap. Codes are compared as they are (sub-codes are
     /// not rolled up).
-    pub fn code_pairs(&self, filter: &CountFilter) -> StoreResult<Vec<CodePair>> {
-        let coding_condition = filter.coding_condition("k");
-        let source_condition = filter.source_condition();
+    pub fn code_pairs(&self, filter: &Filter) -> StoreResult<Vec<CodePair>> {
+        let codes = self.filter_codes(filter)?;
+        let coding_condition = filter.coding_condition("k", &codes);
+        let source_condition = filter.source_condition("s");
         let sql = format!(
             "WITH kept AS (
                  SELECT k.excerpt_id, k.code_id, k.side, k.start_char, k.end_char FROM codings k
@@ -408,7 +335,7 @@ impl Store {
         );
         let mut statement = self.conn.prepare_cached(&sql)?;
         let pairs = statement
-            .query_map(filter.parameters(), |row| {
+            .query_map([], |row| {
                 Ok(CodePair {
                     first: row.get(0)?,
                     second: row.get(1)?,
@@ -422,37 +349,30 @@ impl Store {
 
     /// Distinct excerpts carrying each code within the filter (for the diagonal of
     /// a co-occurrence table).
-    pub fn filtered_code_totals(&self, filter: &CountFilter) -> StoreResult<Vec<(CodeId, u64)>> {
-        let plain = CountFilter { with_children: false, ..filter.clone() };
+    pub fn filtered_code_totals(&self, filter: &Filter) -> StoreResult<Vec<(CodeId, u64)>> {
+        let plain = Filter { with_children: false, ..filter.clone() };
         let totals = self.grouped_code_counts(Grouping::All, &plain)?;
         Ok(totals.into_iter().map(|count| (count.code_id, count.excerpts)).collect())
     }
 
     /// The excerpts carrying both codes, in reading order.
-    pub fn excerpts_with_both(
-        &self,
-        first: CodeId,
-        second: CodeId,
-        filter: &CountFilter,
-    ) -> StoreResult<Vec<ExcerptId>> {
-        let coding_condition = filter.coding_condition("k");
-        let source_condition = filter.source_condition();
+    pub fn excerpts_with_both(&self, first: CodeId, second: CodeId, filter: &Filter) -> StoreResult<Vec<ExcerptId>> {
+        let codes = self.filter_codes(filter)?;
+        let coding_condition = filter.coding_condition("k", &codes);
+        let source_condition = filter.source_condition("s");
         let sql = format!(
             "SELECT e.excerpt_id FROM excerpts e
              JOIN sources s ON s.source_id = e.source_id
              JOIN cases ca ON ca.case_id = s.case_id
              WHERE {source_condition}
-               AND EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id AND k.code_id = ?4
+               AND EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id AND k.code_id = ?1
                            AND {coding_condition})
-               AND EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id AND k.code_id = ?5
+               AND EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id AND k.code_id = ?2
                            AND {coding_condition})
              ORDER BY ca.name, s.name, e.position"
         );
-        let (from, to, coder) = filter.parameters();
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let ids = statement
-            .query_map(rusqlite::params![from, to, coder, first, second], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let mut statement = self.conn.prepare(&sql)?;
+        let ids = statement.query_map(rusqlite::params![first, second], |row| row.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
 
@@ -463,12 +383,13 @@ impl Store {
         &self,
         first: CodeId,
         second: CodeId,
-        filter: &CountFilter,
+        filter: &Filter,
         limit: usize,
     ) -> StoreResult<Vec<OverlapPassage>> {
-        let first_condition = filter.coding_condition("a");
-        let second_condition = filter.coding_condition("b");
-        let source_condition = filter.source_condition();
+        let codes = self.filter_codes(filter)?;
+        let first_condition = filter.coding_condition("a", &codes);
+        let second_condition = filter.coding_condition("b", &codes);
+        let source_condition = filter.source_condition("s");
         let text_of =
             |side: &str| format!("CASE {side} WHEN 'original' THEN e.original_text ELSE e.translation_text END");
         let sql = format!(
@@ -481,22 +402,21 @@ impl Store {
                                  min(a.end_char, b.end_char) - max(a.start_char, b.start_char))
                  END
              FROM codings a
-             JOIN codings b ON b.excerpt_id = a.excerpt_id AND b.code_id = ?5
+             JOIN codings b ON b.excerpt_id = a.excerpt_id AND b.code_id = ?2
              JOIN excerpts e ON e.excerpt_id = a.excerpt_id
              JOIN sources s ON s.source_id = a.source_id
              JOIN cases ca ON ca.case_id = s.case_id
-             WHERE a.code_id = ?4 AND {source_condition} AND {first_condition} AND {second_condition}
+             WHERE a.code_id = ?1 AND {source_condition} AND {first_condition} AND {second_condition}
                AND (a.side IS NULL OR b.side IS NULL
                     OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char))
              ORDER BY ca.name, s.name, e.position
-             LIMIT ?6",
+             LIMIT ?3",
             a_text = text_of("a.side"),
             b_text = text_of("b.side"),
         );
-        let (from, to, coder) = filter.parameters();
-        let mut statement = self.conn.prepare_cached(&sql)?;
+        let mut statement = self.conn.prepare(&sql)?;
         let passages = statement
-            .query_map(rusqlite::params![from, to, coder, first, second, limit as i64], |row| {
+            .query_map(rusqlite::params![first, second, limit as i64], |row| {
                 Ok(OverlapPassage {
                     excerpt_id: row.get(0)?,
                     label: row.get(1)?,

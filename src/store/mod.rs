@@ -14,6 +14,7 @@ mod codings;
 mod counts;
 mod dump;
 mod excerpts;
+mod filter;
 mod import;
 mod memos;
 mod migrations;
@@ -29,15 +30,14 @@ use crate::language::{Language, Localized, Text};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use attributes::{Attribute, AttributeValue};
-pub use browse::{ExcerptFilter, ExcerptPreview, SourceSummary};
+pub use browse::{ExcerptPreview, SourceSummary};
 pub use code_keys::CODE_KEYS;
-pub use counts::{
-    CodeCount, CodePair, CountFilter, GroupedCount, Grouping, OverlapPassage, SourceCodeCount, SourceGroup,
-};
+pub use counts::{CodeCount, CodePair, GroupedCount, Grouping, OverlapPassage, SourceCodeCount, SourceGroup};
 pub use excerpts::ReanchorReport;
+pub use filter::Filter;
 pub use import::{ImportBatch, ImportRow, ImportSummary};
 pub use migrations::CURRENT_VERSION;
-pub use quotes::{CodedQuote, QuoteFilter};
+pub use quotes::CodedQuote;
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchPage, SearchQuery, fts_expression};
 pub use undo::RecordedChange;
 

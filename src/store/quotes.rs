@@ -1,29 +1,11 @@
 //! Coded quotes for reports: each coding joined with its excerpt, source, case,
 //! code and memos, filtered and in reading order.
 
-use rusqlite::params_from_iter;
-use rusqlite::types::Value;
-
 use super::excerpts::{EXCERPT_COLUMNS, excerpt_from_row};
 use super::sources::source_from_row_at;
-use super::{Store, StoreResult};
-use crate::model::{CaseId, CodeId, CoderId, CodingAnchor, Color, Excerpt, Side, Source, TranslationStatus};
+use super::{Filter, Store, StoreResult};
+use crate::model::{CodeId, CodingAnchor, Color, Excerpt, Side, Source};
 use crate::text::CharSpan;
-
-/// Which coded quotes to take. Empty lists mean "all".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct QuoteFilter {
-    /// Only codings of these codes (list sub-codes too to include them).
-    pub codes: Vec<CodeId>,
-    /// Only excerpts of these cases.
-    pub cases: Vec<CaseId>,
-    /// Only excerpts of these speakers.
-    pub speakers: Vec<String>,
-    /// Only codings by this coder.
-    pub coder: Option<CoderId>,
-    /// Only excerpts whose translation has one of these statuses.
-    pub statuses: Vec<TranslationStatus>,
-}
 
 /// One coded quote: a code applied to (part of) an excerpt, with everything a
 /// report needs to cite it.
@@ -51,38 +33,13 @@ pub struct CodedQuote {
     pub coding_memo: String,
 }
 
-fn id_list<T: std::fmt::Display>(ids: &[T]) -> String {
-    ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-}
-
 impl Store {
     /// The coded quotes matching `filter`, in reading order (case, source,
     /// position). A passage coded by several coders appears once.
-    pub fn coded_quotes(&self, filter: &QuoteFilter) -> StoreResult<Vec<CodedQuote>> {
-        let mut conditions = vec!["1 = 1".to_owned()];
-        let mut values: Vec<Value> = Vec::new();
-        if !filter.codes.is_empty() {
-            conditions.push(format!("k.code_id IN ({})", id_list(&filter.codes)));
-        }
-        if !filter.cases.is_empty() {
-            conditions.push(format!("s.case_id IN ({})", id_list(&filter.cases)));
-        }
-        if !filter.speakers.is_empty() {
-            let mut placeholders = Vec::new();
-            for speaker in &filter.speakers {
-                values.push(speaker.clone().into());
-                placeholders.push(format!("?{}", values.len()));
-            }
-            conditions.push(format!("s.speaker IN ({})", placeholders.join(", ")));
-        }
-        if let Some(coder) = filter.coder {
-            values.push(coder.0.into());
-            conditions.push(format!("k.coder_id = ?{}", values.len()));
-        }
-        if !filter.statuses.is_empty() {
-            let statuses: Vec<String> = filter.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
-            conditions.push(format!("e.translation_status IN ({})", statuses.join(", ")));
-        }
+    pub fn coded_quotes(&self, filter: &Filter) -> StoreResult<Vec<CodedQuote>> {
+        let codes = self.filter_codes(filter)?;
+        let conditions =
+            [filter.source_condition("s"), filter.excerpt_condition("e"), filter.coding_condition("k", &codes)];
         let sql = format!(
             "SELECT {EXCERPT_COLUMNS},
                     s.source_id, s.case_id, s.name, s.speaker, s.role, s.place, s.date, s.interviewer, s.pseudonym,
@@ -102,7 +59,7 @@ impl Store {
         );
         let mut statement = self.conn.prepare(&sql)?;
         let quotes = statement
-            .query_map(params_from_iter(values), |row| {
+            .query_map([], |row| {
                 let excerpt = excerpt_from_row(row)?;
                 let source = source_from_row_at(row, 10)?;
                 let side: Option<Side> = row.get(22)?;

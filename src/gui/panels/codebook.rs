@@ -13,7 +13,7 @@ use crate::gui::state::{CodeDialog, CodebookState, Confirm};
 use crate::gui::theme;
 use crate::gui::view_model::CodeRow;
 use crate::model::{CodeId, Color};
-use crate::store::{CODE_KEYS, ExcerptFilter};
+use crate::store::{CODE_KEYS, Filter};
 
 /// A code being dragged onto another.
 #[derive(Debug, Clone, Copy)]
@@ -167,7 +167,7 @@ fn code_menu_ui(ui: &mut Ui, app: &mut PanelContext<'_>, tr: Tr, rows: &[CodeRow
         app.push(AppCommand::OpenCodeDialog(code_id));
     }
     if ui.button(tr.t(Msg::ShowExcerpts)).clicked() {
-        app.push(AppCommand::SetFilter(ExcerptFilter { codes: vec![code_id], ..ExcerptFilter::default() }));
+        app.push(AppCommand::SetFilter(Filter { codes: vec![code_id], with_children: true, ..Filter::default() }));
     }
     if ui.button(tr.t(Msg::AddSubcode)).clicked() {
         let name = unique_name(rows, &format!("{} ›", row.code.name));

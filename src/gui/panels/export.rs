@@ -90,7 +90,7 @@ pub fn export_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &
                     });
                     ui.end_row();
                     let coders = view.coders.iter().map(|coder| (coder.coder_id, coder.name.clone()));
-                    let coder = &mut dialog.options.filter.coder;
+                    let coder = &mut dialog.options.filter.coder_id;
                     optional_choice_ui(ui, tr, ("export_coder", tr.t(Msg::Coder)), None, coder, coders);
                     ui.end_row();
                 });
@@ -113,7 +113,7 @@ pub fn export_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &
                         &codes,
                         &mut dialog.options.filter.codes,
                     );
-                    columns[0].checkbox(&mut dialog.options.with_children, tr.t(Msg::IncludeSubcodes));
+                    columns[0].checkbox(&mut dialog.options.filter.with_children, tr.t(Msg::IncludeSubcodes));
                     ticks_ui(
                         &mut columns[1],
                         "export_cases",

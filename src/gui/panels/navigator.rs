@@ -13,7 +13,7 @@ use crate::gui::state::NavigatorState;
 use crate::gui::view_model::ViewModel;
 use crate::gui::workspace::Workspace;
 use crate::model::TranslationStatus;
-use crate::store::{ExcerptFilter, ExcerptPreview, MATCH_END, MATCH_START};
+use crate::store::{ExcerptPreview, Filter, MATCH_END, MATCH_START};
 
 /// Draws the left panel. It can be resized, and hidden from the View menu.
 pub fn navigator_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut NavigatorState, workspace: Workspace) {
@@ -58,7 +58,7 @@ pub fn navigator_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut N
                 clear = ui.small_button(tr.t(Msg::ClearFilters)).clicked();
             });
             if clear {
-                app.push(AppCommand::SetFilter(ExcerptFilter::default()));
+                app.push(AppCommand::SetFilter(Filter::default()));
             }
         }
         excerpt_list_ui(ui, app, view, state, workspace);
@@ -85,7 +85,7 @@ fn empty_project_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
     }
 }
 
-fn search_box_ui(ui: &mut Ui, tr: Tr, search_text: &mut String, filter: &mut ExcerptFilter) {
+fn search_box_ui(ui: &mut Ui, tr: Tr, search_text: &mut String, filter: &mut Filter) {
     ui.horizontal(|ui| {
         let label = ui.label(tr.t(Msg::Search));
         let response = ui
@@ -102,37 +102,33 @@ fn search_box_ui(ui: &mut Ui, tr: Tr, search_text: &mut String, filter: &mut Exc
     });
 }
 
-fn tree_ui(ui: &mut Ui, tr: Tr, view: &ViewModel, filter: &mut ExcerptFilter) {
+fn tree_ui(ui: &mut Ui, tr: Tr, view: &ViewModel, filter: &mut Filter) {
     ui.strong(tr.t(Msg::Cases));
     for case in &view.cases {
         let sources: Vec<_> = view.sources.iter().filter(|s| s.case_id == case.case_id).collect();
         let total: u64 = sources.iter().map(|s| s.excerpts).sum();
-        let case_selected = filter.case_id == Some(case.case_id) && filter.source_id.is_none();
+        let case_selected = filter.cases == [case.case_id] && filter.sources.is_empty();
         let id = ui.make_persistent_id(("case", case.case_id));
         egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, false)
             .show_header(ui, |ui| {
                 let text = format!("{}  ({total})", case.name);
                 let response = ui.selectable_label(case_selected, text).on_hover_text(&case.description);
                 if response.clicked() {
-                    if case_selected {
-                        filter.case_id = None;
-                    } else {
-                        filter.case_id = Some(case.case_id);
-                        filter.source_id = None;
-                    }
+                    filter.sources.clear();
+                    filter.cases = if case_selected { Vec::new() } else { vec![case.case_id] };
                 }
             })
             .body(|ui| {
                 for source in sources {
-                    let selected = filter.source_id == Some(source.source_id);
+                    let selected = filter.sources == [source.source_id];
                     let text = format!("{}  ({})", source.name, source.excerpts);
                     let hover = if source.speaker.is_empty() { source.name.clone() } else { source.speaker.clone() };
                     if ui.selectable_label(selected, text).on_hover_text(hover).clicked() {
                         if selected {
-                            filter.source_id = None;
+                            filter.sources.clear();
                         } else {
-                            filter.case_id = Some(case.case_id);
-                            filter.source_id = Some(source.source_id);
+                            filter.cases = vec![case.case_id];
+                            filter.sources = vec![source.source_id];
                         }
                     }
                 }
@@ -140,34 +136,33 @@ fn tree_ui(ui: &mut Ui, tr: Tr, view: &ViewModel, filter: &mut ExcerptFilter) {
     }
 }
 
-fn filters_ui(ui: &mut Ui, tr: Tr, view: &ViewModel, filter: &mut ExcerptFilter) {
+fn filters_ui(ui: &mut Ui, tr: Tr, view: &ViewModel, filter: &mut Filter) {
     egui::CollapsingHeader::new(tr.t(Msg::Filters)).default_open(true).show(ui, |ui| {
         egui::Grid::new("filters").num_columns(2).spacing(vec2(8.0, 4.0)).show(ui, |ui| {
+            // One speaker, code, coder and status at a time.
+            let mut speaker = filter.speakers.first().cloned();
             let speakers = view.speakers.iter().map(|speaker| (speaker.clone(), speaker.clone()));
-            optional_choice_ui(
-                ui,
-                tr,
-                ("speaker_filter", tr.t(Msg::Speaker)),
-                Some(170.0),
-                &mut filter.speaker,
-                speakers,
-            );
+            optional_choice_ui(ui, tr, ("speaker_filter", tr.t(Msg::Speaker)), Some(170.0), &mut speaker, speakers);
+            filter.speakers = speaker.into_iter().collect();
             ui.end_row();
-            // One code (with the codes under it) at a time.
+            // A code brings the codes under it.
             let mut code = filter.codes.first().copied();
             let codes = view.codes.iter().map(|row| (row.code.code_id, row.path.clone()));
             optional_choice_ui(ui, tr, ("code_filter", tr.t(Msg::Code)), Some(170.0), &mut code, codes);
             filter.codes = code.into_iter().collect();
+            filter.with_children = code.is_some();
             ui.end_row();
             let coders = view.coders.iter().map(|coder| (coder.coder_id, coder.name.clone()));
             optional_choice_ui(ui, tr, ("coder_filter", tr.t(Msg::Coder)), Some(170.0), &mut filter.coder_id, coders);
             ui.end_row();
+            let mut status = filter.statuses.first().copied();
             let statuses = TranslationStatus::ALL.into_iter().map(|status| (status, tr.status(status).to_owned()));
-            optional_choice_ui(ui, tr, ("status_filter", tr.t(Msg::Status)), Some(170.0), &mut filter.status, statuses);
+            optional_choice_ui(ui, tr, ("status_filter", tr.t(Msg::Status)), Some(170.0), &mut status, statuses);
+            filter.statuses = status.into_iter().collect();
             ui.end_row();
         });
         if !filter.is_empty() && ui.button(tr.t(Msg::ClearFilters)).clicked() {
-            *filter = ExcerptFilter::default();
+            *filter = Filter::default();
         }
     });
 }
