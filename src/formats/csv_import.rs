@@ -645,6 +645,7 @@ impl RowReader<'_> {
                 place: cell(Field::Place)?,
                 date,
                 interviewer: cell(Field::Interviewer)?,
+                description: String::new(),
             },
             excerpt: ExcerptDraft {
                 label: cell(Field::Id)?,
@@ -654,6 +655,7 @@ impl RowReader<'_> {
                 translation_lang,
                 translation_status,
                 translation_note: String::new(),
+                ..ExcerptDraft::default()
             },
             codes,
             memo: cell(Field::Memo)?,

@@ -181,6 +181,7 @@ mod tests {
             date: String::new(),
             interviewer: String::new(),
             pseudonym: pseudonym.to_owned(),
+            description: String::new(),
         }
     }
 

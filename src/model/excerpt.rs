@@ -73,6 +73,13 @@ pub struct Excerpt {
     pub translation_status: TranslationStatus,
     /// The reviewer's note on the translation.
     pub translation_note: String,
+    /// Who spoke it, as the transcript labels them (empty: the source's speaker).
+    pub speaker: String,
+    /// True for the interviewer's turns: kept so a source reads whole, but not a
+    /// speaker's testimony.
+    pub interviewer: bool,
+    /// When in the recording it was said (`00:14:05`), or empty.
+    pub time: String,
 }
 
 impl Excerpt {
@@ -116,6 +123,12 @@ pub struct ExcerptDraft {
     pub translation_status: TranslationStatus,
     /// The reviewer's note.
     pub translation_note: String,
+    /// Who spoke it, as the transcript labels them (empty: the source's speaker).
+    pub speaker: String,
+    /// True for the interviewer's turns.
+    pub interviewer: bool,
+    /// When in the recording it was said, or empty.
+    pub time: String,
 }
 
 impl Default for ExcerptDraft {
@@ -128,6 +141,9 @@ impl Default for ExcerptDraft {
             translation_lang: "en".to_owned(),
             translation_status: TranslationStatus::Missing,
             translation_note: String::new(),
+            speaker: String::new(),
+            interviewer: false,
+            time: String::new(),
         }
     }
 }

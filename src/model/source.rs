@@ -26,6 +26,9 @@ pub struct Source {
     pub interviewer: String,
     /// The pseudonym used in exports, when one was set.
     pub pseudonym: String,
+    /// Notes on the source: for a transcript, the lines before the first turn
+    /// (title, date, transcriber).
+    pub description: String,
 }
 
 /// The fields of a new source, before it has an ID.
@@ -43,6 +46,8 @@ pub struct SourceDraft {
     pub date: String,
     /// Who interviewed.
     pub interviewer: String,
+    /// Notes on the source (kept only when the source is new).
+    pub description: String,
 }
 
 impl Source {

@@ -7,7 +7,11 @@ use crate::model::{Excerpt, ExcerptDraft, ExcerptId, Side, SourceId, Translation
 use crate::text::CharSpan;
 
 pub(super) const EXCERPT_COLUMNS: &str = "e.excerpt_id, e.source_id, e.label, e.position, e.original_text, \
-     e.original_lang, e.translation_text, e.translation_lang, e.translation_status, e.translation_note";
+     e.original_lang, e.translation_text, e.translation_lang, e.translation_status, e.translation_note, \
+     e.speaker, e.interviewer, e.time";
+
+/// How many columns [`EXCERPT_COLUMNS`] names.
+pub(super) const EXCERPT_COLUMN_COUNT: usize = 13;
 
 pub(super) fn excerpt_from_row(row: &Row<'_>) -> rusqlite::Result<Excerpt> {
     Ok(Excerpt {
@@ -21,6 +25,9 @@ pub(super) fn excerpt_from_row(row: &Row<'_>) -> rusqlite::Result<Excerpt> {
         translation_lang: row.get(7)?,
         translation_status: row.get(8)?,
         translation_note: row.get(9)?,
+        speaker: row.get(10)?,
+        interviewer: row.get(11)?,
+        time: row.get(12)?,
     })
 }
 
@@ -81,9 +88,10 @@ impl Store {
         self.conn
             .prepare_cached(
                 "INSERT INTO excerpts (source_id, label, position, original_text, original_lang,
-                     translation_text, translation_lang, translation_status, translation_note)
+                     translation_text, translation_lang, translation_status, translation_note,
+                     speaker, interviewer, time)
                  VALUES (?1, ?2, (SELECT IFNULL(MAX(position), 0) + 1 FROM excerpts WHERE source_id = ?1),
-                     ?3, ?4, ?5, ?6, ?7, ?8)",
+                     ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(params![
                 source_id,
@@ -93,7 +101,10 @@ impl Store {
                 translation,
                 draft.translation_lang,
                 draft.translation_status,
-                draft.translation_note
+                draft.translation_note,
+                draft.speaker,
+                draft.interviewer,
+                draft.time
             ])?;
         Ok(ExcerptId(self.conn.last_insert_rowid()))
     }

@@ -96,8 +96,8 @@ impl Store {
         let mut insert_case = conn.prepare_cached("INSERT INTO cases (name) VALUES (?1)")?;
         let mut find_source = conn.prepare_cached("SELECT source_id FROM sources WHERE case_id = ?1 AND name = ?2")?;
         let mut insert_source = conn.prepare_cached(
-            "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer, description)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         let mut fill_source = conn.prepare_cached(
             "UPDATE sources SET speaker = IIF(speaker = '', ?2, speaker), role = IIF(role = '', ?3, role),
@@ -107,9 +107,10 @@ impl Store {
         )?;
         let mut insert_excerpt = conn.prepare_cached(
             "INSERT INTO excerpts (source_id, label, position, original_text, original_lang,
-                 translation_text, translation_lang, translation_status, translation_note)
+                 translation_text, translation_lang, translation_status, translation_note,
+                 speaker, interviewer, time)
              VALUES (?1, ?2, (SELECT IFNULL(MAX(position), 0) + 1 FROM excerpts WHERE source_id = ?1),
-                 ?3, ?4, ?5, ?6, ?7, ?8)",
+                 ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         let mut find_code = conn.prepare_cached("SELECT code_id FROM codes WHERE name = ?1")?;
         let mut insert_code = conn.prepare_cached(
@@ -166,7 +167,8 @@ impl Store {
                                     draft.role,
                                     draft.place,
                                     draft.date,
-                                    draft.interviewer
+                                    draft.interviewer,
+                                    draft.description
                                 ])
                                 .map_err(at_row)?;
                             summary.new_sources += 1;
@@ -190,7 +192,10 @@ impl Store {
                     excerpt.translation,
                     excerpt.translation_lang,
                     excerpt.translation_status,
-                    excerpt.translation_note
+                    excerpt.translation_note,
+                    excerpt.speaker,
+                    excerpt.interviewer,
+                    excerpt.time
                 ])
                 .map_err(at_row)?;
             let excerpt_id = conn.last_insert_rowid();

@@ -162,6 +162,22 @@ const MIGRATIONS: &[&str] = &[
         VALUES (new.excerpt_id, new.original_text, new.translation_text);
     END;
     "#,
+    // 2: transcripts. An excerpt is a turn of an interview: who spoke it (as the
+    // transcript labels them), whether it is the interviewer's, and when. A source
+    // keeps the lines before the first turn, and the files it was imported from.
+    r#"
+    ALTER TABLE excerpts ADD COLUMN speaker TEXT NOT NULL DEFAULT '';
+    ALTER TABLE excerpts ADD COLUMN interviewer INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE excerpts ADD COLUMN time TEXT NOT NULL DEFAULT '';
+    ALTER TABLE sources ADD COLUMN description TEXT NOT NULL DEFAULT '';
+    CREATE TABLE source_files (
+        source_id   INTEGER NOT NULL REFERENCES sources (source_id) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,
+        file_name   TEXT NOT NULL,
+        PRIMARY KEY (source_id, fingerprint)
+    );
+    CREATE INDEX source_files_by_fingerprint ON source_files (fingerprint);
+    "#,
 ];
 
 /// The file format version this build writes and reads.
@@ -243,6 +259,32 @@ mod tests {
         let conn = Connection::open(&backup).unwrap();
         let kept: i64 = conn.query_row("SELECT x FROM kept", [], |r| r.get(0)).unwrap();
         assert_eq!(kept, 42);
+    }
+
+    #[test]
+    fn a_first_format_project_gains_turns_and_keeps_its_excerpts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.quipu");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO cases (name) VALUES ('Cerro Alto');
+                 INSERT INTO sources (case_id, name) VALUES (1, 'Entrevista 1');
+                 INSERT INTO excerpts (source_id, position, original_text) VALUES (1, 1, 'El agua se fue.');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.format_version().unwrap(), CURRENT_VERSION);
+        let excerpt = store.excerpt(store.excerpt_ids().unwrap()[0]).unwrap();
+        assert_eq!(excerpt.original.as_deref(), Some("El agua se fue."));
+        assert_eq!((excerpt.speaker.as_str(), excerpt.interviewer, excerpt.time.as_str()), ("", false, ""));
+        assert_eq!(store.sources().unwrap()[0].description, "");
+        assert!(dir.path().join("v1.quipu.v1.bak").exists(), "no backup was taken");
+        assert_eq!(store.search_ids("agua", None, false).unwrap().len(), 1, "the search index still answers");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Coded quotes for reports: each coding joined with its excerpt, source, case,
 //! code and memos, filtered and in reading order.
 
-use super::excerpts::{EXCERPT_COLUMNS, excerpt_from_row};
+use super::excerpts::{EXCERPT_COLUMN_COUNT, EXCERPT_COLUMNS, excerpt_from_row};
 use super::sources::source_from_row_at;
 use super::{Filter, Store, StoreResult};
 use crate::model::{CodeId, CodingAnchor, Color, Excerpt, Side, Source};
@@ -43,6 +43,7 @@ impl Store {
         let sql = format!(
             "SELECT {EXCERPT_COLUMNS},
                     s.source_id, s.case_id, s.name, s.speaker, s.role, s.place, s.date, s.interviewer, s.pseudonym,
+                    s.description,
                     ca.name, k.code_id, c.name, k.side, k.start_char, k.end_char, k.covered_text, c.color,
                     IFNULL((SELECT text FROM memos WHERE excerpt_id = e.excerpt_id), ''),
                     IFNULL((SELECT group_concat(m.text, '; ') FROM memos m JOIN codings k2 ON k2.coding_id = m.coding_id
@@ -61,26 +62,26 @@ impl Store {
         let quotes = statement
             .query_map([], |row| {
                 let excerpt = excerpt_from_row(row)?;
-                let source = source_from_row_at(row, 10)?;
-                let side: Option<Side> = row.get(22)?;
+                let source = source_from_row_at(row, EXCERPT_COLUMN_COUNT)?;
+                let side: Option<Side> = row.get(26)?;
                 let anchor = match side {
                     None => CodingAnchor::Whole,
                     Some(side) => CodingAnchor::Passage {
                         side,
-                        span: CharSpan::new(row.get::<_, i64>(23)? as usize, row.get::<_, i64>(24)? as usize),
+                        span: CharSpan::new(row.get::<_, i64>(27)? as usize, row.get::<_, i64>(28)? as usize),
                     },
                 };
                 Ok(CodedQuote {
-                    code_id: row.get(20)?,
-                    code_name: row.get(21)?,
-                    code_color: row.get(26)?,
+                    code_id: row.get(24)?,
+                    code_name: row.get(25)?,
+                    code_color: row.get(30)?,
                     excerpt,
                     source,
-                    case_name: row.get(19)?,
+                    case_name: row.get(23)?,
                     anchor,
-                    covered_text: row.get(25)?,
-                    excerpt_memo: row.get(27)?,
-                    coding_memo: row.get(28)?,
+                    covered_text: row.get(29)?,
+                    excerpt_memo: row.get(31)?,
+                    coding_memo: row.get(32)?,
                 })
             })?
             .collect::<Result<_, _>>()?;

@@ -5,7 +5,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Store, StoreError, StoreResult, name_taken};
 use crate::model::{CaseId, Source, SourceDraft, SourceId};
 
-const SOURCE_COLUMNS: &str = "source_id, case_id, name, speaker, role, place, date, interviewer, pseudonym";
+const SOURCE_COLUMNS: &str =
+    "source_id, case_id, name, speaker, role, place, date, interviewer, pseudonym, description";
 
 fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
     source_from_row_at(row, 0)
@@ -23,6 +24,7 @@ pub(super) fn source_from_row_at(row: &Row<'_>, first: usize) -> rusqlite::Resul
         date: row.get(first + 6)?,
         interviewer: row.get(first + 7)?,
         pseudonym: row.get(first + 8)?,
+        description: row.get(first + 9)?,
     })
 }
 
@@ -63,8 +65,8 @@ impl Store {
         }
         self.conn
             .prepare_cached(
-                "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer, description)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 case_id,
@@ -73,7 +75,8 @@ impl Store {
                 draft.role,
                 draft.place,
                 draft.date,
-                draft.interviewer
+                draft.interviewer,
+                draft.description
             ])
             .map_err(name_taken("a source in this case named", &draft.name))?;
         Ok(SourceId(self.conn.last_insert_rowid()))

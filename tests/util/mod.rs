@@ -54,6 +54,7 @@ impl TestProject {
             place: "Comunidad de prueba".to_owned(),
             date: "2021-03-14".to_owned(),
             interviewer: "Investigadora".to_owned(),
+            ..SourceDraft::default()
         };
         self.source_id = Some(self.store.add_source(case_id, &draft).expect("add source"));
         self

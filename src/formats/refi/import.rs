@@ -702,6 +702,7 @@ impl Reader<'_> {
                         place: field("place"),
                         date: field("date"),
                         interviewer: field("interviewer"),
+                        description: field("description"),
                     },
                     pseudonym: field("pseudonym"),
                     values,
@@ -826,6 +827,7 @@ impl Reader<'_> {
                     translation: translation.map(|t| t.0),
                     translation_status: status,
                     translation_note: excerpt.note.clone(),
+                    ..ExcerptDraft::default()
                 };
                 let excerpt_id = self.store.add_excerpt(source_id, &draft)?;
                 self.summary.excerpts += 1;
