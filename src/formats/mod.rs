@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod pseudonyms;
 pub mod refi;
 pub mod report;
+pub mod transcript;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};

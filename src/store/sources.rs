@@ -98,3 +98,46 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The (case, source) names of the sources a file with this fingerprint was
+    /// imported into.
+    pub fn sources_holding_file(&self, fingerprint: &str) -> StoreResult<Vec<(String, String)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT ca.name, s.name FROM source_files f
+             JOIN sources s ON s.source_id = f.source_id JOIN cases ca ON ca.case_id = s.case_id
+             WHERE f.fingerprint = ?1 ORDER BY ca.name, s.name",
+        )?;
+        let names =
+            statement.query_map([fingerprint], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<_, _>>()?;
+        Ok(names)
+    }
+
+    /// Notes that the source `source_name` of case `case_name` holds the file
+    /// with this fingerprint.
+    pub fn record_source_file(
+        &mut self,
+        case_name: &str,
+        source_name: &str,
+        fingerprint: &str,
+        file_name: &str,
+    ) -> StoreResult<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO source_files (source_id, fingerprint, file_name)
+                 SELECT s.source_id, ?3, ?4 FROM sources s JOIN cases ca ON ca.case_id = s.case_id
+                 WHERE ca.name = ?1 AND s.name = ?2 COLLATE NOCASE",
+            )?
+            .execute(params![case_name, source_name, fingerprint, file_name])?;
+        Ok(())
+    }
+}
+
+/// A short fingerprint of a file's bytes (64-bit FNV-1a, in hex): enough to
+/// recognise the same file imported twice, not a security measure.
+pub fn file_fingerprint(bytes: &[u8]) -> String {
+    let hash = bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3));
+    format!("{hash:016x}-{}", bytes.len())
+}

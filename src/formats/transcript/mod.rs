@@ -1,0 +1,372 @@
+//! Interviews as researchers keep them: one transcript per interview (Word,
+//! LibreOffice, text or subtitles), cut into speaker turns, each turn one
+//! excerpt, and paired with the translator's version of the same interview.
+//!
+//! [`read::read_transcript`] reads a file into paragraphs, [`turns`] cuts them
+//! into turns, [`align`] pairs the turns of the two languages, and
+//! [`plan_transcript`] puts it together as the excerpts of one source, which
+//! [`import_transcript`] writes in one transaction.
+
+pub mod align;
+pub mod read;
+pub mod turns;
+
+use serde::Serialize;
+
+use crate::bilingual;
+use crate::formats::ImportError;
+use crate::language::{Language, Text};
+use crate::model::{ExcerptDraft, SourceDraft, TranslationStatus};
+use crate::store::{ImportBatch, ImportRow, ImportSummary, Store, file_fingerprint};
+
+pub use align::{AlignedPair, Match, align_turns};
+pub use read::{Paragraph, TranscriptFile, read_transcript};
+pub use turns::{Turn, Turns, cut_into_turns};
+
+/// How a transcript becomes excerpts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Split {
+    /// One excerpt per speaker turn.
+    #[default]
+    Turns,
+    /// One excerpt per paragraph.
+    Paragraphs,
+}
+
+impl Split {
+    /// Reads `turns` or `paragraphs`.
+    pub fn parse(text: &str) -> Option<Split> {
+        match text.trim().to_lowercase().as_str() {
+            "turns" | "turnos" => Some(Split::Turns),
+            "paragraphs" | "parrafos" | "párrafos" => Some(Split::Paragraphs),
+            _ => None,
+        }
+    }
+}
+
+/// Where a transcript goes and how it is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranscriptOptions {
+    /// The case (default: the file's name).
+    pub case: Option<String>,
+    /// The source (default: the file's name).
+    pub source: Option<String>,
+    /// When it was recorded (`yyyy`, `yyyy-mm`, `yyyy-mm-dd`), or empty.
+    pub date: String,
+    /// Where it was recorded, or empty.
+    pub place: String,
+    /// Labels that mark the interviewer besides the usual ones.
+    pub interviewers: Vec<String>,
+    /// The original's language tag.
+    pub lang: String,
+    /// The translation's language tag.
+    pub translation_lang: String,
+    /// Turns or paragraphs.
+    pub split: Split,
+}
+
+impl Default for TranscriptOptions {
+    fn default() -> Self {
+        Self {
+            case: None,
+            source: None,
+            date: String::new(),
+            place: String::new(),
+            interviewers: Vec::new(),
+            lang: "es".to_owned(),
+            translation_lang: "en".to_owned(),
+            split: Split::Turns,
+        }
+    }
+}
+
+/// One excerpt a transcript will become.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedExcerpt {
+    /// Who speaks, as the original labels them (or the translation, if the turn
+    /// exists only there).
+    pub speaker: String,
+    /// True for the interviewer's turns.
+    pub interviewer: bool,
+    /// When it was said, or empty.
+    pub time: String,
+    /// The original text, if any.
+    pub original: Option<String>,
+    /// The translation, if any.
+    pub translation: Option<String>,
+    /// How the turns were matched (`1-1`, `1-0`, `0-1`, `2-1`, `1-2`).
+    pub pairing: &'static str,
+    /// True when the pairing is doubtful (the excerpt's translation is then a draft).
+    pub uncertain: bool,
+    /// Why it is doubtful, in English.
+    pub note: String,
+    #[serde(skip)]
+    note_text: Option<Text>,
+}
+
+impl PlannedExcerpt {
+    /// Why the pairing is doubtful, in `language`.
+    pub fn note_in(&self, language: Language) -> &str {
+        self.note_text.as_ref().map_or("", |note| note.get(language))
+    }
+}
+
+/// A transcript (and maybe its translation) ready to import as one source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TranscriptPlan {
+    /// The transcript's file name.
+    pub file: String,
+    /// The translation's file name, if one was given.
+    pub translation_file: Option<String>,
+    /// The case it goes to.
+    pub case: String,
+    /// The source it becomes.
+    pub source: SourceDraft,
+    /// The original's and translation's language tags.
+    pub langs: (String, String),
+    /// Its excerpts, in order.
+    pub excerpts: Vec<PlannedExcerpt>,
+    /// What had to be done to read the files (encodings converted).
+    pub notes: Vec<Text>,
+    /// (file name, fingerprint) of each file read.
+    files: Vec<(String, String)>,
+}
+
+/// What a transcript import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TranscriptSummary {
+    /// The source the transcript became.
+    pub source: String,
+    /// Its case.
+    pub case: String,
+    /// Excerpts made.
+    pub excerpts: usize,
+    /// Of them, the interviewer's.
+    pub interviewer_turns: usize,
+    /// Excerpts whose pairing with the translation is doubtful (left as drafts).
+    pub uncertain: usize,
+    /// Excerpts without a translation.
+    pub untranslated: usize,
+    /// True when nothing was written.
+    pub dry_run: bool,
+}
+
+fn file_stem(file: &str) -> String {
+    std::path::Path::new(file)
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .filter(|stem| !stem.trim().is_empty())
+        .unwrap_or_else(|| "Transcript".to_owned())
+}
+
+fn join_texts(turns: &[Turn]) -> Option<String> {
+    let text = turns.iter().map(|turn| turn.text.as_str()).collect::<Vec<_>>().join("\n\n");
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// The label that speaks most among turns that are not the interviewer's.
+fn main_speaker(turns: &[Turn], interviewer: bool) -> String {
+    let mut words: Vec<(String, usize)> = Vec::new();
+    for turn in turns.iter().filter(|turn| turn.interviewer == interviewer && !turn.label.is_empty()) {
+        let length = turn.text.chars().count();
+        match words.iter_mut().find(|(label, _)| *label == turn.label) {
+            Some((_, total)) => *total += length,
+            None => words.push((turn.label.clone(), length)),
+        }
+    }
+    words.into_iter().max_by_key(|(_, total)| *total).map(|(label, _)| label).unwrap_or_default()
+}
+
+/// Cuts the transcript (and its translation) into turns, pairs them, and plans
+/// the source and excerpts. `original_bytes` and `translation_bytes` are the
+/// files as read, to recognise them if imported again.
+pub fn plan_transcript(
+    original: &TranscriptFile,
+    original_bytes: &[u8],
+    translation: Option<(&TranscriptFile, &[u8])>,
+    options: &TranscriptOptions,
+) -> Result<TranscriptPlan, ImportError> {
+    if !options.date.is_empty() && !crate::model::is_partial_date(&options.date) {
+        return Err(ImportError::file(
+            &original.file,
+            bilingual!(
+                "the date '{}' is not written as yyyy, yyyy-mm or yyyy-mm-dd",
+                "la fecha '{}' no está escrita como aaaa, aaaa-mm o aaaa-mm-dd",
+                options.date
+            ),
+        ));
+    }
+    let by_paragraph = options.split == Split::Paragraphs;
+    let cut = cut_into_turns(&original.paragraphs, by_paragraph, &options.interviewers);
+    if cut.turns.is_empty() {
+        return Err(ImportError::file(
+            &original.file,
+            bilingual!("the transcript has no turns with text", "la transcripción no tiene turnos con texto"),
+        ));
+    }
+    let mut notes: Vec<Text> = Vec::new();
+    let mut files = vec![(original.file.clone(), file_fingerprint(original_bytes))];
+    if let Some(note) = &original.note {
+        notes.push(Text::new(
+            format!("{}: {}", original.file, note.get(Language::English)),
+            format!("{}: {}", original.file, note.get(Language::Spanish)),
+        ));
+    }
+    let excerpts = match translation {
+        None => cut
+            .turns
+            .iter()
+            .map(|turn| PlannedExcerpt {
+                speaker: turn.label.clone(),
+                interviewer: turn.interviewer,
+                time: turn.time.clone(),
+                original: Some(turn.text.clone()),
+                translation: None,
+                pairing: "1-0",
+                uncertain: false,
+                note: String::new(),
+                note_text: None,
+            })
+            .collect(),
+        Some((translated, bytes)) => {
+            files.push((translated.file.clone(), file_fingerprint(bytes)));
+            if let Some(note) = &translated.note {
+                notes.push(Text::new(
+                    format!("{}: {}", translated.file, note.get(Language::English)),
+                    format!("{}: {}", translated.file, note.get(Language::Spanish)),
+                ));
+            }
+            let other = cut_into_turns(&translated.paragraphs, by_paragraph, &options.interviewers);
+            align_turns(&cut.turns, &other.turns).into_iter().map(planned_from_pair).collect()
+        }
+    };
+    let source_name = options.source.clone().unwrap_or_else(|| file_stem(&original.file));
+    let source = SourceDraft {
+        name: source_name,
+        speaker: main_speaker(&cut.turns, false),
+        role: String::new(),
+        place: options.place.clone(),
+        date: options.date.clone(),
+        interviewer: main_speaker(&cut.turns, true),
+        description: cut.preamble.clone(),
+    };
+    Ok(TranscriptPlan {
+        file: original.file.clone(),
+        translation_file: translation.map(|(file, _)| file.file.clone()),
+        case: options.case.clone().unwrap_or_else(|| file_stem(&original.file)),
+        source,
+        langs: (options.lang.clone(), options.translation_lang.clone()),
+        excerpts,
+        notes,
+        files,
+    })
+}
+
+fn planned_from_pair(pair: AlignedPair) -> PlannedExcerpt {
+    let lead = pair.original.first().or(pair.translation.first());
+    let pairing = match pair.kind {
+        Match::OneOne => "1-1",
+        Match::OneNone => "1-0",
+        Match::NoneOne => "0-1",
+        Match::TwoOne => "2-1",
+        Match::OneTwo => "1-2",
+    };
+    PlannedExcerpt {
+        speaker: lead.map(|turn| turn.label.clone()).unwrap_or_default(),
+        interviewer: lead.is_some_and(|turn| turn.interviewer),
+        time: lead.map(|turn| turn.time.clone()).unwrap_or_default(),
+        original: join_texts(&pair.original),
+        translation: join_texts(&pair.translation),
+        pairing,
+        uncertain: pair.doubt.is_some(),
+        note: pair.doubt.as_ref().map(ToString::to_string).unwrap_or_default(),
+        note_text: pair.doubt,
+    }
+}
+
+impl TranscriptPlan {
+    /// The plan as rows of an import batch (one source, its excerpts in order).
+    pub fn to_batch(&self) -> ImportBatch {
+        let rows = self
+            .excerpts
+            .iter()
+            .enumerate()
+            .map(|(index, excerpt)| {
+                let status = if excerpt.uncertain && excerpt.translation.is_some() {
+                    TranslationStatus::Draft
+                } else {
+                    TranslationStatus::default_for(excerpt.translation.as_deref())
+                };
+                ImportRow {
+                    row_number: index + 1,
+                    case_name: self.case.clone(),
+                    source: self.source.clone(),
+                    excerpt: ExcerptDraft {
+                        label: String::new(),
+                        original: excerpt.original.clone(),
+                        original_lang: self.langs.0.clone(),
+                        translation: excerpt.translation.clone(),
+                        translation_lang: self.langs.1.clone(),
+                        translation_status: status,
+                        translation_note: excerpt.note.clone(),
+                        speaker: excerpt.speaker.clone(),
+                        interviewer: excerpt.interviewer,
+                        time: excerpt.time.clone(),
+                    },
+                    codes: Vec::new(),
+                    memo: String::new(),
+                }
+            })
+            .collect();
+        ImportBatch { rows }
+    }
+
+    /// What importing it does (or would do).
+    fn summary(&self, dry_run: bool) -> TranscriptSummary {
+        TranscriptSummary {
+            source: self.source.name.clone(),
+            case: self.case.clone(),
+            excerpts: self.excerpts.len(),
+            interviewer_turns: self.excerpts.iter().filter(|excerpt| excerpt.interviewer).count(),
+            uncertain: self.excerpts.iter().filter(|excerpt| excerpt.uncertain).count(),
+            untranslated: self.excerpts.iter().filter(|excerpt| excerpt.translation.is_none()).count(),
+            dry_run,
+        }
+    }
+}
+
+/// Writes the planned source and excerpts in one transaction, attributed to
+/// `coder` (who imported it). A file already imported into the same source is
+/// refused, naming that source, and nothing changes. With `dry_run`, checks and
+/// writes nothing.
+pub fn import_transcript(
+    store: &mut Store,
+    plan: &TranscriptPlan,
+    coder: &str,
+    dry_run: bool,
+) -> Result<TranscriptSummary, ImportError> {
+    for (file, fingerprint) in &plan.files {
+        let holders = store.sources_holding_file(fingerprint)?;
+        if let Some((case, source)) = holders.iter().find(|(case, source)| {
+            case.eq_ignore_ascii_case(&plan.case) && source.eq_ignore_ascii_case(&plan.source.name)
+        }) {
+            return Err(ImportError::file(
+                file,
+                bilingual!(
+                    "this file is already in the source '{source}' of case '{case}'; it was not imported again",
+                    "este archivo ya está en la fuente '{source}' del caso '{case}'; no se importó de nuevo"
+                ),
+            ));
+        }
+    }
+    store.atomically(|store| {
+        store.import_batch(&plan.to_batch(), coder, dry_run)?;
+        if !dry_run {
+            for (file, fingerprint) in &plan.files {
+                store.record_source_file(&plan.case, &plan.source.name, fingerprint, file)?;
+            }
+        }
+        Ok::<ImportSummary, ImportError>(ImportSummary::default())
+    })?;
+    Ok(plan.summary(dry_run))
+}
