@@ -1,4 +1,5 @@
-//! Importing into a project: spreadsheets of excerpts and of attributes.
+//! Importing into a project: spreadsheets of excerpts and of attributes,
+//! REFI-QDA projects, and interview transcripts.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -7,6 +8,7 @@ use super::{CliError, open, plural};
 use crate::formats::ImportError;
 use crate::formats::attributes_csv::{import_attributes as apply_attributes, read_attributes_csv};
 use crate::formats::csv_import::{CsvOptions, read_csv};
+use crate::formats::transcript::{TranscriptFile, TranscriptOptions, plan_transcript, read_transcript};
 
 pub(super) fn import_csv(
     out: &mut String,
@@ -118,6 +120,64 @@ pub(super) fn import_refi(out: &mut String, project: &Path, file: &Path, coder: 
             plural(summary.skipped_sources, "source"),
             if summary.skipped_sources == 1 { "is" } else { "are" }
         );
+    }
+    Ok(())
+}
+
+pub(super) fn import_transcript(
+    out: &mut String,
+    project: &Path,
+    file: &Path,
+    translation: Option<&Path>,
+    options: &TranscriptOptions,
+    dry_run: bool,
+    json: bool,
+) -> Result<(), CliError> {
+    let read = |path: &Path| -> Result<(Vec<u8>, TranscriptFile), CliError> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| ImportError::Io { file: name.clone(), source })?;
+        let transcript = read_transcript(&bytes, &name)?;
+        Ok((bytes, transcript))
+    };
+    let (original_bytes, original) = read(file)?;
+    let translated = translation.map(read).transpose()?;
+    let plan = plan_transcript(
+        &original,
+        &original_bytes,
+        translated.as_ref().map(|(bytes, transcript)| (transcript, bytes.as_slice())),
+        options,
+    )?;
+    let mut store = open(project)?;
+    let summary = crate::formats::transcript::import_transcript(&mut store, &plan, "imported", dry_run)?;
+    if json {
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&plan.excerpts).unwrap_or_default());
+        return Ok(());
+    }
+    let verb = if dry_run { "Would import" } else { "Imported" };
+    let _ = writeln!(
+        out,
+        "{verb} {} as source '{}' of case '{}' ({} the interviewer's).",
+        plural(summary.excerpts, "turn"),
+        summary.source,
+        summary.case,
+        summary.interviewer_turns
+    );
+    if translation.is_some() {
+        let _ = writeln!(
+            out,
+            "  Paired with the translation: {} without translation, {} doubtful (left as drafts with a note).",
+            plural(summary.untranslated, "turn"),
+            summary.uncertain
+        );
+    }
+    for note in &plan.notes {
+        let _ = writeln!(out, "  {note}.");
+    }
+    if !plan.source.description.is_empty() {
+        let _ = writeln!(out, "  Description: {}", plan.source.description.replace('\n', " / "));
+    }
+    if dry_run {
+        let _ = writeln!(out, "Dry run: nothing was written.");
     }
     Ok(())
 }

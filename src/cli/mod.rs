@@ -48,6 +48,21 @@ pub enum Command {
     /// Import excerpts or attributes into a project.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// List the excerpts in reading order, with label, case, source, speaker,
+    /// role, time, position, both texts and the translation's status.
+    Excerpts {
+        /// The project file.
+        project: PathBuf,
+        /// Only this case.
+        #[arg(long, value_name = "NAME")]
+        case: Option<String>,
+        /// Only this source (its name).
+        #[arg(long, value_name = "NAME")]
+        source: Option<String>,
+        /// Print a JSON array of objects.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the codebook with how many excerpts and codings each code has.
     Codes {
         /// The project file.
@@ -174,6 +189,54 @@ pub enum ImportCommand {
         project: PathBuf,
         /// The CSV file.
         file: PathBuf,
+    },
+    /// Import an interview transcript (.docx, .odt, .txt, .md, .srt, .vtt) as one
+    /// source, one excerpt per speaker turn ("Rosa Quispe: …", "P: …",
+    /// "[00:14:05] E: …"), paired with its translation when one is given.
+    ///
+    /// Lines before the first turn become the source's description; interviewer
+    /// turns are kept and marked; timestamps are kept. Pairs the aligner is unsure
+    /// of are left as drafts with a note. The same file is never imported twice
+    /// into the same source.
+    Transcript {
+        /// The project file.
+        project: PathBuf,
+        /// The transcript in the original language.
+        file: PathBuf,
+        /// The translator's version of the same interview.
+        #[arg(long, value_name = "FILE")]
+        translation: Option<PathBuf>,
+        /// The case it belongs to (default: the file's name).
+        #[arg(long, value_name = "NAME")]
+        case: Option<String>,
+        /// The source's name (default: the file's name).
+        #[arg(long, value_name = "NAME")]
+        source: Option<String>,
+        /// When it was recorded: yyyy, yyyy-mm or yyyy-mm-dd.
+        #[arg(long, default_value = "", value_name = "DATE")]
+        date: String,
+        /// Where it was recorded.
+        #[arg(long, default_value = "", value_name = "PLACE")]
+        place: String,
+        /// A label that marks the interviewer, besides Entrevistador/a, E, P,
+        /// Pregunta, Interviewer, I, Q (repeatable).
+        #[arg(long = "interviewer", value_name = "LABEL")]
+        interviewers: Vec<String>,
+        /// The original's language tag.
+        #[arg(long, default_value = "es", value_name = "TAG")]
+        lang: String,
+        /// The translation's language tag.
+        #[arg(long, default_value = "en", value_name = "TAG")]
+        translation_lang: String,
+        /// One excerpt per speaker turn (turns) or per paragraph (paragraphs).
+        #[arg(long, default_value = "turns", value_name = "HOW")]
+        split: String,
+        /// Check and report what would be imported, without writing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the excerpts (speaker, time, both texts, pairing) as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -384,6 +447,38 @@ pub fn run(command: Command) -> Result<(), CliError> {
         }
         Command::Import(ImportCommand::Attributes { project, file }) => {
             import::import_attributes(&mut out, &project, &file)?
+        }
+        Command::Import(ImportCommand::Transcript {
+            project,
+            file,
+            translation,
+            case,
+            source,
+            date,
+            place,
+            interviewers,
+            lang,
+            translation_lang,
+            split,
+            dry_run,
+            json,
+        }) => {
+            let split = crate::formats::transcript::Split::parse(&split)
+                .ok_or_else(|| CliError::Message(format!("--split '{split}': choose turns or paragraphs")))?;
+            let options = crate::formats::transcript::TranscriptOptions {
+                case,
+                source,
+                date,
+                place,
+                interviewers,
+                lang,
+                translation_lang,
+                split,
+            };
+            import::import_transcript(&mut out, &project, &file, translation.as_deref(), &options, dry_run, json)?
+        }
+        Command::Excerpts { project, case, source, json } => {
+            project::excerpts(&mut out, &open(&project)?, case.as_deref(), source.as_deref(), json)?
         }
         Command::Codes { project, json } => project::codes(&mut out, &open(&project)?, json)?,
         Command::Attributes { project, json } => project::attributes(&mut out, &open(&project)?, json)?,

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::CliError;
 use crate::model::AttributeScope;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 pub(super) fn new(out: &mut String, project: &Path, empty_codebook: bool) -> Result<(), CliError> {
     let mut store = Store::create(project)?;
@@ -152,6 +152,91 @@ pub(super) fn attributes(out: &mut String, store: &Store, as_json: bool) -> Resu
         for (owner, value) in values {
             let _ = writeln!(out, "  {owner}: {value}");
         }
+    }
+    Ok(())
+}
+
+/// Every excerpt in reading order (or those of one case or source), with who
+/// speaks, when, and both texts.
+pub(super) fn excerpts(
+    out: &mut String,
+    store: &Store,
+    case: Option<&str>,
+    source: Option<&str>,
+    as_json: bool,
+) -> Result<(), CliError> {
+    let mut filter = crate::store::Filter::default();
+    if let Some(name) = case {
+        let Some(found) = store.case_by_name(name)? else {
+            return Err(StoreError::NotFound { kind: "case", name: name.to_owned() }.into());
+        };
+        filter.cases.push(found.case_id);
+    }
+    if let Some(name) = source {
+        let matching: Vec<_> = store
+            .sources()?
+            .into_iter()
+            .filter(|s| {
+                s.name.eq_ignore_ascii_case(name.trim())
+                    && (filter.cases.is_empty() || filter.cases.contains(&s.case_id))
+            })
+            .map(|s| s.source_id)
+            .collect();
+        if matching.is_empty() {
+            return Err(StoreError::NotFound { kind: "source", name: name.to_owned() }.into());
+        }
+        filter.sources = matching;
+    }
+    let sources: std::collections::HashMap<_, _> =
+        store.sources()?.into_iter().map(|source| (source.source_id, source)).collect();
+    let cases: std::collections::HashMap<_, _> =
+        store.cases()?.into_iter().map(|case| (case.case_id, case.name)).collect();
+    let mut rows = Vec::new();
+    for excerpt_id in store.filtered_excerpt_ids(&filter)? {
+        let excerpt = store.excerpt(excerpt_id)?;
+        let Some(source) = sources.get(&excerpt.source_id) else {
+            continue;
+        };
+        let speaker = if excerpt.speaker.is_empty() { source.speaker.clone() } else { excerpt.speaker.clone() };
+        let role = if excerpt.interviewer { "interviewer".to_owned() } else { source.role.clone() };
+        rows.push(json!({
+            "label": excerpt.label,
+            "case": cases.get(&source.case_id).cloned().unwrap_or_default(),
+            "source": source.name,
+            "speaker": speaker,
+            "role": role,
+            "interviewer": excerpt.interviewer,
+            "time": excerpt.time,
+            "position": excerpt.position,
+            "original": excerpt.original,
+            "translation": excerpt.translation,
+            "translation_status": excerpt.translation_status.as_str(),
+        }));
+    }
+    if as_json {
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+        return Ok(());
+    }
+    for row in &rows {
+        let field = |key: &str| row[key].as_str().unwrap_or_default().to_owned();
+        let who = [field("speaker"), field("time")].into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>();
+        let _ = writeln!(
+            out,
+            "{} / {} #{}{}{}",
+            field("case"),
+            field("source"),
+            row["position"],
+            if field("label").is_empty() { String::new() } else { format!(" {}", field("label")) },
+            if who.is_empty() { String::new() } else { format!(" ({})", who.join(", ")) }
+        );
+        for (key, lang) in [("original", "original"), ("translation", "translation")] {
+            if let Some(text) = row[key].as_str() {
+                let _ = writeln!(out, "  {lang}: {}", text.replace('\n', " "));
+            }
+        }
+    }
+    if rows.is_empty() {
+        let _ = writeln!(out, "No excerpts.");
     }
     Ok(())
 }

@@ -17,6 +17,9 @@ const LENGTH_RATIO: f64 = 0.92;
 const VARIANCE: f64 = 6.8;
 /// Cost added when the two sides are spoken by different roles.
 const ROLE_MISMATCH: f64 = 6.0;
+/// Cost added when two turns joined on one side are not of one role: a
+/// translator does not merge a question with its answer.
+const MIXED_ROLES: f64 = 30.0;
 /// A length difference (in standard deviations) past which a 1–1 pair is doubtful.
 const DOUBTFUL_DELTA: f64 = 3.0;
 
@@ -95,10 +98,17 @@ fn same_role(original: &[Turn], translation: &[Turn]) -> bool {
         .all(|turn| turn.interviewer == original.first().or(translation.first()).is_some_and(|first| first.interviewer))
 }
 
+/// True when the turns of one side are all of one role.
+fn one_role(turns: &[Turn]) -> bool {
+    turns.windows(2).all(|pair| pair[0].interviewer == pair[1].interviewer)
+}
+
 fn cost(kind: Match, original: &[Turn], translation: &[Turn]) -> f64 {
     let delta = length_delta(chars(original), chars(translation));
     let mut cost = kind.prior_cost() + delta * delta / 2.0;
-    if !same_role(original, translation) {
+    if !one_role(original) || !one_role(translation) {
+        cost += MIXED_ROLES;
+    } else if !same_role(original, translation) {
         cost += ROLE_MISMATCH;
     }
     cost

@@ -141,9 +141,8 @@ pub fn cut_into_turns(paragraphs: &[Paragraph], by_paragraph: bool, interviewers
     // The interview starts at the interviewer, or the first speaker who speaks
     // again: a heading such as "Transcribe: M. Huamán" before it is the preamble.
     let recurring = |paragraph: &Paragraph| {
-        label_in(split_time(paragraph).1, &seen).is_some_and(|(label, _)| {
-            seen[&label_key(label)] >= 2 || is_interviewer(label, interviewers)
-        })
+        label_in(split_time(paragraph).1, &seen)
+            .is_some_and(|(label, _)| seen[&label_key(label)] >= 2 || is_interviewer(label, interviewers))
     };
     let first_turn = paragraphs.iter().position(recurring).unwrap_or(0);
     for (index, paragraph) in paragraphs.iter().enumerate() {
