@@ -133,6 +133,7 @@ fn batch(excerpts: usize, codes_per_excerpt: usize) -> ImportBatch {
                 }
             })
             .collect(),
+        code_choices: Vec::new(),
     }
 }
 

@@ -413,6 +413,7 @@ fn a_project_of_200000_excerpts_runs_frames_without_querying_the_store_each_fram
                 memo: String::new(),
             })
             .collect(),
+        code_choices: Vec::new(),
     };
     store.import_batch(&batch, "generator", false).unwrap();
     drop(store);
@@ -1075,4 +1076,43 @@ fn in_the_spanish_interface_a_store_refusal_is_spanish() {
     let (message, is_error) = harness.state().ui.message.clone().unwrap();
     assert!(is_error);
     assert_eq!(message, "ya existe un código llamado 'Police use'");
+}
+
+#[test]
+fn the_import_check_lists_codes_met_and_new_and_a_new_one_can_be_read_as_an_existing_code() {
+    let (dir, path) = demo_project();
+    let csv = dir.path().join("codigos.csv");
+    std::fs::write(&csv, "caso,original,códigos\nCerro Nuevo,La policía cerró el camino.,police_use;Tema nuevo\n")
+        .unwrap();
+    let mut harness = harness_for(&path, settings());
+    let ctx = harness.ctx.clone();
+    harness.state_mut().run_command(&ctx, AppCommand::StartImport(csv));
+    settle(&mut harness);
+    harness.get_by_label("Check without importing").click();
+    wait_for_jobs(&mut harness);
+    let summary = harness.state().ui.dialogs.import.as_ref().unwrap().check_summary.clone().expect("checked");
+    assert_eq!(summary.matched_codes, vec![("police_use".to_owned(), "Police use".to_owned())]);
+    assert_eq!(summary.new_codes, vec!["Tema nuevo".to_owned()]);
+    // Read "Tema nuevo" as Trust: its drop-down, then Trust in the list it opens
+    // (the one inside the dialog, not the codebook's).
+    harness.get_by_label("Tema nuevo").click();
+    settle(&mut harness);
+    let dialog_right = harness.get_by_label("Check without importing").rect().right() + 400.0;
+    let in_dialog: Vec<_> = harness
+        .get_all_by_role_and_label(Role::Button, "Trust")
+        .filter(|node| node.rect().right() < dialog_right && node.rect().top() > 150.0)
+        .collect();
+    in_dialog.last().expect("Trust in the drop-down").click();
+    settle(&mut harness);
+    harness.get_by_label("Import").click();
+    wait_for_jobs(&mut harness);
+    let store = stored(&path);
+    assert!(store.code_by_name("Tema nuevo").unwrap().is_none(), "no new code was made");
+    let trust = store.code_by_name("Trust").unwrap().unwrap().code_id;
+    let police = store.code_by_name("Police use").unwrap().unwrap().code_id;
+    let case = store.case_by_name("Cerro Nuevo").unwrap().unwrap();
+    let source = store.sources_of_case(case.case_id).unwrap()[0].source_id;
+    let excerpt = store.excerpts_of_source(source).unwrap()[0].excerpt_id;
+    let codes: Vec<_> = store.codings_of_excerpt(excerpt).unwrap().into_iter().map(|c| c.code_id).collect();
+    assert!(codes.contains(&trust) && codes.contains(&police), "{codes:?}");
 }

@@ -359,3 +359,34 @@ fn an_import_stopped_on_another_connection_records_nothing_and_changes_nothing()
     assert_eq!(project.store.dump().unwrap(), before, "not even the new coder stayed");
     assert_eq!(project.store.undo_label(), None);
 }
+
+#[test]
+fn code_names_from_a_spreadsheet_meet_the_codebook_without_case_accents_or_underscores() {
+    let mut project = fixture();
+    // The fixture's codebook has "Police use".
+    let police = code_id(&project.store, "Police use");
+    let police_excerpts =
+        |store: &Store| store.code_counts().unwrap().iter().find(|c| c.code_id == police).map_or(0, |c| c.excerpts);
+    let coded_before = police_excerpts(&project.store);
+    let before = project.store.codes().unwrap().len();
+    let csv = "caso,original,códigos\n\
+               Cerro Alto,La policía llegó.,police_use;NUEVO-tema\n\
+               Cerro Alto,Otra vez la policía.,POLICE-USE;nuevo tema\n";
+    let parsed = quipu::formats::csv_import::read_csv(csv.as_bytes(), "x.csv", &Default::default()).unwrap();
+    let summary = project.store.import_batch(&parsed.batch, "importer", false).unwrap();
+    assert_eq!(summary.new_codes, vec!["NUEVO-tema".to_owned()], "one new code, written as first seen");
+    assert_eq!(
+        summary.matched_codes,
+        vec![("POLICE-USE".to_owned(), "Police use".to_owned()), ("police_use".to_owned(), "Police use".to_owned())]
+    );
+    assert_eq!(project.store.codes().unwrap().len(), before + 1);
+    assert_eq!(police_excerpts(&project.store), coded_before + 2);
+
+    // A value the person maps to an existing code goes there instead.
+    let csv = "caso,original,códigos\nCerro Alto,Sin agua.,Agua y ambiente\n";
+    let mut parsed = quipu::formats::csv_import::read_csv(csv.as_bytes(), "y.csv", &Default::default()).unwrap();
+    parsed.batch.code_choices = vec![("agua y ambiente".to_owned(), police)];
+    let summary = project.store.import_batch(&parsed.batch, "importer", false).unwrap();
+    assert!(summary.new_codes.is_empty(), "{summary:?}");
+    assert_eq!(police_excerpts(&project.store), coded_before + 3);
+}

@@ -45,6 +45,11 @@ pub(super) fn import_csv(
         list(&summary.new_codes),
         plural(summary.codings, "coding")
     );
+    if !summary.matched_codes.is_empty() {
+        let matched: Vec<String> =
+            summary.matched_codes.iter().map(|(written, code)| format!("'{written}' → '{code}'")).collect();
+        let _ = writeln!(out, "  Codes read as existing codes: {}.", matched.join(", "));
+    }
     let mapped: Vec<String> = parsed
         .mapping
         .columns

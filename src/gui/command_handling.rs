@@ -464,6 +464,7 @@ impl QuipuApp {
                         let message = tr.f(Msg::CheckDone, &[("file", &file), ("n", &summary.excerpts)]);
                         if let Some(dialog) = &mut self.ui.dialogs.import {
                             dialog.checked = Some(message.clone());
+                            dialog.check_summary = Some(summary.clone());
                         }
                         self.report(message);
                     }

@@ -194,12 +194,15 @@ messages! {
     EmptyProjectReader => "Nothing to read yet: import excerpts with the buttons on the left, or from the File menu.", "Aún no hay nada que leer: importe fragmentos con los botones de la izquierda o desde el menú Archivo.";
     NumberKey => "Number key", "Tecla numérica";
     NoKey => "None", "Ninguna";
-    CodeKeyHelp => "The number key that applies this code; it stays with the code until you change it (code menu → Number key).", "La tecla numérica que aplica este código; se queda con el código hasta que usted la cambie (menú del código → Tecla numérica).";
+    CodeKeyHelp => "The number key that applies this code; it stays with the code until you change it (code menu › Number key).", "La tecla numérica que aplica este código; se queda con el código hasta que usted la cambie (menú del código › Tecla numérica).";
     YourNameHint => "for example, Rosa M.", "por ejemplo, Rosa M.";
     NameRequired => "A name is needed: every coding records who made it.", "Hace falta un nombre: cada codificación registra quién la hizo.";
     MappingRemembered => "The columns chosen the last time this file was imported.", "Las columnas elegidas la última vez que se importó este archivo.";
     CoocHover => "{n} excerpts carry both · overlapping on {overlapping} · c = {c}", "{n} fragmentos llevan ambos · se superponen en {overlapping} · c = {c}";
     Legend => "Legend", "Leyenda";
+    CodesMatched => "Code names read as codes of the codebook", "Nombres de códigos leídos como códigos del libro";
+    CodesNew => "New codes (or choose a code of the codebook)", "Códigos nuevos (o elija un código del libro)";
+    CreateIt => "Create it", "Crearlo";
     NobodyYet => "not set yet", "aún sin nombre";
     AndMore => "… and {n} more", "… y {n} más";
     KeysUp => "Up arrow or K", "Flecha arriba o K";

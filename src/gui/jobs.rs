@@ -118,6 +118,8 @@ pub struct ImportRequest {
     pub options: CsvOptions,
     /// Who the file's codes are attributed to.
     pub coder: String,
+    /// Code names in the file read as existing codes, as the person chose.
+    pub code_choices: Vec<(String, crate::model::CodeId)>,
     /// Check only, write nothing.
     pub dry_run: bool,
 }
@@ -481,7 +483,8 @@ fn run_import(
 ) -> Result<(ImportSummary, RecordedChange), ImportError> {
     let file = request.file.display().to_string();
     let bytes = std::fs::read(&request.file).map_err(|source| ImportError::Io { file: file.clone(), source })?;
-    let parsed = read_csv_with_mapping(&bytes, &file, &request.mapping, &request.options)?;
+    let mut parsed = read_csv_with_mapping(&bytes, &file, &request.mapping, &request.options)?;
+    parsed.batch.code_choices = request.code_choices.clone();
     let mut store = Store::open(&request.project)?;
     let label = Msg::ActImport.text(Language::English);
     let recorded = store.recorded(label, |store| {

@@ -12,7 +12,7 @@ use crate::formats::QuoteFormat;
 use crate::formats::csv_import::{ColumnMapping, CsvOptions, CsvPreview, preview_csv};
 use crate::formats::report::ReportOptions;
 use crate::model::{CodeId, CodingId, ExcerptId, Side};
-use crate::store::{Filter, Store};
+use crate::store::{Filter, ImportSummary, Store};
 use crate::text::CharSpan;
 
 use super::i18n::{Msg, Tr};
@@ -215,6 +215,10 @@ pub struct ImportDialog {
     pub error: Option<String>,
     /// The result of "check without importing".
     pub checked: Option<String>,
+    /// What the check found: which code names meet existing codes, which are new.
+    pub check_summary: Option<ImportSummary>,
+    /// Code names in the file the person chose to read as an existing code.
+    pub code_choices: Vec<(String, CodeId)>,
     /// True when the mapping was the one chosen last time for this file.
     pub mapping_remembered: bool,
 }
@@ -239,6 +243,8 @@ impl ImportDialog {
             coder,
             error: None,
             checked: None,
+            check_summary: None,
+            code_choices: Vec::new(),
             mapping_remembered,
         })
     }
@@ -251,6 +257,7 @@ impl ImportDialog {
             mapping: self.mapping.clone(),
             options: CsvOptions { map: Vec::new(), codes_separator: self.codes_separator.clone() },
             coder: self.coder.clone(),
+            code_choices: self.code_choices.clone(),
             dry_run,
         }
     }

@@ -75,3 +75,27 @@ pub fn search_match(dark_mode: bool) -> Color32 {
 pub fn search_match_line(dark_mode: bool) -> Color32 {
     if dark_mode { Color32::from_rgb(240, 210, 90) } else { Color32::from_rgb(200, 140, 0) }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::gui::i18n::{Language, Msg};
+
+    #[test]
+    fn every_interface_text_can_be_drawn_with_the_fonts_the_window_has() {
+        let ctx = egui::Context::default();
+        super::install_fallback_fonts(&ctx);
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+        let font = egui::FontId::proportional(14.0);
+        // The check can fail: the window's fonts have no arrows.
+        assert!(!ctx.fonts_mut(|fonts| fonts.has_glyph(&font, '→')));
+        for msg in Msg::ALL {
+            for language in [Language::English, Language::Spanish] {
+                let text = msg.text(language);
+                let missing: Vec<char> =
+                    ctx.fonts_mut(|fonts| text.chars().filter(|c| !fonts.has_glyph(&font, *c)).collect());
+                assert!(missing.is_empty(), "{msg:?} ({language:?}) has characters no font draws: {missing:?}");
+            }
+        }
+    }
+}

@@ -95,6 +95,19 @@ impl Color {
     }
 }
 
+/// A code name as imports compare it: without case or accents, `_` and `-` read
+/// as spaces, spaces collapsed. `police_use` and `Police use` are one code.
+pub fn code_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = name
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+        .collect::<String>()
+        .to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Colours for codes shown together (a chart's bars): each code keeps its own
 /// colour unless an earlier code already has it, in which case it gets the first
 /// palette colour no code shown uses. Up to the palette's twenty, every colour
@@ -131,6 +144,14 @@ impl Serialize for Color {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn code_keys_ignore_case_accents_and_separators() {
+        assert_eq!(super::code_key("police_use"), super::code_key("Police use"));
+        assert_eq!(super::code_key("Ausencia-del  Estado"), super::code_key("ausencia del estado"));
+        assert_eq!(super::code_key("Participación"), "participacion");
+        assert_ne!(super::code_key("Trust"), super::code_key("Trusts"));
+    }
+
     #[test]
     fn twenty_codes_sharing_colours_get_twenty_distinct_chart_colours() {
         let shared: Vec<Color> = (0..20).map(|n| Color::from_palette(n % 3)).collect();

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{NOW_SQL, Store, StoreError, StoreResult};
-use crate::model::{CaseId, CodeId, Color, ExcerptDraft, SourceDraft, SourceId};
+use crate::model::{CaseId, CodeId, Color, ExcerptDraft, SourceDraft, SourceId, code_key};
 
 /// One excerpt to import, with where it belongs and how it is coded.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +31,8 @@ pub struct ImportRow {
 pub struct ImportBatch {
     /// The rows, in file order.
     pub rows: Vec<ImportRow>,
+    /// Code names in the file the person chose to read as an existing code.
+    pub code_choices: Vec<(String, CodeId)>,
 }
 
 /// What an import added (or, in a dry run, would add).
@@ -46,6 +48,8 @@ pub struct ImportSummary {
     pub new_sources: usize,
     /// Names of codes created.
     pub new_codes: Vec<String>,
+    /// Code names in the file read as existing codes: (as written, the code).
+    pub matched_codes: Vec<(String, String)>,
     /// True when nothing was written (a dry run).
     pub dry_run: bool,
 }
@@ -88,8 +92,19 @@ impl Store {
         let coder_id = self.ensure_coder(coder_name)?;
         let mut cases: HashMap<String, CaseId> = HashMap::new();
         let mut sources: HashMap<(CaseId, String), SourceId> = HashMap::new();
-        let mut codes: HashMap<String, CodeId> = HashMap::new();
-        let mut code_count: i64 = self.conn.query_row("SELECT COUNT(*) FROM codes", [], |row| row.get(0))?;
+        // Codes are matched without case, accents or `_`/`-` (see `code_key`); a
+        // value the person mapped to a code goes to that code.
+        let existing = self.codes()?;
+        let mut code_count = existing.len();
+        let mut codes: HashMap<String, (CodeId, String)> = HashMap::new();
+        for code in existing.into_iter().rev() {
+            codes.insert(code_key(&code.name), (code.code_id, code.name));
+        }
+        for (value, code_id) in &batch.code_choices {
+            let name = self.code(*code_id)?.name;
+            codes.insert(code_key(value), (*code_id, name));
+        }
+        let mut matched: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
 
         let conn = &self.conn;
         let mut find_case = conn.prepare_cached("SELECT case_id FROM cases WHERE name = ?1")?;
@@ -112,7 +127,6 @@ impl Store {
              VALUES (?1, ?2, (SELECT IFNULL(MAX(position), 0) + 1 FROM excerpts WHERE source_id = ?1),
                  ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
-        let mut find_code = conn.prepare_cached("SELECT code_id FROM codes WHERE name = ?1")?;
         let mut insert_code = conn.prepare_cached(
             "INSERT INTO codes (name, color, sort_order)
              VALUES (?1, ?2, (SELECT IFNULL(MAX(sort_order), 0) + 1 FROM codes WHERE parent_id IS NULL))",
@@ -204,22 +218,20 @@ impl Store {
                 insert_memo.execute(params![excerpt_id, row.memo]).map_err(at_row)?;
             }
             for code_name in &row.codes {
-                let code_key = code_name.to_lowercase();
-                let code_id = match codes.get(&code_key) {
-                    Some(code_id) => *code_id,
+                let key = code_key(code_name);
+                let code_id = match codes.get(&key) {
+                    Some((code_id, existing_name)) => {
+                        if !summary.new_codes.contains(existing_name) {
+                            matched.insert((code_name.clone(), existing_name.clone()));
+                        }
+                        *code_id
+                    }
                     None => {
-                        let code_id = match find_code.query_row([code_name], |r| r.get(0)).optional()? {
-                            Some(code_id) => code_id,
-                            None => {
-                                insert_code
-                                    .execute(params![code_name, Color::from_palette(code_count as usize)])
-                                    .map_err(at_row)?;
-                                code_count += 1;
-                                summary.new_codes.push(code_name.clone());
-                                CodeId(conn.last_insert_rowid())
-                            }
-                        };
-                        codes.insert(code_key, code_id);
+                        insert_code.execute(params![code_name, Color::from_palette(code_count)]).map_err(at_row)?;
+                        code_count += 1;
+                        summary.new_codes.push(code_name.clone());
+                        let code_id = CodeId(conn.last_insert_rowid());
+                        codes.insert(key, (code_id, code_name.clone()));
                         code_id
                     }
                 };
@@ -227,6 +239,7 @@ impl Store {
                 summary.codings += 1;
             }
         }
+        summary.matched_codes = matched.into_iter().collect();
         Ok(summary)
     }
 }

@@ -318,7 +318,7 @@ impl TranscriptPlan {
                 }
             })
             .collect();
-        ImportBatch { rows }
+        ImportBatch { rows, code_choices: Vec::new() }
     }
 
     /// What importing it does (or would do).

@@ -72,6 +72,10 @@ pub fn import_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &
                 ui.add_space(6.0);
                 ui.strong(tr.t(Msg::FirstRows));
                 preview_ui(ui, &dialog.preview);
+                if let (Some(summary), Some(view)) = (dialog.check_summary.clone(), app.view) {
+                    ui.add_space(6.0);
+                    codes_check_ui(ui, tr, view, &summary, &mut dialog.code_choices);
+                }
             });
         if let Some(error) = &dialog.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
@@ -101,6 +105,53 @@ pub fn import_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &
     if close || (modal.should_close() && !busy) {
         app.push(AppCommand::CloseImport);
     }
+}
+
+/// After a check: the code names read as existing codes, and the new ones, each
+/// of which can be read as an existing code instead.
+fn codes_check_ui(
+    ui: &mut Ui,
+    tr: Tr,
+    view: &crate::gui::view_model::ViewModel,
+    summary: &crate::store::ImportSummary,
+    choices: &mut Vec<(String, crate::model::CodeId)>,
+) {
+    if !summary.matched_codes.is_empty() {
+        ui.strong(tr.t(Msg::CodesMatched));
+        let matched: Vec<String> =
+            summary.matched_codes.iter().map(|(written, code)| format!("{written}: {code}")).collect();
+        ui.add(egui::Label::new(matched.join(" · ")).wrap());
+    }
+    if summary.new_codes.is_empty() {
+        return;
+    }
+    ui.strong(tr.t(Msg::CodesNew));
+    egui::Grid::new("import_new_codes").num_columns(2).spacing(vec2(8.0, 3.0)).show(ui, |ui| {
+        for written in &summary.new_codes {
+            let label = ui.label(written);
+            let mut chosen = choices.iter().find(|(value, _)| value == written).map(|(_, code_id)| *code_id);
+            let shown = chosen
+                .and_then(|code_id| view.code_row(code_id))
+                .map_or_else(|| tr.t(Msg::CreateIt).to_owned(), |row| row.path.clone());
+            egui::ComboBox::from_id_salt(("import_code_choice", written))
+                .selected_text(shown)
+                .width(200.0)
+                .truncate()
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut chosen, None, tr.t(Msg::CreateIt));
+                    for row in &view.codes {
+                        ui.selectable_value(&mut chosen, Some(row.code.code_id), &row.path);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            choices.retain(|(value, _)| value != written);
+            if let Some(code_id) = chosen {
+                choices.push((written.clone(), code_id));
+            }
+            ui.end_row();
+        }
+    });
 }
 
 /// The separator of code names and the coder.
