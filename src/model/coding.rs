@@ -7,7 +7,7 @@ use super::{CodeId, CoderId, CodingId, ExcerptId};
 use crate::text::CharSpan;
 
 /// One of the two languages of an excerpt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     /// The original text (usually Spanish).

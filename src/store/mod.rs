@@ -13,6 +13,7 @@ mod codes;
 mod codings;
 mod counts;
 mod dump;
+mod excerpt_edits;
 mod excerpts;
 mod filter;
 mod import;
