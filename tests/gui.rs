@@ -1116,3 +1116,130 @@ fn the_import_check_lists_codes_met_and_new_and_a_new_one_can_be_read_as_an_exis
     let codes: Vec<_> = store.codings_of_excerpt(excerpt).unwrap().into_iter().map(|c| c.code_id).collect();
     assert!(codes.contains(&trust) && codes.contains(&police), "{codes:?}");
 }
+
+/// A Word transcript: paragraphs of (label, text).
+fn docx_transcript(paragraphs: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write as _;
+    let body: String = paragraphs
+        .iter()
+        .map(|(label, text)| format!("<w:p><w:r><w:t xml:space=\"preserve\">{label} {text}</w:t></w:r></w:p>"))
+        .collect();
+    let document = format!(
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+         <w:body>{body}</w:body></w:document>"
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(document.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_dropped_transcript_is_reviewed_mended_and_imported_in_one_undoable_step() {
+    let (dir, path) = demo_project();
+    let original = dir.path().join("rosa.docx");
+    std::fs::write(
+        &original,
+        docx_transcript(&[
+            ("E:", "¿Cuándo llegaron las camionetas de la empresa a la comunidad?"),
+            ("Rosa:", "Llegaron en el paro de 2018, de noche, con policías que dormían en el campamento."),
+            ("E:", "¿Quién pagaba a esos policías?"),
+            ("Rosa:", "La empresa pagaba todo: la comida, la gasolina y hasta un bono por día."),
+        ]),
+    )
+    .unwrap();
+    let translation = dir.path().join("rosa-en.txt");
+    std::fs::write(
+        &translation,
+        "I: When did the company's pickups arrive in the community?\n\
+         R: They came during the 2018 strike, at night, with police officers who slept at the camp.\n\
+         I: Who paid those police officers?\n\
+         R: The company paid for everything: food, fuel and even a daily bonus.\n",
+    )
+    .unwrap();
+    let before = stored(&path).dump().unwrap();
+    let mut harness = harness_for(&path, settings());
+    harness.input_mut().dropped_files.push(Arc::new(DroppedCsv(original.clone())));
+    settle(&mut harness);
+    assert!(harness.state().ui.dialogs.transcript.is_some(), "dropping a .docx opens the transcript dialog");
+    harness.state().jobs.deliver_pick(quipu::gui::jobs::PickPurpose::ImportTranscriptTranslation, translation);
+    settle(&mut harness);
+    let plan = harness.state().ui.dialogs.transcript.as_ref().unwrap().plan.clone().expect("the pairs are shown");
+    assert_eq!(plan.excerpts.len(), 4);
+    assert!(plan.excerpts.iter().all(|excerpt| excerpt.translation.is_some()), "{:?}", plan.excerpts);
+    assert!(harness.query_by_label_contains("They came during the 2018 strike").is_some(), "pairs side by side");
+    // Mend before importing: join the first question with its answer.
+    harness.get_all_by_label("Join with next").next().unwrap().click();
+    settle(&mut harness);
+    let plan = harness.state().ui.dialogs.transcript.as_ref().unwrap().plan.clone().unwrap();
+    assert_eq!(plan.excerpts.len(), 3);
+    harness.get_by_label("Import").click();
+    settle(&mut harness);
+    wait_for_jobs(&mut harness);
+    assert!(harness.state().ui.dialogs.transcript.is_none(), "{:?}", harness.state().ui.message);
+    let store = stored(&path);
+    let source = store.sources().unwrap().into_iter().find(|source| source.name == "rosa").expect("the new source");
+    let excerpts = store.excerpts_of_source(source.source_id).unwrap();
+    assert_eq!(excerpts.len(), 3);
+    assert!(excerpts[0].original.as_deref().unwrap().contains("\n\nLlegaron en el paro"));
+    assert_eq!(excerpts[1].speaker, "E");
+    assert!(excerpts[1].interviewer);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before, "one undo takes the transcript back");
+}
+
+#[test]
+fn excerpts_are_made_split_and_joined_in_the_window_and_undone() {
+    let (_dir, path) = demo_project();
+    let before = stored(&path).dump().unwrap();
+    let mut harness = harness_for(&path, settings());
+    let excerpts_before = stored(&path).excerpt_count().unwrap();
+    // New excerpts pasted into the source being read, cut into turns.
+    select_excerpt(&mut harness, "E003");
+    harness.get_by_label("New").click();
+    settle(&mut harness);
+    click_last(&mut harness, "New excerpts (type or paste)…");
+    harness.get_by_label("Cut into speaker turns (a pasted transcript)").click();
+    settle(&mut harness);
+    harness.get_by_label("Original").focus();
+    harness.get_by_label("Original").type_text("E: ¿Y después?\nRosa: Nos reunimos en asamblea.\n");
+    settle(&mut harness);
+    assert!(harness.query_by_label("2 excerpts will be added").is_some());
+    click_last(&mut harness, "Add");
+    let store = stored(&path);
+    assert_eq!(store.excerpt_count().unwrap(), excerpts_before + 2);
+    let made = store.excerpt(harness.state().ui.selected.unwrap()).unwrap();
+    assert_eq!((made.speaker.as_str(), made.original.as_deref()), ("E", Some("¿Y después?")));
+
+    // Split E003 at the start of its second sentence, where the cursor stands.
+    let e003 = excerpt_by_label(&stored(&path), "E003");
+    let ctx = harness.ctx.clone();
+    harness.state_mut().run_command(&ctx, AppCommand::Open(e003));
+    settle(&mut harness);
+    let original = stored(&path).excerpt(e003).unwrap().original.unwrap();
+    let at = original[..original.find("Los policías").unwrap()].chars().count();
+    harness.state_mut().ui.reader.cursor = Some((e003, Side::Original, at));
+    harness.get_by_label("Excerpt").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Split at the cursor");
+    let store = stored(&path);
+    assert_eq!(store.excerpt_count().unwrap(), excerpts_before + 3);
+    assert!(store.excerpt(e003).unwrap().original.unwrap().ends_with("de la mina."), "{:?}", store.excerpt(e003));
+    let second = harness.state().ui.selected.unwrap();
+    assert!(store.excerpt(second).unwrap().original.unwrap().starts_with("Los policías"));
+
+    // Join them back from the first part.
+    harness.state_mut().run_command(&ctx, AppCommand::Select(Some(e003)));
+    settle(&mut harness);
+    harness.get_by_label("Excerpt").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Join with the next excerpt");
+    assert_eq!(stored(&path).excerpt_count().unwrap(), excerpts_before + 2);
+
+    for _ in 0..3 {
+        harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        settle(&mut harness);
+    }
+    assert_eq!(stored(&path).dump().unwrap(), before, "three undos take back join, split and the new excerpts");
+}

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use crate::formats::attributes_csv::AttributeTable;
 use crate::model::{
-    AttributeId, AttributeScope, AttributeType, CodeId, CodingAnchor, CodingId, Color, ExcerptId, MemoTarget, Side,
-    SourceId, TranslationStatus,
+    AttributeId, AttributeScope, AttributeType, CaseId, CodeId, CodingAnchor, CodingId, Color, ExcerptDraft, ExcerptId,
+    MemoTarget, Side, SourceDraft, SourceId, TranslationStatus,
 };
 use crate::store::{Filter, Grouping};
 
@@ -95,6 +95,14 @@ pub enum AppCommand {
     CloseImport,
     /// Show the export dialog.
     StartExport,
+    /// Show the transcript import dialog for a file.
+    StartTranscript(PathBuf),
+    /// Read the transcript dialog's files again (its options changed).
+    ReplanTranscript,
+    /// Import the reviewed transcript.
+    RunTranscriptImport,
+    /// Open the dialog that makes a case, a source or excerpts.
+    OpenNewItem(super::state::NewItem),
     /// Save a consistent copy of the project.
     SaveCopy(PathBuf),
     /// Change the interface language.
@@ -289,6 +297,66 @@ pub enum Edit {
         /// The pseudonym; empty lets exports number the speaker.
         pseudonym: String,
     },
+    /// Add a case.
+    AddCase {
+        /// Its name.
+        name: String,
+    },
+    /// Add a source to a case.
+    AddSource {
+        /// The case.
+        case_id: CaseId,
+        /// Its name, speaker, role, place, date and interviewer.
+        draft: SourceDraft,
+    },
+    /// Add excerpts typed or pasted into a source, at its end: one, or a pasted
+    /// transcript cut into turns as an import would.
+    AddExcerpts {
+        /// The source.
+        source_id: SourceId,
+        /// The excerpts.
+        drafts: Vec<ExcerptDraft>,
+    },
+    /// Split an excerpt at a character of one side.
+    SplitExcerpt {
+        /// The excerpt.
+        excerpt_id: ExcerptId,
+        /// The side the cut is on.
+        side: Side,
+        /// The character the second part starts at.
+        at: usize,
+    },
+    /// Join an excerpt with the next one of its source.
+    JoinWithNext {
+        /// The excerpt.
+        excerpt_id: ExcerptId,
+    },
+    /// Move an excerpt up (-1) or down (1) in its source.
+    MoveExcerpt {
+        /// The excerpt.
+        excerpt_id: ExcerptId,
+        /// -1 or 1.
+        direction: i32,
+    },
+    /// Move an excerpt to the end of another source.
+    MoveExcerptToSource {
+        /// The excerpt.
+        excerpt_id: ExcerptId,
+        /// The source.
+        source_id: SourceId,
+    },
+    /// Delete an excerpt with its codings.
+    DeleteExcerpt {
+        /// The excerpt.
+        excerpt_id: ExcerptId,
+    },
+    /// Move an excerpt's translation to the next (or previous) excerpt.
+    ShiftTranslation {
+        /// The excerpt.
+        excerpt_id: ExcerptId,
+        /// Toward the next excerpt, else the previous one.
+        toward_next: bool,
+    },
     /// Import attributes read from a CSV file.
     ImportAttributes {
         /// The file's rows.
@@ -336,6 +404,14 @@ impl Edit {
             Self::SetPseudonym { .. } => Msg::ActPseudonym,
             Self::ImportAttributes { .. } => Msg::ActImportAttributes,
             Self::SetCodeKey { .. } => Msg::ActCodeKey,
+            Self::AddCase { .. } => Msg::ActNewCase,
+            Self::AddSource { .. } => Msg::ActNewSource,
+            Self::AddExcerpts { .. } => Msg::ActNewExcerpts,
+            Self::SplitExcerpt { .. } => Msg::ActSplit,
+            Self::JoinWithNext { .. } => Msg::ActJoin,
+            Self::MoveExcerpt { .. } | Self::MoveExcerptToSource { .. } => Msg::ActMoveExcerpt,
+            Self::DeleteExcerpt { .. } => Msg::ActDeleteExcerpt,
+            Self::ShiftTranslation { .. } => Msg::ActShiftTranslation,
         }
     }
 
@@ -363,6 +439,15 @@ impl Edit {
             | Self::SetAttributeValue { .. }
             | Self::ImportAttributes { .. } => Changed { attributes: true, ..Changed::default() },
             Self::SetPseudonym { .. } => Changed { corpus: true, attributes: true, ..Changed::default() },
+            Self::AddCase { .. }
+            | Self::AddSource { .. }
+            | Self::AddExcerpts { .. }
+            | Self::SplitExcerpt { .. }
+            | Self::JoinWithNext { .. }
+            | Self::MoveExcerpt { .. }
+            | Self::MoveExcerptToSource { .. }
+            | Self::DeleteExcerpt { .. }
+            | Self::ShiftTranslation { .. } => Changed::ALL,
             Self::SetMemo { target, .. } => match target {
                 MemoTarget::Code(_) => Changed { codebook: true, ..Changed::default() },
                 _ => Changed { excerpts: true, ..Changed::default() },
@@ -378,4 +463,6 @@ pub struct EditOutcome {
     pub lost_passages: usize,
     /// A code that was created.
     pub new_code: Option<CodeId>,
+    /// An excerpt to show after the change (a new or split one).
+    pub show_excerpt: Option<ExcerptId>,
 }

@@ -17,8 +17,9 @@ use super::file_chooser::FileChooser;
 use super::i18n::Msg;
 use super::jobs::{FrequencyExportRequest, JobOutcome, PickPurpose};
 use super::settings::demo_path;
-use super::state::{CodeDialog, ExportDialog, ImportDialog, Session, UiState};
+use super::state::{CodeDialog, ExportDialog, ImportDialog, Session, TranscriptDialog, UiState};
 use super::view_model::{Changed, ViewModel};
+use crate::formats::transcript::TranscriptOptions;
 
 /// Overlapping passages a co-occurrence hover lists at most.
 const PAIR_PASSAGES_SHOWN: usize = 8;
@@ -124,6 +125,19 @@ impl QuipuApp {
                 self.ui.dialogs.import = None;
             }
             AppCommand::StartExport => self.ui.dialogs.export = Some(ExportDialog::default()),
+            AppCommand::StartTranscript(path) => self.start_transcript(path),
+            AppCommand::ReplanTranscript => self.plan_transcript(),
+            AppCommand::RunTranscriptImport => {
+                let project = self.session.as_ref().and_then(|s| s.store.path()).map(Path::to_path_buf);
+                let plan = self.ui.dialogs.transcript.as_ref().and_then(|dialog| dialog.plan.clone());
+                if let (Some(project), Some(plan)) = (project, plan)
+                    && self.jobs.running.is_none()
+                {
+                    // The job refuses a file already imported into that source.
+                    self.jobs.import_transcript(ctx, project, plan, self.coder(), tr);
+                }
+            }
+            AppCommand::OpenNewItem(item) => self.ui.dialogs.new_item = Some(item),
             AppCommand::SaveCopy(target) => {
                 let Some(session) = &self.session else {
                     return;
@@ -351,6 +365,11 @@ impl QuipuApp {
                     self.ui.codebook.reveal = Some(code_id);
                     self.ui.codebook.highlighted = Some(code_id);
                 }
+                if let Some(excerpt_id) = outcome.show_excerpt {
+                    self.select(Some(excerpt_id));
+                    self.ui.navigator.scroll_to_selected = true;
+                    self.ui.reader.scroll_to_selected = true;
+                }
                 Some(outcome)
             }
             Err(error) => {
@@ -387,6 +406,13 @@ impl QuipuApp {
             PickPurpose::Import => self.run_command(ctx, AppCommand::StartImport(path)),
             PickPurpose::SaveCopy => self.run_command(ctx, AppCommand::SaveCopy(with_extension(path, "quipu"))),
             PickPurpose::ImportAttributes => self.import_attributes_file(&path),
+            PickPurpose::ImportTranscript => self.start_transcript(path),
+            PickPurpose::ImportTranscriptTranslation => {
+                if let Some(dialog) = &mut self.ui.dialogs.transcript {
+                    dialog.translation_path = Some(path);
+                }
+                self.plan_transcript();
+            }
             PickPurpose::ImportRefi => {
                 if let Some(project) = project {
                     self.jobs.import_refi(ctx, project, path, self.coder(), tr);
@@ -478,6 +504,25 @@ impl QuipuApp {
                     }
                     Err(message) => {
                         if let Some(dialog) = &mut self.ui.dialogs.import {
+                            dialog.error = Some(message.clone());
+                        }
+                        self.report_error(message);
+                    }
+                },
+                JobOutcome::ImportedTranscript { file, result } => match result {
+                    Ok((summary, change)) => {
+                        self.ui.dialogs.transcript = None;
+                        let adopted = self.adopt(&change);
+                        self.report(tr.f(
+                            Msg::TranscriptImported,
+                            &[("file", &file), ("n", &summary.excerpts), ("source", &summary.source)],
+                        ));
+                        if let Err(error) = adopted {
+                            self.report_failure(&error);
+                        }
+                    }
+                    Err(message) => {
+                        if let Some(dialog) = &mut self.ui.dialogs.transcript {
                             dialog.error = Some(message.clone());
                         }
                         self.report_error(message);
@@ -590,7 +635,74 @@ impl QuipuApp {
             PickPurpose::ExportFrequencies(format) => Some(format!("frequencies.{}", format.extension())),
             PickPurpose::ExportRefi { codebook_only: false } => Some(format!("{safe}.qdpx")),
             PickPurpose::ExportRefi { codebook_only: true } => Some(format!("{safe}-codebook.qdc")),
-            PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes | PickPurpose::ImportRefi => None,
+            PickPurpose::Open
+            | PickPurpose::Import
+            | PickPurpose::ImportAttributes
+            | PickPurpose::ImportRefi
+            | PickPurpose::ImportTranscript
+            | PickPurpose::ImportTranscriptTranslation => None,
+        }
+    }
+
+    /// Opens the transcript dialog on `path` and reads it.
+    fn start_transcript(&mut self, path: PathBuf) {
+        let stem = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
+        // A new source goes into the case being read, else a case named after the file.
+        let case = self
+            .session
+            .as_ref()
+            .and_then(|session| session.view.current.as_ref().map(|current| current.case_name.clone()))
+            .unwrap_or_else(|| stem.clone());
+        let options = TranscriptOptions { case: Some(case), source: Some(stem), ..TranscriptOptions::default() };
+        self.ui.dialogs.transcript = Some(TranscriptDialog {
+            path,
+            translation_path: None,
+            options,
+            interviewers_text: String::new(),
+            plan: None,
+            error: None,
+        });
+        self.plan_transcript();
+    }
+
+    /// Reads the transcript dialog's files again with its options and pairs them.
+    fn plan_transcript(&mut self) {
+        let language = self.settings.language;
+        let Some(dialog) = &mut self.ui.dialogs.transcript else {
+            return;
+        };
+        dialog.options.interviewers = dialog
+            .interviewers_text
+            .split(',')
+            .map(|label| label.trim().to_owned())
+            .filter(|label| !label.is_empty())
+            .collect();
+        let read = |path: &Path| -> Result<(Vec<u8>, crate::formats::transcript::TranscriptFile), String> {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(path)
+                .map_err(|source| crate::formats::ImportError::Io { file: name.clone(), source }.localized(language))?;
+            let file = crate::formats::transcript::read_transcript(&bytes, &name).map_err(|e| e.localized(language))?;
+            Ok((bytes, file))
+        };
+        let planned = read(&dialog.path).and_then(|(bytes, original)| {
+            let translation = dialog.translation_path.as_deref().map(read).transpose()?;
+            crate::formats::transcript::plan_transcript(
+                &original,
+                &bytes,
+                translation.as_ref().map(|(bytes, file)| (file, bytes.as_slice())),
+                &dialog.options,
+            )
+            .map_err(|error| error.localized(language))
+        });
+        match planned {
+            Ok(plan) => {
+                dialog.plan = Some(plan);
+                dialog.error = None;
+            }
+            Err(message) => {
+                dialog.plan = None;
+                dialog.error = Some(message);
+            }
         }
     }
 }
@@ -670,6 +782,37 @@ pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOut
                 }
             },
             Edit::SetPseudonym { source_id, pseudonym } => store.set_pseudonym(*source_id, pseudonym)?,
+            Edit::AddCase { name } => {
+                store.add_case(name, "")?;
+            }
+            Edit::AddSource { case_id, draft } => {
+                store.add_source(*case_id, draft)?;
+            }
+            Edit::AddExcerpts { source_id, drafts } => {
+                for draft in drafts {
+                    let excerpt_id = store.add_excerpt(*source_id, draft)?;
+                    outcome.show_excerpt.get_or_insert(excerpt_id);
+                }
+            }
+            Edit::SplitExcerpt { excerpt_id, side, at } => {
+                outcome.show_excerpt = Some(store.split_excerpt(*excerpt_id, *side, *at)?);
+            }
+            Edit::JoinWithNext { excerpt_id } => {
+                store.join_with_next(*excerpt_id)?;
+                outcome.show_excerpt = Some(*excerpt_id);
+            }
+            Edit::MoveExcerpt { excerpt_id, direction } => store.move_excerpt(*excerpt_id, *direction)?,
+            Edit::MoveExcerptToSource { excerpt_id, source_id } => {
+                store.move_excerpt_to_source(*excerpt_id, *source_id)?
+            }
+            Edit::DeleteExcerpt { excerpt_id } => {
+                let next = store.next_excerpt(*excerpt_id)?.map(|excerpt| excerpt.excerpt_id);
+                store.delete_excerpt(*excerpt_id)?;
+                outcome.show_excerpt = next;
+            }
+            Edit::ShiftTranslation { excerpt_id, toward_next } => {
+                store.shift_translation(*excerpt_id, *toward_next)?;
+            }
             Edit::ImportAttributes { table, file } => {
                 import_attributes(store, table, file).map_err(|error| {
                     StoreError::Invalid(Text::new(error.to_string(), error.localized(Language::Spanish)))

@@ -14,6 +14,7 @@ use crate::formats::chart::ChartKind;
 use crate::formats::csv_import::{ColumnMapping, CsvOptions, read_csv_with_mapping};
 use crate::formats::refi::{RefiSummary, import_refi};
 use crate::formats::report::ReportOptions;
+use crate::formats::transcript::{TranscriptPlan, TranscriptSummary, import_transcript};
 use crate::formats::{
     FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes, write_atomically,
 };
@@ -42,6 +43,10 @@ pub enum PickPurpose {
     SaveCopy,
     /// Choose a REFI-QDA project (.qdpx) or codebook (.qdc) to import.
     ImportRefi,
+    /// Choose an interview transcript to import.
+    ImportTranscript,
+    /// Choose the translation of the transcript being imported.
+    ImportTranscriptTranslation,
     /// Choose where to export the project as REFI-QDA (.qdpx), or only its
     /// codebook (.qdc).
     ExportRefi {
@@ -57,6 +62,7 @@ impl PickPurpose {
             PickPurpose::Open | PickPurpose::New | PickPurpose::SaveCopy => "Quipu project",
             PickPurpose::Import | PickPurpose::ImportAttributes => "CSV",
             PickPurpose::ImportRefi => "REFI-QDA",
+            PickPurpose::ImportTranscript | PickPurpose::ImportTranscriptTranslation => "Transcript",
             PickPurpose::ExportRefi { codebook_only: true } => "REFI-QDA codebook",
             PickPurpose::ExportRefi { codebook_only: false } => "REFI-QDA project",
             PickPurpose::Export(format) => format.name(),
@@ -70,6 +76,7 @@ impl PickPurpose {
             PickPurpose::Open | PickPurpose::New | PickPurpose::SaveCopy => vec!["quipu"],
             PickPurpose::Import | PickPurpose::ImportAttributes => vec!["csv", "tsv", "txt"],
             PickPurpose::ImportRefi => vec!["qdpx", "qdc", "qde"],
+            PickPurpose::ImportTranscript | PickPurpose::ImportTranscriptTranslation => TRANSCRIPT_EXTENSIONS.to_vec(),
             PickPurpose::Export(_) | PickPurpose::ExportFrequencies(_) | PickPurpose::ExportRefi { .. } => {
                 self.extension().into_iter().collect()
             }
@@ -84,10 +91,18 @@ impl PickPurpose {
             PickPurpose::ExportFrequencies(format) => Some(format.extension()),
             PickPurpose::ExportRefi { codebook_only: true } => Some("qdc"),
             PickPurpose::ExportRefi { codebook_only: false } => Some("qdpx"),
-            PickPurpose::Open | PickPurpose::Import | PickPurpose::ImportAttributes | PickPurpose::ImportRefi => None,
+            PickPurpose::Open
+            | PickPurpose::Import
+            | PickPurpose::ImportAttributes
+            | PickPurpose::ImportRefi
+            | PickPurpose::ImportTranscript
+            | PickPurpose::ImportTranscriptTranslation => None,
         }
     }
 }
+
+/// The kinds of file a transcript may come in.
+pub const TRANSCRIPT_EXTENSIONS: [&str; 6] = ["docx", "odt", "txt", "md", "srt", "vtt"];
 
 /// A system file dialog that returns with nothing sooner than this never opened.
 const SYSTEM_DIALOG_FAILED_WITHIN: std::time::Duration = std::time::Duration::from_millis(400);
@@ -168,6 +183,13 @@ pub enum JobOutcome {
         file: String,
         /// What was imported and how to undo it, or why not.
         result: Result<(ImportSummary, RecordedChange), String>,
+    },
+    /// A transcript import finished.
+    ImportedTranscript {
+        /// The file's name.
+        file: String,
+        /// What was imported and how to undo it, or why not.
+        result: Result<(TranscriptSummary, RecordedChange), String>,
     },
     /// A REFI-QDA import finished.
     ImportedRefi {
@@ -326,6 +348,7 @@ impl Jobs {
                 outcome,
                 JobOutcome::Imported { .. }
                     | JobOutcome::ImportedRefi { .. }
+                    | JobOutcome::ImportedTranscript { .. }
                     | JobOutcome::Exported { .. }
                     | JobOutcome::ExportedTable { .. }
                     | JobOutcome::ExportedExchange { .. }
@@ -414,6 +437,31 @@ impl Jobs {
         self.spawn(ctx, label, move |progress, cancel| match run_import(&request, progress, cancel) {
             Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
             result => JobOutcome::Imported { file, result: result.map_err(|error| error.localized(language)) },
+        });
+    }
+
+    /// Imports a reviewed transcript on a background thread, through its own
+    /// connection, as one undoable change.
+    pub fn import_transcript(
+        &mut self,
+        ctx: &egui::Context,
+        project: PathBuf,
+        plan: TranscriptPlan,
+        coder: String,
+        tr: Tr,
+    ) {
+        let language = tr.language;
+        let file = plan.file.clone();
+        let label = tr.f(Msg::Importing, &[("file", &file)]);
+        self.spawn(ctx, label, move |progress, _cancel| {
+            let result = (|| -> Result<(TranscriptSummary, RecordedChange), ImportError> {
+                let mut store = Store::open(&project)?;
+                progress.store(300, Ordering::Relaxed);
+                store.recorded(Msg::ActImportTranscript.text(Language::English), |store| {
+                    import_transcript(store, &plan, &coder, false)
+                })
+            })();
+            JobOutcome::ImportedTranscript { file, result: result.map_err(|error| error.localized(language)) }
         });
     }
 

@@ -11,7 +11,8 @@ use crate::formats::ImportError;
 use crate::formats::QuoteFormat;
 use crate::formats::csv_import::{ColumnMapping, CsvOptions, CsvPreview, preview_csv};
 use crate::formats::report::ReportOptions;
-use crate::model::{CodeId, CodingId, ExcerptId, Side};
+use crate::formats::transcript::{TranscriptOptions, TranscriptPlan};
+use crate::model::{CaseId, CodeId, CodingId, ExcerptDraft, ExcerptId, Side, SourceDraft, SourceId};
 use crate::store::{Filter, ImportSummary, Store};
 use crate::text::CharSpan;
 
@@ -89,6 +90,8 @@ pub struct ReaderState {
     pub status_note: Option<String>,
     /// IDs of the reader's two texts, so number keys work while they have focus.
     pub text_ids: Vec<egui::Id>,
+    /// Where the text cursor stands in the reader: (excerpt, side, character).
+    pub cursor: Option<(ExcerptId, Side, usize)>,
 }
 
 impl ReaderState {
@@ -144,6 +147,10 @@ pub struct Dialogs {
     pub coder_prompt: Option<String>,
     /// The in-window file chooser, when open.
     pub file_chooser: Option<super::file_chooser::FileChooser>,
+    /// The dialog making a case, source or excerpts, when open.
+    pub new_item: Option<NewItem>,
+    /// The transcript import dialog, when open.
+    pub transcript: Option<TranscriptDialog>,
     /// Whether the shortcuts window is open.
     pub show_shortcuts: bool,
     /// Whether the about window is open.
@@ -162,6 +169,56 @@ pub enum Confirm {
         /// The code that receives its codings.
         target: CodeId,
     },
+    /// Delete an excerpt and its codings.
+    DeleteExcerpt(ExcerptId),
+}
+
+/// What the "new" dialog makes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NewItem {
+    /// A case.
+    Case {
+        /// Its name.
+        name: String,
+    },
+    /// A source of a case.
+    Source {
+        /// The case.
+        case_id: Option<CaseId>,
+        /// Its fields.
+        draft: SourceDraft,
+    },
+    /// Excerpts typed or pasted into a source.
+    Excerpts {
+        /// The source.
+        source_id: Option<SourceId>,
+        /// The original text (or a whole pasted transcript).
+        original: String,
+        /// The translation, if any.
+        translation: String,
+        /// Cut the text into speaker turns, as a transcript import would.
+        as_turns: bool,
+        /// The excerpts the text makes (read again when it changes), or why none.
+        planned: Option<Result<Vec<ExcerptDraft>, String>>,
+    },
+}
+
+/// The transcript import dialog: the files, where they go, and the pairs to
+/// review (join, split, shift) before importing.
+#[derive(Debug, Clone)]
+pub struct TranscriptDialog {
+    /// The transcript.
+    pub path: PathBuf,
+    /// The translation, if chosen.
+    pub translation_path: Option<PathBuf>,
+    /// Case, source, date, place, interviewer labels, languages and how to cut.
+    pub options: TranscriptOptions,
+    /// Interviewer labels as typed (comma-separated).
+    pub interviewers_text: String,
+    /// The pairs to review, when the files were read.
+    pub plan: Option<TranscriptPlan>,
+    /// Why the files could not be read or imported, if so.
+    pub error: Option<String>,
 }
 
 /// The code properties dialog's fields.

@@ -104,7 +104,22 @@ pub struct PlannedExcerpt {
     note_text: Option<Text>,
 }
 
+fn join_optional(first: Option<String>, second: Option<String>) -> Option<String> {
+    match (first, second) {
+        (Some(a), Some(b)) => Some(format!("{a}\n\n{b}")),
+        (a, b) => a.or(b),
+    }
+}
+
 impl PlannedExcerpt {
+    /// A pairing mended by a person: no longer doubtful.
+    fn mark_reviewed_by_hand(&mut self) {
+        self.pairing = "edited";
+        self.uncertain = false;
+        self.note.clear();
+        self.note_text = None;
+    }
+
     /// Why the pairing is doubtful, in `language`.
     pub fn note_in(&self, language: Language) -> &str {
         self.note_text.as_ref().map_or("", |note| note.get(language))
@@ -321,6 +336,69 @@ impl TranscriptPlan {
         ImportBatch { rows, code_choices: Vec::new() }
     }
 
+    /// The excerpts the plan makes, as drafts (for pasting into a source).
+    pub fn excerpt_drafts(&self) -> Vec<ExcerptDraft> {
+        self.to_batch().rows.into_iter().map(|row| row.excerpt).collect()
+    }
+
+    /// Joins excerpt `index` with the next (texts joined by a blank line).
+    pub fn join(&mut self, index: usize) {
+        if index + 1 >= self.excerpts.len() {
+            return;
+        }
+        let next = self.excerpts.remove(index + 1);
+        let excerpt = &mut self.excerpts[index];
+        excerpt.original = join_optional(excerpt.original.take(), next.original);
+        excerpt.translation = join_optional(excerpt.translation.take(), next.translation);
+        excerpt.mark_reviewed_by_hand();
+    }
+
+    /// Splits excerpt `index` at its first blank line (each language at its own
+    /// first blank line; a translation without one stays with the first part).
+    pub fn split(&mut self, index: usize) {
+        let Some(excerpt) = self.excerpts.get_mut(index) else {
+            return;
+        };
+        let Some((first, second)) = excerpt.original.as_deref().and_then(|text| text.split_once("\n\n")) else {
+            return;
+        };
+        let (first, second) = (first.trim().to_owned(), second.trim().to_owned());
+        let (translation_first, translation_second) = match excerpt.translation.as_deref() {
+            Some(text) => match text.split_once("\n\n") {
+                Some((a, b)) => (Some(a.trim().to_owned()), Some(b.trim().to_owned())),
+                None => (Some(text.to_owned()), None),
+            },
+            None => (None, None),
+        };
+        let mut second_excerpt = excerpt.clone();
+        excerpt.original = Some(first);
+        excerpt.translation = translation_first;
+        excerpt.mark_reviewed_by_hand();
+        second_excerpt.original = Some(second);
+        second_excerpt.translation = translation_second;
+        second_excerpt.mark_reviewed_by_hand();
+        self.excerpts.insert(index + 1, second_excerpt);
+    }
+
+    /// Moves excerpt `index`'s translation onto the next (or previous) excerpt,
+    /// joined to the translation there.
+    pub fn shift_translation(&mut self, index: usize, toward_next: bool) {
+        let target = if toward_next { index + 1 } else { index.wrapping_sub(1) };
+        if target >= self.excerpts.len() || index >= self.excerpts.len() {
+            return;
+        }
+        let Some(moved) = self.excerpts[index].translation.take() else {
+            return;
+        };
+        let there = self.excerpts[target].translation.take();
+        self.excerpts[target].translation =
+            if toward_next { join_optional(Some(moved), there) } else { join_optional(there, Some(moved)) };
+        self.excerpts[index].mark_reviewed_by_hand();
+        self.excerpts[target].mark_reviewed_by_hand();
+        // An excerpt left with no text at all goes.
+        self.excerpts.retain(|excerpt| excerpt.original.is_some() || excerpt.translation.is_some());
+    }
+
     /// What importing it does (or would do).
     fn summary(&self, dry_run: bool) -> TranscriptSummary {
         TranscriptSummary {
@@ -333,6 +411,41 @@ impl TranscriptPlan {
             dry_run,
         }
     }
+}
+
+/// Excerpts from text typed or pasted into a source: cut into speaker turns (or
+/// kept as one excerpt when it has no labels and `as_turns` is off), paired with
+/// a pasted translation.
+pub fn excerpts_from_text(
+    original: &str,
+    translation: Option<&str>,
+    as_turns: bool,
+    options: &TranscriptOptions,
+) -> Result<Vec<ExcerptDraft>, ImportError> {
+    if !as_turns {
+        let draft = ExcerptDraft {
+            original: Some(crate::text::normalized(original.trim())).filter(|text| !text.is_empty()),
+            original_lang: options.lang.clone(),
+            translation: translation.map(|text| crate::text::normalized(text.trim())).filter(|text| !text.is_empty()),
+            translation_lang: options.translation_lang.clone(),
+            ..ExcerptDraft::default()
+        };
+        let draft =
+            ExcerptDraft { translation_status: TranslationStatus::default_for(draft.translation.as_deref()), ..draft };
+        return Ok(if draft.original.is_none() && draft.translation.is_none() { Vec::new() } else { vec![draft] });
+    }
+    let pasted = read_transcript(original.as_bytes(), "pasted.txt")?;
+    let other = match translation.filter(|text| !text.trim().is_empty()) {
+        Some(text) => Some(read_transcript(text.as_bytes(), "pasted.txt")?),
+        None => None,
+    };
+    let plan = plan_transcript(
+        &pasted,
+        original.as_bytes(),
+        other.as_ref().map(|file| (file, translation.unwrap_or_default().as_bytes())),
+        options,
+    )?;
+    Ok(plan.excerpt_drafts())
 }
 
 /// Writes the planned source and excerpts in one transaction, attributed to

@@ -19,6 +19,8 @@ pub fn dialogs_ui(ui: &mut Ui, app: &mut PanelContext<'_>, dialogs: &mut Dialogs
     quick_pick_ui(&ctx, app, &mut dialogs.quick_pick);
     super::import::import_dialog_ui(&ctx, app, &mut dialogs.import);
     super::export::export_dialog_ui(&ctx, app, &mut dialogs.export);
+    super::new_item::new_item_ui(&ctx, app, &mut dialogs.new_item);
+    super::transcript::transcript_dialog_ui(&ctx, app, &mut dialogs.transcript);
     super::file_chooser::file_chooser_ui(&ctx, app, &mut dialogs.file_chooser);
     shortcuts_ui(&ctx, app, &mut dialogs.show_shortcuts);
     about_ui(&ctx, app, &mut dialogs.show_about);
@@ -51,6 +53,22 @@ fn confirm_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option
                 tr.f(Msg::ConfirmMergeCode, &[("source", &source_name), ("target", &target_name), ("n", &codings)]),
                 tr.t(Msg::Merge),
                 Edit::MergeCodes { source, target },
+            )
+        }
+        Confirm::DeleteExcerpt(excerpt_id) => {
+            let Some(excerpt) = view.current.as_ref().filter(|current| current.excerpt.excerpt_id == excerpt_id) else {
+                *open = None;
+                return;
+            };
+            let name = if excerpt.excerpt.label.is_empty() {
+                format!("#{}", excerpt.excerpt.excerpt_id)
+            } else {
+                excerpt.excerpt.label.clone()
+            };
+            (
+                tr.f(Msg::ConfirmDeleteExcerpt, &[("name", &name), ("n", &excerpt.codings.len())]),
+                tr.t(Msg::Delete),
+                Edit::DeleteExcerpt { excerpt_id },
             )
         }
     };

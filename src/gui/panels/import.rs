@@ -1,7 +1,8 @@
 //! The CSV import dialog: a preview of the spreadsheet's first rows and the
 //! column for each field, adjustable before importing (and remembered for the
-//! file). It scrolls on a small screen and keeps its buttons in view. Files
-//! dropped on the window open it.
+//! file). It scrolls on a small screen and keeps its buttons in view. A file
+//! dropped on the window opens the dialog for its kind: a spreadsheet this
+//! one, a transcript the transcript dialog, a REFI-QDA file its import.
 
 use egui::{Modal, RichText, Ui, vec2};
 
@@ -238,6 +239,14 @@ pub fn handle_dropped_files(ui: &mut Ui, app: &mut PanelContext<'_>) {
         );
     }
     if let Some(path) = dropped.into_iter().next() {
-        app.push(AppCommand::StartImport(path));
+        let extension = path.extension().and_then(|extension| extension.to_str()).unwrap_or_default().to_lowercase();
+        let command = if crate::gui::jobs::TRANSCRIPT_EXTENSIONS.contains(&extension.as_str()) {
+            AppCommand::StartTranscript(path)
+        } else if matches!(extension.as_str(), "qdpx" | "qdc" | "qde") {
+            AppCommand::Picked(crate::gui::jobs::PickPurpose::ImportRefi, path)
+        } else {
+            AppCommand::StartImport(path)
+        };
+        app.push(command);
     }
 }

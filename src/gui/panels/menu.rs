@@ -34,6 +34,9 @@ pub fn menu_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
                 if ui.add(egui::Button::new(tr.t(Msg::ImportCsv)).shortcut_text("Ctrl+I")).clicked() {
                     app.push(AppCommand::Pick(PickPurpose::Import));
                 }
+                if ui.button(tr.t(Msg::ImportTranscript)).clicked() {
+                    app.push(AppCommand::Pick(PickPurpose::ImportTranscript));
+                }
                 if ui.add(egui::Button::new(tr.t(Msg::ExportQuotes)).shortcut_text("Ctrl+E")).clicked() {
                     app.push(AppCommand::StartExport);
                 }

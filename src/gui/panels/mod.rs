@@ -15,8 +15,10 @@ pub mod frequencies;
 pub mod import;
 pub mod menu;
 pub mod navigator;
+pub mod new_item;
 pub mod reader;
 pub mod status;
+pub mod transcript;
 pub mod widgets;
 pub mod workspace_tabs;
 

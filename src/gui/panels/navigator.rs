@@ -9,10 +9,10 @@ use super::widgets::{optional_choice_ui, side_panel};
 use crate::gui::command::AppCommand;
 use crate::gui::i18n::{Msg, Tr};
 use crate::gui::jobs::PickPurpose;
-use crate::gui::state::NavigatorState;
+use crate::gui::state::{NavigatorState, NewItem};
 use crate::gui::view_model::ViewModel;
 use crate::gui::workspace::Workspace;
-use crate::model::TranslationStatus;
+use crate::model::{SourceDraft, TranslationStatus};
 use crate::store::{ExcerptPreview, Filter, MATCH_END, MATCH_START};
 
 /// Draws the left panel. It can be resized, and hidden from the View menu.
@@ -24,12 +24,13 @@ pub fn navigator_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut N
             return;
         };
         if view.total_excerpts == 0 && view.filter.is_empty() {
-            empty_project_ui(ui, app);
+            empty_project_ui(ui, app, view);
             return;
         }
         let mut filter = view.filter.clone();
         ui.add_space(4.0);
         search_box_ui(ui, tr, &mut state.search_text, &mut filter);
+        new_menu_ui(ui, app, view);
         ui.add_space(2.0);
         egui::ScrollArea::vertical()
             .id_salt("tree_and_filters")
@@ -66,23 +67,54 @@ pub fn navigator_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut N
 }
 
 /// What an empty project shows: how to bring material in.
-fn empty_project_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
+fn empty_project_ui(ui: &mut Ui, app: &mut PanelContext<'_>, view: &ViewModel) {
     let tr = app.tr;
     ui.add_space(12.0);
     ui.heading(tr.t(Msg::EmptyProjectTitle));
     ui.add(egui::Label::new(tr.t(Msg::EmptyProjectHelp)).wrap());
     ui.add_space(8.0);
-    for (msg, purpose) in [(Msg::ImportCsv, PickPurpose::Import), (Msg::ImportRefi, PickPurpose::ImportRefi)] {
+    for (msg, purpose) in [
+        (Msg::ImportTranscript, PickPurpose::ImportTranscript),
+        (Msg::ImportCsv, PickPurpose::Import),
+        (Msg::ImportRefi, PickPurpose::ImportRefi),
+    ] {
         if ui.button(tr.t(msg)).clicked() {
             app.push(AppCommand::Pick(purpose));
         }
     }
+    ui.add_space(4.0);
+    new_menu_ui(ui, app, view);
     ui.add_space(4.0);
     ui.add(egui::Label::new(RichText::new(tr.t(Msg::EmptyProjectDrop)).weak()).wrap());
     ui.add_space(12.0);
     if ui.link(tr.t(Msg::OpenDemo)).clicked() {
         app.push(AppCommand::OpenDemo);
     }
+}
+
+/// Making a case, a source or excerpts by hand, next to where they are read.
+fn new_menu_ui(ui: &mut Ui, app: &mut PanelContext<'_>, view: &ViewModel) {
+    let tr = app.tr;
+    let current = view.current.as_ref();
+    let case_id = view.filter.cases.first().copied().or(current.map(|current| current.source.case_id));
+    let source_id = view.filter.sources.first().copied().or(current.map(|current| current.source.source_id));
+    ui.menu_button(tr.t(Msg::NewMenu), |ui| {
+        if ui.button(tr.t(Msg::NewCase)).clicked() {
+            app.push(AppCommand::OpenNewItem(NewItem::Case { name: String::new() }));
+        }
+        if ui.button(tr.t(Msg::NewSource)).clicked() {
+            app.push(AppCommand::OpenNewItem(NewItem::Source { case_id, draft: SourceDraft::default() }));
+        }
+        if ui.button(tr.t(Msg::NewExcerpts)).clicked() {
+            app.push(AppCommand::OpenNewItem(NewItem::Excerpts {
+                source_id,
+                original: String::new(),
+                translation: String::new(),
+                as_turns: false,
+                planned: None,
+            }));
+        }
+    });
 }
 
 fn search_box_ui(ui: &mut Ui, tr: Tr, search_text: &mut String, filter: &mut Filter) {

@@ -41,7 +41,7 @@ pub fn reader_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &mut Read
         let mut hovered_pair = None;
         state.text_ids.clear();
         // The header stays put while the texts scroll.
-        header_ui(app, ui, current);
+        header_ui(app, state, ui, current);
         ui.add_space(4.0);
         egui::ScrollArea::vertical().id_salt("reader").auto_shrink([false, false]).show(ui, |ui| {
             if whole_source {
@@ -109,7 +109,7 @@ fn excerpt_body_ui(
 
 /// The excerpt's (or source's) title, where it comes from and who speaks, with
 /// the reading mode and previous/next. Everything wraps on a narrow screen.
-fn header_ui(app: &mut PanelContext<'_>, ui: &mut Ui, view: &ExcerptView) {
+fn header_ui(app: &mut PanelContext<'_>, state: &ReaderState, ui: &mut Ui, view: &ExcerptView) {
     let tr = app.tr;
     let source = &view.source;
     let whole_source = app.view.is_some_and(|view| view.whole_source);
@@ -128,6 +128,8 @@ fn header_ui(app: &mut PanelContext<'_>, ui: &mut Ui, view: &ExcerptView) {
         {
             app.push(AppCommand::SetWholeSource(mode));
         }
+        ui.separator();
+        ui.menu_button(tr.t(Msg::ExcerptMenu), |ui| excerpt_menu_ui(ui, app, state, view));
     });
     let title = if whole_source { source.name.clone() } else { excerpt_title(view) };
     let place = if whole_source { view.case_name.clone() } else { format!("{} · {}", view.case_name, source.name) };
@@ -142,6 +144,55 @@ fn header_ui(app: &mut PanelContext<'_>, ui: &mut Ui, view: &ExcerptView) {
         .collect();
     if !who.is_empty() {
         ui.add(egui::Label::new(RichText::new(who.join(" · ")).italics()).wrap());
+    }
+}
+
+/// Mending the excerpt: split at the cursor, join with the next, move, shift
+/// its translation, delete.
+fn excerpt_menu_ui(ui: &mut Ui, app: &mut PanelContext<'_>, state: &ReaderState, view: &ExcerptView) {
+    let tr = app.tr;
+    let excerpt_id = view.excerpt.excerpt_id;
+    let cut = state.cursor.filter(|(id, side, at)| {
+        *id == excerpt_id && *at > 0 && view.excerpt.text(*side).is_some_and(|text| *at < text::char_len(text))
+    });
+    let split = ui.add_enabled(cut.is_some(), egui::Button::new(tr.t(Msg::SplitAtCursor)));
+    if split.clicked()
+        && let Some((_, side, at)) = cut
+    {
+        app.push(AppCommand::Edit(Edit::SplitExcerpt { excerpt_id, side, at }));
+    }
+    if cut.is_none() {
+        split.on_disabled_hover_text(tr.t(Msg::SplitHint));
+    }
+    let edits = [
+        (Msg::JoinWithNext, Edit::JoinWithNext { excerpt_id }),
+        (Msg::MoveUp, Edit::MoveExcerpt { excerpt_id, direction: -1 }),
+        (Msg::MoveDown, Edit::MoveExcerpt { excerpt_id, direction: 1 }),
+        (Msg::ShiftTranslationUp, Edit::ShiftTranslation { excerpt_id, toward_next: false }),
+        (Msg::ShiftTranslationDown, Edit::ShiftTranslation { excerpt_id, toward_next: true }),
+    ];
+    for (msg, edit) in edits {
+        if ui.button(tr.t(msg)).clicked() {
+            app.push(AppCommand::Edit(edit));
+        }
+    }
+    if let Some(model) = app.view {
+        ui.menu_button(tr.t(Msg::MoveToSource), |ui| {
+            egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+                for source in model.sources.iter().filter(|source| source.source_id != view.excerpt.source_id) {
+                    let name = format!("{} / {}", model.case_name(source.case_id), source.name);
+                    if ui.button(name).clicked() {
+                        let edit = Edit::MoveExcerptToSource { excerpt_id, source_id: source.source_id };
+                        app.push(AppCommand::Edit(edit));
+                    }
+                }
+            });
+        });
+    }
+    ui.separator();
+    let delete = egui::Button::new(RichText::new(tr.t(Msg::DeleteExcerpt)).color(ui.visuals().error_fg_color));
+    if ui.add(delete).clicked() {
+        app.push(AppCommand::Confirm(crate::gui::state::Confirm::DeleteExcerpt(excerpt_id)));
     }
 }
 
@@ -317,6 +368,9 @@ fn side_ui(
         let span = CharSpan::new(chars.start.0, chars.end.0);
         let span = text::trim_span(full_text, text::snap_to_graphemes(full_text, span));
         state.selection = (!span.is_empty()).then_some(TextSelection { excerpt_id, side, span });
+        if chars.start == chars.end {
+            state.cursor = Some((excerpt_id, side, chars.start.0));
+        }
     }
     margin_labels_ui(ui, view, side, &output.galley, output.galley_pos, text_width, margin);
 

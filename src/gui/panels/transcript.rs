@@ -1,0 +1,206 @@
+//! The transcript import dialog: the transcript and its translation, where they
+//! go (case, source, date, place, interviewer labels, turns or paragraphs), and
+//! the pairs side by side (speaker, time, both texts), doubtful ones flagged, to
+//! join, split and shift before importing. It scrolls on a small screen and
+//! keeps its buttons in view.
+
+use egui::{Modal, RichText, Ui, vec2};
+
+use super::PanelContext;
+use super::widgets::dialog_max_size;
+use crate::formats::transcript::Split;
+use crate::gui::command::AppCommand;
+use crate::gui::i18n::{Msg, Tr};
+use crate::gui::jobs::PickPurpose;
+use crate::gui::state::TranscriptDialog;
+
+/// What a row's buttons asked for.
+enum RowAction {
+    Join(usize),
+    Split(usize),
+    ShiftUp(usize),
+    ShiftDown(usize),
+}
+
+/// Draws the transcript dialog when open.
+pub fn transcript_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option<TranscriptDialog>) {
+    let tr = app.tr;
+    let busy = app.busy();
+    let Some(dialog) = open.as_mut() else {
+        return;
+    };
+    let max = dialog_max_size(ctx);
+    let mut replan = false;
+    let mut import = false;
+    let mut close = false;
+    let mut action = None;
+    let modal = Modal::new(egui::Id::unique("transcript_dialog")).show(ctx, |ui| {
+        ui.set_width(900.0f32.min(max.x - 32.0));
+        ui.heading(tr.t(Msg::TranscriptTitle));
+        ui.add(egui::Label::new(RichText::new(dialog.path.display().to_string()).monospace()).truncate());
+        ui.horizontal_wrapped(|ui| {
+            let translation = dialog
+                .translation_path
+                .as_ref()
+                .map_or_else(|| tr.t(Msg::NoTranslationFile).to_owned(), |path| path.display().to_string());
+            ui.label(format!("{}: {translation}", tr.t(Msg::Translation)));
+            if ui.button(tr.t(Msg::ChooseTranslation)).clicked() {
+                app.push(AppCommand::Pick(PickPurpose::ImportTranscriptTranslation));
+            }
+        });
+        replan |= options_ui(ui, tr, dialog);
+        let buttons_height = 2.0 * ui.spacing().interact_size.y + 24.0;
+        egui::ScrollArea::vertical()
+            .id_salt("transcript_pairs")
+            .max_height((max.y - buttons_height - 260.0).max(100.0))
+            .show(ui, |ui| {
+                if let Some(plan) = &dialog.plan {
+                    if !plan.source.description.is_empty() {
+                        ui.weak(format!(
+                            "{}: {}",
+                            tr.t(Msg::Description),
+                            plan.source.description.replace('\n', " / ")
+                        ));
+                    }
+                    for note in &plan.notes {
+                        ui.weak(note.get(tr.language));
+                    }
+                    action = pairs_ui(ui, tr, plan);
+                }
+            });
+        if let Some(error) = &dialog.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let ready = dialog.plan.is_some() && !busy;
+            if ui.add_enabled(ready, egui::Button::new(tr.t(Msg::Import))).clicked() {
+                import = true;
+            }
+            if ui.button(tr.t(Msg::Cancel)).clicked() {
+                close = true;
+            }
+            if let Some(plan) = &dialog.plan {
+                let doubtful = plan.excerpts.iter().filter(|excerpt| excerpt.uncertain).count();
+                ui.weak(tr.f(Msg::TranscriptCounts, &[("n", &plan.excerpts.len()), ("doubtful", &doubtful)]));
+            }
+            if busy {
+                ui.spinner();
+            }
+        });
+    });
+    if let (Some(action), Some(plan)) = (action, dialog.plan.as_mut()) {
+        match action {
+            RowAction::Join(index) => plan.join(index),
+            RowAction::Split(index) => plan.split(index),
+            RowAction::ShiftUp(index) => plan.shift_translation(index, false),
+            RowAction::ShiftDown(index) => plan.shift_translation(index, true),
+        }
+    }
+    if replan {
+        app.push(AppCommand::ReplanTranscript);
+    }
+    if import {
+        app.push(AppCommand::RunTranscriptImport);
+    }
+    if close || (modal.should_close() && !busy) {
+        *open = None;
+    }
+}
+
+/// Where the transcript goes and how it is cut. Returns true when the files
+/// must be read again.
+fn options_ui(ui: &mut Ui, tr: Tr, dialog: &mut TranscriptDialog) -> bool {
+    let mut changed = false;
+    egui::Grid::new("transcript_options").num_columns(4).spacing(vec2(8.0, 4.0)).show(ui, |ui| {
+        let options = &mut dialog.options;
+        for (msg, value) in [(Msg::Case, &mut options.case), (Msg::Source, &mut options.source)] {
+            let label = ui.label(tr.t(msg));
+            let mut text = value.clone().unwrap_or_default();
+            let response = ui.add(egui::TextEdit::singleline(&mut text).desired_width(220.0)).labelled_by(label.id);
+            if response.changed() {
+                *value = Some(text);
+            }
+            changed |= response.lost_focus();
+        }
+        ui.end_row();
+        for (msg, value) in [(Msg::FieldDate, &mut options.date), (Msg::FieldPlace, &mut options.place)] {
+            let label = ui.label(tr.t(msg));
+            changed |=
+                ui.add(egui::TextEdit::singleline(value).desired_width(220.0)).labelled_by(label.id).lost_focus();
+        }
+        ui.end_row();
+        let label = ui.label(tr.t(Msg::InterviewerLabels));
+        changed |= ui
+            .add(
+                egui::TextEdit::singleline(&mut dialog.interviewers_text)
+                    .hint_text(tr.t(Msg::InterviewerLabelsHint))
+                    .desired_width(220.0),
+            )
+            .labelled_by(label.id)
+            .lost_focus();
+        ui.label(tr.t(Msg::CutInto));
+        ui.horizontal(|ui| {
+            changed |= ui.radio_value(&mut dialog.options.split, Split::Turns, tr.t(Msg::CutTurns)).changed();
+            changed |= ui.radio_value(&mut dialog.options.split, Split::Paragraphs, tr.t(Msg::CutParagraphs)).changed();
+        });
+        ui.end_row();
+    });
+    changed
+}
+
+/// The pairs, each with its speaker, time, both texts and buttons to mend the
+/// pairing. Returns what was clicked.
+fn pairs_ui(ui: &mut Ui, tr: Tr, plan: &crate::formats::transcript::TranscriptPlan) -> Option<RowAction> {
+    let mut action = None;
+    let width = ui.available_width();
+    let text_width = ((width - 200.0) / 2.0).max(120.0);
+    let last = plan.excerpts.len().saturating_sub(1);
+    for (index, excerpt) in plan.excerpts.iter().enumerate() {
+        ui.separator();
+        ui.horizontal(|ui| {
+            let who = if excerpt.interviewer {
+                format!("{} ({})", excerpt.speaker, tr.t(Msg::InterviewerShort))
+            } else {
+                excerpt.speaker.clone()
+            };
+            ui.strong(format!("{}. {who}", index + 1));
+            if !excerpt.time.is_empty() {
+                ui.weak(&excerpt.time);
+            }
+            if excerpt.uncertain {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("! {}", excerpt.note_in(tr.language)));
+            }
+        });
+        ui.horizontal_top(|ui| {
+            for text in [&excerpt.original, &excerpt.translation] {
+                ui.allocate_ui_with_layout(vec2(text_width, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
+                    ui.set_width(text_width);
+                    match text {
+                        Some(text) => ui.add(egui::Label::new(text).wrap()),
+                        None => ui.weak(tr.t(Msg::NoTextHere)),
+                    };
+                });
+            }
+            ui.vertical(|ui| {
+                let id = format!("pair {}", index + 1);
+                if index < last && ui.small_button(tr.t(Msg::JoinNext)).on_hover_text(&id).clicked() {
+                    action = Some(RowAction::Join(index));
+                }
+                let splittable = excerpt.original.as_deref().is_some_and(|text| text.contains("\n\n"));
+                if splittable && ui.small_button(tr.t(Msg::SplitParagraph)).clicked() {
+                    action = Some(RowAction::Split(index));
+                }
+                if excerpt.translation.is_some() {
+                    if index > 0 && ui.small_button(tr.t(Msg::TranslationUp)).clicked() {
+                        action = Some(RowAction::ShiftUp(index));
+                    }
+                    if index < last && ui.small_button(tr.t(Msg::TranslationDown)).clicked() {
+                        action = Some(RowAction::ShiftDown(index));
+                    }
+                }
+            });
+        });
+    }
+    action
+}
