@@ -432,3 +432,35 @@ fn split_by_paragraphs_makes_one_excerpt_per_paragraph() {
     let texts: Vec<_> = plan.excerpts.iter().map(|e| (e.speaker.as_str(), e.original.as_deref().unwrap())).collect();
     assert_eq!(texts, vec![("E", "¿Qué pasó?"), ("R", "Llegaron."), ("R", "De noche.")]);
 }
+
+#[test]
+fn interviewer_turns_are_no_testimony_unless_coded_and_reports_say_who_and_when() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("campo.quipu");
+    quipu_ok(&["new", arg(&project)]);
+    let file = dir.path().join("rosa.txt");
+    std::fs::write(
+        &file,
+        "[00:01:00] E: ¿Quién pagaba a los policías?\n\
+         [00:01:20] Rosa: La empresa pagaba todo.\n\
+         [00:02:00] E: ¿Y el agua?\n\
+         [00:02:10] Rosa: Se secó.\n",
+    )
+    .unwrap();
+    quipu_ok(&["import", "transcript", arg(&project), arg(&file), "--case", "Cerro Alto"]);
+    let mut store = quipu::store::Store::open(&project).unwrap();
+    let ids = store.excerpt_ids().unwrap();
+    let coder = store.ensure_coder("Ana").unwrap();
+    let police = store.code_by_name("Police use").unwrap().unwrap().code_id;
+    // The first question and the first answer are coded; the second question is not.
+    store.add_coding(ids[0], police, coder, quipu::model::CodingAnchor::Whole).unwrap();
+    store.add_coding(ids[1], police, coder, quipu::model::CodingAnchor::Whole).unwrap();
+    let table = quipu::analysis::frequencies(&store, quipu::store::Grouping::Speaker, &Default::default()).unwrap();
+    assert_eq!(table.total_excerpts, 3, "two answers and the coded question; the uncoded question is not testimony");
+    drop(store);
+    let report = dir.path().join("citas.md");
+    quipu_ok(&["export", "quotes", arg(&project), arg(&report), "--names", "real"]);
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("interviewer") && text.contains("00:01:00"), "{text}");
+    assert!(text.contains("Rosa") && text.contains("00:01:20"), "{text}");
+}

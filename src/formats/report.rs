@@ -205,9 +205,11 @@ fn report_quote(codings: &[&CodedQuote], options: &ReportOptions, context: &Cont
         (None, Some(other)) => (other, excerpt.lang(body_side.other()).to_owned(), None),
         (None, None) => (names.scrub(&quote.covered_text), excerpt.lang(body_side).to_owned(), None),
     };
-    let speaker = names.speaker(source);
+    // A transcript's interviewer turn is the interviewer's, not the source speaker's.
+    let speaker = if excerpt.interviewer { "interviewer".to_owned() } else { names.speaker(source) };
+    let role = if excerpt.interviewer { String::new() } else { names.scrub(&source.role) };
     let mut attribution_parts: Vec<String> = Vec::new();
-    for part in [&speaker, &names.scrub(&source.role), &source.place, &source.date] {
+    for part in [&speaker, &role, &source.place, &source.date, &excerpt.time] {
         if !part.is_empty() && !attribution_parts.contains(part) {
             attribution_parts.push(part.clone());
         }

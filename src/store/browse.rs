@@ -43,6 +43,10 @@ pub struct ExcerptPreview {
     pub translation_status: TranslationStatus,
     /// Number of codings on the excerpt.
     pub codings: u64,
+    /// Who spoke it, as the transcript labels them (empty: the source's speaker).
+    pub speaker: String,
+    /// When in the recording, or empty.
+    pub time: String,
     /// When the list is a search, the matching part of the text, matches between
     /// [`super::MATCH_START`] and [`super::MATCH_END`].
     pub snippet: Option<String>,
@@ -122,7 +126,7 @@ impl Store {
             "SELECT e.excerpt_id, e.label, e.source_id,
                     substr(e.original_text, 1, {PREVIEW_CHARS}), substr(e.translation_text, 1, {PREVIEW_CHARS}),
                     e.translation_status,
-                    (SELECT COUNT(*) FROM codings k WHERE k.excerpt_id = e.excerpt_id)
+                    (SELECT COUNT(*) FROM codings k WHERE k.excerpt_id = e.excerpt_id), e.speaker, e.time
              FROM excerpts e WHERE e.excerpt_id IN ({})",
             ids.join(", ")
         ))?;
@@ -136,6 +140,8 @@ impl Store {
                     translation_start: row.get(4)?,
                     translation_status: row.get(5)?,
                     codings: row.get::<_, i64>(6)? as u64,
+                    speaker: row.get(7)?,
+                    time: row.get(8)?,
                     snippet: None,
                 })
             })?

@@ -209,14 +209,16 @@ impl Store {
 
     /// Every source within the filter's dates and attribute value, with its
     /// group's label, its speaker, and its number of excerpts (within the
-    /// filter's statuses).
+    /// filter's statuses; an interviewer's turn counts only when coded).
     pub fn source_groups(&self, grouping: Grouping, filter: &Filter) -> StoreResult<Vec<SourceGroup>> {
         let label = grouping.label_sql();
         let source_condition = filter.source_condition("s");
         let excerpt_condition = filter.excerpt_condition("e");
         let sql = format!(
             "SELECT s.source_id, {label}, s.speaker,
-                    (SELECT COUNT(*) FROM excerpts e WHERE e.source_id = s.source_id AND {excerpt_condition})
+                    (SELECT COUNT(*) FROM excerpts e WHERE e.source_id = s.source_id AND {excerpt_condition}
+                         -- An interviewer's turn is no one's testimony unless it was coded.
+                         AND (e.interviewer = 0 OR EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id)))
              FROM sources s JOIN cases ca ON ca.case_id = s.case_id
              WHERE {source_condition}"
         );

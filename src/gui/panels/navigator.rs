@@ -289,7 +289,9 @@ fn excerpt_row_ui(
         return response;
     };
     let source = view.sources.iter().find(|s| s.source_id == preview.source_id);
+    // A transcript's turn names its speaker; other excerpts, their source's.
     let heading = match source {
+        _ if !preview.speaker.is_empty() => format!("{label} · {}", preview.speaker),
         Some(source) if !source.speaker.is_empty() => format!("{label} · {}", source.speaker),
         Some(source) => format!("{label} · {}", source.name),
         None => label.clone(),

@@ -96,6 +96,7 @@ fn excerpt_body_ui(
     if whole_source && is_current {
         status_ui(app, state, ui, view);
     }
+    turn_ui(app, ui, view);
     whole_codings_ui(app, ui, view);
     let hovered = texts_ui(app, state, ui, view, is_current);
     if is_current {
@@ -220,6 +221,25 @@ fn status_ui(app: &mut PanelContext<'_>, state: &mut ReaderState, ui: &mut Ui, v
             app.push(AppCommand::Edit(Edit::SetStatus { excerpt_id: excerpt.excerpt_id, status, note: note.clone() }));
         }
     });
+}
+
+/// Who speaks this turn and when, for an excerpt from a transcript.
+fn turn_ui(app: &PanelContext<'_>, ui: &mut Ui, view: &ExcerptView) {
+    let tr = app.tr;
+    let excerpt = &view.excerpt;
+    let mut parts: Vec<String> = Vec::new();
+    if !excerpt.speaker.is_empty() {
+        parts.push(excerpt.speaker.clone());
+    }
+    if excerpt.interviewer {
+        parts.push(tr.t(Msg::InterviewerShort).to_owned());
+    }
+    if !excerpt.time.is_empty() {
+        parts.push(excerpt.time.clone());
+    }
+    if !parts.is_empty() {
+        ui.label(RichText::new(parts.join(" · ")).strong());
+    }
 }
 
 /// A code's name on its colour, as a label (the codebook is where codes are applied).
