@@ -150,7 +150,7 @@ fn canonical(store: &Store) -> Vec<String> {
         }
         for source in store.sources_of_case(case.case_id).unwrap() {
             lines.push(format!(
-                "source {}/{} {}|{}|{}|{}|{}|{}",
+                "source {}/{} {}|{}|{}|{}|{}|{}|{}",
                 case.name,
                 source.name,
                 source.speaker,
@@ -158,14 +158,15 @@ fn canonical(store: &Store) -> Vec<String> {
                 source.place,
                 source.date,
                 source.interviewer,
-                source.pseudonym
+                source.pseudonym,
+                source.description
             ));
             for value in store.source_attributes(source.source_id).unwrap() {
                 lines.push(format!("source {} {}={}", source.name, value.name, value.value));
             }
             for excerpt in store.excerpts_of_source(source.source_id).unwrap() {
                 lines.push(format!(
-                    "excerpt {} {:?}/{} {:?}/{} {} [{}] memo [{}]",
+                    "excerpt {} {:?}/{} {:?}/{} {} [{}] memo [{}] turn {}|{}|{}",
                     excerpt.label,
                     excerpt.original,
                     excerpt.original_lang,
@@ -173,7 +174,10 @@ fn canonical(store: &Store) -> Vec<String> {
                     excerpt.translation_lang,
                     excerpt.translation_status.as_str(),
                     excerpt.translation_note,
-                    store.memo(MemoTarget::Excerpt(excerpt.excerpt_id)).unwrap()
+                    store.memo(MemoTarget::Excerpt(excerpt.excerpt_id)).unwrap(),
+                    excerpt.speaker,
+                    excerpt.interviewer,
+                    excerpt.time
                 ));
                 let coders = store.coders().unwrap();
                 let mut codings: Vec<String> = store
@@ -240,6 +244,33 @@ fn a_project_comes_back_from_refi_qda_as_it_went_out() {
         assert_eq!(want, got);
     }
     assert_eq!(expected.len(), restored.len());
+}
+
+#[test]
+fn transcript_turns_come_back_from_refi_qda_with_speaker_and_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("turnos.quipu");
+    quipu_ok(&["new", arg(&project)]);
+    let mut store = Store::open(&project).unwrap();
+    // A transcript's turns keep their speaker, interviewer mark and time, and its
+    // source its description.
+    let transcript =
+        "Entrevista de prueba\n[00:01:00] E: ¿Qué pasó?\n[00:01:30] Rosa: Llegó la policía.\nE: ¿Y luego?\n";
+    let file = quipu::formats::transcript::read_transcript(transcript.as_bytes(), "turnos.txt").unwrap();
+    let options =
+        quipu::formats::transcript::TranscriptOptions { case: Some("Cerro Alto".to_owned()), ..Default::default() };
+    let plan = quipu::formats::transcript::plan_transcript(&file, transcript.as_bytes(), None, &options).unwrap();
+    quipu::formats::transcript::import_transcript(&mut store, &plan, "tester", false).unwrap();
+    let expected = canonical(&store);
+    assert!(expected.iter().any(|line| line.ends_with("turn E|true|00:01:00")), "{expected:?}");
+    assert!(expected.iter().any(|line| line.ends_with("|Entrevista de prueba")), "{expected:?}");
+    drop(store);
+    let out = dir.path().join("turnos.qdpx");
+    quipu_ok(&["export", "refi", arg(&project), arg(&out)]);
+    let copy = dir.path().join("copia.quipu");
+    quipu_ok(&["new", arg(&copy), "--empty-codebook"]);
+    quipu_ok(&["import", "refi", arg(&copy), arg(&out)]);
+    assert_eq!(canonical(&Store::open(&copy).unwrap()), expected);
 }
 
 #[test]

@@ -177,6 +177,9 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
                     ("position", &position.to_string()),
                     ("status", excerpt.translation_status.as_str()),
                     ("note", &excerpt.translation_note),
+                    ("speaker", &excerpt.speaker),
+                    ("interviewer", if excerpt.interviewer { "yes" } else { "" }),
+                    ("time", &excerpt.time),
                 ]);
                 let _ = write!(
                     selections,
@@ -247,6 +250,7 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
                 ("date", &source.date),
                 ("interviewer", &source.interviewer),
                 ("pseudonym", &source.pseudonym),
+                ("description", &source.description),
             ]);
             let _ = write!(
                 sources_xml,

@@ -239,6 +239,8 @@ struct QuipuExcerpt {
     whole: Vec<(CodeId, CoderId)>,
     passages: Vec<(Side, CharSpan, CodeId, CoderId, Option<String>)>,
     memo: Option<String>,
+    /// A transcript turn's speaker, interviewer mark and time.
+    turn: (String, bool, String),
 }
 
 /// A source being rebuilt from Quipu's own export.
@@ -749,6 +751,13 @@ impl Reader<'_> {
                 if let Some(note) = description.get("note").filter(|n| !n.is_empty()) {
                     excerpt.note = note.clone();
                 }
+                let turn_field = |key: &str| description.get(key).cloned().unwrap_or_default();
+                if !turn_field("speaker").is_empty()
+                    || !turn_field("time").is_empty()
+                    || turn_field("interviewer") == "yes"
+                {
+                    excerpt.turn = (turn_field("speaker"), turn_field("interviewer") == "yes", turn_field("time"));
+                }
                 if let Some(memo) = self.note_of(selection) {
                     excerpt.memo = Some(memo);
                 }
@@ -827,7 +836,9 @@ impl Reader<'_> {
                     translation: translation.map(|t| t.0),
                     translation_status: status,
                     translation_note: excerpt.note.clone(),
-                    ..ExcerptDraft::default()
+                    speaker: excerpt.turn.0.clone(),
+                    interviewer: excerpt.turn.1,
+                    time: excerpt.turn.2.clone(),
                 };
                 let excerpt_id = self.store.add_excerpt(source_id, &draft)?;
                 self.summary.excerpts += 1;
