@@ -1243,3 +1243,70 @@ fn excerpts_are_made_split_and_joined_in_the_window_and_undone() {
     }
     assert_eq!(stored(&path).dump().unwrap(), before, "three undos take back join, split and the new excerpts");
 }
+
+/// A short interview and its translation, written beside the project.
+fn interview_files(dir: &Path) -> (PathBuf, PathBuf) {
+    let original = dir.join("rosa.docx");
+    std::fs::write(
+        &original,
+        docx_transcript(&[
+            ("[00:00:12] E:", "¿Cuándo llegaron las camionetas de la empresa a la comunidad?"),
+            ("Rosa:", "Llegaron en el paro de 2018, de noche, con policías que dormían en el campamento."),
+            ("E:", "¿Quién pagaba a esos policías?"),
+            ("Rosa:", "La empresa pagaba todo: la comida, la gasolina y hasta un bono por día."),
+        ]),
+    )
+    .unwrap();
+    let translation = dir.join("rosa-en.txt");
+    std::fs::write(
+        &translation,
+        "I: When did the company's pickups arrive in the community?\n\
+         R: They came during the 2018 strike, at night, with police officers who slept at the camp.\n\
+         R: The company paid for everything: food, fuel and even a daily bonus.\n",
+    )
+    .unwrap();
+    (original, translation)
+}
+
+#[test]
+fn snapshot_of_the_transcript_review() {
+    let (dir, path) = demo_project();
+    let (original, translation) = interview_files(dir.path());
+    let mut harness = harness_for(&path, settings());
+    let ctx = harness.ctx.clone();
+    harness.state_mut().run_command(&ctx, AppCommand::StartTranscript(original));
+    harness.state().jobs.deliver_pick(quipu::gui::jobs::PickPurpose::ImportTranscriptTranslation, translation);
+    settle(&mut harness);
+    let plan = harness.state().ui.dialogs.transcript.as_ref().unwrap().plan.clone().unwrap();
+    assert!(plan.excerpts.iter().any(|excerpt| excerpt.uncertain), "the untranslated question is flagged");
+    harness.snapshot("transcript_review");
+}
+
+#[test]
+fn importing_the_same_transcript_into_the_same_source_asks_first() {
+    let (dir, path) = demo_project();
+    let (original, _) = interview_files(dir.path());
+    let mut harness = harness_for(&path, settings());
+    let ctx = harness.ctx.clone();
+    for round in 0..2 {
+        harness.state_mut().run_command(&ctx, AppCommand::StartTranscript(original.clone()));
+        settle(&mut harness);
+        harness.get_by_label("Import").click();
+        settle(&mut harness);
+        wait_for_jobs(&mut harness);
+        if round == 0 {
+            assert!(harness.state().ui.dialogs.transcript.is_none(), "{:?}", harness.state().ui.message);
+        }
+    }
+    let before = stored(&path).dump().unwrap();
+    let question = harness.state().ui.dialogs.transcript.as_ref().unwrap().already_imported.clone();
+    let question = question.expect("the second import asks first");
+    assert!(question.contains("rosa.docx") && question.contains("'rosa'"), "{question}");
+    assert_eq!(stored(&path).dump().unwrap(), before, "nothing was imported twice without asking");
+    harness.get_by_label("Import it again").click();
+    settle(&mut harness);
+    wait_for_jobs(&mut harness);
+    let store = stored(&path);
+    let source = store.sources().unwrap().into_iter().find(|source| source.name == "rosa").unwrap();
+    assert_eq!(store.excerpts_of_source(source.source_id).unwrap().len(), 8, "imported again when asked");
+}

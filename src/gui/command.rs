@@ -99,8 +99,12 @@ pub enum AppCommand {
     StartTranscript(PathBuf),
     /// Read the transcript dialog's files again (its options changed).
     ReplanTranscript,
-    /// Import the reviewed transcript.
-    RunTranscriptImport,
+    /// Import the reviewed transcript (`again`: even if a file is already in that
+    /// source).
+    RunTranscriptImport {
+        /// The person confirmed importing a file already in the source.
+        again: bool,
+    },
     /// Open the dialog that makes a case, a source or excerpts.
     OpenNewItem(super::state::NewItem),
     /// Save a consistent copy of the project.

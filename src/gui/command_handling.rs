@@ -127,13 +127,31 @@ impl QuipuApp {
             AppCommand::StartExport => self.ui.dialogs.export = Some(ExportDialog::default()),
             AppCommand::StartTranscript(path) => self.start_transcript(path),
             AppCommand::ReplanTranscript => self.plan_transcript(),
-            AppCommand::RunTranscriptImport => {
-                let project = self.session.as_ref().and_then(|s| s.store.path()).map(Path::to_path_buf);
-                let plan = self.ui.dialogs.transcript.as_ref().and_then(|dialog| dialog.plan.clone());
-                if let (Some(project), Some(plan)) = (project, plan)
-                    && self.jobs.running.is_none()
-                {
-                    // The job refuses a file already imported into that source.
+            AppCommand::RunTranscriptImport { again } => {
+                let Some(session) = &self.session else {
+                    return;
+                };
+                let project = session.store.path().map(Path::to_path_buf);
+                let Some(dialog) = &mut self.ui.dialogs.transcript else {
+                    return;
+                };
+                let (Some(project), Some(plan)) = (project, dialog.plan.as_mut()) else {
+                    return;
+                };
+                plan.again = again;
+                // A file already in this source: ask first.
+                match plan.already_imported(&session.store) {
+                    Ok(Some((file, case, source))) if !again => {
+                        dialog.already_imported =
+                            Some(tr.f(Msg::AlreadyImported, &[("file", &file), ("case", &case), ("source", &source)]));
+                        return;
+                    }
+                    Err(error) => return self.report_failure(&error),
+                    _ => {}
+                }
+                dialog.already_imported = None;
+                let plan = plan.clone();
+                if self.jobs.running.is_none() {
                     self.jobs.import_transcript(ctx, project, plan, self.coder(), tr);
                 }
             }
@@ -661,6 +679,7 @@ impl QuipuApp {
             interviewers_text: String::new(),
             plan: None,
             error: None,
+            already_imported: None,
         });
         self.plan_transcript();
     }

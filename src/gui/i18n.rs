@@ -236,6 +236,8 @@ messages! {
     NewExcerpts => "New excerpts (type or paste)…", "Fragmentos nuevos (escribir o pegar)…";
     CutPastedIntoTurns => "Cut into speaker turns (a pasted transcript)", "Cortar en turnos de habla (una transcripción pegada)";
     ExcerptsToAdd => "{n} excerpts will be added", "Se añadirán {n} fragmentos";
+    AlreadyImported => "{file} is already in the source '{source}' of case '{case}'. Import it again?", "{file} ya está en la fuente '{source}' del caso '{case}'. ¿Importarlo de nuevo?";
+    ImportAgain => "Import it again", "Importarlo de nuevo";
     ActNewCase => "new case", "caso nuevo";
     ActNewSource => "new source", "fuente nueva";
     ActNewExcerpts => "new excerpts", "fragmentos nuevos";

@@ -219,6 +219,8 @@ pub struct TranscriptDialog {
     pub plan: Option<TranscriptPlan>,
     /// Why the files could not be read or imported, if so.
     pub error: Option<String>,
+    /// The question asked when a file is already in the chosen source.
+    pub already_imported: Option<String>,
 }
 
 /// The code properties dialog's fields.

@@ -145,6 +145,8 @@ pub struct TranscriptPlan {
     pub notes: Vec<Text>,
     /// (file name, fingerprint) of each file read.
     files: Vec<(String, String)>,
+    /// Import even if a file is already in the same source (the person said so).
+    pub again: bool,
 }
 
 /// What a transcript import did.
@@ -274,6 +276,7 @@ pub fn plan_transcript(
         excerpts,
         notes,
         files,
+        again: false,
     })
 }
 
@@ -334,6 +337,20 @@ impl TranscriptPlan {
             })
             .collect();
         ImportBatch { rows, code_choices: Vec::new() }
+    }
+
+    /// A file of the plan already imported into the same source: (file, case,
+    /// source), if any.
+    pub fn already_imported(&self, store: &Store) -> Result<Option<(String, String, String)>, ImportError> {
+        for (file, fingerprint) in &self.files {
+            let holders = store.sources_holding_file(fingerprint)?;
+            if let Some((case, source)) = holders.into_iter().find(|(case, source)| {
+                case.eq_ignore_ascii_case(&self.case) && source.eq_ignore_ascii_case(&self.source.name)
+            }) {
+                return Ok(Some((file.clone(), case, source)));
+            }
+        }
+        Ok(None)
     }
 
     /// The excerpts the plan makes, as drafts (for pasting into a source).
@@ -458,19 +475,16 @@ pub fn import_transcript(
     coder: &str,
     dry_run: bool,
 ) -> Result<TranscriptSummary, ImportError> {
-    for (file, fingerprint) in &plan.files {
-        let holders = store.sources_holding_file(fingerprint)?;
-        if let Some((case, source)) = holders.iter().find(|(case, source)| {
-            case.eq_ignore_ascii_case(&plan.case) && source.eq_ignore_ascii_case(&plan.source.name)
-        }) {
-            return Err(ImportError::file(
-                file,
-                bilingual!(
-                    "this file is already in the source '{source}' of case '{case}'; it was not imported again",
-                    "este archivo ya está en la fuente '{source}' del caso '{case}'; no se importó de nuevo"
-                ),
-            ));
-        }
+    if let Some((file, case, source)) = plan.already_imported(store)?
+        && !plan.again
+    {
+        return Err(ImportError::file(
+            &file,
+            bilingual!(
+                "this file is already in the source '{source}' of case '{case}'; it was not imported again",
+                "este archivo ya está en la fuente '{source}' del caso '{case}'; no se importó de nuevo"
+            ),
+        ));
     }
     store.atomically(|store| {
         store.import_batch(&plan.to_batch(), coder, dry_run)?;

@@ -32,17 +32,20 @@ pub fn transcript_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, ope
     let max = dialog_max_size(ctx);
     let mut replan = false;
     let mut import = false;
+    let mut again = false;
     let mut close = false;
     let mut action = None;
     let modal = Modal::new(egui::Id::unique("transcript_dialog")).show(ctx, |ui| {
         ui.set_width(900.0f32.min(max.x - 32.0));
         ui.heading(tr.t(Msg::TranscriptTitle));
-        ui.add(egui::Label::new(RichText::new(dialog.path.display().to_string()).monospace()).truncate());
+        // File names only; the whole path on hover.
+        let name = |path: &std::path::Path| {
+            path.file_name().map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into_owned())
+        };
+        ui.label(RichText::new(name(&dialog.path)).monospace()).on_hover_text(dialog.path.display().to_string());
         ui.horizontal_wrapped(|ui| {
-            let translation = dialog
-                .translation_path
-                .as_ref()
-                .map_or_else(|| tr.t(Msg::NoTranslationFile).to_owned(), |path| path.display().to_string());
+            let translation =
+                dialog.translation_path.as_deref().map_or_else(|| tr.t(Msg::NoTranslationFile).to_owned(), name);
             ui.label(format!("{}: {translation}", tr.t(Msg::Translation)));
             if ui.button(tr.t(Msg::ChooseTranslation)).clicked() {
                 app.push(AppCommand::Pick(PickPurpose::ImportTranscriptTranslation));
@@ -70,6 +73,12 @@ pub fn transcript_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, ope
             });
         if let Some(error) = &dialog.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        if let Some(question) = &dialog.already_imported {
+            ui.colored_label(ui.visuals().warn_fg_color, question);
+            if ui.button(tr.t(Msg::ImportAgain)).clicked() {
+                again = true;
+            }
         }
         ui.add_space(6.0);
         ui.horizontal(|ui| {
@@ -100,8 +109,8 @@ pub fn transcript_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, ope
     if replan {
         app.push(AppCommand::ReplanTranscript);
     }
-    if import {
-        app.push(AppCommand::RunTranscriptImport);
+    if import || again {
+        app.push(AppCommand::RunTranscriptImport { again });
     }
     if close || (modal.should_close() && !busy) {
         *open = None;
@@ -112,39 +121,41 @@ pub fn transcript_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, ope
 /// must be read again.
 fn options_ui(ui: &mut Ui, tr: Tr, dialog: &mut TranscriptDialog) -> bool {
     let mut changed = false;
-    egui::Grid::new("transcript_options").num_columns(4).spacing(vec2(8.0, 4.0)).show(ui, |ui| {
+    ui.horizontal_wrapped(|ui| {
         let options = &mut dialog.options;
         for (msg, value) in [(Msg::Case, &mut options.case), (Msg::Source, &mut options.source)] {
             let label = ui.label(tr.t(msg));
             let mut text = value.clone().unwrap_or_default();
-            let response = ui.add(egui::TextEdit::singleline(&mut text).desired_width(220.0)).labelled_by(label.id);
+            let response = ui.add(egui::TextEdit::singleline(&mut text).desired_width(200.0)).labelled_by(label.id);
             if response.changed() {
                 *value = Some(text);
             }
             changed |= response.lost_focus();
         }
-        ui.end_row();
-        for (msg, value) in [(Msg::FieldDate, &mut options.date), (Msg::FieldPlace, &mut options.place)] {
+    });
+    ui.horizontal_wrapped(|ui| {
+        let options = &mut dialog.options;
+        for (msg, value, width) in
+            [(Msg::FieldDate, &mut options.date, 110.0), (Msg::FieldPlace, &mut options.place, 200.0)]
+        {
             let label = ui.label(tr.t(msg));
             changed |=
-                ui.add(egui::TextEdit::singleline(value).desired_width(220.0)).labelled_by(label.id).lost_focus();
+                ui.add(egui::TextEdit::singleline(value).desired_width(width)).labelled_by(label.id).lost_focus();
         }
-        ui.end_row();
         let label = ui.label(tr.t(Msg::InterviewerLabels));
         changed |= ui
             .add(
                 egui::TextEdit::singleline(&mut dialog.interviewers_text)
                     .hint_text(tr.t(Msg::InterviewerLabelsHint))
-                    .desired_width(220.0),
+                    .desired_width(200.0),
             )
             .labelled_by(label.id)
             .lost_focus();
+    });
+    ui.horizontal_wrapped(|ui| {
         ui.label(tr.t(Msg::CutInto));
-        ui.horizontal(|ui| {
-            changed |= ui.radio_value(&mut dialog.options.split, Split::Turns, tr.t(Msg::CutTurns)).changed();
-            changed |= ui.radio_value(&mut dialog.options.split, Split::Paragraphs, tr.t(Msg::CutParagraphs)).changed();
-        });
-        ui.end_row();
+        changed |= ui.radio_value(&mut dialog.options.split, Split::Turns, tr.t(Msg::CutTurns)).changed();
+        changed |= ui.radio_value(&mut dialog.options.split, Split::Paragraphs, tr.t(Msg::CutParagraphs)).changed();
     });
     changed
 }
