@@ -407,6 +407,8 @@ fn bad_transcript_files_are_refused_naming_the_file_and_change_nothing() {
         ("mal.docx", package(&[("word/document.xml", "<w:document><w:body><w:p>")]), "not well-formed XML"),
         ("nada.txt", b"   \n\n  \r\n".to_vec(), "has no text"),
         ("nada.odt", odt(&["", " "]), "has no text"),
+        // A zip bomb: a small file whose document unpacks to more than 64 MB.
+        ("bomba.docx", package(&[("word/document.xml", &" ".repeat(65 * 1024 * 1024))]), "more than 64 MB"),
     ];
     for (name, bytes, expected) in cases {
         let path = dir.path().join(name);
