@@ -17,7 +17,7 @@ use crate::bilingual;
 use crate::formats::ImportError;
 use crate::language::{Language, Text};
 use crate::model::{ExcerptDraft, SourceDraft, TranslationStatus};
-use crate::store::{ImportBatch, ImportRow, ImportSummary, Store, file_fingerprint};
+use crate::store::{ImportBatch, ImportRow, Store, file_fingerprint};
 
 pub use align::{AlignedPair, Match, align_turns};
 pub use read::{Paragraph, TranscriptFile, read_transcript};
@@ -493,7 +493,7 @@ pub fn import_transcript(
                 store.record_source_file(&plan.case, &plan.source.name, fingerprint, file)?;
             }
         }
-        Ok::<ImportSummary, ImportError>(ImportSummary::default())
+        Ok::<(), ImportError>(())
     })?;
     Ok(plan.summary(dry_run))
 }
