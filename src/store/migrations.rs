@@ -178,7 +178,48 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX source_files_by_fingerprint ON source_files (fingerprint);
     "#,
+    // 3: stable identity. Cases, sources, excerpts, codes and codings get a UUID
+    // that copies, exchange files and merges keep, so a copy coded by a second
+    // coder matches its original. New rows get one as they are inserted.
+    r#"
+    ALTER TABLE cases ADD COLUMN uuid TEXT;
+    ALTER TABLE sources ADD COLUMN uuid TEXT;
+    ALTER TABLE excerpts ADD COLUMN uuid TEXT;
+    ALTER TABLE codes ADD COLUMN uuid TEXT;
+    ALTER TABLE codings ADD COLUMN uuid TEXT;
+    UPDATE cases SET uuid = quipu_uuid();
+    UPDATE sources SET uuid = quipu_uuid();
+    UPDATE excerpts SET uuid = quipu_uuid();
+    UPDATE codes SET uuid = quipu_uuid();
+    UPDATE codings SET uuid = quipu_uuid();
+    CREATE UNIQUE INDEX cases_by_uuid ON cases (uuid);
+    CREATE UNIQUE INDEX sources_by_uuid ON sources (uuid);
+    CREATE UNIQUE INDEX excerpts_by_uuid ON excerpts (uuid);
+    CREATE UNIQUE INDEX codes_by_uuid ON codes (uuid);
+    CREATE UNIQUE INDEX codings_by_uuid ON codings (uuid);
+    CREATE TRIGGER cases_uuid AFTER INSERT ON cases WHEN new.uuid IS NULL BEGIN
+        UPDATE cases SET uuid = quipu_uuid() WHERE case_id = new.case_id;
+    END;
+    CREATE TRIGGER sources_uuid AFTER INSERT ON sources WHEN new.uuid IS NULL BEGIN
+        UPDATE sources SET uuid = quipu_uuid() WHERE source_id = new.source_id;
+    END;
+    CREATE TRIGGER excerpts_uuid AFTER INSERT ON excerpts WHEN new.uuid IS NULL BEGIN
+        UPDATE excerpts SET uuid = quipu_uuid() WHERE excerpt_id = new.excerpt_id;
+    END;
+    CREATE TRIGGER codes_uuid AFTER INSERT ON codes WHEN new.uuid IS NULL BEGIN
+        UPDATE codes SET uuid = quipu_uuid() WHERE code_id = new.code_id;
+    END;
+    CREATE TRIGGER codings_uuid AFTER INSERT ON codings WHEN new.uuid IS NULL BEGIN
+        UPDATE codings SET uuid = quipu_uuid() WHERE coding_id = new.coding_id;
+    END;
+    "#,
 ];
+
+/// A random version-4 UUID in plain SQL, so any program writing the file gives
+/// new rows one. Migrations write `quipu_uuid()` where it goes.
+const UUID_SQL: &str = "(lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || \
+     substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || \
+     substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6))))";
 
 /// The file format version this build writes and reads.
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -192,7 +233,7 @@ pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     }
     let tx = conn.transaction()?;
     for migration in &MIGRATIONS[version as usize..] {
-        tx.execute_batch(migration)?;
+        tx.execute_batch(&migration.replace("quipu_uuid()", UUID_SQL))?;
     }
     tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
     tx.commit()?;
@@ -285,6 +326,34 @@ mod tests {
         assert_eq!(store.sources().unwrap()[0].description, "");
         assert!(dir.path().join("v1.quipu.v1.bak").exists(), "no backup was taken");
         assert_eq!(store.search_ids("agua", None, false).unwrap().len(), 1, "the search index still answers");
+    }
+
+    #[test]
+    fn every_row_gets_a_distinct_uuid_when_upgraded_and_when_inserted() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO cases (name) VALUES ('Uno'), ('Dos');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        conn.execute("INSERT INTO cases (name) VALUES ('Tres')", []).unwrap();
+        let uuids: Vec<String> = conn
+            .prepare("SELECT uuid FROM cases ORDER BY case_id")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(uuids.len(), 3);
+        for uuid in &uuids {
+            let parts: Vec<usize> = uuid.split('-').map(str::len).collect();
+            assert_eq!(parts, vec![8, 4, 4, 4, 12], "{uuid}");
+            assert!(uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit()), "{uuid}");
+            assert_eq!(&uuid[14..15], "4", "version 4: {uuid}");
+        }
+        assert!(uuids[0] != uuids[1] && uuids[1] != uuids[2] && uuids[0] != uuids[2]);
     }
 
     #[test]
