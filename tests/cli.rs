@@ -488,9 +488,77 @@ fn every_command_has_help() {
         vec!["freq", "--help"],
         vec!["search", "--help"],
         vec!["export", "quotes", "--help"],
+        vec!["agreement", "--help"],
         vec!["gui", "--help"],
     ] {
         let output = quipu_ok(&command);
         assert!(output.contains("Usage: quipu"), "{command:?}: {output}");
     }
+}
+
+#[test]
+fn agreement_between_two_coders_gives_the_figures_worked_by_hand() {
+    // Trust: Ana codes excerpts 1 and 2, Luis 1 and 3; excerpt 4 neither.
+    // Water: both code excerpt 4 only.
+    let project = util::TestProject::new()
+        .excerpt_es_en("Confiamos en la mesa.", "We trust the table.")
+        .by_coder("Ana")
+        .code("Trust")
+        .by_coder("Luis")
+        .code("Trust")
+        .excerpt_es_en("No confío en nadie.", "I trust nobody.")
+        .by_coder("Ana")
+        .code("Trust")
+        .excerpt_es_en("Tal vez la comunidad.", "Maybe the community.")
+        .by_coder("Luis")
+        .code("Trust")
+        .excerpt_es_en("El río está seco.", "The river is dry.")
+        .by_coder("Ana")
+        .code("Water")
+        .by_coder("Luis")
+        .code("Water");
+    let path = arg(&project.path);
+    let before = dump(&project.path);
+    let json: serde_json::Value =
+        serde_json::from_str(&quipu_ok(&["agreement", path, "--coders", "Ana,Luis", "--json"])).unwrap();
+    assert_eq!(json["coders"], serde_json::json!(["Ana", "Luis"]));
+    assert_eq!(json["level"], "excerpt");
+    let close = |value: &serde_json::Value, expected: f64| (value.as_f64().unwrap() - expected).abs() < 1e-9;
+    let trust = &json["codes"]["Trust"];
+    assert_eq!(trust["n"], 4);
+    // Agreement on excerpts 1 and 4; each coder applies the code half the time,
+    // so chance agreement is 0.5 and kappa 0; alpha = 1 - 7·4 / (2·4·4).
+    assert!(close(&trust["agreement"], 0.5) && close(&trust["kappa"], 0.0), "{trust}");
+    assert!(close(&trust["alpha"], 0.125), "{trust}");
+    let water = &json["codes"]["Water"];
+    assert!(close(&water["agreement"], 1.0) && close(&water["kappa"], 1.0) && close(&water["alpha"], 1.0), "{water}");
+    assert_eq!(json["overall"]["n"], 8);
+    assert!(close(&json["overall"]["agreement"], 0.75), "{}", json["overall"]);
+
+    let table = quipu_ok(&["agreement", path, "--coders", "Ana,Luis", "--code", "Trust", "--level", "character"]);
+    assert!(table.contains("Agreement between Ana, Luis (character level)"), "{table}");
+    assert!(table.contains("Trust") && !table.contains("Water"), "{table}");
+
+    let stderr = quipu_err(&["agreement", path, "--coders", "Ana,Pilar"]);
+    assert!(stderr.contains("Pilar"), "{stderr}");
+    let stderr = quipu_err(&["agreement", path, "--coders", "Ana"]);
+    assert!(stderr.contains("at least two"), "{stderr}");
+    assert_eq!(dump(&project.path), before, "measuring agreement changes nothing");
+}
+
+#[test]
+fn agreement_by_character_counts_the_passages_each_coder_marked() {
+    // Ana marks characters 0..5 of the original, Luis 0..4: of the 20 characters
+    // of both texts, only character 4 is marked by one coder and not the other.
+    let project = util::TestProject::new()
+        .excerpt_es_en("abcdefghij", "ABCDEFGHIJ")
+        .by_coder("Ana")
+        .code_passage("Trust", 0, 5)
+        .by_coder("Luis")
+        .code_passage("Trust", 0, 4);
+    let output = quipu_ok(&["agreement", arg(&project.path), "--coders", "Ana,Luis", "--level", "character", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&output).unwrap();
+    assert_eq!(json["level"], "character");
+    assert_eq!(json["codes"]["Trust"]["n"], 20);
+    assert!((json["codes"]["Trust"]["agreement"].as_f64().unwrap() - 0.95).abs() < 1e-9, "{output}");
 }

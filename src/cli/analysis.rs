@@ -9,7 +9,7 @@ use crate::analysis::{self, FrequencyTable};
 use crate::formats::csv_export::render_frequencies_csv;
 use crate::formats::neutralize_formula;
 use crate::model::AttributeScope;
-use crate::store::{Grouping, MATCH_END, MATCH_START, SearchQuery, Store};
+use crate::store::{Grouping, MATCH_END, MATCH_START, SearchQuery, Store, StoreError};
 
 /// The grouping `by` names: case, source, speaker, role, or an attribute.
 pub(super) fn grouping(store: &Store, by: &str) -> Result<Grouping, CliError> {
@@ -226,6 +226,69 @@ pub(super) fn search(
         if let Some(translation) = bracketed(&hit.translation_snippet) {
             let _ = writeln!(out, "    translation: {}", translation.replace('\n', " "));
         }
+    }
+    Ok(())
+}
+
+/// `quipu agreement`: the figures per code and overall, as a table or JSON.
+pub(super) fn agreement(
+    out: &mut String,
+    store: &Store,
+    coders: &[String],
+    level: &str,
+    codes: &[String],
+    as_json: bool,
+) -> Result<(), CliError> {
+    let level = analysis::Level::parse(level)
+        .ok_or_else(|| CliError::Message(format!("--level '{level}': choose excerpt or character")))?;
+    let mut coder_ids = Vec::new();
+    for name in coders.iter().map(|name| name.trim()).filter(|name| !name.is_empty()) {
+        match super::coder_id(store, Some(name))? {
+            Some(coder_id) if !coder_ids.contains(&coder_id) => coder_ids.push(coder_id),
+            _ => {}
+        }
+    }
+    if coder_ids.len() < 2 {
+        return Err(CliError::Message(
+            "--coders: name at least two different coders, e.g. --coders Ana,Luis".to_owned(),
+        ));
+    }
+    let mut code_ids = Vec::new();
+    for name in codes {
+        let Some(code) = store.code_by_name(name)? else {
+            return Err(StoreError::NotFound { kind: "code", name: name.clone() }.into());
+        };
+        code_ids.push(code.code_id);
+    }
+    let table = analysis::agreement(store, &coder_ids, level, &code_ids)?;
+    let figures =
+        |f: &analysis::Figures| json!({"n": f.n, "agreement": f.agreement, "kappa": f.kappa, "alpha": f.alpha});
+    if as_json {
+        let codes: serde_json::Map<String, serde_json::Value> =
+            table.codes.iter().map(|(_, name, f)| (name.clone(), figures(f))).collect();
+        let value = json!({
+            "coders": table.coders,
+            "level": table.level,
+            "codes": codes,
+            "overall": figures(&table.overall),
+        });
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        return Ok(());
+    }
+    let show = |value: Option<f64>| value.map_or_else(|| "—".to_owned(), |value| format!("{value:.3}"));
+    let width = table.codes.iter().map(|(_, name, _)| name.chars().count()).max().unwrap_or(4).max(7);
+    let _ = writeln!(out, "Agreement between {} ({} level)", table.coders.join(", "), level.name());
+    let _ = writeln!(out, "{:<width$}  {:>9}  {:>9}  {:>7}  {:>7}", "Code", "Units", "Agreement", "Kappa", "Alpha");
+    let rows = table.codes.iter().map(|(_, name, figures)| (name.as_str(), figures));
+    for (name, f) in rows.chain(std::iter::once(("Overall", &table.overall))) {
+        let _ = writeln!(
+            out,
+            "{name:<width$}  {:>9}  {:>9}  {:>7}  {:>7}",
+            f.n,
+            f.agreement.map_or_else(|| "—".to_owned(), |value| format!("{:.1}%", value * 100.0)),
+            show(f.kappa),
+            show(f.alpha)
+        );
     }
     Ok(())
 }

@@ -63,6 +63,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// How far coders agree, per code and overall: share of agreement, Cohen's
+    /// kappa (two coders) or Fleiss' (more), and Krippendorff's alpha (nominal).
+    /// Units are the project's excerpts, or every character of either text.
+    Agreement {
+        /// The project file.
+        project: PathBuf,
+        /// The coders to compare, by name, separated by commas.
+        #[arg(long, value_delimiter = ',', required = true, value_name = "A,B")]
+        coders: Vec<String>,
+        /// The unit: excerpt or character.
+        #[arg(long, default_value = "excerpt", value_name = "LEVEL")]
+        level: String,
+        /// Only this code, by name (repeatable); by default every code either coded.
+        #[arg(long = "code", value_name = "NAME")]
+        codes: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the codebook with how many excerpts and codings each code has.
     Codes {
         /// The project file.
@@ -476,6 +495,9 @@ pub fn run(command: Command) -> Result<(), CliError> {
                 split,
             };
             import::import_transcript(&mut out, &project, &file, translation.as_deref(), &options, dry_run, json)?
+        }
+        Command::Agreement { project, coders, level, codes, json } => {
+            analysis::agreement(&mut out, &open(&project)?, &coders, &level, &codes, json)?
         }
         Command::Excerpts { project, case, source, json } => {
             project::excerpts(&mut out, &open(&project)?, case.as_deref(), source.as_deref(), json)?

@@ -184,3 +184,30 @@ impl Store {
         Ok(count as usize)
     }
 }
+
+impl Store {
+    /// Every coding made by one of these coders, by excerpt.
+    pub fn codings_by_coders(&self, coder_ids: &[CoderId]) -> StoreResult<Vec<Coding>> {
+        let ids: Vec<String> = coder_ids.iter().map(|id| id.0.to_string()).collect();
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {CODING_COLUMNS} FROM codings WHERE coder_id IN ({}) ORDER BY excerpt_id, coding_id",
+            if ids.is_empty() { "NULL".to_owned() } else { ids.join(", ") }
+        ))?;
+        let codings = statement.query_map([], coding_from_row)?.collect::<Result<_, _>>()?;
+        Ok(codings)
+    }
+
+    /// Every excerpt with the length, in characters, of its original and its
+    /// translation (0 when missing), in reading order.
+    pub fn excerpt_lengths(&self) -> StoreResult<Vec<(ExcerptId, usize, usize)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT e.excerpt_id, IFNULL(length(e.original_text), 0), IFNULL(length(e.translation_text), 0)
+             FROM excerpts e JOIN sources s ON s.source_id = e.source_id JOIN cases ca ON ca.case_id = s.case_id
+             ORDER BY ca.name, s.name, e.position",
+        )?;
+        let lengths = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get::<_, i64>(1)? as usize, row.get::<_, i64>(2)? as usize)))?
+            .collect::<Result<_, _>>()?;
+        Ok(lengths)
+    }
+}

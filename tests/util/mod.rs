@@ -106,6 +106,12 @@ impl TestProject {
         }
     }
 
+    /// Later codings are made by the coder `name`.
+    pub fn by_coder(mut self, name: &str) -> Self {
+        self.coder = name.to_owned();
+        self
+    }
+
     /// Codes the last excerpt, whole, with `code` (created if new).
     pub fn code(mut self, code: &str) -> Self {
         let code_id = self.code_id(code);
