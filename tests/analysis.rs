@@ -408,6 +408,13 @@ fn a_bad_attribute_file_names_the_row_and_column_and_changes_nothing() {
     assert!(error.contains("'muy alto' is not a number"), "{error}");
     assert_eq!(fixture.store.dump().unwrap(), before);
 
+    // Hostile files: an unclosed quote, bytes that are not UTF-8.
+    let error = read_attributes_csv(b"caso,altitud\nCerro Alto,\"4100\nQori Wayra,3600\n", "d.csv").unwrap_err();
+    assert!(error.to_string().contains("d.csv, row 2: a quoted cell opens here and is never closed"), "{error}");
+    let error = read_attributes_csv(b"caso,regi\xf3n\nCerro Alto,Cusco\n", "e.csv").unwrap_err();
+    assert!(error.to_string().contains("e.csv: the file is not valid UTF-8"), "{error}");
+    assert_eq!(fixture.store.dump().unwrap(), before);
+
     let unknown_case = "caso,altitud\nCerro Bajo,10\n";
     let table = read_attributes_csv(unknown_case.as_bytes(), "c.csv").unwrap();
     let error = import_attributes(&mut fixture.store, &table, "c.csv").unwrap_err().to_string();

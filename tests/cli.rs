@@ -250,6 +250,12 @@ fn an_unknown_field_in_map_is_refused() {
 }
 
 #[test]
+fn an_unclosed_quote_is_refused_naming_its_row_rather_than_swallowing_the_file() {
+    let csv = "caso,original\nCerro Alto,uno\nCerro Alto,\"dos\nCerro Alto,tres\nCerro Alto,cuatro\n";
+    assert_import_fails(csv.as_bytes(), &[], "row 3: a quoted cell opens here and is never closed");
+}
+
+#[test]
 fn invalid_utf8_is_refused_naming_the_row_and_column() {
     let mut csv = b"caso,original\nCerro Alto,bien\nCerro Alto,".to_vec();
     csv.extend_from_slice(b"polic\xeda"); // "policía" in Latin-1

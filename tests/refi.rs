@@ -482,7 +482,23 @@ fn bad_refi_files_name_the_element_at_fault_and_change_nothing() {
             "<TextSource name=\"Perdida\">: its text internal://gone.txt is not in the file",
         ),
     ];
-    for (path, expected) in cases {
+    let bomb = qdpx("bomba.qdpx", &format!("{header}{codebook}</Project>"), Some(&" ".repeat(65 * 1024 * 1024)));
+    let cut = {
+        let bytes = std::fs::read(qdpx("entero.qdpx", &format!("{header}{codebook}</Project>"), None)).unwrap();
+        write("cortado.qdpx", &bytes[..bytes.len() / 2])
+    };
+    let deep_codes = format!(
+        "<CodeBook><Codes>{}{}</Codes></CodeBook>",
+        r#"<Code guid="00000000-0000-0000-0000-000000000001" name="A" isCodable="true">"#.repeat(300),
+        "</Code>".repeat(300)
+    );
+    let hostile = [
+        (bomb, "more than 64 MB"),
+        (cut, "not a readable .qdpx"),
+        (write("hondo.qdc", deep_codes.as_bytes()), "more than 256 deep"),
+        (write("latin.qdc", b"<CodeBook>\xe9</CodeBook>"), "not UTF-8"),
+    ];
+    for (path, expected) in cases.into_iter().chain(hostile) {
         let error = quipu_err(&["import", "refi", arg(&project), arg(&path)]);
         assert!(error.contains(expected), "{}: {error}", path.display());
         assert!(error.contains(path.file_name().unwrap().to_str().unwrap()), "the message names the file: {error}");

@@ -24,6 +24,22 @@ fn package(parts: &[(&str, &str)]) -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
+/// A ZIP package whose parts may hold any bytes.
+fn package_bytes(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in parts {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(content).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// The first half of a file, as a download cut short leaves it.
+fn truncated(mut bytes: Vec<u8>) -> Vec<u8> {
+    bytes.truncate(bytes.len() / 2);
+    bytes
+}
+
 /// A Word document: each paragraph is (bold label, rest).
 fn docx(paragraphs: &[(&str, &str)]) -> Vec<u8> {
     let body: String = paragraphs
@@ -409,6 +425,16 @@ fn bad_transcript_files_are_refused_naming_the_file_and_change_nothing() {
         ("nada.odt", odt(&["", " "]), "has no text"),
         // A zip bomb: a small file whose document unpacks to more than 64 MB.
         ("bomba.docx", package(&[("word/document.xml", &" ".repeat(65 * 1024 * 1024))]), "more than 64 MB"),
+        // A package cut short in transit.
+        ("cortado.docx", truncated(docx(&[("Rosa:", "El agua se fue.")])), "not a readable document"),
+        // Spans nested a hundred thousand deep: refused, not a stack overflow.
+        (
+            "hondo.odt",
+            odt(&[&format!("{}x{}", "<text:span>".repeat(100_000), "</text:span>".repeat(100_000))]),
+            "more than 256 deep",
+        ),
+        // The document's XML is not UTF-8.
+        ("latin.docx", package_bytes(&[("word/document.xml", b"<w:document>\xe9</w:document>")]), "not UTF-8"),
     ];
     for (name, bytes, expected) in cases {
         let path = dir.path().join(name);
@@ -465,4 +491,16 @@ fn interviewer_turns_are_no_testimony_unless_coded_and_reports_say_who_and_when(
     let text = std::fs::read_to_string(&report).unwrap();
     assert!(text.contains("interviewer") && text.contains("00:01:00"), "{text}");
     assert!(text.contains("Rosa") && text.contains("00:01:20"), "{text}");
+}
+
+#[test]
+fn libreoffice_notes_and_runaway_space_counts_stay_out_of_the_testimony() {
+    let bytes = odt(&[
+        "Rosa:<text:s text:c=\"4000000000\"/>El agua se fue.<text:note><text:note-body><text:p>Nota del traductor.</text:p></text:note-body></text:note>",
+    ]);
+    let file = read_transcript(&bytes, "rosa.odt").unwrap();
+    let text: String = file.paragraphs.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("|");
+    assert!(!text.contains("Nota del traductor"), "{text}");
+    assert!(text.starts_with("Rosa:") && text.ends_with("El agua se fue."), "{text}");
+    assert!(text.len() < 2000, "a space count is bounded: {} bytes", text.len());
 }

@@ -58,17 +58,7 @@ pub fn read_attributes_csv(bytes: &[u8], file: &str) -> Result<AttributeTable, I
             ),
         ));
     };
-    let delimiter = if content.lines().next().is_some_and(|line| line.matches(';').count() > line.matches(',').count())
-    {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(content.as_bytes());
+    let mut reader = crate::formats::csv_import::csv_reader(content.as_bytes(), file)?;
     let mut records = reader.records();
     let headers: Vec<String> = match records.next() {
         Some(Ok(record)) => record.iter().map(|h| text::normalized(h.trim())).collect(),

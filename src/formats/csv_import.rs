@@ -269,13 +269,37 @@ fn sniff_delimiter(bytes: &[u8]) -> u8 {
     [b';', b'\t'].into_iter().filter(|d| count(*d) > count(b',')).max_by_key(|d| count(*d)).unwrap_or(b',')
 }
 
-fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+/// A reader over a spreadsheet saved as CSV: byte-order mark dropped, separator
+/// sniffed, rows of any length. A quoted cell that never closes is refused,
+/// naming its row: read on, it would swallow the rest of the file.
+pub(crate) fn csv_reader<'a>(bytes: &'a [u8], file: &str) -> Result<csv::Reader<&'a [u8]>, ImportError> {
     let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(without_bom))
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(without_bom)
+    let reader = || {
+        csv::ReaderBuilder::new()
+            .delimiter(sniff_delimiter(without_bom))
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(without_bom)
+    };
+    // Every closed quoted cell holds an even number of quote marks.
+    if without_bom.iter().filter(|byte| **byte == b'"').count() % 2 == 1 {
+        let mut rows = 0;
+        let mut record = csv::ByteRecord::new();
+        let mut counting = reader();
+        while counting.read_byte_record(&mut record).unwrap_or(false) {
+            rows += 1;
+        }
+        return Err(ImportError::row(
+            file,
+            rows.max(1),
+            None,
+            crate::bilingual!(
+                "a quoted cell opens here and is never closed (a \" is missing)",
+                "una celda entre comillas se abre aquí y nunca se cierra (falta una \")"
+            ),
+        ));
+    }
+    Ok(reader())
 }
 
 /// Reads the header row, naming the file in any error.
@@ -333,7 +357,7 @@ fn csv_error(file: &str, error: csv::Error) -> ImportError {
 
 /// The header and first `max_rows` rows of a CSV file, with a guessed mapping.
 pub fn preview_csv(bytes: &[u8], file: &str, max_rows: usize) -> Result<CsvPreview, ImportError> {
-    let mut reader = csv_reader(bytes);
+    let mut reader = csv_reader(bytes, file)?;
     let headers = read_headers(&mut reader, file)?;
     let mut rows = Vec::new();
     for record in reader.byte_records().take(max_rows) {
@@ -381,7 +405,7 @@ pub fn apply_map_options(mapping: &mut ColumnMapping, map: &[(String, String)], 
 /// Reads a CSV file of excerpts into an import batch, checking every row. The first
 /// row must name the columns. `file` names the file in messages.
 pub fn read_csv(bytes: &[u8], file: &str, options: &CsvOptions) -> Result<ParsedCsv, ImportError> {
-    let mut reader = csv_reader(bytes);
+    let mut reader = csv_reader(bytes, file)?;
     let headers = read_headers(&mut reader, file)?;
     let mut mapping = ColumnMapping::guess(&headers);
     apply_map_options(&mut mapping, &options.map, file)?;
@@ -395,7 +419,7 @@ pub fn read_csv_with_mapping(
     mapping: &ColumnMapping,
     options: &CsvOptions,
 ) -> Result<ParsedCsv, ImportError> {
-    let mut reader = csv_reader(bytes);
+    let mut reader = csv_reader(bytes, file)?;
     let headers = read_headers(&mut reader, file)?;
     if headers != mapping.headers {
         return Err(ImportError::file(

@@ -13,6 +13,7 @@ pub mod csv_import;
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod package;
 pub mod pseudonyms;
 pub mod refi;
 pub mod report;

@@ -7,13 +7,13 @@
 
 use crate::language::{Language, Localized, Text};
 use std::collections::HashMap;
-use std::io::Read as _;
 
-use roxmltree::{Document, Node};
+use roxmltree::Node;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::parse_quipu_description;
 use crate::formats::ImportError;
+use crate::formats::package::{parse_xml, read_entry};
 use crate::model::{
     AttributeId, AttributeScope, AttributeType, CaseId, CodeDraft, CodeId, CoderId, CodingAnchor, Color, ExcerptDraft,
     ExcerptId, MemoTarget, Side, SourceDraft, SourceId, TranslationStatus,
@@ -84,13 +84,12 @@ impl Package {
                 continue;
             }
             let name = entry.name().map(|n| n.replace('\\', "/").to_lowercase()).unwrap_or_default();
-            let mut content = Vec::new();
-            entry.read_to_end(&mut content).map_err(|error| {
-                ImportError::file(
-                    file,
-                    crate::bilingual!("{name} could not be read: {error}", "no se pudo leer {name}: {error}"),
-                )
-            })?;
+            // Only the project and its plain texts are read; pictures, PDFs,
+            // audio and video are left out of the import anyway.
+            if !(name.ends_with(".qde") || name.ends_with(".txt")) {
+                continue;
+            }
+            let content = read_entry(&mut entry, file, &name)?;
             files.insert(name, content);
         }
         Ok(Package { files })
@@ -170,12 +169,7 @@ pub fn import_refi(
     let xml = std::str::from_utf8(xml_bytes).map_err(|_| {
         ImportError::file(file, crate::bilingual!("the XML is not UTF-8 text", "el XML no es texto UTF-8"))
     })?;
-    let document = Document::parse(xml).map_err(|error| {
-        ImportError::file(
-            file,
-            crate::bilingual!("the XML is not well-formed: {error}", "el XML está mal formado: {error}"),
-        )
-    })?;
+    let document = parse_xml(xml, file, if package.is_some() { "project.qde" } else { "CodeBook" })?;
     let root = document.root_element();
     let kind = match root.tag_name().name() {
         "CodeBook" => "codebook",

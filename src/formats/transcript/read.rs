@@ -3,16 +3,12 @@
 //! or legacy Windows-1252/Latin-1, detected and said), and subtitles from
 //! automatic transcription (`.srt`, `.vtt`, cue times kept).
 
-use std::io::Read as _;
-
-use roxmltree::{Document as Xml, Node};
+use roxmltree::Node;
 
 use crate::bilingual;
 use crate::formats::ImportError;
+use crate::formats::package::{parse_xml, read_entry};
 use crate::language::Text;
-
-/// Largest part of a `.docx` or `.odt` read (uncompressed): a transcript is text.
-const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One paragraph of a transcript, as its file holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,31 +219,9 @@ fn zip_part(bytes: &[u8], file: &str, part: &str) -> Result<String, ImportError>
     let entry = archive.by_name(part).map_err(|_| {
         ImportError::file(file, bilingual!("the document has no {part} inside", "el documento no contiene {part}"))
     })?;
-    let mut content = Vec::new();
-    entry.take(MAX_PART_BYTES + 1).read_to_end(&mut content).map_err(|error| {
-        ImportError::file(file, bilingual!("{part} could not be read: {error}", "no se pudo leer {part}: {error}"))
-    })?;
-    if content.len() as u64 > MAX_PART_BYTES {
-        return Err(ImportError::file(
-            file,
-            bilingual!(
-                "{part} unpacks to more than 64 MB; a transcript is never that large",
-                "{part} ocupa más de 64 MB al descomprimirse; una transcripción nunca es tan grande"
-            ),
-        ));
-    }
+    let content = read_entry(entry, file, part)?;
     String::from_utf8(content)
         .map_err(|_| ImportError::file(file, bilingual!("{part} is not UTF-8 text", "{part} no es texto UTF-8")))
-}
-
-fn parse_xml<'a>(xml: &'a str, file: &str, part: &str) -> Result<Xml<'a>, ImportError> {
-    let options = roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: 5_000_000 };
-    Xml::parse_with_options(xml, options).map_err(|error| {
-        ImportError::file(
-            file,
-            bilingual!("{part} is not well-formed XML: {error}", "{part} no es XML bien formado: {error}"),
-        )
-    })
 }
 
 /// Word: the body's paragraphs (`w:p`), their runs' text, tabs and line breaks.
@@ -255,7 +229,14 @@ fn read_docx(bytes: &[u8], file: &str) -> Result<Vec<Paragraph>, ImportError> {
     let xml = zip_part(bytes, file, "word/document.xml")?;
     let document = parse_xml(&xml, file, "word/document.xml")?;
     let mut paragraphs = Vec::new();
-    for paragraph in document.descendants().filter(|node| node.is_element() && node.tag_name().name() == "p") {
+    // Word writes a text box twice, as the drawing and as a fallback for old
+    // readers: the fallback copy is left out.
+    let paragraphs_read = document.descendants().filter(|node| {
+        node.is_element()
+            && node.tag_name().name() == "p"
+            && !node.ancestors().any(|ancestor| ancestor.tag_name().name() == "Fallback")
+    });
+    for paragraph in paragraphs_read {
         // A paragraph inside another (a text box) is read on its own.
         let mut text = String::new();
         for node in paragraph.descendants() {
@@ -280,9 +261,13 @@ fn read_odt(bytes: &[u8], file: &str) -> Result<Vec<Paragraph>, ImportError> {
     let xml = zip_part(bytes, file, "content.xml")?;
     let document = parse_xml(&xml, file, "content.xml")?;
     let mut paragraphs = Vec::new();
-    for paragraph in
-        document.descendants().filter(|node| node.is_element() && matches!(node.tag_name().name(), "p" | "h"))
-    {
+    // Footnotes and comments are not the speaker's words.
+    let paragraphs_read = document.descendants().filter(|node| {
+        node.is_element()
+            && matches!(node.tag_name().name(), "p" | "h")
+            && !node.ancestors().any(|ancestor| matches!(ancestor.tag_name().name(), "note" | "annotation"))
+    });
+    for paragraph in paragraphs_read {
         let mut text = String::new();
         odt_text(paragraph, &mut text);
         paragraphs.push(Paragraph { text, time: None });
@@ -290,6 +275,10 @@ fn read_odt(bytes: &[u8], file: &str) -> Result<Vec<Paragraph>, ImportError> {
     Ok(paragraphs)
 }
 
+/// Most spaces one `text:s` stands for.
+const MAX_SPACES: usize = 1000;
+
+/// The text of an ODF paragraph; nesting is bounded by [`parse_xml`].
 fn odt_text(node: Node<'_, '_>, out: &mut String) {
     for child in node.children() {
         if child.is_text() {
@@ -298,9 +287,10 @@ fn odt_text(node: Node<'_, '_>, out: &mut String) {
         }
         match child.tag_name().name() {
             "s" => {
-                let count =
+                let count: usize =
                     child.attributes().find(|a| a.name() == "c").and_then(|a| a.value().parse().ok()).unwrap_or(1);
-                out.extend(std::iter::repeat_n(' ', count));
+                // No line holds more spaces than this; a larger count is damage.
+                out.extend(std::iter::repeat_n(' ', count.min(MAX_SPACES)));
             }
             "tab" => out.push('\t'),
             "line-break" => out.push('\n'),

@@ -1,0 +1,131 @@
+//! Reading packaged and XML input without trusting it: one entry of a ZIP
+//! package (a `.docx`, `.odt` or `.qdpx`) with a cap on what it unpacks to, so a
+//! zip bomb is refused rather than filling memory; and XML with a cap on nodes
+//! and on nesting depth, so a hostile file cannot exhaust memory or the stack of
+//! the readers that walk it.
+
+use std::io::Read;
+
+use roxmltree::Document;
+
+use crate::bilingual;
+use crate::formats::ImportError;
+
+/// Largest one entry of a package may unpack to. Packages here carry text, and
+/// 64 MB is tens of thousands of pages.
+pub const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Deepest XML nesting read. Word and LibreOffice nest a dozen levels; a REFI
+/// codebook one per level of its hierarchy.
+pub const MAX_XML_DEPTH: usize = 256;
+
+/// Most XML nodes read in one document.
+const MAX_XML_NODES: u32 = 5_000_000;
+
+/// Reads one entry of a package (`part` names it in messages), refusing one that
+/// unpacks past [`MAX_ENTRY_BYTES`].
+pub fn read_entry(entry: impl Read, file: &str, part: &str) -> Result<Vec<u8>, ImportError> {
+    let mut content = Vec::new();
+    entry.take(MAX_ENTRY_BYTES + 1).read_to_end(&mut content).map_err(|error| {
+        ImportError::file(file, bilingual!("{part} could not be read: {error}", "no se pudo leer {part}: {error}"))
+    })?;
+    if content.len() as u64 > MAX_ENTRY_BYTES {
+        return Err(ImportError::file(
+            file,
+            bilingual!(
+                "{part} unpacks to more than 64 MB, more than any text it could hold; the file is damaged or not what it claims",
+                "{part} ocupa más de 64 MB al descomprimirse, más que cualquier texto; el archivo está dañado o no es lo que dice ser"
+            ),
+        ));
+    }
+    Ok(content)
+}
+
+/// Parses XML (`part` names it in messages) with limits on nodes and nesting.
+/// The nesting is measured on the text before parsing: the XML parser itself
+/// recurses once per level, and a hostile file must not overflow its stack.
+pub fn parse_xml<'a>(xml: &'a str, file: &str, part: &str) -> Result<Document<'a>, ImportError> {
+    if deepest_nesting(xml) > MAX_XML_DEPTH {
+        return Err(ImportError::file(
+            file,
+            bilingual!(
+                "{part} nests elements more than {MAX_XML_DEPTH} deep; no document is built that way",
+                "{part} anida elementos a más de {MAX_XML_DEPTH} niveles; ningún documento se construye así"
+            ),
+        ));
+    }
+    let options = roxmltree::ParsingOptions { nodes_limit: MAX_XML_NODES, ..roxmltree::ParsingOptions::default() };
+    Document::parse_with_options(xml, options).map_err(|error| {
+        ImportError::file(
+            file,
+            bilingual!("{part} is not well-formed XML: {error}", "{part} no es XML bien formado: {error}"),
+        )
+    })
+}
+
+/// How deep elements nest in `xml`, read from its tags alone: comments, CDATA,
+/// processing instructions and declarations are skipped, quoted attribute values
+/// may hold `>`. Badly formed XML gives some number; the parser then refuses it.
+fn deepest_nesting(xml: &str) -> usize {
+    let bytes = xml.as_bytes();
+    let (mut depth, mut deepest, mut at) = (0usize, 0usize, 0usize);
+    let skip_past = |from: usize, end: &[u8]| {
+        bytes[from..]
+            .windows(end.len())
+            .position(|window| window == end)
+            .map_or(bytes.len(), |found| from + found + end.len())
+    };
+    while let Some(offset) = bytes[at..].iter().position(|byte| *byte == b'<') {
+        let start = at + offset;
+        let rest = &bytes[start..];
+        at = if rest.starts_with(b"<!--") {
+            skip_past(start, b"-->")
+        } else if rest.starts_with(b"<![CDATA[") {
+            skip_past(start, b"]]>")
+        } else if rest.starts_with(b"<?") {
+            skip_past(start, b"?>")
+        } else if rest.starts_with(b"<!") {
+            skip_past(start, b">")
+        } else if rest.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            skip_past(start, b">")
+        } else {
+            // A start tag: find its end outside quoted values.
+            let mut quote = None;
+            let mut end = bytes.len();
+            for (index, byte) in rest.iter().enumerate().skip(1) {
+                match (quote, *byte) {
+                    (None, b'"' | b'\'') => quote = Some(*byte),
+                    (Some(open), byte) if byte == open => quote = None,
+                    (None, b'>') => {
+                        end = start + index;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            if end == bytes.len() || bytes[end - 1] != b'/' {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            end + 1
+        };
+        if at >= bytes.len() {
+            break;
+        }
+    }
+    deepest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_is_counted_from_tags_alone() {
+        assert_eq!(deepest_nesting("<a><b/><c x=\"1>2\"><d>t</d></c></a>"), 3);
+        assert_eq!(deepest_nesting("<?xml version=\"1.0\"?><!-- <x><y> --><a><![CDATA[<b><c>]]></a>"), 1);
+        assert_eq!(deepest_nesting(&format!("{}{}", "<s>".repeat(1000), "</s>".repeat(1000))), 1000);
+        assert_eq!(deepest_nesting(""), 0);
+    }
+}
