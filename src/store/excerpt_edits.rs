@@ -3,8 +3,9 @@
 //! within or between sources, deleting one, and shifting a translation to the
 //! neighbouring excerpt when a pairing was wrong. Each is one atomic change.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension as _, params};
 
+use super::excerpts::{EXCERPT_COLUMNS, excerpt_from_row};
 use super::{Store, StoreError, StoreResult};
 use crate::bilingual;
 use crate::model::{CodingAnchor, Excerpt, ExcerptId, Side, SourceId, TranslationStatus};
@@ -242,12 +243,19 @@ impl Store {
         self.neighbour(excerpt_id, 1)
     }
 
+    /// The excerpt just after (`direction` > 0) or before this one in its source.
     fn neighbour(&self, excerpt_id: ExcerptId, direction: i32) -> StoreResult<Option<Excerpt>> {
         let excerpt = self.excerpt(excerpt_id)?;
-        let siblings = self.excerpts_of_source(excerpt.source_id)?;
-        let index = siblings.iter().position(|other| other.excerpt_id == excerpt_id).unwrap_or_default();
-        let wanted = index as i64 + i64::from(direction);
-        Ok(usize::try_from(wanted).ok().and_then(|wanted| siblings.get(wanted)).cloned())
+        let (comparison, order) = if direction > 0 { (">", "ASC") } else { ("<", "DESC") };
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {EXCERPT_COLUMNS} FROM excerpts e
+                 WHERE e.source_id = ?1 AND (e.position, e.excerpt_id) {comparison} (?2, ?3)
+                 ORDER BY e.position {order}, e.excerpt_id {order} LIMIT 1"
+            ))?
+            .query_row(params![excerpt.source_id, excerpt.position, excerpt_id], excerpt_from_row)
+            .optional()?)
     }
 
     /// Joins an excerpt with the next one of its source: texts joined by a blank
@@ -327,7 +335,8 @@ impl Store {
         })
     }
 
-    /// Moves an excerpt to the end of another source (its codings go with it).
+    /// Moves an excerpt to the end of another source (its codings go with it, by
+    /// the `excerpts_move_codings` trigger).
     pub fn move_excerpt_to_source(&mut self, excerpt_id: ExcerptId, source_id: SourceId) -> StoreResult<()> {
         self.atomically(|store| {
             store.source(source_id)?;
@@ -338,10 +347,6 @@ impl Store {
                          position = (SELECT IFNULL(MAX(position), 0) + 1 FROM excerpts WHERE source_id = ?2)
                      WHERE excerpt_id = ?1",
                 )?
-                .execute(params![excerpt_id, source_id])?;
-            store
-                .conn
-                .prepare_cached("UPDATE codings SET source_id = ?2 WHERE excerpt_id = ?1")?
                 .execute(params![excerpt_id, source_id])?;
             Ok(())
         })

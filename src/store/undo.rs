@@ -88,11 +88,15 @@ impl Store {
             } else {
                 (format!("rowid, {}", columns.join(", ")), "old.rowid || ', ' || ".to_owned())
             };
+            // A new row's identity is stamped by an update right after its insert;
+            // undoing the insert deletes the row, so that update needs no entry
+            // (it would copy the whole row, texts included, into the log).
+            let when = if columns.iter().any(|column| column == "uuid") { "WHEN old.uuid IS NOT NULL" } else { "" };
             sql.push_str(&format!(
                 "CREATE TEMP TRIGGER quipu_undo_{table}_insert AFTER INSERT ON main.{table} BEGIN
                      INSERT INTO quipu_undo_log (statement) VALUES ('DELETE FROM {table} WHERE rowid = ' || new.rowid);
                  END;
-                 CREATE TEMP TRIGGER quipu_undo_{table}_update AFTER UPDATE ON main.{table} BEGIN
+                 CREATE TEMP TRIGGER quipu_undo_{table}_update AFTER UPDATE ON main.{table} {when} BEGIN
                      INSERT INTO quipu_undo_log (statement)
                      VALUES ('UPDATE {table} SET ' || {assignments} || ' WHERE rowid = ' || old.rowid);
                  END;
@@ -288,5 +292,38 @@ impl Store {
     /// True when undo recording is on.
     pub fn undo_enabled(&self) -> bool {
         self.undo.enabled
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ExcerptDraft, SourceDraft};
+    use crate::store::{Store, StoreError};
+
+    #[test]
+    fn a_new_rows_identity_stamp_leaves_no_undo_entry_and_undo_still_removes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::create(&dir.path().join("p.quipu")).unwrap();
+        store.enable_undo().unwrap();
+        store
+            .undoable("add", |s| -> Result<(), StoreError> {
+                let case_id = s.add_case("Cerro Alto", "")?;
+                let source_id =
+                    s.add_source(case_id, &SourceDraft { name: "E1".to_owned(), ..SourceDraft::default() })?;
+                let draft = ExcerptDraft { original: Some("El agua se fue.".to_owned()), ..ExcerptDraft::default() };
+                s.add_excerpt(source_id, &draft)?;
+                Ok(())
+            })
+            .unwrap();
+        let updates: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM temp.quipu_undo_log WHERE statement LIKE 'UPDATE%'", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(updates, 0, "the uuid stamp was logged");
+        let uuid: Option<String> = store.conn.query_row("SELECT uuid FROM excerpts", [], |row| row.get(0)).unwrap();
+        assert_eq!(uuid.map(|uuid| uuid.len()), Some(36));
+        store.undo().unwrap();
+        let excerpts: i64 = store.conn.query_row("SELECT count(*) FROM excerpts", [], |row| row.get(0)).unwrap();
+        assert_eq!(excerpts, 0);
     }
 }
