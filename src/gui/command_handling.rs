@@ -151,9 +151,7 @@ impl QuipuApp {
                 }
                 dialog.already_imported = None;
                 let plan = plan.clone();
-                if self.jobs.running.is_none() {
-                    self.jobs.import_transcript(ctx, project, plan, self.coder(), tr);
-                }
+                self.jobs.import_transcript(ctx, project, plan, self.coder(), tr);
             }
             AppCommand::OpenNewItem(item) => self.ui.dialogs.new_item = Some(item),
             AppCommand::SaveCopy(target) => {
@@ -477,9 +475,6 @@ impl QuipuApp {
         let (Some(dialog), Some(project)) = (&mut self.ui.dialogs.import, project) else {
             return;
         };
-        if self.jobs.running.is_some() {
-            return;
-        }
         dialog.error = None;
         dialog.checked = None;
         let request = dialog.request(&project, dry_run);
@@ -584,6 +579,7 @@ impl QuipuApp {
                     }
                 },
                 JobOutcome::Cancelled => self.report(tr.t(Msg::Cancelled).to_owned()),
+                JobOutcome::Refused { running } => self.report_error(tr.f(Msg::StillRunning, &[("job", &running)])),
             }
         }
     }

@@ -140,6 +140,7 @@ messages! {
     CopySaved => "Saved a copy to {file}.", "Se guardó una copia en {file}.";
     TableExported => "Exported the table to {file}.", "Se exportó la tabla a {file}.";
     Cancelled => "Cancelled; nothing was changed.", "Cancelado; no se cambió nada.";
+    StillRunning => "Wait for this to finish first: {job}", "Espere a que termine primero: {job}";
     ExportTitle => "Export coded quotes", "Exportar citas codificadas";
     Format => "Format", "Formato";
     BodyLanguage => "Quote in the body", "Citar en el cuerpo";

@@ -221,6 +221,12 @@ pub enum JobOutcome {
     },
     /// A job was cancelled and changed nothing.
     Cancelled,
+    /// A job was not started because another (`running`, by its label) is
+    /// still at work: one long job at a time.
+    Refused {
+        /// The label of the job still running.
+        running: String,
+    },
     /// A background analysis finished.
     Analyzed(Box<Result<AnalysisResult, String>>),
 }
@@ -412,12 +418,19 @@ impl Jobs {
 
     /// Runs `work` on its own thread as the running job (shown with its progress
     /// in the status bar, cancellable), and delivers the outcome it returns.
+    /// While another job runs, `work` is not started and the outcome is
+    /// [`JobOutcome::Refused`]: the running job keeps its progress and Cancel.
     fn spawn(
         &mut self,
         ctx: &egui::Context,
         label: String,
         work: impl FnOnce(&AtomicU32, &AtomicBool) -> JobOutcome + Send + 'static,
     ) {
+        if let Some(running) = &self.running {
+            let _ = self.sender.send(JobOutcome::Refused { running: running.label.clone() });
+            ctx.request_repaint();
+            return;
+        }
         let progress = Arc::new(AtomicU32::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
         self.running = Some(RunningJob { label, progress: progress.clone(), cancel: cancel.clone() });
@@ -542,4 +555,37 @@ fn run_import(
         })
     })?;
     Ok(recorded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_job_is_refused_while_one_runs_and_the_first_keeps_its_place() {
+        let ctx = egui::Context::default();
+        let mut jobs = Jobs::default();
+        let (release, wait) = mpsc::channel::<()>();
+        jobs.spawn(&ctx, "first".to_owned(), move |_, _| {
+            let _ = wait.recv();
+            JobOutcome::Cancelled
+        });
+        let started_second = Arc::new(AtomicBool::new(false));
+        let flag = started_second.clone();
+        jobs.spawn(&ctx, "second".to_owned(), move |_, _| {
+            flag.store(true, Ordering::Relaxed);
+            JobOutcome::Cancelled
+        });
+        let outcomes = jobs.poll();
+        assert!(matches!(outcomes.as_slice(), [JobOutcome::Refused { running }] if running == "first"), "{outcomes:?}");
+        assert_eq!(jobs.running.as_ref().map(|job| job.label.as_str()), Some("first"));
+        release.send(()).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while jobs.running.is_some() && std::time::Instant::now() < deadline {
+            jobs.poll();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(jobs.running.is_none(), "the first job finished");
+        assert!(!started_second.load(Ordering::Relaxed), "the refused job never ran");
+    }
 }
