@@ -184,20 +184,6 @@ pub enum Edit {
         /// Its new name.
         name: String,
     },
-    /// Change a code's colour.
-    RecolorCode {
-        /// The code.
-        code_id: CodeId,
-        /// Its new colour.
-        color: Color,
-    },
-    /// Change a code's definition.
-    DescribeCode {
-        /// The code.
-        code_id: CodeId,
-        /// The definition.
-        description: String,
-    },
     /// Change a code's name, colour, definition and memo at once.
     UpdateCode {
         /// The code.
@@ -391,8 +377,6 @@ impl Edit {
             Self::Recode { .. } => Msg::ActRecode,
             Self::AddCode { .. } => Msg::ActNewCode,
             Self::RenameCode { .. } => Msg::ActRenameCode,
-            Self::RecolorCode { .. } => Msg::ActRecolorCode,
-            Self::DescribeCode { .. } => Msg::ActDescribeCode,
             Self::UpdateCode { .. } => Msg::ActCodeProperties,
             Self::MoveCode { .. } => Msg::ActMoveCode,
             Self::MergeCodes { .. } => Msg::ActMergeCodes,
@@ -427,8 +411,6 @@ impl Edit {
             }
             Self::AddCode { .. }
             | Self::RenameCode { .. }
-            | Self::RecolorCode { .. }
-            | Self::DescribeCode { .. }
             | Self::UpdateCode { .. }
             | Self::SetCodeKey { .. }
             | Self::MoveCode { .. } => Changed { codebook: true, ..Changed::default() },

@@ -750,8 +750,6 @@ pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOut
                 outcome.new_code = Some(code_id);
             }
             Edit::RenameCode { code_id, name } => store.rename_code(*code_id, name)?,
-            Edit::RecolorCode { code_id, color } => store.set_code_color(*code_id, *color)?,
-            Edit::DescribeCode { code_id, description } => store.set_code_description(*code_id, description)?,
             Edit::UpdateCode { code_id, name, color, description, memo, key } => {
                 let code = store.code(*code_id)?;
                 if code.name != *name {

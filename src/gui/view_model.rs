@@ -31,16 +31,6 @@ pub struct Changed {
 impl Changed {
     /// Everything.
     pub const ALL: Changed = Changed { codebook: true, corpus: true, excerpts: true, attributes: true };
-
-    /// Combines two sets of changes.
-    pub fn union(self, other: Changed) -> Changed {
-        Changed {
-            codebook: self.codebook || other.codebook,
-            corpus: self.corpus || other.corpus,
-            excerpts: self.excerpts || other.excerpts,
-            attributes: self.attributes || other.attributes,
-        }
-    }
 }
 
 /// A code as the codebook panel shows it.

@@ -24,13 +24,6 @@ pub struct RecordedChange {
     statements: Vec<String>,
 }
 
-impl RecordedChange {
-    /// True when the change wrote nothing (a dry run, or nothing to import).
-    pub fn is_empty(&self) -> bool {
-        self.statements.is_empty()
-    }
-}
-
 /// One undoable user action: its label and its range of log entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct UndoStep {
