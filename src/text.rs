@@ -314,6 +314,15 @@ pub fn reanchor(text: &str, covered: &str, old_start: CharIdx) -> Option<CharSpa
     best.map(|(_, span)| span)
 }
 
+/// A name as people mean it, for matching names typed in different places: lower
+/// case, accents removed, `_` and `-` read as spaces, spaces collapsed.
+/// `Traducción`, `traduccion` and `TRADUCCIÓN` fold alike, as do `police_use`
+/// and `Police use`.
+pub fn fold_name(name: &str) -> String {
+    let folded: String = name.chars().flat_map(fold_char).map(|c| if c == '_' || c == '-' { ' ' } else { c }).collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Folds a character for matching as the search index does: lower case, accents
 /// removed (`Í` → `i`, `ñ` → `n`).
 fn fold_char(c: char) -> impl Iterator<Item = char> {
@@ -399,6 +408,13 @@ pub fn split_query(query: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_fold_without_case_accents_or_separators() {
+        assert_eq!(fold_name("  TRADUCCIÓN "), "traduccion");
+        assert_eq!(fold_name("police_use"), fold_name("Police  use"));
+        assert_eq!(fold_name("Señora-Ñahui"), "senora nahui");
+    }
 
     #[test]
     fn normalizing_removes_bom_converts_crlf_and_composes_accents() {

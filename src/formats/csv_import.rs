@@ -6,8 +6,6 @@
 use std::fmt;
 use std::path::Path;
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::ImportError;
 use crate::language::Text;
 pub use crate::model::is_partial_date;
@@ -135,13 +133,7 @@ impl fmt::Display for Field {
 /// Folds a header for matching: lower case, accents removed, `_`/`-` as spaces,
 /// spaces collapsed. "Traducción" and "traduccion" are the same header.
 pub fn header_key(header: &str) -> String {
-    let folded: String = header
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
-        .collect::<String>()
-        .to_lowercase();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    text::fold_name(header)
 }
 
 /// How columns map to fields.

@@ -98,14 +98,7 @@ impl Color {
 /// A code name as imports compare it: without case or accents, `_` and `-` read
 /// as spaces, spaces collapsed. `police_use` and `Police use` are one code.
 pub fn code_key(name: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let folded: String = name
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
-        .collect::<String>()
-        .to_lowercase();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::fold_name(name)
 }
 
 /// Colours for codes shown together (a chart's bars): each code keeps its own

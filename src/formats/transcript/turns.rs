@@ -6,8 +6,6 @@
 
 use std::collections::HashMap;
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::read::Paragraph;
 
 /// Labels that mark the interviewer's turns, compared without case or accents.
@@ -41,14 +39,7 @@ pub struct Turns {
 
 /// A label compared with others: lower case, no accents, no trailing period.
 pub fn label_key(label: &str) -> String {
-    label
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .collect::<String>()
-        .to_lowercase()
-        .trim()
-        .trim_end_matches('.')
-        .to_owned()
+    crate::text::fold_name(label.trim().trim_end_matches('.'))
 }
 
 /// True when `label` is an interviewer's: a usual one, or one of `extra`.
