@@ -335,19 +335,21 @@ impl QuipuApp {
     }
 
     fn select(&mut self, excerpt_id: Option<ExcerptId>) {
+        self.select_after(excerpt_id, Changed::default());
+    }
+
+    /// Selects an excerpt and refreshes the view for it and for `changed`.
+    fn select_after(&mut self, excerpt_id: Option<ExcerptId>, changed: Changed) {
         if self.ui.selected != excerpt_id {
             self.ui.selected = excerpt_id;
             self.ui.reader.leave_excerpt(excerpt_id);
         }
-        let Some(session) = &mut self.session else {
-            return;
-        };
-        if let (Some(path), Some(excerpt_id)) = (session.store.path(), excerpt_id) {
+        if let (Some(path), Some(excerpt_id)) =
+            (self.session.as_ref().and_then(|session| session.store.path()), excerpt_id)
+        {
             self.settings.remember_excerpt(path, excerpt_id);
         }
-        if let Err(error) = session.view.refresh(&session.store, Changed::default(), excerpt_id) {
-            self.report_failure(&error);
-        }
+        self.refresh(changed);
     }
 
     fn apply_code(&mut self, code_id: CodeId) {
@@ -376,15 +378,18 @@ impl QuipuApp {
                 } else {
                     self.ui.message = None;
                 }
-                self.refresh(edit.changes());
+                match outcome.show_excerpt {
+                    // One refresh, with the new selection.
+                    Some(excerpt_id) => {
+                        self.select_after(Some(excerpt_id), edit.changes());
+                        self.ui.navigator.scroll_to_selected = true;
+                        self.ui.reader.scroll_to_selected = true;
+                    }
+                    None => self.refresh(edit.changes()),
+                }
                 if let Some(code_id) = outcome.new_code {
                     self.ui.codebook.reveal = Some(code_id);
                     self.ui.codebook.highlighted = Some(code_id);
-                }
-                if let Some(excerpt_id) = outcome.show_excerpt {
-                    self.select(Some(excerpt_id));
-                    self.ui.navigator.scroll_to_selected = true;
-                    self.ui.reader.scroll_to_selected = true;
                 }
                 Some(outcome)
             }

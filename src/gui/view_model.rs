@@ -232,7 +232,7 @@ impl ViewModel {
             self.preview_pages.clear();
         }
         self.current = match current {
-            Some(excerpt_id) => Self::load_excerpt(store, excerpt_id, &self.codes)?,
+            Some(excerpt_id) => Self::load_excerpt(store, excerpt_id, &self.codes, &self.coders)?,
             None => None,
         };
         self.source_views.clear();
@@ -242,7 +242,7 @@ impl ViewModel {
             for excerpt in store.excerpts_of_source(view.source.source_id)? {
                 if excerpt.excerpt_id == view.excerpt.excerpt_id {
                     self.source_views.push(view.clone());
-                } else if let Some(other) = Self::load_excerpt(store, excerpt.excerpt_id, &self.codes)? {
+                } else if let Some(other) = Self::load_excerpt(store, excerpt.excerpt_id, &self.codes, &self.coders)? {
                     self.source_views.push(other);
                 }
             }
@@ -369,7 +369,12 @@ impl ViewModel {
         self.cases.iter().find(|case| case.case_id == case_id).map_or("", |case| case.name.as_str())
     }
 
-    fn load_excerpt(store: &Store, excerpt_id: ExcerptId, codes: &[CodeRow]) -> StoreResult<Option<ExcerptView>> {
+    fn load_excerpt(
+        store: &Store,
+        excerpt_id: ExcerptId,
+        codes: &[CodeRow],
+        coders: &[Coder],
+    ) -> StoreResult<Option<ExcerptView>> {
         let excerpt = match store.excerpt(excerpt_id) {
             Ok(excerpt) => excerpt,
             Err(crate::store::StoreError::NotFound { .. }) => return Ok(None),
@@ -377,7 +382,6 @@ impl ViewModel {
         };
         let source = store.source(excerpt.source_id)?;
         let case_name = store.case(source.case_id)?.name;
-        let coders = store.coders()?;
         let original = excerpt.original.as_deref().unwrap_or_default();
         let translation = excerpt.translation.as_deref().unwrap_or_default();
         let original_sentences = text::sentences(original);
