@@ -1173,6 +1173,17 @@ fn a_dropped_transcript_is_reviewed_mended_and_imported_in_one_undoable_step() {
     settle(&mut harness);
     let plan = harness.state().ui.dialogs.transcript.as_ref().unwrap().plan.clone().unwrap();
     assert_eq!(plan.excerpts.len(), 3);
+    // Saying where it was recorded keeps the mended pairs, and reads no file again.
+    std::fs::remove_file(&original).unwrap();
+    harness.get_by_label("Place").focus();
+    settle(&mut harness);
+    harness.get_by_label("Place").type_text("Sallqamarca");
+    settle(&mut harness);
+    harness.key_press(Key::Tab);
+    settle(&mut harness);
+    let dialog = harness.state().ui.dialogs.transcript.as_ref().unwrap();
+    let plan = dialog.plan.clone().unwrap();
+    assert_eq!((plan.excerpts.len(), plan.source.place.as_str()), (3, "Sallqamarca"), "{:?}", dialog.error);
     harness.get_by_label("Import").click();
     settle(&mut harness);
     wait_for_jobs(&mut harness);
@@ -1184,6 +1195,7 @@ fn a_dropped_transcript_is_reviewed_mended_and_imported_in_one_undoable_step() {
     assert!(excerpts[0].original.as_deref().unwrap().contains("\n\nLlegaron en el paro"));
     assert_eq!(excerpts[1].speaker, "E");
     assert!(excerpts[1].interviewer);
+    assert_eq!(source.place, "Sallqamarca");
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     settle(&mut harness);
     assert_eq!(stored(&path).dump().unwrap(), before, "one undo takes the transcript back");

@@ -259,7 +259,7 @@ fn transcript_turns_come_back_from_refi_qda_with_speaker_and_time() {
     let file = quipu::formats::transcript::read_transcript(transcript.as_bytes(), "turnos.txt").unwrap();
     let options =
         quipu::formats::transcript::TranscriptOptions { case: Some("Cerro Alto".to_owned()), ..Default::default() };
-    let plan = quipu::formats::transcript::plan_transcript(&file, transcript.as_bytes(), None, &options).unwrap();
+    let plan = quipu::formats::transcript::plan_transcript(&file, None, &options).unwrap();
     quipu::formats::transcript::import_transcript(&mut store, &plan, "tester", false).unwrap();
     let expected = canonical(&store);
     assert!(expected.iter().any(|line| line.ends_with("turn E|true|00:01:00")), "{expected:?}");

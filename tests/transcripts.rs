@@ -456,7 +456,7 @@ fn split_by_paragraphs_makes_one_excerpt_per_paragraph() {
     let file = read_transcript(bytes, "t.txt").unwrap();
     let options =
         TranscriptOptions { split: quipu::formats::transcript::Split::Paragraphs, ..TranscriptOptions::default() };
-    let plan = plan_transcript(&file, bytes, None, &options).unwrap();
+    let plan = plan_transcript(&file, None, &options).unwrap();
     let texts: Vec<_> = plan.excerpts.iter().map(|e| (e.speaker.as_str(), e.original.as_deref().unwrap())).collect();
     assert_eq!(texts, vec![("E", "¿Qué pasó?"), ("R", "Llegaron."), ("R", "De noche.")]);
 }

@@ -8,7 +8,7 @@ use super::{CliError, open, plural};
 use crate::formats::ImportError;
 use crate::formats::attributes_csv::{import_attributes as apply_attributes, read_attributes_csv};
 use crate::formats::csv_import::{CsvOptions, read_csv};
-use crate::formats::transcript::{TranscriptFile, TranscriptOptions, plan_transcript, read_transcript};
+use crate::formats::transcript::{TranscriptOptions, plan_transcript, read_transcript_file};
 
 pub(super) fn import_csv(
     out: &mut String,
@@ -138,20 +138,9 @@ pub(super) fn import_transcript(
     dry_run: bool,
     json: bool,
 ) -> Result<(), CliError> {
-    let read = |path: &Path| -> Result<(Vec<u8>, TranscriptFile), CliError> {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| ImportError::Io { file: name.clone(), source })?;
-        let transcript = read_transcript(&bytes, &name)?;
-        Ok((bytes, transcript))
-    };
-    let (original_bytes, original) = read(file)?;
-    let translated = translation.map(read).transpose()?;
-    let plan = plan_transcript(
-        &original,
-        &original_bytes,
-        translated.as_ref().map(|(bytes, transcript)| (transcript, bytes.as_slice())),
-        options,
-    )?;
+    let original = read_transcript_file(file)?;
+    let translated = translation.map(read_transcript_file).transpose()?;
+    let plan = plan_transcript(&original, translated.as_ref(), options)?;
     let mut store = open(project)?;
     let summary = crate::formats::transcript::import_transcript(&mut store, &plan, "imported", dry_run)?;
     if json {

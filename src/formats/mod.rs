@@ -25,6 +25,17 @@ use std::path::{Path, PathBuf};
 use crate::language::{Language, Localized, Text};
 use crate::store::StoreError;
 
+/// A stable 64-bit FNV-1a hash (the same in every build, unlike std's hasher),
+/// `seed` mixed into its start. Not a security measure.
+pub(crate) fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325 ^ seed;
+    for byte in bytes {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
 /// Why an import failed. Messages name the file, and the row and column when one is
 /// at fault.
 #[derive(Debug, thiserror::Error)]

@@ -97,7 +97,7 @@ pub enum AppCommand {
     StartExport,
     /// Show the transcript import dialog for a file.
     StartTranscript(PathBuf),
-    /// Read the transcript dialog's files again (its options changed).
+    /// Cut and pair the transcript dialog's files again (how to cut changed).
     ReplanTranscript,
     /// Import the reviewed transcript (`again`: even if a file is already in that
     /// source).

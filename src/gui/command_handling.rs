@@ -19,7 +19,7 @@ use super::jobs::{FrequencyExportRequest, JobOutcome, PickPurpose};
 use super::settings::demo_path;
 use super::state::{CodeDialog, ExportDialog, ImportDialog, Session, TranscriptDialog, UiState};
 use super::view_model::{Changed, ViewModel};
-use crate::formats::transcript::TranscriptOptions;
+use crate::formats::transcript::{TranscriptOptions, interviewer_labels, plan_transcript, read_transcript_file};
 
 /// Overlapping passages a co-occurrence hover lists at most.
 const PAIR_PASSAGES_SHOWN: usize = 8;
@@ -429,7 +429,16 @@ impl QuipuApp {
             PickPurpose::ImportAttributes => self.import_attributes_file(&path),
             PickPurpose::ImportTranscript => self.start_transcript(path),
             PickPurpose::ImportTranscriptTranslation => {
+                let language = self.settings.language;
                 if let Some(dialog) = &mut self.ui.dialogs.transcript {
+                    match read_transcript_file(&path) {
+                        Ok(translation) => dialog.translation = Some(translation),
+                        Err(error) => {
+                            dialog.translation = None;
+                            dialog.plan = None;
+                            dialog.error = Some(error.localized(language));
+                        }
+                    }
                     dialog.translation_path = Some(path);
                 }
                 self.plan_transcript();
@@ -673,55 +682,46 @@ impl QuipuApp {
             .and_then(|session| session.view.current.as_ref().map(|current| current.case_name.clone()))
             .unwrap_or_else(|| stem.clone());
         let options = TranscriptOptions { case: Some(case), source: Some(stem), ..TranscriptOptions::default() };
+        let (original, error) = match read_transcript_file(&path) {
+            Ok(original) => (Some(original), None),
+            Err(error) => (None, Some(error.localized(self.settings.language))),
+        };
         self.ui.dialogs.transcript = Some(TranscriptDialog {
             path,
             translation_path: None,
+            original,
+            translation: None,
             options,
             interviewers_text: String::new(),
             plan: None,
-            error: None,
+            error,
             already_imported: None,
         });
         self.plan_transcript();
     }
 
-    /// Reads the transcript dialog's files again with its options and pairs them.
+    /// Cuts and pairs the transcript dialog's files, as read when chosen, with
+    /// its options. Joins, splits and shifts made to the pairs start over.
     fn plan_transcript(&mut self) {
         let language = self.settings.language;
         let Some(dialog) = &mut self.ui.dialogs.transcript else {
             return;
         };
-        dialog.options.interviewers = dialog
-            .interviewers_text
-            .split(',')
-            .map(|label| label.trim().to_owned())
-            .filter(|label| !label.is_empty())
-            .collect();
-        let read = |path: &Path| -> Result<(Vec<u8>, crate::formats::transcript::TranscriptFile), String> {
-            let name = path.display().to_string();
-            let bytes = std::fs::read(path)
-                .map_err(|source| crate::formats::ImportError::Io { file: name.clone(), source }.localized(language))?;
-            let file = crate::formats::transcript::read_transcript(&bytes, &name).map_err(|e| e.localized(language))?;
-            Ok((bytes, file))
+        dialog.options.interviewers = interviewer_labels(&dialog.interviewers_text);
+        let Some(original) = &dialog.original else {
+            return;
         };
-        let planned = read(&dialog.path).and_then(|(bytes, original)| {
-            let translation = dialog.translation_path.as_deref().map(read).transpose()?;
-            crate::formats::transcript::plan_transcript(
-                &original,
-                &bytes,
-                translation.as_ref().map(|(bytes, file)| (file, bytes.as_slice())),
-                &dialog.options,
-            )
-            .map_err(|error| error.localized(language))
-        });
-        match planned {
+        if dialog.translation_path.is_some() && dialog.translation.is_none() {
+            return;
+        }
+        match plan_transcript(original, dialog.translation.as_ref(), &dialog.options) {
             Ok(plan) => {
                 dialog.plan = Some(plan);
                 dialog.error = None;
             }
-            Err(message) => {
+            Err(error) => {
                 dialog.plan = None;
-                dialog.error = Some(message);
+                dialog.error = Some(error.localized(language));
             }
         }
     }

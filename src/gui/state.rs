@@ -11,7 +11,7 @@ use crate::formats::ImportError;
 use crate::formats::QuoteFormat;
 use crate::formats::csv_import::{ColumnMapping, CsvOptions, CsvPreview, preview_csv};
 use crate::formats::report::ReportOptions;
-use crate::formats::transcript::{TranscriptOptions, TranscriptPlan};
+use crate::formats::transcript::{TranscriptFile, TranscriptOptions, TranscriptPlan};
 use crate::model::{CaseId, CodeId, CodingId, ExcerptDraft, ExcerptId, Side, SourceDraft, SourceId};
 use crate::store::{Filter, ImportSummary, Store};
 use crate::text::CharSpan;
@@ -211,6 +211,10 @@ pub struct TranscriptDialog {
     pub path: PathBuf,
     /// The translation, if chosen.
     pub translation_path: Option<PathBuf>,
+    /// The transcript as read, once, when it could be read.
+    pub original: Option<TranscriptFile>,
+    /// The translation as read, once, when chosen and readable.
+    pub translation: Option<TranscriptFile>,
     /// Case, source, date, place, interviewer labels, languages and how to cut.
     pub options: TranscriptOptions,
     /// Interviewer labels as typed (comma-separated).

@@ -40,7 +40,6 @@ pub use import::{ImportBatch, ImportRow, ImportSummary};
 pub use migrations::CURRENT_VERSION;
 pub use quotes::CodedQuote;
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchPage, SearchQuery, fts_expression};
-pub use sources::file_fingerprint;
 pub use undo::RecordedChange;
 
 /// Marks a SQLite file as a Quipu project (`PRAGMA application_id`, "QIPU").

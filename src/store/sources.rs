@@ -132,12 +132,3 @@ impl Store {
         Ok(())
     }
 }
-
-/// A short fingerprint of a file's bytes (64-bit FNV-1a, in hex): enough to
-/// recognise the same file imported twice, not a security measure.
-pub fn file_fingerprint(bytes: &[u8]) -> String {
-    let hash = bytes
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3));
-    format!("{hash:016x}-{}", bytes.len())
-}

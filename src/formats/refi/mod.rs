@@ -41,22 +41,12 @@ fn parse_quipu_description(text: &str) -> Option<std::collections::HashMap<Strin
     )
 }
 
-/// A stable 64-bit FNV-1a hash (the same in every build, unlike std's hasher).
-fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
-    let mut hash = 0xcbf2_9ce4_8422_2325 ^ seed;
-    for byte in bytes {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
-
 /// A GUID for one thing of one project: stable across exports of the project,
 /// distinct between projects (the project's random identity seeds it).
 pub fn guid(project: &str, kind: &str, id: i64) -> String {
     let key = format!("{project}/{kind}/{id}");
-    let high = fnv1a(key.as_bytes(), 0x5157_4950);
-    let low = fnv1a(key.as_bytes(), 0x0bad_cafe_f00d_0001);
+    let high = crate::formats::fnv1a(key.as_bytes(), 0x5157_4950);
+    let low = crate::formats::fnv1a(key.as_bytes(), 0x0bad_cafe_f00d_0001);
     let hex = format!("{high:016x}{low:016x}");
     format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }

@@ -17,10 +17,10 @@ use crate::bilingual;
 use crate::formats::ImportError;
 use crate::language::{Language, Text};
 use crate::model::{ExcerptDraft, SourceDraft, TranslationStatus};
-use crate::store::{ImportBatch, ImportRow, Store, file_fingerprint};
+use crate::store::{ImportBatch, ImportRow, Store};
 
 pub use align::{AlignedPair, Match, align_turns};
-pub use read::{Paragraph, TranscriptFile, read_transcript};
+pub use read::{Paragraph, TranscriptFile, read_transcript, read_transcript_file};
 pub use turns::{Turn, Turns, cut_into_turns};
 
 /// How a transcript becomes excerpts.
@@ -194,25 +194,18 @@ fn main_speaker(turns: &[Turn], interviewer: bool) -> String {
     words.into_iter().max_by_key(|(_, total)| *total).map(|(label, _)| label).unwrap_or_default()
 }
 
+/// Interviewer labels typed as one list, separated by commas.
+pub fn interviewer_labels(text: &str) -> Vec<String> {
+    text.split(',').map(|label| label.trim().to_owned()).filter(|label| !label.is_empty()).collect()
+}
+
 /// Cuts the transcript (and its translation) into turns, pairs them, and plans
-/// the source and excerpts. `original_bytes` and `translation_bytes` are the
-/// files as read, to recognise them if imported again.
+/// the source and excerpts.
 pub fn plan_transcript(
     original: &TranscriptFile,
-    original_bytes: &[u8],
-    translation: Option<(&TranscriptFile, &[u8])>,
+    translation: Option<&TranscriptFile>,
     options: &TranscriptOptions,
 ) -> Result<TranscriptPlan, ImportError> {
-    if !options.date.is_empty() && !crate::model::is_partial_date(&options.date) {
-        return Err(ImportError::file(
-            &original.file,
-            bilingual!(
-                "the date '{}' is not written as yyyy, yyyy-mm or yyyy-mm-dd",
-                "la fecha '{}' no está escrita como aaaa, aaaa-mm o aaaa-mm-dd",
-                options.date
-            ),
-        ));
-    }
     let by_paragraph = options.split == Split::Paragraphs;
     let cut = cut_into_turns(&original.paragraphs, by_paragraph, &options.interviewers);
     if cut.turns.is_empty() {
@@ -222,7 +215,7 @@ pub fn plan_transcript(
         ));
     }
     let mut notes: Vec<Text> = Vec::new();
-    let mut files = vec![(original.file.clone(), file_fingerprint(original_bytes))];
+    let mut files = vec![(original.file.clone(), original.fingerprint.clone())];
     if let Some(note) = &original.note {
         notes.push(Text::new(
             format!("{}: {}", original.file, note.get(Language::English)),
@@ -245,8 +238,8 @@ pub fn plan_transcript(
                 note_text: None,
             })
             .collect(),
-        Some((translated, bytes)) => {
-            files.push((translated.file.clone(), file_fingerprint(bytes)));
+        Some(translated) => {
+            files.push((translated.file.clone(), translated.fingerprint.clone()));
             if let Some(note) = &translated.note {
                 notes.push(Text::new(
                     format!("{}: {}", translated.file, note.get(Language::English)),
@@ -257,27 +250,52 @@ pub fn plan_transcript(
             align_turns(&cut.turns, &other.turns).into_iter().map(planned_from_pair).collect()
         }
     };
-    let source_name = options.source.clone().unwrap_or_else(|| file_stem(&original.file));
     let source = SourceDraft {
-        name: source_name,
         speaker: main_speaker(&cut.turns, false),
-        role: String::new(),
-        place: options.place.clone(),
-        date: options.date.clone(),
         interviewer: main_speaker(&cut.turns, true),
         description: cut.preamble.clone(),
+        ..SourceDraft::default()
     };
-    Ok(TranscriptPlan {
+    let mut plan = TranscriptPlan {
         file: original.file.clone(),
-        translation_file: translation.map(|(file, _)| file.file.clone()),
-        case: options.case.clone().unwrap_or_else(|| file_stem(&original.file)),
+        translation_file: translation.map(|file| file.file.clone()),
+        case: String::new(),
         source,
-        langs: (options.lang.clone(), options.translation_lang.clone()),
+        langs: (String::new(), String::new()),
         excerpts,
         notes,
         files,
         again: false,
-    })
+    };
+    plan.set_destination(options)?;
+    Ok(plan)
+}
+
+impl TranscriptPlan {
+    /// Where the transcript goes: case, source name, date, place and languages
+    /// from `options` (case and source default to the file's name). The pairs,
+    /// and any joins, splits and shifts made to them, stay as they are.
+    pub fn set_destination(&mut self, options: &TranscriptOptions) -> Result<(), ImportError> {
+        if !options.date.is_empty() && !crate::model::is_partial_date(&options.date) {
+            return Err(ImportError::file(
+                &self.file,
+                bilingual!(
+                    "the date '{}' is not written as yyyy, yyyy-mm or yyyy-mm-dd",
+                    "la fecha '{}' no está escrita como aaaa, aaaa-mm o aaaa-mm-dd",
+                    options.date
+                ),
+            ));
+        }
+        let named = |name: &Option<String>| {
+            name.clone().filter(|name| !name.trim().is_empty()).unwrap_or_else(|| file_stem(&self.file))
+        };
+        self.case = named(&options.case);
+        self.source.name = named(&options.source);
+        self.source.date = options.date.clone();
+        self.source.place = options.place.clone();
+        self.langs = (options.lang.clone(), options.translation_lang.clone());
+        Ok(())
+    }
 }
 
 fn planned_from_pair(pair: AlignedPair) -> PlannedExcerpt {
@@ -456,12 +474,7 @@ pub fn excerpts_from_text(
         Some(text) => Some(read_transcript(text.as_bytes(), "pasted.txt")?),
         None => None,
     };
-    let plan = plan_transcript(
-        &pasted,
-        original.as_bytes(),
-        other.as_ref().map(|file| (file, translation.unwrap_or_default().as_bytes())),
-        options,
-    )?;
+    let plan = plan_transcript(&pasted, other.as_ref(), options)?;
     Ok(plan.excerpt_drafts())
 }
 

@@ -28,6 +28,9 @@ pub struct TranscriptFile {
     pub paragraphs: Vec<Paragraph>,
     /// What had to be done to read it (an encoding converted), if anything.
     pub note: Option<Text>,
+    /// A short fingerprint of its bytes (64-bit FNV-1a and length, in hex):
+    /// enough to recognise the same file imported twice.
+    pub fingerprint: String,
 }
 
 /// The kinds of file a transcript may come in.
@@ -82,7 +85,15 @@ pub fn read_transcript(bytes: &[u8], file: &str) -> Result<TranscriptFile, Impor
             bilingual!("the transcript has no text", "la transcripción no tiene texto"),
         ));
     }
-    Ok(TranscriptFile { file: file.to_owned(), paragraphs, note })
+    let fingerprint = format!("{:016x}-{}", crate::formats::fnv1a(bytes, 0), bytes.len());
+    Ok(TranscriptFile { file: file.to_owned(), paragraphs, note, fingerprint })
+}
+
+/// Reads a transcript from disk; the path names it in messages.
+pub fn read_transcript_file(path: &std::path::Path) -> Result<TranscriptFile, ImportError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io { file: file.clone(), source })?;
+    read_transcript(&bytes, &file)
 }
 
 /// Decodes text: UTF-8 (a byte-order mark dropped), UTF-16 with a byte-order

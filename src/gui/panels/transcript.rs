@@ -8,11 +8,23 @@ use egui::{Modal, RichText, Ui, vec2};
 
 use super::PanelContext;
 use super::widgets::dialog_max_size;
-use crate::formats::transcript::Split;
+use crate::formats::transcript::{Split, interviewer_labels};
 use crate::gui::command::AppCommand;
 use crate::gui::i18n::{Msg, Tr};
 use crate::gui::jobs::PickPurpose;
 use crate::gui::state::TranscriptDialog;
+use crate::language::Localized as _;
+
+/// What an edit to the options asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OptionsChange {
+    /// Nothing.
+    None,
+    /// Where the transcript goes (case, source, date, place): the pairs stay.
+    Destination,
+    /// How it is cut (interviewer labels, turns or paragraphs): cut and pair again.
+    Cutting,
+}
 
 /// What a row's buttons asked for.
 enum RowAction {
@@ -30,7 +42,7 @@ pub fn transcript_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, ope
         return;
     };
     let max = dialog_max_size(ctx);
-    let mut replan = false;
+    let mut change = OptionsChange::None;
     let mut import = false;
     let mut again = false;
     let mut close = false;
@@ -51,7 +63,7 @@ pub fn transcript_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, ope
                 app.push(AppCommand::Pick(PickPurpose::ImportTranscriptTranslation));
             }
         });
-        replan |= options_ui(ui, tr, dialog);
+        change = options_ui(ui, tr, dialog);
         let buttons_height = 2.0 * ui.spacing().interact_size.y + 24.0;
         egui::ScrollArea::vertical()
             .id_salt("transcript_pairs")
@@ -106,8 +118,13 @@ pub fn transcript_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, ope
             RowAction::ShiftDown(index) => plan.shift_translation(index, true),
         }
     }
-    if replan {
-        app.push(AppCommand::ReplanTranscript);
+    match (change, dialog.plan.as_mut()) {
+        (OptionsChange::Destination, Some(plan)) => match plan.set_destination(&dialog.options) {
+            Ok(()) => dialog.error = None,
+            Err(error) => dialog.error = Some(error.localized(tr.language)),
+        },
+        (OptionsChange::Destination | OptionsChange::Cutting, _) => app.push(AppCommand::ReplanTranscript),
+        (OptionsChange::None, _) => {}
     }
     if import || again {
         app.push(AppCommand::RunTranscriptImport { again });
@@ -117,10 +134,11 @@ pub fn transcript_dialog_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, ope
     }
 }
 
-/// Where the transcript goes and how it is cut. Returns true when the files
-/// must be read again.
-fn options_ui(ui: &mut Ui, tr: Tr, dialog: &mut TranscriptDialog) -> bool {
-    let mut changed = false;
+/// Where the transcript goes and how it is cut; says what an edit asks for
+/// (text fields when they lose focus).
+fn options_ui(ui: &mut Ui, tr: Tr, dialog: &mut TranscriptDialog) -> OptionsChange {
+    let mut destination = false;
+    let mut cutting = false;
     ui.horizontal_wrapped(|ui| {
         let options = &mut dialog.options;
         for (msg, value) in [(Msg::Case, &mut options.case), (Msg::Source, &mut options.source)] {
@@ -130,7 +148,7 @@ fn options_ui(ui: &mut Ui, tr: Tr, dialog: &mut TranscriptDialog) -> bool {
             if response.changed() {
                 *value = Some(text);
             }
-            changed |= response.lost_focus();
+            destination |= response.lost_focus();
         }
     });
     ui.horizontal_wrapped(|ui| {
@@ -139,11 +157,11 @@ fn options_ui(ui: &mut Ui, tr: Tr, dialog: &mut TranscriptDialog) -> bool {
             [(Msg::FieldDate, &mut options.date, 110.0), (Msg::FieldPlace, &mut options.place, 200.0)]
         {
             let label = ui.label(tr.t(msg));
-            changed |=
+            destination |=
                 ui.add(egui::TextEdit::singleline(value).desired_width(width)).labelled_by(label.id).lost_focus();
         }
         let label = ui.label(tr.t(Msg::InterviewerLabels));
-        changed |= ui
+        let left = ui
             .add(
                 egui::TextEdit::singleline(&mut dialog.interviewers_text)
                     .hint_text(tr.t(Msg::InterviewerLabelsHint))
@@ -151,13 +169,20 @@ fn options_ui(ui: &mut Ui, tr: Tr, dialog: &mut TranscriptDialog) -> bool {
             )
             .labelled_by(label.id)
             .lost_focus();
+        cutting |= left && interviewer_labels(&dialog.interviewers_text) != dialog.options.interviewers;
     });
     ui.horizontal_wrapped(|ui| {
         ui.label(tr.t(Msg::CutInto));
-        changed |= ui.radio_value(&mut dialog.options.split, Split::Turns, tr.t(Msg::CutTurns)).changed();
-        changed |= ui.radio_value(&mut dialog.options.split, Split::Paragraphs, tr.t(Msg::CutParagraphs)).changed();
+        cutting |= ui.radio_value(&mut dialog.options.split, Split::Turns, tr.t(Msg::CutTurns)).changed();
+        cutting |= ui.radio_value(&mut dialog.options.split, Split::Paragraphs, tr.t(Msg::CutParagraphs)).changed();
     });
-    changed
+    if cutting {
+        OptionsChange::Cutting
+    } else if destination {
+        OptionsChange::Destination
+    } else {
+        OptionsChange::None
+    }
 }
 
 /// The pairs, each with its speaker, time, both texts and buttons to mend the
