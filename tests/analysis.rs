@@ -560,4 +560,15 @@ fn one_filter_means_the_same_to_the_excerpt_list_the_counts_and_the_quotes() {
     let counted = frequencies(&store, Grouping::All, &with_code).unwrap();
     let trust_row = counted.codes.iter().position(|code| code.code_id == trust).unwrap();
     assert_eq!(counted.totals[trust_row].excerpts, coded.len() as u64);
+    // The cell behind a count, and co-occurrence with what lies behind its cells.
+    let cell: BTreeSet<_> =
+        store.cell_excerpts(Grouping::Speaker, &speaker, trust, &filter).unwrap().into_iter().collect();
+    assert_eq!(cell, coded, "the cell");
+    for pair in store.code_pairs(&filter).unwrap() {
+        let both = store.excerpts_with_both(pair.first, pair.second, &filter).unwrap();
+        assert_eq!(both.len() as u64, pair.excerpts, "{pair:?}");
+        assert!(both.iter().all(|id| expected.contains(id)), "{pair:?}");
+        let passages = store.overlapping_passages(pair.first, pair.second, &filter, 1000).unwrap();
+        assert!(passages.iter().all(|passage| expected.contains(&passage.excerpt_id)), "{pair:?}");
+    }
 }

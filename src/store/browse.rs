@@ -93,10 +93,9 @@ impl Store {
         if !filter.codes.is_empty() || filter.coder_id.is_some() {
             // Codings are looked at only for who coded and with what.
             let codes = self.filter_codes(filter)?;
-            let coding_filter = Filter { codes: Vec::new(), coder_id: filter.coder_id, ..Filter::default() };
             conditions.push(format!(
                 "EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id AND {})",
-                coding_filter.coding_condition("k", &codes)
+                filter.coding_condition("k", &codes)
             ));
         }
         let mut statement = self.conn.prepare(&format!(

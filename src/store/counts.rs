@@ -175,7 +175,8 @@ impl Store {
     /// scan of the covering index, grouped in index order.
     pub fn source_code_counts(&self, filter: &Filter) -> StoreResult<Vec<SourceCodeCount>> {
         let codes = self.filter_codes(filter)?;
-        let coding_condition = filter.coding_condition("k", &codes);
+        let coding_condition =
+            format!("{} AND {}", filter.coding_condition("k", &codes), filter.coded_excerpt_condition("k"));
         let sql = if filter.with_children {
             format!(
                 "{}
@@ -290,6 +291,7 @@ impl Store {
         let label = grouping.label_sql();
         let ancestry = ancestry_sql(filter.with_children);
         let source_condition = filter.source_condition("s");
+        let excerpt_condition = filter.excerpt_condition("e");
         let codes = self.filter_codes(filter)?;
         let coding_condition = filter.coding_condition("k", &codes);
         let sql = format!(
@@ -300,6 +302,7 @@ impl Store {
              JOIN sources s ON s.source_id = e.source_id
              JOIN cases ca ON ca.case_id = s.case_id
              WHERE a.counted_as = ?1 AND {label} = ?2 AND {source_condition} AND {coding_condition}
+               AND {excerpt_condition}
              ORDER BY ca.name, s.name, e.position"
         );
         let mut statement = self.conn.prepare(&sql)?;
@@ -313,7 +316,8 @@ impl Store {
     /// not rolled up).
     pub fn code_pairs(&self, filter: &Filter) -> StoreResult<Vec<CodePair>> {
         let codes = self.filter_codes(filter)?;
-        let coding_condition = filter.coding_condition("k", &codes);
+        let coding_condition =
+            format!("{} AND {}", filter.coding_condition("k", &codes), filter.coded_excerpt_condition("k"));
         let source_condition = filter.source_condition("s");
         let sql = format!(
             "WITH kept AS (
@@ -362,11 +366,12 @@ impl Store {
         let codes = self.filter_codes(filter)?;
         let coding_condition = filter.coding_condition("k", &codes);
         let source_condition = filter.source_condition("s");
+        let excerpt_condition = filter.excerpt_condition("e");
         let sql = format!(
             "SELECT e.excerpt_id FROM excerpts e
              JOIN sources s ON s.source_id = e.source_id
              JOIN cases ca ON ca.case_id = s.case_id
-             WHERE {source_condition}
+             WHERE {source_condition} AND {excerpt_condition}
                AND EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id AND k.code_id = ?1
                            AND {coding_condition})
                AND EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id AND k.code_id = ?2
@@ -392,6 +397,7 @@ impl Store {
         let first_condition = filter.coding_condition("a", &codes);
         let second_condition = filter.coding_condition("b", &codes);
         let source_condition = filter.source_condition("s");
+        let excerpt_condition = filter.excerpt_condition("e");
         let text_of =
             |side: &str| format!("CASE {side} WHEN 'original' THEN e.original_text ELSE e.translation_text END");
         let sql = format!(
@@ -408,7 +414,8 @@ impl Store {
              JOIN excerpts e ON e.excerpt_id = a.excerpt_id
              JOIN sources s ON s.source_id = a.source_id
              JOIN cases ca ON ca.case_id = s.case_id
-             WHERE a.code_id = ?1 AND {source_condition} AND {first_condition} AND {second_condition}
+             WHERE a.code_id = ?1 AND {source_condition} AND {excerpt_condition}
+               AND {first_condition} AND {second_condition}
                AND (a.side IS NULL OR b.side IS NULL
                     OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char))
              ORDER BY ca.name, s.name, e.position

@@ -136,9 +136,11 @@ impl Filter {
         if conditions.is_empty() { "1 = 1".to_owned() } else { conditions.join(" AND ") }
     }
 
-    /// SQL over the codings aliased `k`: the coder, the codes `codes` (the
-    /// filter's codes as [`Store::filter_codes`] expands them), and the excerpt
-    /// fields.
+    /// SQL over the codings aliased `k`: who coded (the coder) with what (the
+    /// codes `codes`, the filter's codes as [`Store::filter_codes`] expands
+    /// them). A query that joins the codings' excerpts adds
+    /// [`Filter::excerpt_condition`] on them; one that does not adds
+    /// [`Filter::coded_excerpt_condition`].
     pub(super) fn coding_condition(&self, k: &str, codes: &[CodeId]) -> String {
         let mut conditions = vec!["1 = 1".to_owned()];
         if let Some(coder_id) = self.coder_id {
@@ -147,13 +149,20 @@ impl Filter {
         if !codes.is_empty() {
             conditions.push(format!("{k}.code_id IN ({})", id_list(codes)));
         }
+        conditions.join(" AND ")
+    }
+
+    /// SQL over the codings aliased `k`, for queries that do not join their
+    /// excerpts: the excerpt fields, through a subquery. "1 = 1" when none is set.
+    pub(super) fn coded_excerpt_condition(&self, k: &str) -> String {
         if self.reads_excerpts() {
-            conditions.push(format!(
+            format!(
                 "{k}.excerpt_id IN (SELECT kept.excerpt_id FROM excerpts kept WHERE {})",
                 self.excerpt_condition("kept")
-            ));
+            )
+        } else {
+            "1 = 1".to_owned()
         }
-        conditions.join(" AND ")
     }
 }
 
