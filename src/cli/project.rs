@@ -172,10 +172,10 @@ pub(super) fn excerpts(
         };
         filter.cases.push(found.case_id);
     }
+    let all_sources = store.sources()?;
     if let Some(name) = source {
-        let matching: Vec<_> = store
-            .sources()?
-            .into_iter()
+        let matching: Vec<_> = all_sources
+            .iter()
             .filter(|s| {
                 s.name.eq_ignore_ascii_case(name.trim())
                     && (filter.cases.is_empty() || filter.cases.contains(&s.case_id))
@@ -188,12 +188,11 @@ pub(super) fn excerpts(
         filter.sources = matching;
     }
     let sources: std::collections::HashMap<_, _> =
-        store.sources()?.into_iter().map(|source| (source.source_id, source)).collect();
+        all_sources.into_iter().map(|source| (source.source_id, source)).collect();
     let cases: std::collections::HashMap<_, _> =
         store.cases()?.into_iter().map(|case| (case.case_id, case.name)).collect();
     let mut rows = Vec::new();
-    for excerpt_id in store.filtered_excerpt_ids(&filter)? {
-        let excerpt = store.excerpt(excerpt_id)?;
+    for excerpt in store.filtered_excerpts(&filter)? {
         let Some(source) = sources.get(&excerpt.source_id) else {
             continue;
         };

@@ -6,8 +6,9 @@
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
+use super::excerpts::{EXCERPT_COLUMNS, excerpt_from_row};
 use super::{Filter, Store, StoreResult};
-use crate::model::{CaseId, ExcerptId, SourceId, TranslationStatus};
+use crate::model::{CaseId, Excerpt, ExcerptId, SourceId, TranslationStatus};
 
 /// One source in the navigation tree.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,6 +90,20 @@ impl Store {
     /// The IDs of the excerpts passing `filter`, in reading order (case, source,
     /// position).
     pub fn filtered_excerpt_ids(&self, filter: &Filter) -> StoreResult<Vec<ExcerptId>> {
+        let mut statement = self.conn.prepare(&self.filtered_excerpts_sql(filter, "e.excerpt_id")?)?;
+        let ids = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// The excerpts passing `filter`, whole, in reading order.
+    pub fn filtered_excerpts(&self, filter: &Filter) -> StoreResult<Vec<Excerpt>> {
+        let mut statement = self.conn.prepare(&self.filtered_excerpts_sql(filter, EXCERPT_COLUMNS)?)?;
+        let excerpts = statement.query_map([], excerpt_from_row)?.collect::<Result<_, _>>()?;
+        Ok(excerpts)
+    }
+
+    /// `columns` of the excerpts (aliased `e`) passing `filter`, in reading order.
+    fn filtered_excerpts_sql(&self, filter: &Filter, columns: &str) -> StoreResult<String> {
         let mut conditions = vec![filter.source_condition("s"), filter.excerpt_condition("e")];
         if !filter.codes.is_empty() || filter.coder_id.is_some() {
             // Codings are looked at only for who coded and with what.
@@ -98,16 +113,14 @@ impl Store {
                 filter.coding_condition("k", &codes)
             ));
         }
-        let mut statement = self.conn.prepare(&format!(
-            "SELECT e.excerpt_id FROM excerpts e
+        Ok(format!(
+            "SELECT {columns} FROM excerpts e
              JOIN sources s ON s.source_id = e.source_id
              JOIN cases ca ON ca.case_id = s.case_id
              WHERE {}
              ORDER BY ca.name, s.name, e.position",
             conditions.join(" AND ")
-        ))?;
-        let ids = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
-        Ok(ids)
+        ))
     }
 
     /// Previews of the given excerpts, in the order given (missing IDs skipped).
