@@ -390,3 +390,17 @@ fn code_names_from_a_spreadsheet_meet_the_codebook_without_case_accents_or_under
     assert!(summary.new_codes.is_empty(), "{summary:?}");
     assert_eq!(police_excerpts(&project.store), coded_before + 3);
 }
+
+#[test]
+fn an_import_leaves_the_number_keys_with_the_codes_that_had_them() {
+    let mut project = TestProject::new().excerpt_es_en("Hay agua.", "There is water.").code("Water").code("Trust");
+    let before = project.store.code_keys().unwrap();
+    assert_eq!(before.len(), 2);
+    // "Access" sorts before both: had the keys still followed codebook order, it
+    // would have taken key 1.
+    let csv = "caso,original,códigos\nCerro Alto,Sin acceso al río,Access\n";
+    let parsed = quipu::formats::csv_import::read_csv(csv.as_bytes(), "nuevo.csv", &Default::default()).unwrap();
+    project.store.import_batch(&parsed.batch, "Ana", false).unwrap();
+    assert!(project.store.code_by_name("Access").unwrap().is_some());
+    assert_eq!(project.store.code_keys().unwrap(), before);
+}

@@ -35,9 +35,11 @@ impl Store {
     }
 
     /// Writes the keys down as they are now, so that a change to the codebook's
-    /// order does not move them. Call before such a change.
+    /// order does not move them. Call before such a change: every edit of the
+    /// codebook's shape and every import does. An empty codebook has no keys to
+    /// keep; its first codes take them in order.
     pub fn freeze_code_keys(&self) -> StoreResult<()> {
-        if self.setting(CODE_KEYS_SETTING)?.is_none() {
+        if self.setting(CODE_KEYS_SETTING)?.is_none() && !self.codes()?.is_empty() {
             let keys = self.code_keys()?;
             self.write_code_keys(&keys)?;
         }
@@ -62,7 +64,8 @@ impl Store {
     }
 
     /// Gives a new code the first free key, if one is free (the window does this
-    /// for codes made there; imports leave new codes without a key).
+    /// for codes made there; imports into a codebook that had codes leave new
+    /// codes without a key).
     pub fn give_free_key(&self, code_id: CodeId) -> StoreResult<()> {
         let mut keys = self.code_keys()?;
         if let Some(free) = CODE_KEYS.clone().find(|key| !keys.iter().any(|(taken, _)| taken == key)) {

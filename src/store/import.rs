@@ -89,6 +89,8 @@ impl Store {
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> StoreResult<ImportSummary> {
         let mut summary = ImportSummary::default();
+        // New codes must not take the number keys of the codes already there.
+        self.freeze_code_keys()?;
         let coder_id = self.ensure_coder(coder_name)?;
         let mut cases: HashMap<String, CaseId> = HashMap::new();
         let mut sources: HashMap<(CaseId, String), SourceId> = HashMap::new();

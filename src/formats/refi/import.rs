@@ -185,6 +185,8 @@ pub fn import_refi(
         }
     };
     store.atomically(|store| {
+        // New codes must not take the number keys of the codes already there.
+        store.freeze_code_keys()?;
         let summary = RefiSummary { kind: kind.to_owned(), ..RefiSummary::default() };
         let notes = child(root, "Notes")
             .into_iter()
