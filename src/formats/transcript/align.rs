@@ -103,8 +103,10 @@ fn one_role(turns: &[Turn]) -> bool {
     turns.windows(2).all(|pair| pair[0].interviewer == pair[1].interviewer)
 }
 
-fn cost(kind: Match, original: &[Turn], translation: &[Turn]) -> f64 {
-    let delta = length_delta(chars(original), chars(translation));
+/// The cost of pairing `original` with `translation` as `kind`, given their
+/// lengths in characters.
+fn cost(kind: Match, original: &[Turn], translation: &[Turn], lengths: (f64, f64)) -> f64 {
+    let delta = length_delta(lengths.0, lengths.1);
     let mut cost = kind.prior_cost() + delta * delta / 2.0;
     if !one_role(original) || !one_role(translation) {
         cost += MIXED_ROLES;
@@ -114,27 +116,60 @@ fn cost(kind: Match, original: &[Turn], translation: &[Turn]) -> f64 {
     cost
 }
 
-/// Pairs `original` with `translation`, in order.
+/// Most cells the pairing table holds (16 bytes each). Pairing keeps to a band
+/// around the diagonal; a long transcript gets a narrower band.
+const MAX_CELLS: usize = 8_000_000;
+
+/// Characters before each turn: `prefix[k]` counts the first k turns.
+fn prefix_lengths(turns: &[Turn]) -> Vec<usize> {
+    let mut prefix = Vec::with_capacity(turns.len() + 1);
+    prefix.push(0);
+    for turn in turns {
+        prefix.push(prefix.last().copied().unwrap_or_default() + turn.text.chars().count());
+    }
+    prefix
+}
+
+/// Pairs `original` with `translation`, in order. The search keeps to a band
+/// around the diagonal wide enough for a translator's omissions and merges
+/// (at least 64 turns each side), so its time and memory grow with the
+/// transcript's length rather than its square.
 pub fn align_turns(original: &[Turn], translation: &[Turn]) -> Vec<AlignedPair> {
     let (n, m) = (original.len(), translation.len());
-    // best[i][j]: the cheapest way to pair the first i and j turns, and its last step.
-    let mut best = vec![vec![(f64::INFINITY, Match::OneOne); m + 1]; n + 1];
+    let (original_prefix, translation_prefix) = (prefix_lengths(original), prefix_lengths(translation));
+    // The band: row i holds columns centre(i) ± width. It must let a path through
+    // where one side has many more turns than the other (steps move at most one
+    // column per row, or along a row).
+    let steep = m.div_ceil(n.max(1)) + n.div_ceil(m.max(1));
+    let affordable = (MAX_CELLS / (n + 1)).saturating_sub(1) / 2;
+    let width = (64 + n.abs_diff(m)).min(affordable).max(2 * steep + 2);
+    let centre = |i: usize| (i * m).checked_div(n).unwrap_or(0);
+    let first = |i: usize| centre(i).saturating_sub(width);
+    let last = |i: usize| (centre(i) + width).min(m);
+    // best[i][j - first(i)]: the cheapest way to pair the first i and j turns, and its last step.
+    let mut best: Vec<Vec<(f64, Match)>> =
+        (0..=n).map(|i| vec![(f64::INFINITY, Match::OneOne); last(i) - first(i) + 1]).collect();
     best[0][0].0 = 0.0;
     for i in 0..=n {
-        for j in 0..=m {
-            let here = best[i][j].0;
+        for j in first(i)..=last(i) {
+            let here = best[i][j - first(i)].0;
             if here.is_infinite() {
                 continue;
             }
             for kind in Match::ALL {
                 let (di, dj) = kind.steps();
                 let (ni, nj) = (i + di, j + dj);
-                if ni > n || nj > m {
+                if ni > n || nj < first(ni) || nj > last(ni) {
                     continue;
                 }
-                let total = here + cost(kind, &original[i..ni], &translation[j..nj]);
-                if total < best[ni][nj].0 {
-                    best[ni][nj] = (total, kind);
+                let lengths = (
+                    (original_prefix[ni] - original_prefix[i]) as f64,
+                    (translation_prefix[nj] - translation_prefix[j]) as f64,
+                );
+                let total = here + cost(kind, &original[i..ni], &translation[j..nj], lengths);
+                let cell = &mut best[ni][nj - first(ni)];
+                if total < cell.0 {
+                    *cell = (total, kind);
                 }
             }
         }
@@ -142,7 +177,7 @@ pub fn align_turns(original: &[Turn], translation: &[Turn]) -> Vec<AlignedPair> 
     let mut pairs = Vec::new();
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
-        let kind = best[i][j].1;
+        let kind = best[i][j - first(i)].1;
         let (di, dj) = kind.steps();
         let (oi, oj) = (i - di, j - dj);
         let (originals, translations) = (original[oi..i].to_vec(), translation[oj..j].to_vec());
@@ -203,6 +238,21 @@ mod tests {
 
     fn turn(label: &str, interviewer: bool, text: &str) -> Turn {
         Turn { label: label.to_owned(), interviewer, time: String::new(), text: text.to_owned(), paragraph: 1 }
+    }
+
+    #[test]
+    fn a_long_transcript_pairs_within_a_band_and_finds_a_dropped_turn() {
+        // 20,000 turns each side would need 400 million cells without the band.
+        let text = |k: usize| "palabra ".repeat(3 + k % 17);
+        let original: Vec<Turn> = (0..20_000).map(|k| turn("R", k % 2 == 0, &text(k))).collect();
+        let mut translation: Vec<Turn> = (0..20_000).map(|k| turn("R", k % 2 == 0, &text(k))).collect();
+        translation.remove(10_000);
+        let pairs = align_turns(&original, &translation);
+        assert_eq!(pairs.len(), 20_000);
+        let unpaired: Vec<usize> =
+            pairs.iter().enumerate().filter(|(_, pair)| pair.kind != Match::OneOne).map(|(k, _)| k).collect();
+        assert_eq!(unpaired, vec![10_000], "only the dropped turn is left without a translation");
+        assert_eq!(pairs[10_000].kind, Match::OneNone);
     }
 
     #[test]
