@@ -91,9 +91,29 @@ pub struct ExcerptView {
     pub translation_sentences: Vec<CharSpan>,
     /// Pairs of (original sentence range, translation sentence range).
     pub alignment: Vec<(Range<usize>, Range<usize>)>,
+    /// Where the list's search text matches the original and the translation,
+    /// marked in the reader.
+    pub search_matches: (Vec<CharSpan>, Vec<CharSpan>),
 }
 
 impl ExcerptView {
+    /// Where the search matches one side.
+    pub fn search_matches(&self, side: Side) -> &[CharSpan] {
+        match side {
+            Side::Original => &self.search_matches.0,
+            Side::Translation => &self.search_matches.1,
+        }
+    }
+
+    /// Finds where `search` matches each side (nothing for an empty search).
+    fn mark_search(&mut self, search: &str) {
+        let matches = |text: Option<&str>| match text {
+            Some(text) if !search.trim().is_empty() => text::search_matches(text, search, true),
+            _ => Vec::new(),
+        };
+        self.search_matches = (matches(self.excerpt.original.as_deref()), matches(self.excerpt.translation.as_deref()));
+    }
+
     /// The sentences of one side.
     pub fn sentences(&self, side: Side) -> &[CharSpan] {
         match side {
@@ -247,6 +267,7 @@ impl ViewModel {
                 }
             }
         }
+        self.mark_search();
         Ok(())
     }
 
@@ -301,8 +322,12 @@ impl ViewModel {
     /// Sets the list's filter and reads the list again.
     pub fn set_filter(&mut self, store: &Store, filter: Filter) -> StoreResult<()> {
         if filter != self.filter {
+            let search_changed = filter.search != self.filter.search;
             self.filter = filter;
             self.reload_list(store)?;
+            if search_changed {
+                self.mark_search();
+            }
         }
         Ok(())
     }
@@ -424,6 +449,15 @@ impl ViewModel {
             original_sentences,
             translation_sentences,
             alignment,
+            search_matches: (Vec::new(), Vec::new()),
         }))
+    }
+
+    /// Marks the search's matches in the excerpts the reader shows.
+    fn mark_search(&mut self) {
+        let search = self.filter.search.as_str();
+        for view in self.current.iter_mut().chain(self.source_views.iter_mut()) {
+            view.mark_search(search);
+        }
     }
 }

@@ -351,9 +351,8 @@ fn side_ui(
     }
     let full_text = view.excerpt.text(side).unwrap_or_default();
     let dark = ui.visuals().dark_mode;
-    let search = app.view.map(|view| view.filter.search.as_str()).unwrap_or_default();
     let hovered_pair = state.hovered_pair.filter(|(id, _)| *id == excerpt_id).map(|(_, pair)| pair);
-    let paint = SidePaint::new(view, side, hovered_pair, search, full_text);
+    let paint = SidePaint::new(view, side, hovered_pair);
     let font = egui::TextStyle::Body.resolve(ui.style());
     let text_color = ui.visuals().text_color();
     let mut layouter = |ui: &Ui, buffer: &dyn egui::TextBuffer, wrap_width: f32| {
@@ -636,19 +635,19 @@ fn margin_labels_ui(
 }
 
 /// What to paint under one side's text.
-struct SidePaint {
+struct SidePaint<'a> {
     /// Passages coded on this side.
     passages: Vec<(CharSpan, Color)>,
     /// Passages coded on the other side, shown lighter on their aligned sentences.
     counterparts: Vec<(CharSpan, Color)>,
     /// Words matching the navigator's search.
-    matches: Vec<CharSpan>,
+    matches: &'a [CharSpan],
     /// The sentence pair under the pointer.
     hovered: Option<CharSpan>,
 }
 
-impl SidePaint {
-    fn new(view: &ExcerptView, side: Side, hovered_pair: Option<usize>, search: &str, text: &str) -> Self {
+impl<'a> SidePaint<'a> {
+    fn new(view: &'a ExcerptView, side: Side, hovered_pair: Option<usize>) -> Self {
         let mut passages = Vec::new();
         let mut counterparts = Vec::new();
         for coding in &view.codings {
@@ -660,7 +659,7 @@ impl SidePaint {
                 }
             }
         }
-        let matches = if search.trim().is_empty() { Vec::new() } else { text::search_matches(text, search, true) };
+        let matches = view.search_matches(side);
         Self { passages, counterparts, matches, hovered: hovered_pair.and_then(|pair| view.pair_span(side, pair)) }
     }
 
