@@ -404,3 +404,31 @@ fn an_import_leaves_the_number_keys_with_the_codes_that_had_them() {
     assert!(project.store.code_by_name("Access").unwrap().is_some());
     assert_eq!(project.store.code_keys().unwrap(), before);
 }
+
+#[test]
+fn the_speaker_filter_takes_a_turns_own_speaker_before_its_sources() {
+    let mut project = TestProject::new().case("Cerro Alto").source_with("Entrevista 1", "Rosa Quispe", "dirigente");
+    let source_id = project.store.sources().unwrap()[0].source_id;
+    for (speaker, interviewer, text) in
+        [("E", true, "¿Qué pasó con el agua?"), ("Rosa Quispe", false, "Se secó el puquio."), ("", false, "Nota.")]
+    {
+        let draft = quipu::model::ExcerptDraft {
+            original: Some(text.to_owned()),
+            speaker: speaker.to_owned(),
+            interviewer,
+            ..Default::default()
+        };
+        project.store.add_excerpt(source_id, &draft).unwrap();
+    }
+    let texts = |store: &Store, speaker: &str| -> Vec<String> {
+        let filter = Filter { speakers: vec![speaker.to_owned()], ..Filter::default() };
+        store.filtered_excerpts(&filter).unwrap().into_iter().filter_map(|excerpt| excerpt.original).collect()
+    };
+    // An excerpt without a speaker of its own is its source's speaker's.
+    assert_eq!(texts(&project.store, "Rosa Quispe"), vec!["Se secó el puquio.", "Nota."]);
+    assert_eq!(texts(&project.store, "E"), vec!["¿Qué pasó con el agua?"]);
+    assert_eq!(project.store.speakers().unwrap(), vec!["E", "Rosa Quispe"]);
+    let interviewer_only = Filter { speakers: vec!["E".to_owned()], ..Filter::default() };
+    let table = quipu::analysis::frequencies(&project.store, quipu::store::Grouping::Case, &interviewer_only).unwrap();
+    assert_eq!(table.total_excerpts, 0, "an uncoded interviewer turn is no one's testimony");
+}

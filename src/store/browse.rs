@@ -79,10 +79,13 @@ impl Store {
         Ok(sources)
     }
 
-    /// Every distinct speaker, by name.
+    /// Every distinct speaker, by name: of sources, and of transcripts' turns.
     pub fn speakers(&self) -> StoreResult<Vec<String>> {
-        let mut statement =
-            self.conn.prepare_cached("SELECT DISTINCT speaker FROM sources WHERE speaker <> '' ORDER BY speaker")?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT speaker FROM sources WHERE speaker <> ''
+             UNION SELECT speaker FROM excerpts WHERE speaker <> ''
+             ORDER BY speaker",
+        )?;
         let speakers = statement.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
         Ok(speakers)
     }

@@ -18,7 +18,8 @@ pub struct Filter {
     pub cases: Vec<CaseId>,
     /// Only these sources.
     pub sources: Vec<SourceId>,
-    /// Only these speakers.
+    /// Only these speakers: an excerpt's own speaker (a transcript's turn), or
+    /// else its source's.
     pub speakers: Vec<String>,
     /// Only codings of these codes (and the excerpts carrying them).
     pub codes: Vec<CodeId>,
@@ -59,9 +60,15 @@ impl Filter {
         *self == Self::default()
     }
 
-    /// True when a field looks at the excerpt itself (status, search, chosen IDs).
+    /// True when a field looks at the excerpt itself (speaker, status, search,
+    /// chosen IDs).
     pub(super) fn reads_excerpts(&self) -> bool {
-        !self.statuses.is_empty() || !self.search.trim().is_empty() || self.only.is_some()
+        !self.speakers.is_empty() || !self.statuses.is_empty() || !self.search.trim().is_empty() || self.only.is_some()
+    }
+
+    /// The speakers as a list of SQL literals.
+    fn speaker_list(&self) -> String {
+        self.speakers.iter().map(|speaker| quoted(speaker)).collect::<Vec<_>>().join(", ")
     }
 
     /// SQL over the source aliased `s`: cases, sources, speakers, the date range
@@ -94,8 +101,14 @@ impl Filter {
             conditions.push(format!("{s}.source_id IN ({})", id_list(&self.sources)));
         }
         if !self.speakers.is_empty() {
-            let speakers: Vec<String> = self.speakers.iter().map(|speaker| quoted(speaker)).collect();
-            conditions.push(format!("{s}.speaker IN ({})", speakers.join(", ")));
+            // A source counts when it, or one of its turns, is the speaker's; which
+            // of its excerpts are is for the excerpt condition to say.
+            let speakers = self.speaker_list();
+            conditions.push(format!(
+                "({s}.speaker IN ({speakers})
+                  OR EXISTS (SELECT 1 FROM excerpts turn WHERE turn.source_id = {s}.source_id
+                             AND turn.speaker IN ({speakers})))"
+            ));
         }
         if let Some((attribute_id, value)) = &self.attribute {
             // An attribute belongs to cases or to sources; the other test finds nothing.
@@ -110,10 +123,18 @@ impl Filter {
         conditions.join(" AND ")
     }
 
-    /// SQL over the excerpt aliased `e`: status, search and the chosen IDs.
-    /// "1 = 1" when none is set.
+    /// SQL over the excerpt aliased `e`: speaker, status, search and the chosen
+    /// IDs. "1 = 1" when none is set.
     pub(super) fn excerpt_condition(&self, e: &str) -> String {
         let mut conditions = Vec::new();
+        if !self.speakers.is_empty() {
+            conditions.push(format!(
+                "(CASE WHEN {e}.speaker <> '' THEN {e}.speaker
+                       ELSE (SELECT own.speaker FROM sources own WHERE own.source_id = {e}.source_id) END)
+                 IN ({})",
+                self.speaker_list()
+            ));
+        }
         if !self.statuses.is_empty() {
             let statuses: Vec<String> = self.statuses.iter().map(|status| quoted(status.as_str())).collect();
             conditions.push(format!("{e}.translation_status IN ({})", statuses.join(", ")));
