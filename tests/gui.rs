@@ -1322,3 +1322,25 @@ fn importing_the_same_transcript_into_the_same_source_asks_first() {
     let source = store.sources().unwrap().into_iter().find(|source| source.name == "rosa").unwrap();
     assert_eq!(store.excerpts_of_source(source.source_id).unwrap().len(), 8, "imported again when asked");
 }
+
+#[test]
+fn recoding_from_the_codings_list_moves_the_coding_to_another_code_and_undoes() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    select_excerpt(&mut harness, "E024");
+    let excerpt_id = excerpt_by_label(&stored(&path), "E024");
+    let before = stored(&path).dump().unwrap();
+    let store = stored(&path);
+    let first = store.codings_of_excerpt(excerpt_id).unwrap()[0].clone();
+    let on_excerpt: Vec<_> = store.codings_of_excerpt(excerpt_id).unwrap().iter().map(|c| c.code_id).collect();
+    let target = store.codes().unwrap().into_iter().find(|code| !on_excerpt.contains(&code.code_id)).unwrap();
+    harness.get_all_by_role_and_label(Role::Button, "Re-code as").next().expect("the codings list").click();
+    settle(&mut harness);
+    click_last(&mut harness, &target.name);
+    let moved = stored(&path).codings_of_excerpt(excerpt_id).unwrap();
+    let recoded = moved.iter().find(|coding| coding.coding_id == first.coding_id).expect("the same coding");
+    assert_eq!(recoded.code_id, target.code_id, "{:?}", harness.state().ui.message);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before);
+}

@@ -12,8 +12,8 @@ use crate::gui::command::{AppCommand, Edit};
 use crate::gui::i18n::{Msg, Tr};
 use crate::gui::state::{PassageMenu, ReaderState, TextSelection};
 use crate::gui::theme;
-use crate::gui::view_model::{CodeRow, ExcerptView};
-use crate::model::{CodingAnchor, CodingId, Color, ExcerptId, MemoTarget, Side, TranslationStatus};
+use crate::gui::view_model::{CodeRow, CodingView, ExcerptView};
+use crate::model::{CodingAnchor, Color, ExcerptId, MemoTarget, Side, TranslationStatus};
 use crate::text::{self, CharSpan};
 
 /// Width of the margin that names the codes beside each text, at most.
@@ -395,14 +395,10 @@ fn side_ui(
 
     let pointer_char = response.hover_pos().map(|pos| output.galley.cursor_from_pos(pos - output.galley_pos).index.0);
     let hovered_pair = pointer_char.and_then(|char_index| view.pair_at(side, char_index));
-    let under_pointer: Vec<CodingId> = pointer_char
-        .map(|c| view.codings_at(side, c).iter().map(|coding| coding.coding.coding_id).collect())
-        .unwrap_or_default();
+    let under_pointer: Vec<&CodingView> = pointer_char.map(|c| view.codings_at(side, c)).unwrap_or_default();
     if !under_pointer.is_empty() {
-        let lines: Vec<String> = view
-            .codings
+        let lines: Vec<String> = under_pointer
             .iter()
-            .filter(|coding| under_pointer.contains(&coding.coding.coding_id))
             .map(|coding| {
                 let mut line =
                     format!("• {} — {}", coding.code_name, tr.f(Msg::CodedBy, &[("who", &coding.coder_name)]));
@@ -422,7 +418,8 @@ fn side_ui(
             && let Some(pos) = response.interact_pointer_pos()
         {
             let opened_in_pass = ui.ctx().cumulative_pass_nr();
-            state.passage_menu = Some(PassageMenu { excerpt_id, codings: under_pointer.clone(), pos, opened_in_pass });
+            let codings = under_pointer.iter().map(|coding| coding.coding.coding_id).collect();
+            state.passage_menu = Some(PassageMenu { excerpt_id, codings, pos, opened_in_pass });
         }
     }
     text_context_menu_ui(app, state, &response, view, &under_pointer);
@@ -436,18 +433,12 @@ fn text_context_menu_ui(
     state: &mut ReaderState,
     response: &egui::Response,
     view: &ExcerptView,
-    under_pointer: &[CodingId],
+    under_pointer: &[&CodingView],
 ) {
     let tr = app.tr;
     let excerpt_id = view.excerpt.excerpt_id;
     let codes: &[CodeRow] = app.view.map(|view| view.codes.as_slice()).unwrap_or_default();
     let selection = state.selection;
-    let at_pointer: Vec<(CodingId, String)> = view
-        .codings
-        .iter()
-        .filter(|coding| under_pointer.contains(&coding.coding.coding_id))
-        .map(|coding| (coding.coding.coding_id, coding.code_name.clone()))
-        .collect();
     response.context_menu(|ui| {
         let has_selection = selection.is_some_and(|s| s.excerpt_id == excerpt_id);
         ui.label(tr.t(if has_selection { Msg::CodeSelectionAs } else { Msg::CodeWholeAs }));
@@ -462,9 +453,9 @@ fn text_context_menu_ui(
                 }
             }
         });
-        for (coding_id, code_name) in &at_pointer {
+        for coding in under_pointer {
             ui.separator();
-            coding_actions_ui(app, state, ui, *coding_id, code_name, codes);
+            coding_actions_ui(app, state, ui, coding, codes);
         }
     });
 }
@@ -474,25 +465,36 @@ fn coding_actions_ui(
     app: &mut PanelContext<'_>,
     state: &mut ReaderState,
     ui: &mut Ui,
-    coding_id: CodingId,
-    code_name: &str,
+    coding: &CodingView,
     codes: &[CodeRow],
 ) {
     let tr = app.tr;
-    if ui.button(tr.f(Msg::RemovePassage, &[("code", &code_name)])).clicked() {
-        app.push(AppCommand::Edit(Edit::RemoveCoding { coding_id }));
+    let code_name = &coding.code_name;
+    if ui.button(tr.f(Msg::RemovePassage, &[("code", code_name)])).clicked() {
+        app.push(AppCommand::Edit(Edit::RemoveCoding { coding_id: coding.coding.coding_id }));
         state.passage_menu = None;
     }
-    ui.menu_button(tr.f(Msg::RecodePassageAs, &[("code", &code_name)]), |ui| {
-        egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
-            for row in codes {
-                if row.code.name != code_name && ui.button(&row.code.name).clicked() {
-                    app.push(AppCommand::Edit(Edit::Recode { coding_id, code_id: row.code.code_id }));
-                    state.passage_menu = None;
-                }
-            }
-        });
+    ui.menu_button(tr.f(Msg::RecodePassageAs, &[("code", code_name)]), |ui| {
+        if recode_choices_ui(app, ui, coding, codes) {
+            state.passage_menu = None;
+        }
     });
+}
+
+/// The codes a coding can be re-coded as (every other code); true once one
+/// was chosen.
+fn recode_choices_ui(app: &mut PanelContext<'_>, ui: &mut Ui, coding: &CodingView, codes: &[CodeRow]) -> bool {
+    let mut chosen = false;
+    egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+        for row in codes.iter().filter(|row| row.code.code_id != coding.coding.code_id) {
+            if ui.button(&row.code.name).clicked() {
+                let coding_id = coding.coding.coding_id;
+                app.push(AppCommand::Edit(Edit::Recode { coding_id, code_id: row.code.code_id }));
+                chosen = true;
+            }
+        }
+    });
+    chosen
 }
 
 /// The small window opened by clicking a coded passage: its codes, coders and
@@ -533,7 +535,7 @@ fn passage_menu_ui(app: &mut PanelContext<'_>, state: &mut ReaderState, ctx: &eg
                     if !coding.memo.is_empty() {
                         ui.label(RichText::new(&coding.memo).italics());
                     }
-                    coding_actions_ui(app, state, ui, coding.coding.coding_id, &coding.code_name, codes);
+                    coding_actions_ui(app, state, ui, coding, codes);
                 }
                 ui.separator();
                 if ui.button(tr.t(Msg::Close)).clicked() {
@@ -742,15 +744,7 @@ fn codings_list_ui(app: &mut PanelContext<'_>, ui: &mut Ui, view: &ExcerptView) 
             if coding.memo.is_empty() && ui.small_button(format!("{}…", tr.t(Msg::Memo))).clicked() {
                 ui.data_mut(|data| data.insert_temp(open_id, true));
             }
-            ui.menu_button(tr.t(Msg::RecodeAs), |ui| {
-                egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
-                    for row in codes {
-                        if row.code.code_id != coding.coding.code_id && ui.button(&row.code.name).clicked() {
-                            app.push(AppCommand::Edit(Edit::Recode { coding_id, code_id: row.code.code_id }));
-                        }
-                    }
-                });
-            });
+            ui.menu_button(tr.t(Msg::RecodeAs), |ui| recode_choices_ui(app, ui, coding, codes));
         });
         let open_id = ui.make_persistent_id(("coding_memo_open", coding_id));
         let open = !coding.memo.is_empty() || ui.data(|data| data.get_temp::<bool>(open_id).unwrap_or(false));
