@@ -420,12 +420,17 @@ impl QuipuApp {
     /// Carries on with a file chosen for `purpose`.
     fn picked(&mut self, ctx: &egui::Context, purpose: PickPurpose, path: PathBuf) {
         let tr = self.tr();
+        // A file saved without an extension gets the one its purpose writes.
+        let path = match purpose.extension() {
+            Some(extension) => with_extension(path, extension),
+            None => path,
+        };
         let project = self.session.as_ref().and_then(|s| s.store.path()).map(Path::to_path_buf);
         match purpose {
             PickPurpose::Open => self.open_project(&path),
-            PickPurpose::New => self.run_command(ctx, AppCommand::NewProject(with_extension(path, "quipu"))),
+            PickPurpose::New => self.run_command(ctx, AppCommand::NewProject(path)),
             PickPurpose::Import => self.run_command(ctx, AppCommand::StartImport(path)),
-            PickPurpose::SaveCopy => self.run_command(ctx, AppCommand::SaveCopy(with_extension(path, "quipu"))),
+            PickPurpose::SaveCopy => self.run_command(ctx, AppCommand::SaveCopy(path)),
             PickPurpose::ImportAttributes => self.import_attributes_file(&path),
             PickPurpose::ImportTranscript => self.start_transcript(path),
             PickPurpose::ImportTranscriptTranslation => {
@@ -449,7 +454,6 @@ impl QuipuApp {
                 }
             }
             PickPurpose::ExportRefi { codebook_only } => {
-                let path = with_extension(path, purpose.extension().unwrap_or("qdpx"));
                 if let Some(project) = project {
                     self.jobs.export_refi(ctx, project, path, codebook_only, tr);
                 }
@@ -461,7 +465,7 @@ impl QuipuApp {
                 let analysis = &self.ui.analysis;
                 let request = FrequencyExportRequest {
                     project,
-                    target: with_extension(path, format.extension()),
+                    target: path,
                     format,
                     chart: analysis.chart,
                     grouping: analysis.grouping,
@@ -469,8 +473,7 @@ impl QuipuApp {
                 };
                 self.jobs.export_frequencies(ctx, request, tr);
             }
-            PickPurpose::Export(format) => {
-                let path = with_extension(path, format.extension());
+            PickPurpose::Export(_) => {
                 if let (Some(dialog), Some(session), Some(project)) = (&self.ui.dialogs.export, &self.session, project)
                 {
                     let request = dialog.request(&project, path, &session.view, tr);

@@ -11,6 +11,7 @@ use super::widgets::dialog_max_size;
 use crate::formats::csv_import::{CsvPreview, Field};
 use crate::gui::command::AppCommand;
 use crate::gui::i18n::{Msg, Tr};
+use crate::gui::jobs::{PickPurpose, TRANSCRIPT_EXTENSIONS};
 use crate::gui::state::ImportDialog;
 
 /// The field's name for people.
@@ -240,10 +241,10 @@ pub fn handle_dropped_files(ui: &mut Ui, app: &mut PanelContext<'_>) {
     }
     if let Some(path) = dropped.into_iter().next() {
         let extension = path.extension().and_then(|extension| extension.to_str()).unwrap_or_default().to_lowercase();
-        let command = if crate::gui::jobs::TRANSCRIPT_EXTENSIONS.contains(&extension.as_str()) {
+        let command = if TRANSCRIPT_EXTENSIONS.contains(&extension.as_str()) {
             AppCommand::StartTranscript(path)
-        } else if matches!(extension.as_str(), "qdpx" | "qdc" | "qde") {
-            AppCommand::Picked(crate::gui::jobs::PickPurpose::ImportRefi, path)
+        } else if PickPurpose::ImportRefi.accepted_extensions().contains(&extension.as_str()) {
+            AppCommand::Picked(PickPurpose::ImportRefi, path)
         } else {
             AppCommand::StartImport(path)
         };
