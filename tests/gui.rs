@@ -590,6 +590,15 @@ fn frequencies_group_by_an_attribute_and_count_children() {
     harness.get_by_label("Count each code with its sub-codes").click();
     wait_for_jobs(&mut harness);
     assert!(harness.state().ui.analysis.frequencies.as_ref().unwrap().filter.with_children);
+    // Only where stage = (its first value): the groups narrow to that stage.
+    harness.get_by_label("Only where").click();
+    settle(&mut harness);
+    click_last(&mut harness, "stage");
+    wait_for_jobs(&mut harness);
+    let table = harness.state().ui.analysis.frequencies.clone().unwrap();
+    assert_eq!(table.filter.attribute, Some((stage.attribute_id, "construction".to_owned())));
+    let stages: Vec<&str> = table.groups.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(stages, ["construction"]);
 }
 
 #[test]

@@ -453,6 +453,11 @@ impl ViewModel {
         }))
     }
 
+    /// The name of an attribute, if it exists.
+    pub fn attribute_name(&self, attribute_id: AttributeId) -> Option<&str> {
+        self.attributes.iter().find(|a| a.attribute_id == attribute_id).map(|a| a.name.as_str())
+    }
+
     /// Marks the search's matches in the excerpts the reader shows.
     fn mark_search(&mut self) {
         let search = self.filter.search.as_str();

@@ -19,7 +19,7 @@ pub fn grouping_name(tr: Tr, view: &ViewModel, grouping: Grouping) -> String {
         Grouping::Speaker => tr.t(Msg::GroupSpeaker).to_owned(),
         Grouping::Role => tr.t(Msg::GroupRole).to_owned(),
         Grouping::CaseAttribute(id) | Grouping::SourceAttribute(id) => {
-            view.attributes.iter().find(|a| a.attribute_id == id).map_or_else(String::new, |a| a.name.clone())
+            view.attribute_name(id).unwrap_or_default().to_owned()
         }
     }
 }
@@ -73,21 +73,9 @@ fn attribute_filter_ui(
     if view.attributes.is_empty() {
         return;
     }
-    let label = ui.label(tr.t(Msg::OnlyWhere));
     let mut attribute = chosen.as_ref().map(|(id, _)| *id);
-    let name_of = |id: crate::model::AttributeId| {
-        view.attributes.iter().find(|a| a.attribute_id == id).map_or_else(String::new, |a| a.name.clone())
-    };
-    egui::ComboBox::from_id_salt("analysis_attribute")
-        .selected_text(attribute.map_or_else(|| tr.t(Msg::Any).to_owned(), name_of))
-        .show_ui(ui, |ui| {
-            ui.selectable_value(&mut attribute, None, tr.t(Msg::Any));
-            for item in &view.attributes {
-                ui.selectable_value(&mut attribute, Some(item.attribute_id), &item.name);
-            }
-        })
-        .response
-        .labelled_by(label.id);
+    let attributes = view.attributes.iter().map(|item| (item.attribute_id, item.name.clone()));
+    optional_choice_ui(ui, tr, ("analysis_attribute", tr.t(Msg::OnlyWhere)), None, &mut attribute, attributes);
     let Some(attribute_id) = attribute else {
         *chosen = None;
         return;
