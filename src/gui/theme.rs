@@ -39,6 +39,18 @@ pub fn apply(ctx: &egui::Context, body_size: f32) {
     });
 }
 
+/// A heat-map cell's fill: the panel's ground at 0, deep teal at 1.
+pub fn heat(strength: f32, dark_mode: bool) -> Color32 {
+    let ground = if dark_mode { Color32::from_rgb(40, 44, 52) } else { Color32::WHITE };
+    ground.lerp_to_gamma(Color32::from_rgb(22, 110, 120), strength.clamp(0.0, 1.0))
+}
+
+/// A small square of a code's colour, `size` points wide, as legends show it.
+pub fn swatch(ui: &mut egui::Ui, color: Color, size: f32) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+    ui.painter().rect_filled(rect, (size / 4.0).floor(), color32(color));
+}
+
 /// A code's colour as egui draws it.
 pub fn color32(color: Color) -> Color32 {
     Color32::from_rgb(color.r, color.g, color.b)

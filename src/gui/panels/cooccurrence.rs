@@ -3,7 +3,7 @@
 //! cell lists the passages where the two codes overlap (read by command
 //! handling the first time a cell is hovered); clicking it lists its excerpts.
 
-use egui::{Align, CentralPanel, Color32, Layout, RichText, Sense, Ui, vec2};
+use egui::{Align, CentralPanel, Color32, Layout, RichText, Ui, vec2};
 
 use super::PanelContext;
 use super::analysis_filters::filter_controls_ui;
@@ -48,8 +48,7 @@ fn cooccurrence_matrix_ui(ui: &mut Ui, app: &mut PanelContext<'_>, table: &Coocc
             for (a, code) in table.codes.iter().enumerate() {
                 ui.horizontal(|ui| {
                     ui.weak(format!("{:>2}", a + 1));
-                    let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
-                    ui.painter().rect_filled(rect, 2.0, theme::color32(code.color));
+                    theme::swatch(ui, code.color, 10.0);
                     ui.label(&code.name);
                 });
                 for b in 0..table.codes.len() {
@@ -64,8 +63,7 @@ fn cooccurrence_matrix_ui(ui: &mut Ui, app: &mut PanelContext<'_>, table: &Coocc
                     }
                     let other = &table.codes[b];
                     let pair = table.pair(a, b);
-                    let fill = if dark { Color32::from_rgb(40, 44, 52) } else { Color32::WHITE }
-                        .lerp_to_gamma(Color32::from_rgb(22, 110, 120), (pair.c_coefficient as f32 * 2.0).min(1.0));
+                    let fill = theme::heat(pair.c_coefficient as f32 * 2.0, dark);
                     let text_color = if pair.c_coefficient > 0.28 || dark { Color32::WHITE } else { Color32::BLACK };
                     let text = if pair.excerpts == 0 { "·".to_owned() } else { pair.excerpts.to_string() };
                     let name = format!("{} × {}: {}", code.name, other.name, pair.excerpts);

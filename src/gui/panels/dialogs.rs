@@ -2,7 +2,7 @@
 //! ones (confirmations, the coder prompt, the quick-pick box for codes, keyboard
 //! shortcuts and about) and calls the larger ones' own files.
 
-use egui::{Modal, RichText, Ui, vec2};
+use egui::{Modal, RichText, Ui};
 
 use super::PanelContext;
 use super::widgets::{dialog_max_size, info_window};
@@ -165,8 +165,7 @@ fn quick_pick_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Opt
         egui::ScrollArea::vertical().max_height(300.0f32.min(dialog_max_size(ctx).y - 120.0)).show(ui, |ui| {
             for (code_id, name, color) in &matches {
                 ui.horizontal(|ui| {
-                    let (rect, _) = ui.allocate_exact_size(vec2(12.0, 12.0), egui::Sense::hover());
-                    ui.painter().rect_filled(rect, 3.0, crate::gui::theme::color32(*color));
+                    crate::gui::theme::swatch(ui, *color, 12.0);
                     if ui.selectable_label(false, name).clicked() {
                         chosen = Some(*code_id);
                     }

@@ -199,8 +199,7 @@ fn frequency_table_ui(
             for c in rows {
                 let code = &table.codes[c];
                 ui.horizontal(|ui| {
-                    let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
-                    ui.painter().rect_filled(rect, 2.0, theme::color32(code.color));
+                    theme::swatch(ui, code.color, 10.0);
                     ui.label(&code.name).on_hover_text(&code.description);
                 });
                 for g in 0..table.groups.len() {
@@ -362,8 +361,7 @@ fn legend_ui<'a>(ui: &mut Ui, legend_name: &str, entries: impl Iterator<Item = (
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
         for (name, color) in entries {
-            let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
-            ui.painter().rect_filled(rect, 2.0, theme::color32(color));
+            theme::swatch(ui, color, 10.0);
             ui.label(RichText::new(name).small());
             ui.add_space(8.0);
         }
@@ -424,8 +422,7 @@ fn heat_map_ui(ui: &mut Ui, table: &FrequencyTable, used: &[usize]) {
             for g in 0..table.groups.len() {
                 let cell = table.cell(g, *c);
                 let strength = (cell.share / max_share) as f32;
-                let base = if dark { Color32::from_rgb(40, 44, 52) } else { Color32::WHITE };
-                let fill = base.lerp_to_gamma(Color32::from_rgb(22, 110, 120), strength);
+                let fill = theme::heat(strength, dark);
                 let cell_rect = egui::Rect::from_min_size(
                     egui::pos2(rect.left() + name_width + cell_width * g as f32, y),
                     vec2(cell_width - 2.0, cell_height - 2.0),
