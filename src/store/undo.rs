@@ -170,8 +170,12 @@ impl Store {
         action: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<(T, RecordedChange), E> {
         self.enable_undo()?;
+        let steps_before = self.undo.undo.len();
         let value = self.undoable(label, action)?;
-        let change = match self.undo.undo.pop() {
+        // An action that wrote nothing adds no step: the step on top is then an
+        // earlier action's, and stays.
+        let added = (self.undo.undo.len() > steps_before).then(|| self.undo.undo.pop()).flatten();
+        let change = match added {
             Some(step) => {
                 let statements = self.undo_statements(&step)?;
                 self.delete_log_entries(&step)?;
@@ -292,6 +296,16 @@ impl Store {
 mod tests {
     use crate::model::{ExcerptDraft, SourceDraft};
     use crate::store::{Store, StoreError};
+
+    #[test]
+    fn recording_an_action_that_writes_nothing_leaves_the_earlier_step_alone() {
+        let mut store = Store::in_memory().unwrap();
+        store.enable_undo().unwrap();
+        store.undoable("add", |s| s.add_case("Cerro Alto", "").map(|_| ())).unwrap();
+        let (_, change) = store.recorded("nothing", |_| -> Result<(), StoreError> { Ok(()) }).unwrap();
+        assert!(change.statements.is_empty());
+        assert_eq!(store.undo_label(), Some("add"), "the earlier step is still there to undo");
+    }
 
     #[test]
     fn a_new_rows_identity_stamp_leaves_no_undo_entry_and_undo_still_removes_it() {
