@@ -2,7 +2,7 @@
 //! code and memos, filtered and in reading order.
 
 use super::excerpts::{EXCERPT_COLUMN_COUNT, EXCERPT_COLUMNS, excerpt_from_row};
-use super::sources::source_from_row_at;
+use super::sources::{SOURCE_COLUMN_COUNT, source_columns, source_from_row_at};
 use super::{Filter, Store, StoreResult};
 use crate::model::{CodeId, CodingAnchor, Color, Excerpt, Side, Source};
 use crate::text::CharSpan;
@@ -41,9 +41,7 @@ impl Store {
         let conditions =
             [filter.source_condition("s"), filter.excerpt_condition("e"), filter.coding_condition("k", &codes)];
         let sql = format!(
-            "SELECT {EXCERPT_COLUMNS},
-                    s.source_id, s.case_id, s.name, s.speaker, s.role, s.place, s.date, s.interviewer, s.pseudonym,
-                    s.description,
+            "SELECT {EXCERPT_COLUMNS}, {},
                     ca.name, k.code_id, c.name, k.side, k.start_char, k.end_char, k.covered_text, c.color,
                     IFNULL((SELECT text FROM memos WHERE excerpt_id = e.excerpt_id), ''),
                     IFNULL((SELECT group_concat(m.text, '; ') FROM memos m JOIN codings k2 ON k2.coding_id = m.coding_id
@@ -56,35 +54,54 @@ impl Store {
              WHERE {}
              GROUP BY k.code_id, k.excerpt_id, k.side, k.start_char, k.end_char
              ORDER BY ca.name, s.name, e.position, k.code_id, k.side NULLS FIRST, k.start_char",
+            source_columns("s"),
             conditions.join(" AND ")
         );
+        // The columns after the excerpt's and the source's.
+        let rest = EXCERPT_COLUMN_COUNT + SOURCE_COLUMN_COUNT;
         let mut statement = self.conn.prepare(&sql)?;
         let quotes = statement
             .query_map([], |row| {
                 let excerpt = excerpt_from_row(row)?;
                 let source = source_from_row_at(row, EXCERPT_COLUMN_COUNT)?;
-                let side: Option<Side> = row.get(26)?;
+                let side: Option<Side> = row.get(rest + 3)?;
                 let anchor = match side {
                     None => CodingAnchor::Whole,
                     Some(side) => CodingAnchor::Passage {
                         side,
-                        span: CharSpan::new(row.get::<_, i64>(27)? as usize, row.get::<_, i64>(28)? as usize),
+                        span: CharSpan::new(
+                            row.get::<_, i64>(rest + 4)? as usize,
+                            row.get::<_, i64>(rest + 5)? as usize,
+                        ),
                     },
                 };
                 Ok(CodedQuote {
-                    code_id: row.get(24)?,
-                    code_name: row.get(25)?,
-                    code_color: row.get(30)?,
+                    code_id: row.get(rest + 1)?,
+                    code_name: row.get(rest + 2)?,
+                    code_color: row.get(rest + 7)?,
                     excerpt,
                     source,
-                    case_name: row.get(23)?,
+                    case_name: row.get(rest)?,
                     anchor,
-                    covered_text: row.get(29)?,
-                    excerpt_memo: row.get(31)?,
-                    coding_memo: row.get(32)?,
+                    covered_text: row.get(rest + 6)?,
+                    excerpt_memo: row.get(rest + 8)?,
+                    coding_memo: row.get(rest + 9)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
         Ok(quotes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::excerpts::{EXCERPT_COLUMN_COUNT, EXCERPT_COLUMNS};
+    use super::super::sources::{SOURCE_COLUMN_COUNT, source_columns};
+
+    #[test]
+    fn the_column_counts_match_the_column_lists() {
+        assert_eq!(EXCERPT_COLUMNS.split(',').count(), EXCERPT_COLUMN_COUNT);
+        assert_eq!(source_columns("s").split(',').count(), SOURCE_COLUMN_COUNT);
+        assert!(source_columns("s").split(", ").all(|column| column.starts_with("s.")));
     }
 }

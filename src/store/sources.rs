@@ -12,6 +12,14 @@ fn source_from_row(row: &Row<'_>) -> rusqlite::Result<Source> {
     source_from_row_at(row, 0)
 }
 
+/// How many columns `SOURCE_COLUMNS` names.
+pub(super) const SOURCE_COLUMN_COUNT: usize = 10;
+
+/// `SOURCE_COLUMNS` of the source aliased `alias`, for queries joining sources.
+pub(super) fn source_columns(alias: &str) -> String {
+    SOURCE_COLUMNS.split(',').map(|column| format!("{alias}.{}", column.trim())).collect::<Vec<_>>().join(", ")
+}
+
 /// Reads a source from the columns starting at `first`, in `SOURCE_COLUMNS` order.
 pub(super) fn source_from_row_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Source> {
     Ok(Source {
