@@ -9,7 +9,8 @@ use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use quipu::model::{CodingAnchor, MemoTarget, Side};
-use quipu::store::Store;
+use quipu::store::{Identified, Store};
+use std::collections::BTreeMap;
 use util::{arg, dump, quipu_err, quipu_ok};
 
 // libxml2 validates against the published schema (tests/data/refi-qda-project.xsd).
@@ -244,6 +245,21 @@ fn a_project_comes_back_from_refi_qda_as_it_went_out() {
         assert_eq!(want, got);
     }
     assert_eq!(expected.len(), restored.len());
+    // The codes and cases keep their identity: the file names them by UUID.
+    let identities = |path: &Path, kind: Identified| -> BTreeMap<String, String> {
+        let store = Store::open(path).unwrap();
+        let uuids = store.uuids(kind).unwrap();
+        let named: Vec<(i64, String)> = match kind {
+            Identified::Code => store.codes().unwrap().into_iter().map(|c| (c.code_id.0, c.name)).collect(),
+            _ => store.cases().unwrap().into_iter().map(|c| (c.case_id.0, c.name)).collect(),
+        };
+        named.into_iter().map(|(id, name)| (name, uuids[&id].clone())).collect()
+    };
+    for kind in [Identified::Code, Identified::Case] {
+        let (sent, returned) = (identities(&project, kind), identities(&copy, kind));
+        assert_eq!(sent.len(), if kind == Identified::Code { 14 } else { 4 });
+        assert_eq!(sent, returned, "{kind:?}");
+    }
 }
 
 #[test]

@@ -12,17 +12,38 @@ use zip::write::SimpleFileOptions;
 use super::{CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, guid, quipu_description};
 use crate::formats::{ExportError, escape_xml as escape};
 use crate::model::{AttributeScope, AttributeType, Code, CodeId, CodingAnchor, MemoTarget, Side};
-use crate::store::{Attribute, Store};
+use crate::store::{Attribute, Identified, Store};
 use crate::text;
 
-/// Names things by GUID for one project.
+/// Names things by GUID for one project: a case, source, excerpt, code or
+/// coding by its UUID; anything else (a text per language, a selection, a
+/// note) by a hash of the project's identity, its kind and its ID, the same in
+/// every export.
 struct Guids {
     project: String,
+    uuids: HashMap<&'static str, HashMap<i64, String>>,
 }
 
 impl Guids {
+    fn new(store: &Store) -> Result<Self, ExportError> {
+        let mut uuids = HashMap::new();
+        for (kind, identified) in [
+            ("case", Identified::Case),
+            ("source", Identified::Source),
+            ("excerpt", Identified::Excerpt),
+            ("code", Identified::Code),
+            ("coding", Identified::Coding),
+        ] {
+            uuids.insert(kind, store.uuids(identified)?);
+        }
+        Ok(Self { project: project_identity(store)?, uuids })
+    }
+
     fn of(&self, kind: &str, id: i64) -> String {
-        guid(&self.project, kind, id)
+        match self.uuids.get(kind).and_then(|uuids| uuids.get(&id)) {
+            Some(uuid) => uuid.clone(),
+            None => guid(&self.project, kind, id),
+        }
     }
 }
 
@@ -71,7 +92,7 @@ pub fn render_codebook(store: &Store) -> Result<Vec<u8>, ExportError> {
             "el libro de códigos (no tiene códigos)"
         )));
     }
-    let guids = Guids { project: project_identity(store)? };
+    let guids = Guids::new(store)?;
     let xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CodeBook xmlns=\"{CODEBOOK_NAMESPACE}\" origin=\"Quipu {}\">{}</CodeBook>\n",
         env!("CARGO_PKG_VERSION"),
@@ -107,7 +128,7 @@ fn variable_value(attribute: &Attribute, value: &str, guids: &Guids) -> String {
 
 /// The project as the bytes of a `.qdpx` file.
 pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
-    let guids = Guids { project: project_identity(store)? };
+    let guids = Guids::new(store)?;
     let codes = store.codes()?;
     let coders = store.coders()?;
     let cases = store.cases()?;

@@ -18,7 +18,7 @@ use crate::model::{
     AttributeId, AttributeScope, AttributeType, CaseId, CodeDraft, CodeId, CoderId, CodingAnchor, Color, ExcerptDraft,
     ExcerptId, MemoTarget, Side, SourceDraft, SourceId, TranslationStatus,
 };
-use crate::store::Store;
+use crate::store::{Identified, Store};
 use crate::text::{self, CharSpan};
 
 /// What a REFI-QDA import added.
@@ -332,7 +332,12 @@ impl Reader<'_> {
             })?),
         };
         let description = child_text(node, "Description");
+        let new_codes = self.summary.new_codes;
         let code_id = self.ensure_code(name, description, color, parent)?;
+        if self.summary.new_codes > new_codes {
+            // A new code keeps the identity the file gives it.
+            self.store.adopt_uuid(Identified::Code, code_id.0, &guid)?;
+        }
         self.code_ids.insert(guid, code_id);
         if let Some(memo) = self.note_of(node)
             && self.store.memo(MemoTarget::Code(code_id))?.is_empty()
@@ -411,7 +416,11 @@ impl Reader<'_> {
         for case in child(root, "Cases").into_iter().flat_map(|c| children(c, "Case")) {
             let name =
                 case.attribute("name").map(str::trim).filter(|n| !n.is_empty()).unwrap_or("Unnamed case").to_owned();
+            let is_new = self.store.case_by_name(&name)?.is_none();
             let case_id = self.case_id(&name)?;
+            if is_new && let Some(guid) = case.attribute("guid") {
+                self.store.adopt_uuid(Identified::Case, case_id.0, guid)?;
+            }
             let description = child_text(case, "Description");
             if !description.is_empty() && self.store.case(case_id)?.description.is_empty() {
                 self.store.set_case_description(case_id, &description)?;
