@@ -495,6 +495,7 @@ fn every_command_has_help() {
         vec!["search", "--help"],
         vec!["export", "quotes", "--help"],
         vec!["agreement", "--help"],
+        vec!["copy", "--help"],
         vec!["gui", "--help"],
     ] {
         let output = quipu_ok(&command);
@@ -567,4 +568,48 @@ fn agreement_by_character_counts_the_passages_each_coder_marked() {
     assert_eq!(json["level"], "character");
     assert_eq!(json["codes"]["Trust"]["n"], 20);
     assert!((json["codes"]["Trust"]["agreement"].as_f64().unwrap() - 0.95).abs() < 1e-9, "{output}");
+}
+
+#[test]
+fn a_blind_copy_for_a_second_coder_keeps_the_material_and_identities_without_codings() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("demo.quipu");
+    quipu_ok(&["demo", arg(&project)]);
+    {
+        // A coder and a memo found nowhere else in the project.
+        let mut store = quipu::store::Store::open(&project).unwrap();
+        let excerpt = store.excerpt_ids().unwrap()[0];
+        let trust = store.code_by_name("Trust").unwrap().unwrap().code_id;
+        let coder = store.ensure_coder("Zoila Quispecondori").unwrap();
+        let coding = store.add_coding(excerpt, trust, coder, quipu::model::CodingAnchor::Whole).unwrap();
+        store.set_memo(quipu::model::MemoTarget::Coding(coding), "nota reservada de la codificadora").unwrap();
+    }
+    let before = dump(&project);
+    let blind = dir.path().join("para-luis.quipu");
+    let report = quipu_ok(&["copy", arg(&project), arg(&blind), "--without-codings", "--without-memos"]);
+    assert!(report.contains("without codings or memos"), "{report}");
+    assert_eq!(dump(&project), before, "the original is untouched");
+    let (original, copy) = (quipu::store::Store::open(&project).unwrap(), quipu::store::Store::open(&blind).unwrap());
+    assert!(copy.coders().unwrap().is_empty());
+    assert!(original.excerpt_ids().unwrap().iter().all(|id| copy.codings_of_excerpt(*id).unwrap().is_empty()));
+    assert_eq!(copy.excerpt_ids().unwrap(), original.excerpt_ids().unwrap());
+    assert_eq!(copy.codes().unwrap(), original.codes().unwrap(), "the same codebook");
+    for kind in [quipu::store::Identified::Excerpt, quipu::store::Identified::Code, quipu::store::Identified::Source] {
+        assert_eq!(copy.uuids(kind).unwrap(), original.uuids(kind).unwrap(), "{kind:?}");
+    }
+    // What was left out is gone from the file's bytes, not only unlisted.
+    let bytes = std::fs::read(&blind).unwrap();
+    for secret in ["Zoila Quispecondori", "nota reservada de la codificadora"] {
+        assert!(
+            !bytes.windows(secret.len()).any(|window| window == secret.as_bytes()),
+            "{secret} is still in the file"
+        );
+        let original_bytes = std::fs::read(&project).unwrap();
+        let in_original = original_bytes.windows(secret.len()).any(|window| window == secret.as_bytes())
+            || dump(&project).contains(secret);
+        assert!(in_original, "{secret} was in the original");
+    }
+    // A copy never overwrites a file.
+    let stderr = quipu_err(&["copy", arg(&project), arg(&blind)]);
+    assert!(stderr.contains("para-luis.quipu"), "{stderr}");
 }

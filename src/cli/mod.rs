@@ -45,6 +45,21 @@ pub enum Command {
         /// The project file to create.
         project: PathBuf,
     },
+    /// Write a consistent copy of a project (as File > Save a copy does), even
+    /// while it is open. With --without-codings it is the blind copy for a
+    /// second coder: the same material, codebook and identities, no codings.
+    Copy {
+        /// The project file.
+        project: PathBuf,
+        /// The copy to write (it must not exist).
+        out: PathBuf,
+        /// Leave out every coding and coder.
+        #[arg(long)]
+        without_codings: bool,
+        /// Leave out every memo.
+        #[arg(long)]
+        without_memos: bool,
+    },
     /// Import excerpts or attributes into a project.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -458,6 +473,10 @@ pub fn run(command: Command) -> Result<(), CliError> {
     match command {
         Command::New { project, empty_codebook } => project::new(&mut out, &project, empty_codebook)?,
         Command::Demo { project } => project::demo(&mut out, &project)?,
+        Command::Copy { project, out: target, without_codings, without_memos } => {
+            let options = crate::store::CopyOptions { without_codings, without_memos };
+            project::copy(&mut out, &open(&project)?, &project, &target, options)?
+        }
         Command::Import(ImportCommand::Csv { project, file, map, codes_separator, coder, dry_run }) => {
             import::import_csv(&mut out, &project, &file, map, codes_separator, &coder, dry_run)?
         }

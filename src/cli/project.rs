@@ -239,3 +239,22 @@ pub(super) fn excerpts(
     }
     Ok(())
 }
+
+/// `quipu copy`: a copy of the project, leaving out what `options` says.
+pub(super) fn copy(
+    out: &mut String,
+    store: &Store,
+    project: &std::path::Path,
+    target: &std::path::Path,
+    options: crate::store::CopyOptions,
+) -> Result<(), CliError> {
+    store.save_copy_with(target, options)?;
+    let left_out = match (options.without_codings, options.without_memos) {
+        (true, true) => " without codings or memos",
+        (true, false) => " without codings",
+        (false, true) => " without memos",
+        (false, false) => "",
+    };
+    let _ = writeln!(out, "Copied {} to {}{left_out}.", project.display(), target.display());
+    Ok(())
+}

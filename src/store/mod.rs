@@ -37,6 +37,15 @@ pub use code_keys::CODE_KEYS;
 pub use counts::{CodeCount, CodePair, GroupedCount, Grouping, OverlapPassage, SourceCodeCount, SourceGroup};
 pub use excerpts::ReanchorReport;
 pub use filter::Filter;
+
+/// What a copy of a project leaves out (see [`Store::save_copy_with`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CopyOptions {
+    /// Leave out every coding and coder: the blind copy for a second coder.
+    pub without_codings: bool,
+    /// Leave out every memo.
+    pub without_memos: bool,
+}
 pub use identity::{Identified, is_uuid};
 pub use import::{ImportBatch, ImportRow, ImportSummary};
 pub use migrations::CURRENT_VERSION;
@@ -299,6 +308,32 @@ impl Store {
             )));
         };
         self.conn.execute("VACUUM INTO ?1", [target_text])?;
+        Ok(())
+    }
+
+    /// Writes a copy of the project to `target` (which must not exist) leaving
+    /// out what `options` says. Without codings it is the blind copy a second
+    /// coder codes on her own: the same material, codebook and identities, no
+    /// codings and no coders. What is left out is gone from the file, not only
+    /// unlisted. A copy that fails half-way is removed.
+    pub fn save_copy_with(&self, target: &Path, options: CopyOptions) -> StoreResult<()> {
+        self.save_copy(target)?;
+        if options == CopyOptions::default() {
+            return Ok(());
+        }
+        let mut sql = String::from("PRAGMA foreign_keys = ON; BEGIN;");
+        if options.without_codings {
+            sql.push_str("DELETE FROM codings; DELETE FROM coders;");
+        }
+        if options.without_memos {
+            sql.push_str("DELETE FROM memos;");
+        }
+        sql.push_str("COMMIT; VACUUM;");
+        let trimmed = Connection::open(target).and_then(|copy| copy.execute_batch(&sql));
+        if let Err(error) = trimmed {
+            let _ = std::fs::remove_file(target);
+            return Err(error.into());
+        }
         Ok(())
     }
 
