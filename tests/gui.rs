@@ -757,6 +757,28 @@ fn save_a_copy_writes_a_project_that_opens_with_the_same_content() {
 }
 
 #[test]
+fn a_copy_for_a_second_coder_has_the_material_and_codebook_but_no_codings() {
+    let (dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    harness.get_by_label("File").click();
+    settle(&mut harness);
+    assert!(harness.query_by_label("Save a copy for a second coder…").is_some(), "the File menu offers it");
+    harness.key_press(Key::Escape);
+    settle(&mut harness);
+    let copy = dir.path().join("para-luis.quipu");
+    harness.state().jobs.deliver_pick(quipu::gui::jobs::PickPurpose::SaveBlindCopy, copy.clone());
+    settle(&mut harness);
+    let message = harness.state().ui.message.clone();
+    assert!(copy.exists(), "{message:?}");
+    let (original, blind) = (stored(&path), Store::open(&copy).unwrap());
+    assert_eq!(blind.excerpt_ids().unwrap(), original.excerpt_ids().unwrap());
+    assert_eq!(blind.codes().unwrap(), original.codes().unwrap());
+    assert!(blind.coders().unwrap().is_empty());
+    assert!(blind.excerpt_ids().unwrap().iter().all(|id| blind.codings_of_excerpt(*id).unwrap().is_empty()));
+    assert!(!original.coders().unwrap().is_empty(), "the open project keeps its codings");
+}
+
+#[test]
 fn a_refi_qda_project_imported_from_the_file_menu_is_undone_in_one_step() {
     let (dir, demo) = demo_project();
     let exchange = dir.path().join("colleague.qdpx");

@@ -107,8 +107,8 @@ pub enum AppCommand {
     },
     /// Open the dialog that makes a case, a source or excerpts.
     OpenNewItem(super::state::NewItem),
-    /// Save a consistent copy of the project.
-    SaveCopy(PathBuf),
+    /// Save a consistent copy of the project, leaving out what the options say.
+    SaveCopy(PathBuf, crate::store::CopyOptions),
     /// Change the interface language.
     SetLanguage(Language),
     /// Change the theme.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::formats::attributes_csv::import_attributes;
 use crate::language::{Language, Localized, Text};
 use crate::model::{CodeDraft, CodeId, CodingAnchor, ExcerptId, MemoTarget};
-use crate::store::{Filter, Store, StoreError};
+use crate::store::{CopyOptions, Filter, Store, StoreError};
 
 use super::app::QuipuApp;
 use super::command::{AppCommand, Edit, EditOutcome};
@@ -154,12 +154,13 @@ impl QuipuApp {
                 self.jobs.import_transcript(ctx, project, plan, self.coder(), tr);
             }
             AppCommand::OpenNewItem(item) => self.ui.dialogs.new_item = Some(item),
-            AppCommand::SaveCopy(target) => {
+            AppCommand::SaveCopy(target, options) => {
                 let Some(session) = &self.session else {
                     return;
                 };
-                match session.store.save_copy(&target) {
-                    Ok(()) => self.report(tr.f(Msg::CopySaved, &[("file", &target.display())])),
+                let saved = if options.without_codings { Msg::BlindCopySaved } else { Msg::CopySaved };
+                match session.store.save_copy_with(&target, options) {
+                    Ok(()) => self.report(tr.f(saved, &[("file", &target.display())])),
                     Err(error) => self.report_failure(&error),
                 }
             }
@@ -430,7 +431,11 @@ impl QuipuApp {
             PickPurpose::Open => self.open_project(&path),
             PickPurpose::New => self.run_command(ctx, AppCommand::NewProject(path)),
             PickPurpose::Import => self.run_command(ctx, AppCommand::StartImport(path)),
-            PickPurpose::SaveCopy => self.run_command(ctx, AppCommand::SaveCopy(path)),
+            PickPurpose::SaveCopy => self.run_command(ctx, AppCommand::SaveCopy(path, CopyOptions::default())),
+            PickPurpose::SaveBlindCopy => {
+                let options = CopyOptions { without_codings: true, ..CopyOptions::default() };
+                self.run_command(ctx, AppCommand::SaveCopy(path, options));
+            }
             PickPurpose::ImportAttributes => self.import_attributes_file(&path),
             PickPurpose::ImportTranscript => self.start_transcript(path),
             PickPurpose::ImportTranscriptTranslation => {
@@ -661,6 +666,7 @@ impl QuipuApp {
             stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
         match purpose {
             PickPurpose::SaveCopy => Some(format!("{safe}-copy.quipu")),
+            PickPurpose::SaveBlindCopy => Some(format!("{safe}-second-coder.quipu")),
             PickPurpose::New => Some("fieldwork.quipu".to_owned()),
             PickPurpose::Export(format) => Some(format!("quotes.{}", format.extension())),
             PickPurpose::ExportFrequencies(format) => Some(format!("frequencies.{}", format.extension())),

@@ -37,6 +37,8 @@ messages! {
     ImportCsv => "Import CSV…", "Importar CSV…";
     ExportQuotes => "Export quotes…", "Exportar citas…";
     SaveCopy => "Save a copy as…", "Guardar una copia como…";
+    SaveBlindCopy => "Save a copy for a second coder…", "Guardar una copia para una segunda codificación…";
+    SaveBlindCopyHelp => "The same material and codebook without any codings, so a colleague codes on her own; agreement compares you afterwards.", "El mismo material y libro de códigos sin codificaciones, para que una colega codifique por su cuenta; luego el acuerdo las compara.";
     Quit => "Quit", "Salir";
     Undo => "Undo", "Deshacer";
     Redo => "Redo", "Rehacer";
@@ -138,6 +140,7 @@ messages! {
     CheckDone => "{file} is ready: {n} excerpts would be imported.", "{file} está listo: se importarían {n} fragmentos.";
     ExportDone => "Exported {n} quotes to {file}.", "Se exportaron {n} citas a {file}.";
     CopySaved => "Saved a copy to {file}.", "Se guardó una copia en {file}.";
+    BlindCopySaved => "Saved a copy without codings to {file}, for a second coder.", "Se guardó una copia sin codificaciones en {file}, para una segunda codificación.";
     TableExported => "Exported the table to {file}.", "Se exportó la tabla a {file}.";
     Cancelled => "Cancelled; nothing was changed.", "Cancelado; no se cambió nada.";
     StillRunning => "Wait for this to finish first: {job}", "Espere a que termine primero: {job}";

@@ -41,6 +41,8 @@ pub enum PickPurpose {
     ImportAttributes,
     /// Choose where to save a copy of the project.
     SaveCopy,
+    /// Choose where to save a copy for a second coder (no codings).
+    SaveBlindCopy,
     /// Choose a REFI-QDA project (.qdpx) or codebook (.qdc) to import.
     ImportRefi,
     /// Choose an interview transcript to import.
@@ -59,7 +61,9 @@ impl PickPurpose {
     /// What the files this dialog offers are called, for its filter.
     pub fn file_kind(self) -> &'static str {
         match self {
-            PickPurpose::Open | PickPurpose::New | PickPurpose::SaveCopy => "Quipu project",
+            PickPurpose::Open | PickPurpose::New | PickPurpose::SaveCopy | PickPurpose::SaveBlindCopy => {
+                "Quipu project"
+            }
             PickPurpose::Import | PickPurpose::ImportAttributes => "CSV",
             PickPurpose::ImportRefi => "REFI-QDA",
             PickPurpose::ImportTranscript | PickPurpose::ImportTranscriptTranslation => "Transcript",
@@ -73,7 +77,7 @@ impl PickPurpose {
     /// The extensions of the files this dialog offers (empty: any file).
     pub fn accepted_extensions(self) -> Vec<&'static str> {
         match self {
-            PickPurpose::Open | PickPurpose::New | PickPurpose::SaveCopy => vec!["quipu"],
+            PickPurpose::Open | PickPurpose::New | PickPurpose::SaveCopy | PickPurpose::SaveBlindCopy => vec!["quipu"],
             PickPurpose::Import | PickPurpose::ImportAttributes => vec!["csv", "tsv", "txt"],
             PickPurpose::ImportRefi => vec!["qdpx", "qdc", "qde"],
             PickPurpose::ImportTranscript | PickPurpose::ImportTranscriptTranslation => TRANSCRIPT_EXTENSIONS.to_vec(),
@@ -86,7 +90,7 @@ impl PickPurpose {
     /// The extension of the file this dialog saves, if it saves one.
     pub fn extension(self) -> Option<&'static str> {
         match self {
-            PickPurpose::New | PickPurpose::SaveCopy => Some("quipu"),
+            PickPurpose::New | PickPurpose::SaveCopy | PickPurpose::SaveBlindCopy => Some("quipu"),
             PickPurpose::Export(format) => Some(format.extension()),
             PickPurpose::ExportFrequencies(format) => Some(format.extension()),
             PickPurpose::ExportRefi { codebook_only: true } => Some("qdc"),

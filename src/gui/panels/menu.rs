@@ -54,6 +54,9 @@ pub fn menu_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
                 if ui.button(tr.t(Msg::SaveCopy)).clicked() {
                     app.push(AppCommand::Pick(PickPurpose::SaveCopy));
                 }
+                if ui.button(tr.t(Msg::SaveBlindCopy)).on_hover_text(tr.t(Msg::SaveBlindCopyHelp)).clicked() {
+                    app.push(AppCommand::Pick(PickPurpose::SaveBlindCopy));
+                }
                 ui.separator();
                 if ui.button(tr.t(Msg::Quit)).clicked() {
                     ui.send_viewport_cmd(egui::ViewportCommand::Close);
