@@ -5,6 +5,8 @@ mod util;
 
 use std::collections::BTreeMap;
 
+use quipu::model::{CodingAnchor, MemoTarget, Side};
+
 use util::{TestProject, arg, dump, quipu, quipu_err, quipu_ok};
 
 /// One spreadsheet row of the import fixture.
@@ -490,6 +492,7 @@ fn every_command_has_help() {
         vec!["new", "--help"],
         vec!["demo", "--help"],
         vec!["import", "csv", "--help"],
+        vec!["import", "codings", "--help"],
         vec!["codes", "--help"],
         vec!["freq", "--help"],
         vec!["search", "--help"],
@@ -612,4 +615,72 @@ fn a_blind_copy_for_a_second_coder_keeps_the_material_and_identities_without_cod
     // A copy never overwrites a file.
     let stderr = quipu_err(&["copy", arg(&project), arg(&blind)]);
     assert!(stderr.contains("para-luis.quipu"), "{stderr}");
+}
+
+#[test]
+fn codings_from_a_spreadsheet_land_on_their_excerpts_and_a_bad_row_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("demo.quipu");
+    quipu_ok(&["demo", arg(&project)]);
+    let excerpt_uuid = {
+        let store = quipu::store::Store::open(&project).unwrap();
+        let id = store.excerpts_named("E002").unwrap()[0];
+        store.uuids(quipu::store::Identified::Excerpt).unwrap()[&id.0].clone()
+    };
+    let good = dir.path().join("codings.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "fragmento,código,lado,inicio,fin,codificadora,nota\n\
+             E001,Trust,,,,Luis,\n\
+             {excerpt_uuid},Police use,es,0,8,Luis,\"las primeras palabras, dijo\"\n\
+             e001,trust,,,,Luis,\n\
+             E003,Employment,translation,,,,\n"
+        ),
+    )
+    .unwrap();
+    let before = dump(&project);
+    let checked = quipu_ok(&["import", "codings", arg(&project), arg(&good), "--dry-run"]);
+    assert!(checked.contains("Would import 3 codings") && checked.contains("1 coding already there"), "{checked}");
+    assert_eq!(dump(&project), before, "a dry run writes nothing");
+    quipu_ok(&["import", "codings", arg(&project), arg(&good), "--coder", "Pilar"]);
+    let store = quipu::store::Store::open(&project).unwrap();
+    let coder_of = |id| store.coders().unwrap().into_iter().find(|c| c.coder_id == id).unwrap().name;
+    let named = |label: &str| store.excerpts_named(label).unwrap()[0];
+    let e002 = store.codings_of_excerpt(named("E002")).unwrap();
+    let police = e002.iter().find(|c| c.covered_text.chars().count() == 8).expect("the passage");
+    assert_eq!(coder_of(police.coder_id), "Luis");
+    assert!(matches!(police.anchor, CodingAnchor::Passage { side: Side::Original, .. }));
+    assert_eq!(store.memo(MemoTarget::Coding(police.coding_id)).unwrap(), "las primeras palabras, dijo");
+    let e003 = store.codings_of_excerpt(named("E003")).unwrap();
+    let employment = store.code_by_name("Employment").unwrap().unwrap().code_id;
+    let whole_translation = e003.iter().find(|c| c.code_id == employment && coder_of(c.coder_id) == "Pilar").unwrap();
+    let translation = store.excerpt(named("E003")).unwrap().translation.unwrap();
+    assert_eq!(whole_translation.covered_text, translation, "a side without a span codes all of it");
+    drop(store);
+
+    let after = dump(&project);
+    for (csv, expected) in [
+        ("excerpt,code\nE001,Trust\nE999,Trust\n", "row 3, column 'excerpt': no excerpt has the label or UUID 'E999'"),
+        ("excerpt,code\nE001,Nonexistent\n", "row 2, column 'code': no code is named 'Nonexistent'"),
+        ("excerpt,code,side,start,end\nE001,Trust,original,5,9999\n", "row 2, column 'end': the passage 5..9999"),
+        ("excerpt,code,side\nE001,Trust,quechua\n", "row 2, column 'side': 'quechua' is not a side"),
+        ("excerpt,code,side,start\nE001,Trust,es,cinco\n", "row 2, column 'start': 'cinco' is not a whole number"),
+        ("excerpt,code\nE001,\"Trust\nE002,Trust\n", "row 2: a quoted cell opens here and is never closed"),
+        ("excerpt,code\nE001,Trust,extra\n", "row 2: the row has 3 cells"),
+        ("excerpto,codigo\nE001,Trust\n", "needs an 'excerpt' and a 'code' column"),
+    ] {
+        let bad = dir.path().join("malo.csv");
+        std::fs::write(&bad, csv).unwrap();
+        let stderr = quipu_err(&["import", "codings", arg(&project), arg(&bad)]);
+        assert!(stderr.contains("malo.csv") && stderr.contains(expected), "{csv:?}: {stderr}");
+        assert_eq!(dump(&project), after, "{csv:?} changed the project");
+    }
+    let mut not_utf8 = b"excerpt,code\nE001,Confian".to_vec();
+    not_utf8.extend_from_slice(b"\xe7a\n");
+    let bad = dir.path().join("latin.csv");
+    std::fs::write(&bad, not_utf8).unwrap();
+    let stderr = quipu_err(&["import", "codings", arg(&project), arg(&bad)]);
+    assert!(stderr.contains("latin.csv, row 2, column 'code': the cell is not valid UTF-8"), "{stderr}");
+    assert_eq!(dump(&project), after);
 }

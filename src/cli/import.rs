@@ -103,6 +103,26 @@ pub(super) fn import_attributes(out: &mut String, project: &Path, file: &Path) -
     Ok(())
 }
 
+pub(super) fn import_codings(
+    out: &mut String,
+    project: &Path,
+    file: &Path,
+    coder: &str,
+    dry_run: bool,
+) -> Result<(), CliError> {
+    let file_name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|source| ImportError::Io { file: file_name.clone(), source })?;
+    let rows = crate::formats::codings_csv::read_codings_csv(&bytes, &file_name)?;
+    let mut store = open(project)?;
+    let summary = crate::formats::codings_csv::import_codings(&mut store, &rows, &file_name, coder, dry_run)?;
+    let verb = if dry_run { "Would import" } else { "Imported" };
+    let _ = writeln!(out, "{verb} {} from {}.", plural(summary.added, "coding"), file.display());
+    if summary.already_there > 0 {
+        let _ = writeln!(out, "  {} already there.", plural(summary.already_there, "coding"));
+    }
+    Ok(())
+}
+
 pub(super) fn import_refi(out: &mut String, project: &Path, file: &Path, coder: &str) -> Result<(), CliError> {
     let file_name = file.display().to_string();
     let bytes = std::fs::read(file).map_err(|source| ImportError::Io { file: file_name.clone(), source })?;

@@ -224,6 +224,23 @@ pub enum ImportCommand {
         /// The CSV file.
         file: PathBuf,
     },
+    /// Import codings made elsewhere onto existing excerpts from CSV: columns
+    /// 'excerpt' (label or UUID) and 'code' (name or path Parent/Child), and
+    /// optionally 'side' (original, translation or a language tag), 'start' and
+    /// 'end' (characters, end exclusive), 'coder' and 'memo'. One transaction: a
+    /// bad row is refused naming row and column, and nothing changes.
+    Codings {
+        /// The project file.
+        project: PathBuf,
+        /// The CSV file.
+        file: PathBuf,
+        /// Who the codings are attributed to when a row names no coder.
+        #[arg(long, default_value = "imported")]
+        coder: String,
+        /// Check every row and say what would be imported, without writing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Import an interview transcript (.docx, .odt, .txt, .md, .srt, .vtt) as one
     /// source, one excerpt per speaker turn ("Rosa Quispe: …", "P: …",
     /// "[00:14:05] E: …"), paired with its translation when one is given.
@@ -482,6 +499,9 @@ pub fn run(command: Command) -> Result<(), CliError> {
         }
         Command::Import(ImportCommand::Refi { project, file, coder }) => {
             import::import_refi(&mut out, &project, &file, &coder)?
+        }
+        Command::Import(ImportCommand::Codings { project, file, coder, dry_run }) => {
+            import::import_codings(&mut out, &project, &file, &coder, dry_run)?
         }
         Command::Import(ImportCommand::Attributes { project, file }) => {
             import::import_attributes(&mut out, &project, &file)?

@@ -8,6 +8,7 @@ use report::{ReportOptions, build_report};
 
 pub mod attributes_csv;
 pub mod chart;
+pub mod codings_csv;
 pub mod csv_export;
 pub mod csv_import;
 pub mod docx;

@@ -60,6 +60,17 @@ impl Store {
         Ok(uuids)
     }
 
+    /// The excerpts a person's reference names: an excerpt label (exact, any
+    /// case) or an excerpt's UUID.
+    pub fn excerpts_named(&self, reference: &str) -> StoreResult<Vec<crate::model::ExcerptId>> {
+        let reference = reference.trim();
+        let mut statement = self.conn.prepare_cached(
+            "SELECT excerpt_id FROM excerpts WHERE label = ?1 COLLATE NOCASE OR uuid = lower(?1) ORDER BY excerpt_id",
+        )?;
+        let ids = statement.query_map([reference], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
     /// Gives a row the identity `uuid` names (an exchange file's GUID, any case),
     /// unless it is not a UUID or another row of its kind has it. Says whether
     /// it did.

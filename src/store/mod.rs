@@ -406,6 +406,15 @@ pub(crate) fn name_taken(kind: &'static str, name: &str) -> impl FnOnce(rusqlite
 }
 
 impl Store {
+    /// Runs `action` and takes back everything it wrote: a dry run that checks
+    /// all the writes of an import would succeed, and says what they would do.
+    pub fn try_out<T, E: From<StoreError>>(&mut self, action: impl FnOnce(&mut Store) -> Result<T, E>) -> Result<T, E> {
+        self.conn.execute_batch("SAVEPOINT quipu_try").map_err(|error| E::from(error.into()))?;
+        let result = action(self);
+        self.conn.execute_batch("ROLLBACK TO quipu_try; RELEASE quipu_try").map_err(|error| E::from(error.into()))?;
+        result
+    }
+
     /// Runs `action` as one unit: if it fails, everything it changed is rolled back.
     /// Nests (each level is a savepoint), so a method that is atomic on its own can
     /// be part of a larger user action.
