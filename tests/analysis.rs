@@ -411,6 +411,8 @@ fn a_bad_attribute_file_names_the_row_and_column_and_changes_nothing() {
     // Hostile files: an unclosed quote, bytes that are not UTF-8.
     let error = read_attributes_csv(b"caso,altitud\nCerro Alto,\"4100\nQori Wayra,3600\n", "d.csv").unwrap_err();
     assert!(error.to_string().contains("d.csv, row 2: a quoted cell opens here and is never closed"), "{error}");
+    let error = read_attributes_csv(b"caso,altitud\nCerro Alto,41\x0000\n", "n.csv").unwrap_err();
+    assert!(error.to_string().contains("n.csv, row 2, column 'altitud': the cell holds a NUL"), "{error}");
     let error = read_attributes_csv(b"caso,regi\xf3n\nCerro Alto,Cusco\n", "e.csv").unwrap_err();
     assert!(error.to_string().contains("e.csv: the file is not valid UTF-8"), "{error}");
     assert_eq!(fixture.store.dump().unwrap(), before);

@@ -258,6 +258,21 @@ fn an_unclosed_quote_is_refused_naming_its_row_rather_than_swallowing_the_file()
 }
 
 #[test]
+fn text_glued_after_a_closing_quote_is_refused_naming_its_row() {
+    // A lenient reader would import "abcdef"; quoted quotes ("") stay fine.
+    let csv = "caso,original\nCerro Alto,\"dijo \"\"basta\"\"\"\nCerro Alto,\"abc\"def\n";
+    assert_import_fails(csv.as_bytes(), &[], "row 3: a cell has text after its closing quote");
+}
+
+#[test]
+fn a_nul_byte_or_a_repeated_header_is_refused_naming_where() {
+    let csv = b"caso,original\nCerro Alto,bien\nCerro Alto,ma\0l\n";
+    assert_import_fails(csv, &[], "row 3, column 'original': the cell holds a NUL character");
+    let csv = "caso,original,Caso\nCerro Alto,uno,Qori Wayra\n";
+    assert_import_fails(csv.as_bytes(), &[], "row 1, column 'Caso': two columns are named 'Caso'");
+}
+
+#[test]
 fn invalid_utf8_is_refused_naming_the_row_and_column() {
     let mut csv = b"caso,original\nCerro Alto,bien\nCerro Alto,".to_vec();
     csv.extend_from_slice(b"polic\xeda"); // "policía" in Latin-1

@@ -133,6 +133,17 @@ pub fn read_attributes_csv(bytes: &[u8], file: &str) -> Result<AttributeTable, I
                 crate::bilingual!("unreadable row ({error})", "fila ilegible ({error})"),
             )
         })?;
+        if let Some(column) = record.iter().position(|cell| cell.contains('\0')) {
+            return Err(ImportError::row(
+                file,
+                row_number,
+                headers.get(column).map(String::as_str),
+                crate::bilingual!(
+                    "the cell holds a NUL character, which is not text; the file may be damaged",
+                    "la celda contiene un carácter NUL, que no es texto; el archivo puede estar dañado"
+                ),
+            ));
+        }
         let cells: Vec<String> = record.iter().map(|cell| text::normalized(cell.trim())).collect();
         if cells.iter().all(String::is_empty) {
             continue;

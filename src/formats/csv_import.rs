@@ -273,25 +273,79 @@ pub(crate) fn csv_reader<'a>(bytes: &'a [u8], file: &str) -> Result<csv::Reader<
             .has_headers(false)
             .from_reader(without_bom)
     };
-    // Every closed quoted cell holds an even number of quote marks.
-    if without_bom.iter().filter(|byte| **byte == b'"').count() % 2 == 1 {
-        let mut rows = 0;
-        let mut record = csv::ByteRecord::new();
-        let mut counting = reader();
-        while counting.read_byte_record(&mut record).unwrap_or(false) {
-            rows += 1;
-        }
-        return Err(ImportError::row(
-            file,
-            rows.max(1),
-            None,
-            crate::bilingual!(
+    if let Some((row, broken)) = broken_quoting(without_bom, reader()) {
+        let message = match broken {
+            BrokenQuote::NeverClosed => crate::bilingual!(
                 "a quoted cell opens here and is never closed (a \" is missing)",
                 "una celda entre comillas se abre aquí y nunca se cierra (falta una \")"
             ),
-        ));
+            BrokenQuote::TextAfterClose => crate::bilingual!(
+                "a cell has text after its closing quote, as in \"abc\"def; inside quotes write a quote mark as \"\"",
+                "una celda tiene texto después de su comilla de cierre, como en \"abc\"def; dentro de comillas escriba una comilla como \"\""
+            ),
+        };
+        return Err(ImportError::row(file, row, None, message));
     }
     Ok(reader())
+}
+
+/// How a row's quoting is broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BrokenQuote {
+    /// A quoted cell runs to the end of the file.
+    NeverClosed,
+    /// Text follows a cell's closing quote (`"abc"def`).
+    TextAfterClose,
+}
+
+/// The first row whose quoting is broken, numbered as rows are everywhere (the
+/// header is 1, blank lines are not rows). A lenient reader would glue such a
+/// cell together or read the rest of the file into it; this looks at each
+/// record's own bytes, which `reader` (over `bytes`) delimits.
+fn broken_quoting(bytes: &[u8], mut reader: csv::Reader<&[u8]>) -> Option<(usize, BrokenQuote)> {
+    if !bytes.contains(&b'"') {
+        return None;
+    }
+    let delimiter = sniff_delimiter(bytes);
+    let mut starts = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    while reader.read_byte_record(&mut record).unwrap_or(false) {
+        starts.push(record.position().map_or(0, |position| position.byte() as usize));
+    }
+    for (index, start) in starts.iter().enumerate() {
+        let end = starts.get(index + 1).copied().unwrap_or(bytes.len()).min(bytes.len());
+        let raw = &bytes[(*start).min(end)..end];
+        let (mut field_start, mut quoted, mut closed) = (true, false, false);
+        let mut at = 0;
+        while at < raw.len() {
+            let byte = raw[at];
+            if quoted {
+                if byte == b'"' {
+                    if raw.get(at + 1) == Some(&b'"') {
+                        at += 1;
+                    } else {
+                        (quoted, closed) = (false, true);
+                    }
+                }
+            } else if closed {
+                match byte {
+                    b'\n' | b'\r' => closed = false,
+                    b' ' | b'\t' if byte != delimiter => {}
+                    _ if byte == delimiter => (closed, field_start) = (false, true),
+                    _ => return Some((index + 1, BrokenQuote::TextAfterClose)),
+                }
+            } else if byte == b'"' && field_start {
+                (quoted, field_start) = (true, false);
+            } else {
+                field_start = byte == delimiter || byte == b'\n';
+            }
+            at += 1;
+        }
+        if quoted {
+            return Some((index + 1, BrokenQuote::NeverClosed));
+        }
+    }
+    None
 }
 
 /// Reads the header row, naming the file in any error.
@@ -307,7 +361,7 @@ fn read_headers(reader: &mut csv::Reader<&[u8]>, file: &str) -> Result<Vec<Strin
             ),
         ));
     }
-    record
+    let headers: Vec<String> = record
         .iter()
         .enumerate()
         .map(|(index, cell)| {
@@ -315,15 +369,31 @@ fn read_headers(reader: &mut csv::Reader<&[u8]>, file: &str) -> Result<Vec<Strin
                 ImportError::row(
                     file,
                     1,
-                    Some(&(index + 1).to_string()),
+                    None,
                     crate::bilingual!(
-                        "the header is not valid UTF-8 text; save the file as CSV UTF-8",
-                        "el encabezado no es texto UTF-8 válido; guarde el archivo como CSV UTF-8"
+                        "the header of column {} is not valid UTF-8 text; save the file as CSV UTF-8",
+                        "el encabezado de la columna {} no es texto UTF-8 válido; guarde el archivo como CSV UTF-8",
+                        index + 1
                     ),
                 )
             })
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    // Two columns of one name would leave which to read to chance.
+    for (index, header) in headers.iter().enumerate() {
+        if !header.is_empty() && headers[..index].iter().any(|earlier| header_key(earlier) == header_key(header)) {
+            return Err(ImportError::row(
+                file,
+                1,
+                Some(header),
+                crate::bilingual!(
+                    "two columns are named '{header}'; rename one so it is clear which to read",
+                    "dos columnas se llaman '{header}'; cambie el nombre de una para que quede claro cuál leer"
+                ),
+            ));
+        }
+    }
+    Ok(headers)
 }
 
 fn csv_error(file: &str, error: csv::Error) -> ImportError {
@@ -535,6 +605,15 @@ impl RowReader<'_> {
                 ),
             ));
         };
+        if raw.contains('\0') {
+            return Err(self.error(
+                field,
+                crate::bilingual!(
+                    "the cell holds a NUL character, which is not text; the file may be damaged",
+                    "la celda contiene un carácter NUL, que no es texto; el archivo puede estar dañado"
+                ),
+            ));
+        }
         let (normalized, cell_changes) = text::normalize(raw);
         if !cell_changes.is_unchanged() {
             *normalized_cells += 1;
