@@ -231,8 +231,11 @@ pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     if version >= CURRENT_VERSION {
         return Ok(());
     }
+    // A negative version is refused when the file is opened; here it is read
+    // as the first.
+    let first = usize::try_from(version).unwrap_or(0);
     let tx = conn.transaction()?;
-    for migration in &MIGRATIONS[version as usize..] {
+    for migration in &MIGRATIONS[first..] {
         tx.execute_batch(&migration.replace("quipu_uuid()", UUID_SQL))?;
     }
     tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
@@ -300,6 +303,38 @@ mod tests {
         let conn = Connection::open(&backup).unwrap();
         let kept: i64 = conn.query_row("SELECT x FROM kept", [], |r| r.get(0)).unwrap();
         assert_eq!(kept, 42);
+    }
+
+    #[test]
+    fn an_earlier_backup_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.quipu");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+        }
+        let earlier = dir.path().join("old.quipu.v0.bak");
+        std::fs::write(&earlier, "her own copy").unwrap();
+        Store::open(&path).unwrap();
+        assert_eq!(std::fs::read_to_string(&earlier).unwrap(), "her own copy");
+        assert!(dir.path().join("old.quipu.v0.1.bak").exists(), "the new backup is numbered");
+    }
+
+    #[test]
+    fn a_negative_format_version_is_refused_and_the_file_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("odd.quipu");
+        drop(Store::create(&path).unwrap());
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", -1).unwrap();
+            conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let error = Store::open(&path).unwrap_err();
+        assert!(error.to_string().contains("odd.quipu") && error.to_string().contains("format version -1"), "{error}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "the file changed");
+        assert!(!dir.path().join("odd.quipu.v-1.bak").exists(), "no backup is taken of a refused file");
     }
 
     #[test]

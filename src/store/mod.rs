@@ -262,6 +262,12 @@ impl Store {
                 )
             }));
         }
+        if version < 0 {
+            return Err(not_a_project(crate::bilingual!(
+                "its format version {version} is not one any Quipu writes",
+                "su versión de formato {version} no es una que Quipu escriba"
+            )));
+        }
         if version > CURRENT_VERSION {
             return Err(StoreError::NewerFormat { path: path.to_owned(), found: version, supported: CURRENT_VERSION });
         }
@@ -348,14 +354,17 @@ impl Store {
         Ok(())
     }
 
+    /// Copies the file to `PROJECT.vN.bak` before an upgrade, or, when that
+    /// exists (an earlier upgrade's, or the person's own), to `PROJECT.vN.1.bak`,
+    /// `.2` and so on: a backup is never overwritten.
     fn back_up_before_upgrade(&self, path: &Path, version: i64) -> StoreResult<()> {
-        let mut backup = path.as_os_str().to_owned();
-        backup.push(format!(".v{version}.bak"));
-        let backup = PathBuf::from(backup);
+        let named = |number: usize| {
+            let mut backup = path.as_os_str().to_owned();
+            backup.push(if number == 0 { format!(".v{version}.bak") } else { format!(".v{version}.{number}.bak") });
+            PathBuf::from(backup)
+        };
+        let backup = (0..).map(named).find(|backup| !backup.exists()).unwrap_or_else(|| named(0));
         let failed = |reason: String| StoreError::BackupFailed { path: backup.clone(), reason };
-        if backup.exists() {
-            std::fs::remove_file(&backup).map_err(|error| failed(error.to_string()))?;
-        }
         let Some(backup_text) = backup.to_str() else {
             return Err(failed("the file name is not valid Unicode".to_owned()));
         };
