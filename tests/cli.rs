@@ -273,6 +273,19 @@ fn a_nul_byte_or_a_repeated_header_is_refused_naming_where() {
 }
 
 #[test]
+fn a_short_row_is_read_with_empty_last_cells_and_the_dry_run_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path(), true);
+    let csv = dir.path().join("corto.csv");
+    std::fs::write(&csv, "caso,original,traducción,códigos\nCerro Alto,uno,one,Trust\nCerro Alto,dos\n").unwrap();
+    let report = quipu_ok(&["import", "csv", arg(&project), arg(&csv), "--dry-run"]);
+    assert!(report.contains("1 row had fewer cells than the header (first: row 3)"), "{report}");
+    assert!(report.contains("2 excerpts"), "{report}");
+    // A short row that leaves out a required cell is refused as an empty one is.
+    assert_import_fails(b"original,caso\nuno,Cerro Alto\ndos\n", &[], "row 3, column 'caso': the case is empty");
+}
+
+#[test]
 fn invalid_utf8_is_refused_naming_the_row_and_column() {
     let mut csv = b"caso,original\nCerro Alto,bien\nCerro Alto,".to_vec();
     csv.extend_from_slice(b"polic\xeda"); // "policía" in Latin-1

@@ -74,6 +74,16 @@ pub(super) fn import_csv(
         }
         let _ = writeln!(out, "  Normalised {} cells: {}.", parsed.normalized_cells, what.join(", "));
     }
+    if let Some(first) = parsed.short_rows.first() {
+        let _ = writeln!(
+            out,
+            "  {} fewer cells than the header (first: row {first}); the missing last cells were read as empty.",
+            match parsed.short_rows.len() {
+                1 => "1 row had".to_owned(),
+                n => format!("{n} rows had"),
+            }
+        );
+    }
     if parsed.skipped_empty_rows > 0 {
         let _ = writeln!(out, "  Skipped {} empty rows.", parsed.skipped_empty_rows);
     }

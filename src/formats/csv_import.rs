@@ -240,6 +240,10 @@ pub struct ParsedCsv {
     pub normalized_cells: usize,
     /// Rows left out because every cell was empty.
     pub skipped_empty_rows: usize,
+    /// Rows with fewer cells than the header (as some spreadsheets save them):
+    /// their missing last cells read as empty, and a required one is refused
+    /// as empty would be.
+    pub short_rows: Vec<usize>,
 }
 
 /// The first rows of a CSV file, for the import dialog's preview.
@@ -524,6 +528,7 @@ fn read_rows(
         normalization: NormalizationChanges::default(),
         normalized_cells: 0,
         skipped_empty_rows: 0,
+        short_rows: Vec::new(),
     };
     let header_count = parsed.mapping.headers.len();
     let mut record = csv::ByteRecord::new();
@@ -539,6 +544,9 @@ fn read_rows(
         if record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace)) {
             parsed.skipped_empty_rows += 1;
             continue;
+        }
+        if record.len() < header_count {
+            parsed.short_rows.push(row_number);
         }
         if record.len() > header_count {
             return Err(ImportError::row(
