@@ -383,6 +383,12 @@ fn search_pages_through_many_hits() {
     assert_eq!(page("1")["hits"].as_array().unwrap().len(), 10);
     assert_eq!(page("3")["hits"].as_array().unwrap().len(), 5);
     assert_ne!(page("1")["hits"][0]["excerpt_id"], page("2")["hits"][0]["excerpt_id"]);
+    // Pages past the end, however large, are empty rather than wrapping to the first.
+    for far in ["4", "99999999999", "18446744073709551615"] {
+        assert!(page(far)["hits"].as_array().unwrap().is_empty(), "page {far}");
+        let text = quipu_ok(&["search", project, "agua", "--per-page", "10", "--page", far]);
+        assert!(text.contains("past the last page, 3 (at 10 per page)"), "{text}");
+    }
 }
 
 #[test]

@@ -185,7 +185,8 @@ pub(super) fn search(
         lang,
         prefix_last_word: false,
         limit: per_page,
-        offset: page.saturating_sub(1) * per_page,
+        // A page past any count stays past the end rather than wrapping round.
+        offset: page.saturating_sub(1).saturating_mul(per_page),
     };
     let results = store.search(&query)?;
     let bracketed =
@@ -213,6 +214,15 @@ pub(super) fn search(
     }
     if results.total == 0 {
         let _ = writeln!(out, "No excerpt matches \"{query_text}\".");
+        return Ok(());
+    }
+    if results.hits.is_empty() {
+        let pages = results.total.div_ceil(per_page);
+        let _ = writeln!(
+            out,
+            "{} excerpts match \"{query_text}\"; page {page} is past the last page, {pages} (at {per_page} per page).",
+            results.total
+        );
         return Ok(());
     }
     let first = query.offset + 1;

@@ -112,7 +112,14 @@ impl Store {
         ))?;
         let rows = page
             .query_map(
-                params![expression, original_match, translation_match, lang, query.limit as i64, query.offset as i64],
+                params![
+                    expression,
+                    original_match,
+                    translation_match,
+                    lang,
+                    i64::try_from(query.limit).unwrap_or(i64::MAX),
+                    i64::try_from(query.offset).unwrap_or(i64::MAX)
+                ],
                 |row| {
                     Ok(SearchHit {
                         excerpt_id: row.get(0)?,
