@@ -718,3 +718,28 @@ fn codings_from_a_spreadsheet_land_on_their_excerpts_and_a_bad_row_changes_nothi
     assert!(stderr.contains("latin.csv, row 2, column 'code': the cell is not valid UTF-8"), "{stderr}");
     assert_eq!(dump(&project), after);
 }
+
+#[test]
+fn an_export_never_replaces_a_project_even_with_force_nor_a_file_of_its_temporary_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("notes.md");
+    quipu_ok(&["demo", arg(&project)]);
+    let before = std::fs::read(&project).unwrap();
+    let stderr = quipu_err(&["export", "quotes", arg(&project), arg(&project), "--force"]);
+    assert!(stderr.contains("notes.md") && stderr.contains("never replaces a project"), "{stderr}");
+    assert_eq!(std::fs::read(&project).unwrap(), before, "the project was overwritten");
+    quipu_ok(&["codes", arg(&project)]);
+    // A file of the old temporary name is the person's own, and stays.
+    let target = dir.path().join("citas.md");
+    let own = dir.path().join("citas.md.part");
+    std::fs::write(&own, "mis notas").unwrap();
+    quipu_ok(&["export", "quotes", arg(&project), arg(&target), "--code", "Trust"]);
+    assert_eq!(std::fs::read_to_string(&own).unwrap(), "mis notas");
+    assert!(std::fs::read_to_string(&target).unwrap().contains(">"), "the export was written");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".part") && entry.path() != own)
+        .collect();
+    assert!(leftovers.is_empty(), "a temporary file was left behind");
+}

@@ -21,7 +21,7 @@ pub mod report;
 pub mod transcript;
 pub mod xlsx;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::language::{Language, Localized, Text};
 use crate::store::StoreError;
@@ -175,16 +175,43 @@ pub fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Writes a file through a temporary file renamed into place, so a failure never
-/// leaves half a file behind.
+/// leaves half a file behind. It never replaces a Quipu project, whatever its
+/// name: an export aimed at one (even the open project, even with `--force`)
+/// is refused.
 pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut temporary = target.as_os_str().to_owned();
-    temporary.push(".part");
-    let temporary = PathBuf::from(temporary);
-    let result = std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, target));
+    if is_quipu_project(target) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "it is a Quipu project; an export never replaces a project (choose another name)",
+        ));
+    }
+    // A name of its own beside the target, so it never meets a file of the
+    // person's (or another export's) and lands by an atomic rename.
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let file_name = target.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let number = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = target.with_file_name(format!(".{file_name}.{}-{number}.part", std::process::id()));
+    let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary).and_then(|mut file| {
+        use std::io::Write as _;
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    let result = written.and_then(|()| std::fs::rename(&temporary, target));
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
     result
+}
+
+/// True when `path` is a Quipu project: an SQLite file marked with Quipu's
+/// application id (read from the header, so a renamed project is known too).
+fn is_quipu_project(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut header = [0u8; 72];
+    let read = std::fs::File::open(path).and_then(|mut file| file.read_exact(&mut header));
+    read.is_ok()
+        && header.starts_with(b"SQLite format 3\0")
+        && header[68..72] == crate::store::APPLICATION_ID.to_be_bytes()
 }
 
 /// A file format for coded quotes.
