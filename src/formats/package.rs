@@ -19,6 +19,46 @@ pub const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
 /// codebook one per level of its hierarchy.
 pub const MAX_XML_DEPTH: usize = 256;
 
+/// Most a whole package may unpack to, all entries read together.
+pub const MAX_PACKAGE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What is left of a package's allowance as its entries are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowance {
+    left: u64,
+}
+
+impl Default for Allowance {
+    fn default() -> Self {
+        Self { left: MAX_PACKAGE_BYTES }
+    }
+}
+
+impl Allowance {
+    /// An allowance of `bytes` in all.
+    pub fn of(bytes: u64) -> Self {
+        Self { left: bytes }
+    }
+
+    /// Takes `bytes` read from an entry, refusing when the package as a whole
+    /// unpacks past its allowance (many entries each under the one-entry cap).
+    pub fn take(&mut self, bytes: usize, file: &str, part: &str) -> Result<(), ImportError> {
+        match self.left.checked_sub(bytes as u64) {
+            Some(left) => {
+                self.left = left;
+                Ok(())
+            }
+            None => Err(ImportError::file(
+                file,
+                bilingual!(
+                    "the package unpacks to more than it could hold as text (reading {part}); the file is damaged or not what it claims",
+                    "el paquete ocupa al descomprimirse más de lo que un texto podría (al leer {part}); el archivo está dañado o no es lo que dice ser"
+                ),
+            )),
+        }
+    }
+}
+
 /// Most XML nodes read in one document.
 const MAX_XML_NODES: u32 = 5_000_000;
 
@@ -120,6 +160,15 @@ fn deepest_nesting(xml: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_package_whose_entries_together_pass_the_allowance_is_refused_naming_the_entry() {
+        let mut allowance = Allowance::of(100);
+        allowance.take(60, "p.qdpx", "sources/a.txt").unwrap();
+        let error = allowance.take(60, "p.qdpx", "sources/b.txt").unwrap_err().to_string();
+        assert!(error.contains("p.qdpx") && error.contains("sources/b.txt"), "{error}");
+        assert_eq!(Allowance::default(), Allowance::of(MAX_PACKAGE_BYTES));
+    }
 
     #[test]
     fn nesting_is_counted_from_tags_alone() {

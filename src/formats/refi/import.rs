@@ -13,7 +13,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::parse_quipu_description;
 use crate::formats::ImportError;
-use crate::formats::package::{parse_xml, read_entry};
+use crate::formats::package::{Allowance, parse_xml, read_entry};
 use crate::model::{
     AttributeId, AttributeScope, AttributeType, CaseId, CodeDraft, CodeId, CoderId, CodingAnchor, Color, ExcerptDraft,
     ExcerptId, MemoTarget, Side, SourceDraft, SourceId, TranslationStatus,
@@ -78,6 +78,7 @@ impl Package {
         };
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(not_zip)?;
         let mut files = HashMap::new();
+        let mut allowance = Allowance::default();
         for index in 0..archive.len() {
             let mut entry = archive.by_index(index).map_err(not_zip)?;
             if entry.is_dir() {
@@ -90,6 +91,7 @@ impl Package {
                 continue;
             }
             let content = read_entry(&mut entry, file, &name)?;
+            allowance.take(content.len(), file, &name)?;
             files.insert(name, content);
         }
         Ok(Package { files })
