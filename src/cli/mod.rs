@@ -60,6 +60,23 @@ pub enum Command {
         #[arg(long)]
         without_memos: bool,
     },
+    /// Merge a coder's copy back: her coders, codings, new codes, memos and
+    /// translation reviews. Things are matched by identity, then by content
+    /// (same source and text; same code name), so merging the same copy twice
+    /// adds nothing. Where both copies hold a different text, definition, memo
+    /// or review, this project's is kept and the difference is listed.
+    Merge {
+        /// The project to merge into.
+        project: PathBuf,
+        /// The coder's copy (another .quipu file).
+        other: PathBuf,
+        /// Say what would come in, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print what came in and the conflicts as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Import excerpts or attributes into a project.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -493,6 +510,9 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Copy { project, out: target, without_codings, without_memos } => {
             let options = crate::store::CopyOptions { without_codings, without_memos };
             project::copy(&mut out, &open(&project)?, &project, &target, options)?
+        }
+        Command::Merge { project, other, dry_run, json } => {
+            project::merge(&mut out, &mut open(&project)?, &other, dry_run, json)?
         }
         Command::Import(ImportCommand::Csv { project, file, map, codes_separator, coder, dry_run }) => {
             import::import_csv(&mut out, &project, &file, map, codes_separator, &coder, dry_run)?

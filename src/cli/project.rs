@@ -258,3 +258,60 @@ pub(super) fn copy(
     let _ = writeln!(out, "Copied {} to {}{left_out}.", project.display(), target.display());
     Ok(())
 }
+
+/// `quipu merge`: brings a coder's copy in, in one transaction (or tries it
+/// out with `--dry-run`), and says what came in and what differs.
+pub(super) fn merge(
+    out: &mut String,
+    store: &mut Store,
+    other: &std::path::Path,
+    dry_run: bool,
+    json: bool,
+) -> Result<(), CliError> {
+    let summary = store.with_copy_attached(other, |store| {
+        if dry_run { store.try_out(Store::merge_attached) } else { store.atomically(Store::merge_attached) }
+    })?;
+    if json {
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&summary).unwrap_or_default());
+        return Ok(());
+    }
+    let verb = if dry_run { "Would merge" } else { "Merged" };
+    let _ = writeln!(
+        out,
+        "{verb} {}: {} codings, {} new codes, {} memos, {} translation reviews, {} definitions; {} new coders{}.",
+        other.display(),
+        summary.codings,
+        summary.new_codes.len(),
+        summary.memos,
+        summary.reviews,
+        summary.definitions,
+        summary.new_coders.len(),
+        if summary.new_coders.is_empty() { String::new() } else { format!(" ({})", summary.new_coders.join(", ")) },
+    );
+    if summary.is_empty() {
+        let _ = writeln!(out, "Nothing new: this copy's work is already here.");
+    }
+    if summary.unmatched_excerpts > 0 || summary.codings_left_out > 0 {
+        let _ = writeln!(
+            out,
+            "{} of the copy's excerpts are not in this project; {} codings were left out (on those excerpts, or on a \
+             text that differs here).",
+            summary.unmatched_excerpts, summary.codings_left_out
+        );
+    }
+    if !summary.conflicts.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} differences were left as they are here (settle them in the window, File > Merge a coder's copy):",
+            summary.conflicts.len()
+        );
+        for conflict in &summary.conflicts {
+            let _ =
+                writeln!(out, "  {}\n    here: {}\n    copy: {}", conflict.what, conflict.ours, conflict.theirs_text);
+        }
+    }
+    if dry_run {
+        let _ = writeln!(out, "Dry run: nothing was changed.");
+    }
+    Ok(())
+}

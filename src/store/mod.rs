@@ -19,6 +19,7 @@ mod filter;
 mod identity;
 mod import;
 mod memos;
+mod merge;
 mod migrations;
 mod quotes;
 mod search;
@@ -48,6 +49,7 @@ pub struct CopyOptions {
 }
 pub use identity::{Identified, is_uuid};
 pub use import::{ImportBatch, ImportRow, ImportSummary};
+pub use merge::{MergeConflict, MergeSummary, Theirs};
 pub use migrations::CURRENT_VERSION;
 pub use quotes::CodedQuote;
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchPage, SearchQuery, fts_expression};
