@@ -260,6 +260,15 @@ fn a_project_comes_back_from_refi_qda_as_it_went_out() {
         assert_eq!(sent.len(), if kind == Identified::Code { 14 } else { 4 });
         assert_eq!(sent, returned, "{kind:?}");
     }
+    // So do the sources, excerpts and codings: the same set of UUIDs comes back.
+    for kind in [Identified::Source, Identified::Excerpt, Identified::Coding] {
+        let set = |path: &Path| -> std::collections::BTreeSet<String> {
+            Store::open(path).unwrap().uuids(kind).unwrap().into_values().collect()
+        };
+        let (sent, returned) = (set(&project), set(&copy));
+        assert!(!sent.is_empty());
+        assert_eq!(sent, returned, "{kind:?}");
+    }
 }
 
 #[test]

@@ -210,16 +210,24 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
                     escape(&name),
                     escape(&description)
                 );
+                // A whole coding appears on both sides: its own UUID names it on
+                // the first, so an import gives it back its identity.
+                let first_side = side == Side::Original || excerpt.original.is_none();
                 for coding in codings.iter().filter(|c| c.anchor == CodingAnchor::Whole) {
+                    let coding_guid = if first_side {
+                        guids.of("coding", coding.coding_id.0)
+                    } else {
+                        guids.of(&format!("coding-{}", side.as_str()), coding.coding_id.0)
+                    };
                     let _ = write!(
                         selections,
                         "<Coding guid=\"{}\" creatingUser=\"{}\"><CodeRef targetGUID=\"{}\"/></Coding>",
-                        guids.of(&format!("coding-{}", side.as_str()), coding.coding_id.0),
+                        coding_guid,
                         coder_guid(coding.coder_id),
                         guids.of("code", coding.code_id.0)
                     );
                 }
-                if side == Side::Original || excerpt.original.is_none() {
+                if first_side {
                     let memo = store.memo(MemoTarget::Excerpt(excerpt.excerpt_id))?;
                     if !memo.is_empty() {
                         let note_guid =

@@ -224,6 +224,17 @@ fn note_text(notes: &HashMap<String, String>, node: Node<'_, '_>) -> Option<Stri
     (!texts.is_empty()).then(|| texts.join("\n\n"))
 }
 
+/// A passage coding of an excerpt being rebuilt from Quipu's own export.
+struct QuipuPassage {
+    side: Side,
+    span: CharSpan,
+    code_id: CodeId,
+    coder_id: CoderId,
+    memo: Option<String>,
+    /// The `<Coding>`'s GUID.
+    guid: Option<String>,
+}
+
 /// An excerpt being rebuilt from Quipu's own export.
 #[derive(Default)]
 struct QuipuExcerpt {
@@ -234,8 +245,10 @@ struct QuipuExcerpt {
     texts: [Option<(String, String)>; 2],
     /// Start of the excerpt in each side's document (normalised chars).
     starts: [usize; 2],
-    whole: Vec<(CodeId, CoderId)>,
-    passages: Vec<(Side, CharSpan, CodeId, CoderId, Option<String>)>,
+    /// Whole codings: code, coder, and the GUID of the first `<Coding>` met.
+    whole: Vec<(CodeId, CoderId, Option<String>)>,
+    /// Passage codings.
+    passages: Vec<QuipuPassage>,
     memo: Option<String>,
     /// A transcript turn's speaker, interviewer mark and time.
     turn: (String, bool, String),
@@ -617,7 +630,7 @@ impl Reader<'_> {
         for coding in children(source, "Coding") {
             let code_id = self.code_ref(coding)?;
             for (_, excerpt_id) in &lines {
-                self.add_coding(*excerpt_id, code_id, self.coder_of(coding), CodingAnchor::Whole, None)?;
+                self.add_coding(*excerpt_id, code_id, self.coder_of(coding), CodingAnchor::Whole, None, None)?;
             }
         }
         for selection in children(source, "PlainTextSelection") {
@@ -644,7 +657,7 @@ impl Reader<'_> {
                         let local = CharSpan::new(clipped.start.0 - line.start.0, clipped.end.0 - line.start.0);
                         CodingAnchor::Passage { side: Side::Original, span: local }
                     };
-                    self.add_coding(*excerpt_id, code_id, self.coder_of(coding), anchor, memo.clone())?;
+                    self.add_coding(*excerpt_id, code_id, self.coder_of(coding), anchor, memo.clone(), None)?;
                 }
             }
         }
@@ -668,10 +681,14 @@ impl Reader<'_> {
         coder_id: CoderId,
         anchor: CodingAnchor,
         memo: Option<String>,
+        guid: Option<&str>,
     ) -> Result<(), ImportError> {
         let (coding_id, is_new) = self.store.add_coding_if_new(excerpt_id, code_id, coder_id, anchor)?;
         if is_new {
             self.summary.codings += 1;
+            if let Some(guid) = guid {
+                self.store.adopt_uuid(Identified::Coding, coding_id.0, guid)?;
+            }
         }
         if let Some(memo) = memo {
             self.store.set_memo(MemoTarget::Coding(coding_id), &memo)?;
@@ -769,9 +786,9 @@ impl Reader<'_> {
                     excerpt.memo = Some(memo);
                 }
                 for coding in children(selection, "Coding") {
-                    let pair = (self.code_ref(coding)?, self.coder_of(coding));
-                    if !excerpt.whole.contains(&pair) {
-                        excerpt.whole.push(pair);
+                    let (code_id, coder_id) = (self.code_ref(coding)?, self.coder_of(coding));
+                    if !excerpt.whole.iter().any(|(code, coder, _)| (*code, *coder) == (code_id, coder_id)) {
+                        excerpt.whole.push((code_id, coder_id, coding.attribute("guid").map(str::to_owned)));
                     }
                 }
             } else if let Some(excerpt_key) = description.get("passage") {
@@ -782,7 +799,9 @@ impl Reader<'_> {
                     .or_insert_with(|| QuipuExcerpt { order: count, ..QuipuExcerpt::default() });
                 for coding in children(selection, "Coding") {
                     let code_id = self.code_ref(coding)?;
-                    excerpt.passages.push((side, span, code_id, self.coder_of(coding), memo.clone()));
+                    let guid = coding.attribute("guid").map(str::to_owned);
+                    let coder_id = self.coder_of(coding);
+                    excerpt.passages.push(QuipuPassage { side, span, code_id, coder_id, memo: memo.clone(), guid });
                 }
             }
         }
@@ -802,6 +821,7 @@ impl Reader<'_> {
             draft.name =
                 self.free_source_name(case_id, if draft.name.is_empty() { "Imported source" } else { &draft.name })?;
             let source_id = self.store.add_source(case_id, &draft)?;
+            self.store.adopt_uuid(Identified::Source, source_id.0, &key)?;
             self.summary.sources += 1;
             if !source.pseudonym.is_empty() {
                 self.store.set_pseudonym(source_id, &source.pseudonym)?;
@@ -848,14 +868,15 @@ impl Reader<'_> {
                     time: excerpt.turn.2.clone(),
                 };
                 let excerpt_id = self.store.add_excerpt(source_id, &draft)?;
+                self.store.adopt_uuid(Identified::Excerpt, excerpt_id.0, &key)?;
                 self.summary.excerpts += 1;
                 if let Some(memo) = &excerpt.memo {
                     self.store.set_memo(MemoTarget::Excerpt(excerpt_id), memo)?;
                 }
-                for (code_id, coder_id) in &excerpt.whole {
-                    self.add_coding(excerpt_id, *code_id, *coder_id, CodingAnchor::Whole, None)?;
+                for (code_id, coder_id, guid) in &excerpt.whole {
+                    self.add_coding(excerpt_id, *code_id, *coder_id, CodingAnchor::Whole, None, guid.as_deref())?;
                 }
-                for (side, span, code_id, coder_id, memo) in &excerpt.passages {
+                for QuipuPassage { side, span, code_id, coder_id, memo, guid } in &excerpt.passages {
                     let slot = if *side == Side::Original { 0 } else { 1 };
                     let start = excerpt.starts[slot];
                     if span.start.0 < start {
@@ -875,6 +896,7 @@ impl Reader<'_> {
                         *coder_id,
                         CodingAnchor::Passage { side: *side, span: local },
                         memo.clone(),
+                        guid.as_deref(),
                     )?;
                 }
             }
