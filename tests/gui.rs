@@ -1375,3 +1375,139 @@ fn recoding_from_the_codings_list_moves_the_coding_to_another_code_and_undoes() 
     settle(&mut harness);
     assert_eq!(stored(&path).dump().unwrap(), before);
 }
+
+/// Gives the demo project a second coder, "Luis", who applied most of the
+/// first coder's codes to the same excerpts (whole), missed some and added
+/// others: something for the agreement view to measure.
+fn with_second_coder(path: &Path) {
+    let mut store = Store::open(path).unwrap();
+    let luis = store.ensure_coder("Luis").unwrap();
+    let codes: Vec<_> = store.codes().unwrap().into_iter().map(|code| code.code_id).collect();
+    for (index, excerpt_id) in store.excerpt_ids().unwrap().into_iter().enumerate() {
+        let first: Vec<_> = store.codings_of_excerpt(excerpt_id).unwrap().into_iter().map(|c| c.code_id).collect();
+        for (n, code_id) in first.iter().enumerate() {
+            if (index + n) % 5 != 0 {
+                store.add_coding(excerpt_id, *code_id, luis, CodingAnchor::Whole).unwrap();
+            }
+        }
+        if index % 6 == 0 {
+            store.add_coding(excerpt_id, codes[index % codes.len()], luis, CodingAnchor::Whole).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_agreement_tab_measures_the_coders_and_settling_a_disagreement_is_undone() {
+    let (_dir, path) = demo_project();
+    with_second_coder(&path);
+    let mut harness = harness_for(&path, settings());
+    open_tab(&mut harness, "Agreement");
+    let store = stored(&path);
+    let coders: Vec<_> = store.coders().unwrap().into_iter().map(|coder| coder.coder_id).collect();
+    assert_eq!(coders.len(), 2);
+    let expected =
+        quipu::analysis::agreement::agreement(&store, &coders, quipu::analysis::agreement::Level::Excerpt, &[])
+            .unwrap();
+    let (compared, table) = harness.state().ui.analysis.agreement.table.clone().expect("the table was computed");
+    assert_eq!(compared.len(), 2, "every coder is compared at first");
+    assert_eq!(table.codes, expected.codes);
+    assert_eq!(table.overall, expected.overall);
+    // The kappa of Trust is on screen as the table computed it.
+    let trust = store.code_by_name("Trust").unwrap().unwrap().code_id;
+    let trust_figures = &expected.codes.iter().find(|(id, _, _)| *id == trust).unwrap().2;
+    let kappa = format!("{:.3}", trust_figures.kappa.unwrap());
+    assert!(harness.query_all_by_label(&kappa).next().is_some(), "kappa {kappa} shown");
+
+    // Sorting by kappa puts the lowest last.
+    click_last(&mut harness, "Kappa");
+    assert_eq!(harness.state().ui.analysis.agreement.sort.0, quipu::gui::workspace::AgreementSort::Kappa);
+
+    // Trust's disagreements are listed; the first opens side by side.
+    click_last(&mut harness, "Trust");
+    let disagreeing = expected.disagreements[&trust].clone();
+    assert!(!disagreeing.is_empty());
+    let first = disagreeing[0];
+    let label = store.excerpt(first).unwrap().label;
+    harness.get_all_by_label_contains(&label).last().unwrap().click();
+    settle(&mut harness);
+    let compared = harness.state().ui.analysis.agreement.compared.clone().expect("opened");
+    assert_eq!((compared.excerpt.excerpt_id, compared.code_id), (first, trust));
+    let before = stored(&path).dump().unwrap();
+
+    // Keeping one coder's version gives the other the same passages.
+    let keeper = compared.codings[0].coder_id;
+    let keeper_name = store.coders().unwrap().into_iter().find(|c| c.coder_id == keeper).unwrap().name;
+    click_last(&mut harness, &format!("Keep {keeper_name}'s"));
+    wait_for_jobs(&mut harness);
+    let after = stored(&path);
+    let trust_codings: Vec<_> =
+        after.codings_of_excerpt(first).unwrap().into_iter().filter(|c| c.code_id == trust).collect();
+    for coder in &coders {
+        let anchors: Vec<_> = trust_codings.iter().filter(|c| c.coder_id == *coder).map(|c| c.anchor).collect();
+        assert!(!anchors.is_empty(), "every coder holds the kept version");
+    }
+    let table = harness.state().ui.analysis.agreement.table.clone().unwrap().1;
+    assert!(!table.disagreements[&trust].contains(&first), "settled: no longer listed");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before, "undo takes the settlement back");
+}
+
+#[test]
+fn a_coders_copy_merged_from_the_file_menu_lists_conflicts_to_settle_and_undoes_in_one_step() {
+    let (dir, path) = demo_project();
+    let copy = dir.path().join("luis.quipu");
+    stored(&path)
+        .save_copy_with(&copy, quipu::store::CopyOptions { without_codings: true, without_memos: false })
+        .unwrap();
+    {
+        let mut theirs = Store::open(&copy).unwrap();
+        let luis = theirs.ensure_coder("Luis").unwrap();
+        let trust = theirs.code_by_name("Trust").unwrap().unwrap().code_id;
+        for label in ["E001", "E002", "E010"] {
+            theirs.add_coding(excerpt_by_label(&theirs, label), trust, luis, CodingAnchor::Whole).unwrap();
+        }
+        let e003 = excerpt_by_label(&theirs, "E003");
+        theirs.set_memo(quipu::model::MemoTarget::Excerpt(e003), "memo de Luis").unwrap();
+    }
+    let before = stored(&path).dump().unwrap();
+    let e003 = excerpt_by_label(&stored(&path), "E003");
+    let our_memo = stored(&path).memo(quipu::model::MemoTarget::Excerpt(e003)).unwrap();
+    let mut harness = harness_for(&path, settings());
+    harness.state().jobs.deliver_pick(quipu::gui::jobs::PickPurpose::MergeCopy, copy.clone());
+    settle(&mut harness);
+    wait_for_jobs(&mut harness);
+    let (message, is_error) = harness.state().ui.message.clone().unwrap();
+    assert!(!is_error && message.contains("3 codings"), "{message}");
+    assert!(harness.query_by_label_contains("excerpt 'E003', memo").is_some(), "the conflict is listed");
+    assert_eq!(stored(&path).memo(quipu::model::MemoTarget::Excerpt(e003)).unwrap(), our_memo, "not overwritten");
+    let merged = stored(&path).dump().unwrap();
+    assert_ne!(merged, before);
+
+    click_last(&mut harness, "Take the copy's");
+    settle(&mut harness);
+    assert_eq!(stored(&path).memo(quipu::model::MemoTarget::Excerpt(e003)).unwrap(), "memo de Luis");
+    assert!(harness.query_by_label("taken from the copy").is_some());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), merged, "the first undo takes back the settlement");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before, "the second, the whole merge");
+}
+
+#[test]
+fn snapshot_of_the_agreement_tab() {
+    let (_dir, path) = demo_project();
+    with_second_coder(&path);
+    let mut harness = harness_for(&path, settings());
+    open_tab(&mut harness, "Agreement");
+    click_last(&mut harness, "Police use");
+    let police = stored(&path).code_by_name("Police use").unwrap().unwrap().code_id;
+    let table = harness.state().ui.analysis.agreement.table.clone().unwrap().1;
+    let first = table.disagreements[&police][0];
+    let ctx = harness.ctx.clone();
+    harness.state_mut().run_command(&ctx, AppCommand::CompareDisagreement { excerpt_id: first, code_id: police });
+    settle(&mut harness);
+    harness.snapshot("agreement");
+}

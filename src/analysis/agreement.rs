@@ -170,9 +170,13 @@ pub struct AgreementTable {
     pub codes: Vec<(CodeId, String, Figures)>,
     /// Pooled over every (unit, code) decision of the codes compared.
     pub overall: Figures,
-    /// Per code, the excerpts where the coders disagree.
+    /// Per code, the excerpts where the coders disagree: one applied the code
+    /// and another did not, or (by character) their passages differ.
     #[serde(skip)]
     pub disagreements: HashMap<CodeId, Vec<ExcerptId>>,
+    /// The label and opening words of each excerpt listed in `disagreements`.
+    #[serde(skip)]
+    pub excerpt_names: HashMap<ExcerptId, String>,
 }
 
 /// Measures agreement between `coders` on `codes` (or, when empty, every code at
@@ -207,6 +211,7 @@ pub fn agreement(store: &Store, coders: &[CoderId], level: Level, codes: &[CodeI
         codes: Vec::new(),
         overall: Figures { n: 0, agreement: None, kappa: None, alpha: None },
         disagreements: HashMap::new(),
+        excerpt_names: HashMap::new(),
     };
     let mut pooled = Tally::new(m);
     for (code_id, name) in compared {
@@ -218,9 +223,7 @@ pub fn agreement(store: &Store, coders: &[CoderId], level: Level, codes: &[CodeI
             for (coder, _) in marks.into_iter().flatten() {
                 values[*coder] = true;
             }
-            if values.iter().any(|value| *value) && !values.iter().all(|value| *value) {
-                disagreeing.push(*excerpt_id);
-            }
+            let mut disagree = values.iter().any(|value| *value) && !values.iter().all(|value| *value);
             match level {
                 Level::Excerpt => tally.add(&values),
                 Level::Character => {
@@ -228,10 +231,15 @@ pub fn agreement(store: &Store, coders: &[CoderId], level: Level, codes: &[CodeI
                         tally.add_many(&vec![false; m], (*original_len + *translation_len) as u64);
                         continue;
                     };
+                    // Here coders who all applied the code still disagree where
+                    // their passages differ.
                     for (side, length) in [(Side::Original, *original_len), (Side::Translation, *translation_len)] {
-                        character_tally(&mut tally, marks, side, length, m);
+                        disagree |= character_tally(&mut tally, marks, side, length, m);
                     }
                 }
+            }
+            if disagree {
+                disagreeing.push(*excerpt_id);
             }
         }
         pooled.merge(&tally);
@@ -239,13 +247,24 @@ pub fn agreement(store: &Store, coders: &[CoderId], level: Level, codes: &[CodeI
         table.disagreements.insert(code_id, disagreeing);
     }
     table.overall = pooled.figures();
+    let listed: BTreeSet<ExcerptId> = table.disagreements.values().flatten().copied().collect();
+    for excerpt_id in listed {
+        let excerpt = store.excerpt(excerpt_id)?;
+        let text = excerpt.original.as_deref().or(excerpt.translation.as_deref()).unwrap_or_default();
+        let mut opening: String = text.chars().take(70).collect();
+        if text.chars().count() > 70 {
+            opening.push('…');
+        }
+        table.excerpt_names.insert(excerpt_id, format!("{}  {opening}", excerpt.label));
+    }
     Ok(table)
 }
 
-/// Adds the characters of one side of one excerpt.
-fn character_tally(tally: &mut Tally, marks: &[(usize, CodingAnchor)], side: Side, length: usize, m: usize) {
+/// Adds the characters of one side of one excerpt; says whether the coders
+/// differ on any of them.
+fn character_tally(tally: &mut Tally, marks: &[(usize, CodingAnchor)], side: Side, length: usize, m: usize) -> bool {
     if length == 0 {
-        return;
+        return false;
     }
     let mut covered = vec![vec![false; length]; m];
     for (coder, anchor) in marks {
@@ -259,12 +278,15 @@ fn character_tally(tally: &mut Tally, marks: &[(usize, CodingAnchor)], side: Sid
         }
     }
     let mut values = vec![false; m];
+    let mut differ = false;
     for index in 0..length {
         for (coder, row) in covered.iter().enumerate() {
             values[coder] = row[index];
         }
+        differ |= values.iter().any(|value| *value != values[0]);
         tally.add(&values);
     }
+    differ
 }
 
 #[cfg(test)]

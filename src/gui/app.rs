@@ -134,6 +134,9 @@ impl QuipuApp {
                 panels::cooccurrence::cooccurrence_panel_ui(ui, &mut context, &mut ui_state.analysis)
             }
             Workspace::Attributes => panels::attributes::attributes_panel_ui(ui, &mut context),
+            Workspace::Agreement => {
+                panels::agreement::agreement_panel_ui(ui, &mut context, &mut ui_state.analysis.agreement)
+            }
         }
         panels::dialogs::dialogs_ui(ui, &mut context, &mut ui_state.dialogs);
         panels::import::handle_dropped_files(ui, &mut context);

@@ -8,10 +8,10 @@ use std::path::PathBuf;
 
 use crate::formats::attributes_csv::AttributeTable;
 use crate::model::{
-    AttributeId, AttributeScope, AttributeType, CaseId, CodeId, CodingAnchor, CodingId, Color, ExcerptDraft, ExcerptId,
-    MemoTarget, Side, SourceDraft, SourceId, TranslationStatus,
+    AttributeId, AttributeScope, AttributeType, CaseId, CodeId, CoderId, CodingAnchor, CodingId, Color, ExcerptDraft,
+    ExcerptId, MemoTarget, Side, SourceDraft, SourceId, TranslationStatus,
 };
-use crate::store::{Filter, Grouping};
+use crate::store::{Filter, Grouping, Settlement, Theirs};
 
 use super::i18n::{Language, Msg};
 use super::jobs::PickPurpose;
@@ -107,6 +107,14 @@ pub enum AppCommand {
     },
     /// Open the dialog that makes a case, a source or excerpts.
     OpenNewItem(super::state::NewItem),
+    /// Open a disagreement of the agreement view for settling: read the excerpt
+    /// and the compared coders' codings of the code there.
+    CompareDisagreement {
+        /// The excerpt.
+        excerpt_id: ExcerptId,
+        /// The code.
+        code_id: CodeId,
+    },
     /// Save a consistent copy of the project, leaving out what the options say.
     SaveCopy(PathBuf, crate::store::CopyOptions),
     /// Change the interface language.
@@ -354,6 +362,19 @@ pub enum Edit {
         /// The file's name, for messages.
         file: String,
     },
+    /// Settle a disagreement between coders on a code in an excerpt.
+    SettleDisagreement {
+        /// The excerpt.
+        excerpt_id: ExcerptId,
+        /// The code.
+        code_id: CodeId,
+        /// The coders compared.
+        coders: Vec<CoderId>,
+        /// How.
+        settlement: Settlement,
+    },
+    /// Settle a merge conflict with the merged copy's version.
+    TakeTheirs(Theirs),
     /// Give a code a number key (1–9), or take its key away; another code holding
     /// that key loses it.
     SetCodeKey {
@@ -400,6 +421,8 @@ impl Edit {
             Self::MoveExcerpt { .. } | Self::MoveExcerptToSource { .. } => Msg::ActMoveExcerpt,
             Self::DeleteExcerpt { .. } => Msg::ActDeleteExcerpt,
             Self::ShiftTranslation { .. } => Msg::ActShiftTranslation,
+            Self::SettleDisagreement { .. } => Msg::ActSettle,
+            Self::TakeTheirs(_) => Msg::ActTakeTheirs,
         }
     }
 
@@ -433,7 +456,9 @@ impl Edit {
             | Self::MoveExcerpt { .. }
             | Self::MoveExcerptToSource { .. }
             | Self::DeleteExcerpt { .. }
-            | Self::ShiftTranslation { .. } => Changed::ALL,
+            | Self::ShiftTranslation { .. }
+            | Self::SettleDisagreement { .. }
+            | Self::TakeTheirs(_) => Changed::ALL,
             Self::SetMemo { target, .. } => match target {
                 MemoTarget::Code(_) => Changed { codebook: true, ..Changed::default() },
                 _ => Changed { excerpts: true, ..Changed::default() },

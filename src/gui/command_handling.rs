@@ -17,8 +17,9 @@ use super::file_chooser::FileChooser;
 use super::i18n::Msg;
 use super::jobs::{FrequencyExportRequest, JobOutcome, PickPurpose};
 use super::settings::demo_path;
-use super::state::{CodeDialog, ExportDialog, ImportDialog, Session, TranscriptDialog, UiState};
+use super::state::{CodeDialog, ExportDialog, ImportDialog, MergeDialog, Session, TranscriptDialog, UiState};
 use super::view_model::{Changed, ViewModel};
+use super::workspace::{Comparison, Workspace};
 use crate::formats::transcript::{TranscriptOptions, interviewer_labels, plan_transcript, read_transcript_file};
 
 /// Overlapping passages a co-occurrence hover lists at most.
@@ -192,7 +193,18 @@ impl QuipuApp {
             AppCommand::ShowNavigator(show) => self.settings.show_navigator = show,
             AppCommand::UseOwnFileChooser(own) => self.settings.own_file_chooser = own,
             AppCommand::CancelJob => self.jobs.cancel(),
-            AppCommand::SetWorkspace(workspace) => self.ui.analysis.workspace = workspace,
+            AppCommand::SetWorkspace(workspace) => {
+                self.ui.analysis.workspace = workspace;
+                let agreement = &mut self.ui.analysis.agreement;
+                if workspace == Workspace::Agreement
+                    && !agreement.coders_chosen
+                    && let Some(session) = &self.session
+                {
+                    // At first every coder is compared.
+                    agreement.coders = session.view.coders.iter().map(|coder| coder.coder_id).collect();
+                }
+            }
+            AppCommand::CompareDisagreement { excerpt_id, code_id } => self.load_comparison(excerpt_id, code_id),
             AppCommand::OpenQuickPick => self.ui.dialogs.quick_pick = Some(String::new()),
             AppCommand::OpenCodeDialog(code_id) => {
                 let row = self.session.as_ref().and_then(|s| s.view.code_row(code_id));
@@ -284,6 +296,10 @@ impl QuipuApp {
     fn refresh(&mut self, changed: Changed) {
         if changed.codebook || changed.excerpts || changed.corpus || changed.attributes {
             self.ui.analysis.mark_stale();
+            if let Some(compared) = &self.ui.analysis.agreement.compared {
+                let (excerpt_id, code_id) = (compared.excerpt.excerpt_id, compared.code_id);
+                self.load_comparison(excerpt_id, code_id);
+            }
         }
         let selected = self.ui.selected;
         let Some(session) = &mut self.session else {
@@ -292,6 +308,29 @@ impl QuipuApp {
         if let Err(error) = session.view.refresh(&session.store, changed, selected) {
             self.report_failure(&error);
         }
+    }
+
+    /// Reads a disagreement of the agreement view: the excerpt and the compared
+    /// coders' codings of the code there (none open if the excerpt is gone).
+    fn load_comparison(&mut self, excerpt_id: ExcerptId, code_id: CodeId) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let agreement = &mut self.ui.analysis.agreement;
+        let read = session.store.excerpt(excerpt_id).and_then(|excerpt| {
+            let codings = session.store.codings_of_excerpt(excerpt_id)?;
+            Ok((excerpt, codings))
+        });
+        agreement.compared = match read {
+            Ok((excerpt, codings)) => {
+                let codings = codings
+                    .into_iter()
+                    .filter(|coding| coding.code_id == code_id && agreement.coders.contains(&coding.coder_id))
+                    .collect();
+                Some(Comparison { excerpt, code_id, codings })
+            }
+            Err(_) => None,
+        };
     }
 
     fn undo_or_redo(&mut self, undo: bool) {
@@ -453,6 +492,11 @@ impl QuipuApp {
                 }
                 self.plan_transcript();
             }
+            PickPurpose::MergeCopy => {
+                if let Some(project) = project {
+                    self.jobs.merge_copy(ctx, project, path, tr);
+                }
+            }
             PickPurpose::ImportRefi => {
                 if let Some(project) = project {
                     self.jobs.import_refi(ctx, project, path, self.coder(), tr);
@@ -585,6 +629,33 @@ impl QuipuApp {
                     }
                     Err(message) => self.report_error(message),
                 },
+                JobOutcome::Merged { file, result } => match result {
+                    Ok((summary, change)) => {
+                        let adopted = self.adopt(&change);
+                        let mut message = tr.f(
+                            Msg::Merged,
+                            &[
+                                ("file", &file),
+                                ("codings", &summary.codings),
+                                ("codes", &summary.new_codes.len()),
+                                ("memos", &summary.memos),
+                                ("reviews", &summary.reviews),
+                            ],
+                        );
+                        if summary.is_empty() {
+                            message = format!("{message} {}", tr.t(Msg::MergeNothingNew));
+                        }
+                        self.report(message);
+                        if !summary.conflicts.is_empty() || summary.unmatched_excerpts > 0 || !summary.is_empty() {
+                            let settled = vec![None; summary.conflicts.len()];
+                            self.ui.dialogs.merge = Some(MergeDialog { file, summary, settled });
+                        }
+                        if let Err(error) = adopted {
+                            self.report_failure(&error);
+                        }
+                    }
+                    Err(message) => self.report_error(message),
+                },
                 JobOutcome::Exported { file, result } => match result {
                     Ok(quotes) => self.report(tr.f(Msg::ExportDone, &[("n", &quotes), ("file", &file)])),
                     Err(message) => self.report_error(message),
@@ -673,6 +744,7 @@ impl QuipuApp {
             PickPurpose::ExportRefi { codebook_only: false } => Some(format!("{safe}.qdpx")),
             PickPurpose::ExportRefi { codebook_only: true } => Some(format!("{safe}-codebook.qdc")),
             PickPurpose::Open
+            | PickPurpose::MergeCopy
             | PickPurpose::Import
             | PickPurpose::ImportAttributes
             | PickPurpose::ImportRefi
@@ -784,6 +856,10 @@ pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOut
                 }
             }
             Edit::SetCodeKey { code_id, key } => store.set_code_key(*code_id, *key)?,
+            Edit::SettleDisagreement { excerpt_id, code_id, coders, settlement } => {
+                store.settle_disagreement(*excerpt_id, *code_id, coders, *settlement)?
+            }
+            Edit::TakeTheirs(theirs) => store.take_theirs(theirs)?,
             Edit::MoveCode { code_id, parent_id } => store.move_code(*code_id, *parent_id)?,
             Edit::MergeCodes { source, target } => store.merge_codes(*source, *target)?,
             Edit::DeleteCode { code_id } => store.delete_code(*code_id)?,

@@ -338,6 +338,45 @@ messages! {
     FieldTranslationLang => "Language of the translation", "Idioma de la traducción";
     FieldStatus => "Translation status", "Estado de la traducción";
     FieldCodes => "Codes", "Códigos";
+    TabAgreement => "Agreement", "Acuerdo";
+    AgreementHelp => "How far coders agree, code by code: the share of units where they agree, Cohen's kappa (Fleiss' for three or more coders) and Krippendorff's alpha. Report these figures before settling: settling makes the coders agree on that excerpt.", "Cuánto coinciden los codificadores, código por código: la proporción de unidades en que coinciden, la kappa de Cohen (de Fleiss con tres o más) y el alfa de Krippendorff. Informe estas cifras antes de resolver: resolver hace que coincidan en ese fragmento.";
+    AgreementCoders => "Coders compared:", "Codificadores comparados:";
+    AgreementNeedsTwo => "Choose at least two coders. A colleague's coding comes in with File > Merge a coder's copy…", "Elija al menos dos codificadores. La codificación de una colega entra con Archivo > Fusionar la copia de un codificador…";
+    LevelExcerpt => "By excerpt", "Por fragmento";
+    LevelCharacter => "By character", "Por carácter";
+    ColUnits => "Units", "Unidades";
+    ColAgreement => "Agreement", "Acuerdo";
+    ColKappa => "Kappa", "Kappa";
+    ColAlpha => "Alpha", "Alfa";
+    AgreementOverall => "All codes, pooled", "Todos los códigos, en conjunto";
+    KappaBands => "Kappa (Landis and Koch): below 0 poor, up to 0.20 slight, 0.40 fair, 0.60 moderate, 0.80 substantial, above almost perfect. Empty: no variation, undefined.", "Kappa (Landis y Koch): menos de 0 pobre, hasta 0,20 leve, 0,40 aceptable, 0,60 moderado, 0,80 considerable, más arriba casi perfecto. Vacío: sin variación, indefinido.";
+    PickAgreementCode => "Click a code to list the excerpts where the coders disagree on it.", "Haga clic en un código para ver los fragmentos en que los codificadores no coinciden.";
+    Disagreements => "Excerpts where they disagree on {code}: {n}", "Fragmentos en que no coinciden en {code}: {n}";
+    NoDisagreements => "The coders agree on every excerpt for this code.", "Los codificadores coinciden en todos los fragmentos para este código.";
+    NotCoded => "did not apply it", "no lo aplicó";
+    KeepCoders => "Keep {who}'s", "Quedarse con lo de {who}";
+    KeepAll => "Keep all", "Quedarse con todo";
+    RemoveCodeHere => "Remove the code", "Quitar el código";
+    SettleHelp => "Settling gives every coder compared the same passages of this code here. Ctrl+Z undoes it.", "Resolver da a todos los codificadores comparados los mismos pasajes de este código aquí. Ctrl+Z lo deshace.";
+    Compare => "Compare", "Comparar";
+    OpenInReader => "Open in the reader", "Abrir en el lector";
+    MergeCopy => "Merge a coder's copy…", "Fusionar la copia de un codificador…";
+    MergeCopyHelp => "Brings in the codings, coders, new codes, memos and reviews of a copy coded elsewhere. Nothing is duplicated or overwritten; differences are listed to settle.", "Trae las codificaciones, codificadores, códigos nuevos, memos y revisiones de una copia codificada en otro lugar. No se duplica ni se sobrescribe nada; las diferencias se listan para resolverlas.";
+    Merging => "Merging {file}…", "Fusionando {file}…";
+    Merged => "Merged {file}: {codings} codings, {codes} new codes, {memos} memos, {reviews} translation reviews.", "Fusionado {file}: {codings} codificaciones, {codes} códigos nuevos, {memos} memos, {reviews} revisiones de traducción.";
+    MergeNothingNew => "Nothing new: this copy's work is already here.", "Nada nuevo: el trabajo de esta copia ya está aquí.";
+    MergeLeftOut => "{n} of the copy's excerpts are not in this project; {c} codings were left out.", "{n} fragmentos de la copia no están en este proyecto; se dejaron fuera {c} codificaciones.";
+    MergeConflicts => "Both copies differ here ({n}); this project's version was kept:", "Las dos copias difieren aquí ({n}); se conservó la versión de este proyecto:";
+    MergeTitle => "Merged copy", "Copia fusionada";
+    HereVersion => "Here", "Aquí";
+    CopyVersion => "In the copy", "En la copia";
+    KeepOurs => "Keep this project's", "Conservar la de este proyecto";
+    TakeTheirs => "Take the copy's", "Tomar la de la copia";
+    SettledKept => "kept", "conservada";
+    SettledTaken => "taken from the copy", "tomada de la copia";
+    ActMerge => "merging a coder's copy", "fusión de la copia de un codificador";
+    ActSettle => "settling a disagreement", "resolución de un desacuerdo";
+    ActTakeTheirs => "taking the copy's version", "tomar la versión de la copia";
 }
 
 /// The interface's words in the chosen language.

@@ -18,7 +18,7 @@ use crate::formats::transcript::{TranscriptPlan, TranscriptSummary, import_trans
 use crate::formats::{
     FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes, write_atomically,
 };
-use crate::store::{Filter, Grouping, ImportSummary, RecordedChange, Store, StoreError};
+use crate::store::{Filter, Grouping, ImportSummary, MergeSummary, RecordedChange, Store, StoreError};
 
 use super::i18n::{Language, Msg, Tr};
 use super::workspace::{AnalysisRequest, AnalysisResult};
@@ -43,6 +43,8 @@ pub enum PickPurpose {
     SaveCopy,
     /// Choose where to save a copy for a second coder (no codings).
     SaveBlindCopy,
+    /// Choose a coder's copy to merge into the project.
+    MergeCopy,
     /// Choose a REFI-QDA project (.qdpx) or codebook (.qdc) to import.
     ImportRefi,
     /// Choose an interview transcript to import.
@@ -61,9 +63,11 @@ impl PickPurpose {
     /// What the files this dialog offers are called, for its filter.
     pub fn file_kind(self) -> &'static str {
         match self {
-            PickPurpose::Open | PickPurpose::New | PickPurpose::SaveCopy | PickPurpose::SaveBlindCopy => {
-                "Quipu project"
-            }
+            PickPurpose::Open
+            | PickPurpose::New
+            | PickPurpose::SaveCopy
+            | PickPurpose::SaveBlindCopy
+            | PickPurpose::MergeCopy => "Quipu project",
             PickPurpose::Import | PickPurpose::ImportAttributes => "CSV",
             PickPurpose::ImportRefi => "REFI-QDA",
             PickPurpose::ImportTranscript | PickPurpose::ImportTranscriptTranslation => "Transcript",
@@ -77,7 +81,11 @@ impl PickPurpose {
     /// The extensions of the files this dialog offers (empty: any file).
     pub fn accepted_extensions(self) -> Vec<&'static str> {
         match self {
-            PickPurpose::Open | PickPurpose::New | PickPurpose::SaveCopy | PickPurpose::SaveBlindCopy => vec!["quipu"],
+            PickPurpose::Open
+            | PickPurpose::New
+            | PickPurpose::SaveCopy
+            | PickPurpose::SaveBlindCopy
+            | PickPurpose::MergeCopy => vec!["quipu"],
             PickPurpose::Import | PickPurpose::ImportAttributes => vec!["csv", "tsv", "txt"],
             PickPurpose::ImportRefi => vec!["qdpx", "qdc", "qde"],
             PickPurpose::ImportTranscript | PickPurpose::ImportTranscriptTranslation => TRANSCRIPT_EXTENSIONS.to_vec(),
@@ -96,6 +104,7 @@ impl PickPurpose {
             PickPurpose::ExportRefi { codebook_only: true } => Some("qdc"),
             PickPurpose::ExportRefi { codebook_only: false } => Some("qdpx"),
             PickPurpose::Open
+            | PickPurpose::MergeCopy
             | PickPurpose::Import
             | PickPurpose::ImportAttributes
             | PickPurpose::ImportRefi
@@ -223,6 +232,13 @@ pub enum JobOutcome {
         /// Nothing, or why not.
         result: Result<(), String>,
     },
+    /// A merge of a coder's copy finished.
+    Merged {
+        /// The copy's file name.
+        file: String,
+        /// What came in and how to undo it, or why not.
+        result: Result<(MergeSummary, RecordedChange), String>,
+    },
     /// A job was cancelled and changed nothing.
     Cancelled,
     /// A job was not started because another (`running`, by its label) is
@@ -302,6 +318,11 @@ impl Jobs {
                     AnalysisRequest::Cooccurrence(filter) => AnalysisResult::Cooccurrence(
                         cooccurrence(&store, &filter).map_err(|error| error.localized(language))?,
                     ),
+                    AnalysisRequest::Agreement(coders, level) => {
+                        let table = crate::analysis::agreement::agreement(&store, &coders, level, &[])
+                            .map_err(|error| error.localized(language))?;
+                        AnalysisResult::Agreement(coders, table)
+                    }
                 })
             })();
             running.fetch_sub(1, Ordering::Relaxed);
@@ -358,6 +379,7 @@ impl Jobs {
                 outcome,
                 JobOutcome::Imported { .. }
                     | JobOutcome::ImportedRefi { .. }
+                    | JobOutcome::Merged { .. }
                     | JobOutcome::ImportedTranscript { .. }
                     | JobOutcome::Exported { .. }
                     | JobOutcome::ExportedTable { .. }
@@ -506,6 +528,34 @@ impl Jobs {
             match result {
                 Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
                 result => JobOutcome::ImportedRefi { file, result: result.map_err(|error| error.localized(language)) },
+            }
+        });
+    }
+
+    /// Merges a coder's copy on a background thread, through its own
+    /// connection, as one change the window adopts as one undo step.
+    pub fn merge_copy(&mut self, ctx: &egui::Context, project: PathBuf, copy: PathBuf, tr: Tr) {
+        let language = tr.language;
+        let file = copy.display().to_string();
+        let label = tr.f(Msg::Merging, &[("file", &file)]);
+        self.spawn(ctx, label, move |progress, cancel| {
+            let result = (|| -> Result<(MergeSummary, RecordedChange), StoreError> {
+                let mut store = Store::open(&project)?;
+                progress.store(200, Ordering::Relaxed);
+                store.with_copy_attached(&copy, |store| {
+                    store.recorded(Msg::ActMerge.text(Language::English), |store| {
+                        let summary = store.merge_attached()?;
+                        progress.store(900, Ordering::Relaxed);
+                        if cancel.load(Ordering::Relaxed) {
+                            return Err(StoreError::Cancelled);
+                        }
+                        Ok(summary)
+                    })
+                })
+            })();
+            match result {
+                Err(StoreError::Cancelled) => JobOutcome::Cancelled,
+                result => JobOutcome::Merged { file, result: result.map_err(|error| error.localized(language)) },
             }
         });
     }

@@ -151,10 +151,25 @@ pub struct Dialogs {
     pub new_item: Option<NewItem>,
     /// The transcript import dialog, when open.
     pub transcript: Option<TranscriptDialog>,
+    /// What the last merge of a coder's copy brought in and left to settle,
+    /// while its window is open.
+    pub merge: Option<MergeDialog>,
     /// Whether the shortcuts window is open.
     pub show_shortcuts: bool,
     /// Whether the about window is open.
     pub show_about: bool,
+}
+
+/// The window after a merge: what came in, and the differences to settle.
+#[derive(Debug, Clone)]
+pub struct MergeDialog {
+    /// The copy's file name.
+    pub file: String,
+    /// What the merge did.
+    pub summary: crate::store::MergeSummary,
+    /// Per conflict, how it was settled: `None` open, `Some(true)` the copy's
+    /// version taken, `Some(false)` this project's kept.
+    pub settled: Vec<Option<bool>>,
 }
 
 /// An action that asks first.

@@ -88,6 +88,20 @@ pub fn search_match_line(dark_mode: bool) -> Color32 {
     if dark_mode { Color32::from_rgb(240, 210, 90) } else { Color32::from_rgb(200, 140, 0) }
 }
 
+/// The background of a kappa by the bands of Landis and Koch: red below 0
+/// (poor), through orange and yellow, to green above 0.8 (almost perfect).
+pub fn kappa_band(kappa: f64, dark_mode: bool) -> Color32 {
+    let color = match kappa {
+        k if k < 0.0 => Color32::from_rgb(200, 70, 60),
+        k if k <= 0.2 => Color32::from_rgb(225, 125, 60),
+        k if k <= 0.4 => Color32::from_rgb(230, 180, 60),
+        k if k <= 0.6 => Color32::from_rgb(200, 205, 80),
+        k if k <= 0.8 => Color32::from_rgb(120, 190, 100),
+        _ => Color32::from_rgb(50, 150, 90),
+    };
+    color.gamma_multiply(if dark_mode { 0.7 } else { 0.55 })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::gui::i18n::{Language, Msg};

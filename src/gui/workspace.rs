@@ -1,12 +1,14 @@
-//! What the central area shows (the reader, frequencies, co-occurrence or
-//! attributes) and the state of the analysis views: their options, the last
-//! results computed in the background, and whether the data changed since.
+//! What the central area shows (the reader, frequencies, co-occurrence,
+//! attributes or agreement) and the state of the analysis views: their options,
+//! the last results computed in the background, and whether the data changed
+//! since.
 
 use std::collections::HashMap;
 
+use crate::analysis::agreement::{AgreementTable, Level};
 use crate::analysis::{CooccurrenceTable, FrequencyTable};
 use crate::formats::chart::ChartKind;
-use crate::model::CodeId;
+use crate::model::{CodeId, CoderId, Coding, Excerpt};
 use crate::store::{Filter, Grouping, OverlapPassage};
 
 /// Passages where two codes overlap, read when a co-occurrence cell is first
@@ -25,6 +27,8 @@ pub enum Workspace {
     Cooccurrence,
     /// Case and source attributes.
     Attributes,
+    /// How far coders agree.
+    Agreement,
 }
 
 /// What a frequency cell shows.
@@ -60,6 +64,8 @@ pub enum AnalysisRequest {
     Frequencies(Grouping, Filter),
     /// A co-occurrence table.
     Cooccurrence(Filter),
+    /// Agreement between coders.
+    Agreement(Vec<CoderId>, Level),
 }
 
 /// What a background analysis produced.
@@ -69,6 +75,57 @@ pub enum AnalysisResult {
     Frequencies(FrequencyTable),
     /// A co-occurrence table.
     Cooccurrence(CooccurrenceTable),
+    /// An agreement table, with the coders it compares.
+    Agreement(Vec<CoderId>, AgreementTable),
+}
+
+/// A column the agreement table is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AgreementSort {
+    /// In codebook order.
+    #[default]
+    Codebook,
+    /// Units.
+    Units,
+    /// Share agreeing.
+    Agreement,
+    /// Kappa.
+    Kappa,
+    /// Alpha.
+    Alpha,
+}
+
+/// One disagreement opened for settling: the excerpt and every coding of the
+/// code by the coders compared.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// The excerpt.
+    pub excerpt: Excerpt,
+    /// The code.
+    pub code_id: CodeId,
+    /// The compared coders' codings of that code there.
+    pub codings: Vec<Coding>,
+}
+
+/// The agreement view's state.
+#[derive(Debug, Default)]
+pub struct AgreementView {
+    /// The coders compared (two or more to compute anything).
+    pub coders: Vec<CoderId>,
+    /// Whether the coders were chosen yet (at first, every coder is).
+    pub coders_chosen: bool,
+    /// The unit.
+    pub level: Level,
+    /// The last table, with the coders it compares.
+    pub table: Option<(Vec<CoderId>, AgreementTable)>,
+    /// True when the project changed since the table was computed.
+    pub stale: bool,
+    /// Row order and direction (true: descending).
+    pub sort: (AgreementSort, bool),
+    /// The code whose disagreements are listed.
+    pub selected_code: Option<CodeId>,
+    /// The disagreement opened for settling.
+    pub compared: Option<Comparison>,
 }
 
 /// The analysis views' state.
@@ -102,6 +159,8 @@ pub struct AnalysisState {
     pub computing: Option<AnalysisRequest>,
     /// Overlapping passages of co-occurrence pairs hovered so far.
     pub pair_passages: PairPassages,
+    /// The agreement view.
+    pub agreement: AgreementView,
 }
 
 impl AnalysisState {
@@ -111,6 +170,9 @@ impl AnalysisState {
         let request = match self.workspace {
             Workspace::Frequencies => AnalysisRequest::Frequencies(self.grouping, self.filter.clone()),
             Workspace::Cooccurrence => AnalysisRequest::Cooccurrence(self.filter.clone()),
+            Workspace::Agreement if self.agreement.coders.len() >= 2 => {
+                AnalysisRequest::Agreement(self.agreement.coders.clone(), self.agreement.level)
+            }
             _ => return None,
         };
         if self.computing.as_ref() == Some(&request) {
@@ -123,6 +185,14 @@ impl AnalysisState {
             }
             AnalysisRequest::Cooccurrence(filter) => {
                 !self.cooccurrence_stale && self.cooccurrence.as_ref().is_some_and(|t| t.filter == *filter)
+            }
+            AnalysisRequest::Agreement(coders, level) => {
+                !self.agreement.stale
+                    && self
+                        .agreement
+                        .table
+                        .as_ref()
+                        .is_some_and(|(compared, t)| compared == coders && t.level == *level)
             }
         };
         (!up_to_date).then_some(request)
@@ -141,6 +211,10 @@ impl AnalysisState {
                 self.cooccurrence_stale = false;
                 self.pair_passages.clear();
             }
+            AnalysisResult::Agreement(coders, table) => {
+                self.agreement.table = Some((coders, table));
+                self.agreement.stale = false;
+            }
         }
     }
 
@@ -148,6 +222,7 @@ impl AnalysisState {
     pub fn mark_stale(&mut self) {
         self.frequencies_stale = true;
         self.cooccurrence_stale = true;
+        self.agreement.stale = true;
         self.pair_passages.clear();
     }
 }

@@ -38,7 +38,63 @@ pub(super) fn anchor_columns(anchor: CodingAnchor) -> (Option<Side>, Option<i64>
     }
 }
 
+/// How a team settles a disagreement between coders on one code in one
+/// excerpt: afterwards every coder compared holds the same passages of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settlement {
+    /// Everyone takes this coder's passages.
+    Keep(CoderId),
+    /// Everyone takes every coder's passages.
+    KeepAll,
+    /// The code is taken off the excerpt for everyone.
+    RemoveAll,
+}
+
 impl Store {
+    /// Settles a disagreement between `coders` on `code_id` in `excerpt_id`
+    /// (see [`Settlement`]), as one action. A coder's coding already in place is
+    /// kept, with its memo.
+    pub fn settle_disagreement(
+        &mut self,
+        excerpt_id: ExcerptId,
+        code_id: CodeId,
+        coders: &[CoderId],
+        settlement: Settlement,
+    ) -> StoreResult<()> {
+        self.atomically(|store| {
+            let codings: Vec<Coding> = store
+                .codings_of_excerpt(excerpt_id)?
+                .into_iter()
+                .filter(|coding| coding.code_id == code_id && coders.contains(&coding.coder_id))
+                .collect();
+            let mut wanted: Vec<CodingAnchor> = Vec::new();
+            for coding in &codings {
+                let chosen = match settlement {
+                    Settlement::Keep(coder) => coding.coder_id == coder,
+                    Settlement::KeepAll => true,
+                    Settlement::RemoveAll => false,
+                };
+                if chosen && !wanted.contains(&coding.anchor) {
+                    wanted.push(coding.anchor);
+                }
+            }
+            for coder in coders {
+                let held: Vec<&Coding> = codings.iter().filter(|coding| coding.coder_id == *coder).collect();
+                for coding in &held {
+                    if !wanted.contains(&coding.anchor) {
+                        store.delete_coding(coding.coding_id)?;
+                    }
+                }
+                for anchor in &wanted {
+                    if !held.iter().any(|coding| coding.anchor == *anchor) {
+                        store.add_coding(excerpt_id, code_id, *coder, *anchor)?;
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
     /// The coder named `name`, created if missing.
     pub fn ensure_coder(&mut self, name: &str) -> StoreResult<CoderId> {
         let name = name.trim();

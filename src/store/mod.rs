@@ -35,6 +35,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 pub use attributes::{Attribute, AttributeValue};
 pub use browse::{ExcerptPreview, SourceSummary};
 pub use code_keys::CODE_KEYS;
+pub use codings::Settlement;
 pub use counts::{CodeCount, CodePair, GroupedCount, Grouping, OverlapPassage, SourceCodeCount, SourceGroup};
 pub use excerpts::ReanchorReport;
 pub use filter::Filter;

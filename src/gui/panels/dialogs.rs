@@ -21,6 +21,7 @@ pub fn dialogs_ui(ui: &mut Ui, app: &mut PanelContext<'_>, dialogs: &mut Dialogs
     super::export::export_dialog_ui(&ctx, app, &mut dialogs.export);
     super::new_item::new_item_ui(&ctx, app, &mut dialogs.new_item);
     super::transcript::transcript_dialog_ui(&ctx, app, &mut dialogs.transcript);
+    super::merge::merge_dialog_ui(&ctx, app, &mut dialogs.merge);
     super::file_chooser::file_chooser_ui(&ctx, app, &mut dialogs.file_chooser);
     shortcuts_ui(&ctx, app, &mut dialogs.show_shortcuts);
     about_ui(&ctx, app, &mut dialogs.show_about);

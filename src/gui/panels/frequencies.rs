@@ -8,7 +8,7 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::PanelContext;
 use super::analysis_filters::{filter_controls_ui, grouping_name};
-use super::widgets::labelled_choice;
+use super::widgets::{labelled_choice, sort_marker};
 use crate::analysis::FrequencyTable;
 use crate::formats::FrequencyFormat;
 use crate::formats::chart::ChartKind;
@@ -271,18 +271,6 @@ fn frequency_table_ui(
 
 /// A small triangle saying which way a column is sorted (drawn: the interface
 /// font has no arrow glyphs).
-fn sort_marker(ui: &mut Ui, descending: bool) {
-    let (rect, _) = ui.allocate_exact_size(vec2(9.0, 9.0), Sense::hover());
-    let color = ui.visuals().text_color();
-    let (top, bottom) = (rect.top(), rect.bottom());
-    let points = if descending {
-        vec![egui::pos2(rect.left(), top), egui::pos2(rect.right(), top), egui::pos2(rect.center().x, bottom)]
-    } else {
-        vec![egui::pos2(rect.left(), bottom), egui::pos2(rect.right(), bottom), egui::pos2(rect.center().x, top)]
-    };
-    ui.painter().add(egui::Shape::convex_polygon(points, color, egui::Stroke::NONE));
-}
-
 fn frequency_chart_ui(ui: &mut Ui, tr: Tr, table: &FrequencyTable, look: TableLook) {
     let measure = look.measure;
     let chart = look.chart;

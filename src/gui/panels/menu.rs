@@ -57,6 +57,9 @@ pub fn menu_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
                 if ui.button(tr.t(Msg::SaveBlindCopy)).on_hover_text(tr.t(Msg::SaveBlindCopyHelp)).clicked() {
                     app.push(AppCommand::Pick(PickPurpose::SaveBlindCopy));
                 }
+                if ui.button(tr.t(Msg::MergeCopy)).on_hover_text(tr.t(Msg::MergeCopyHelp)).clicked() {
+                    app.push(AppCommand::Pick(PickPurpose::MergeCopy));
+                }
                 ui.separator();
                 if ui.button(tr.t(Msg::Quit)).clicked() {
                     ui.send_viewport_cmd(egui::ViewportCommand::Close);

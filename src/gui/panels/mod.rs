@@ -4,6 +4,7 @@
 //! sees the app or the store: what they want done, they push as an
 //! [`AppCommand`], and command handling carries it out after the frame.
 
+pub mod agreement;
 pub mod analysis_filters;
 pub mod attributes;
 pub mod codebook;
@@ -14,6 +15,7 @@ pub mod file_chooser;
 pub mod frequencies;
 pub mod import;
 pub mod menu;
+pub mod merge;
 pub mod navigator;
 pub mod new_item;
 pub mod reader;

@@ -2,7 +2,7 @@
 //! "any" choice, the size a dialog may take, side panels and information
 //! windows that fit a small screen.
 
-use egui::{Ui, vec2};
+use egui::{Sense, Ui, vec2};
 
 use crate::gui::i18n::{Msg, Tr};
 
@@ -82,4 +82,17 @@ pub fn side_panel(panel: egui::Panel, ui: &Ui, narrow: f32, wide: f32, max_share
 /// A window of information (shortcuts, about) that fits the screen.
 pub fn info_window<'open>(ctx: &egui::Context, title: &str, open: &'open mut bool) -> egui::Window<'open> {
     egui::Window::new(title).open(open).resizable(false).collapsible(false).max_size(dialog_max_size(ctx)).vscroll(true)
+}
+
+/// The small triangle beside a sorted column's header: down for descending.
+pub fn sort_marker(ui: &mut Ui, descending: bool) {
+    let (rect, _) = ui.allocate_exact_size(vec2(9.0, 9.0), Sense::hover());
+    let color = ui.visuals().text_color();
+    let (top, bottom) = (rect.top(), rect.bottom());
+    let points = if descending {
+        vec![egui::pos2(rect.left(), top), egui::pos2(rect.right(), top), egui::pos2(rect.center().x, bottom)]
+    } else {
+        vec![egui::pos2(rect.left(), bottom), egui::pos2(rect.right(), bottom), egui::pos2(rect.center().x, top)]
+    };
+    ui.painter().add(egui::Shape::convex_polygon(points, color, egui::Stroke::NONE));
 }

@@ -1,5 +1,5 @@
-//! The tabs above the central area: reader, frequencies, co-occurrence and
-//! attributes, with a spinner while an analysis is being counted.
+//! The tabs above the central area: reader, frequencies, co-occurrence,
+//! attributes and agreement, with a spinner while an analysis is being counted.
 
 use egui::{Panel, Ui};
 
@@ -19,6 +19,7 @@ pub fn workspace_tabs_ui(ui: &mut Ui, ctx: &mut PanelContext<'_>, analysis: &Ana
                 (Workspace::Frequencies, Msg::TabFrequencies),
                 (Workspace::Cooccurrence, Msg::TabCooccurrence),
                 (Workspace::Attributes, Msg::TabAttributes),
+                (Workspace::Agreement, Msg::TabAgreement),
             ] {
                 if ui.selectable_label(current == workspace, tr.t(msg)).clicked() && current != workspace {
                     ctx.push(AppCommand::SetWorkspace(workspace));
