@@ -60,8 +60,10 @@ pub enum Command {
         #[arg(long)]
         without_memos: bool,
     },
-    /// Merge a coder's copy back: her coders, codings, new codes, memos and
-    /// translation reviews. Things are matched by identity, then by content
+    /// Merge a coder's copy back into the project.
+    ///
+    /// Brings in the copy's coders, codings, new codes, memos and translation
+    /// reviews. Things are matched by identity, then by content
     /// (same source and text; same code name), so merging the same copy twice
     /// adds nothing. Where both copies hold a different text, definition, memo
     /// or review, this project's is kept and the difference is listed.
