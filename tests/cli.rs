@@ -743,3 +743,61 @@ fn an_export_never_replaces_a_project_even_with_force_nor_a_file_of_its_temporar
         .collect();
     assert!(leftovers.is_empty(), "a temporary file was left behind");
 }
+
+#[test]
+fn a_second_writer_waits_then_hears_which_file_is_busy_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("equipo.quipu");
+    quipu_ok(&["demo", arg(&project)]);
+    let codings = dir.path().join("codings.csv");
+    std::fs::write(&codings, "excerpt,code\nE001,Trust\n").unwrap();
+    let before = dump(&project);
+    // Another program holds the write lock for longer than Quipu waits.
+    let other = rusqlite::Connection::open(&project).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let stderr = quipu_err(&["import", "codings", arg(&project), arg(&codings), "--coder", "Luis"]);
+    assert!(stderr.contains("equipo.quipu: the project is busy: another Quipu, or another program"), "{stderr}");
+    other.execute_batch("ROLLBACK").unwrap();
+    drop(other);
+    assert_eq!(dump(&project), before);
+    // Once it is free, the same command goes through.
+    quipu_ok(&["import", "codings", arg(&project), arg(&codings), "--coder", "Luis"]);
+}
+
+#[test]
+fn an_empty_or_damaged_project_file_is_named_and_said_to_be_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("vacio.quipu");
+    std::fs::write(&empty, b"").unwrap();
+    let stderr = quipu_err(&["codes", arg(&empty)]);
+    assert!(stderr.contains("vacio.quipu: not a Quipu project (the file is empty (0 bytes)"), "{stderr}");
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0, "left as it was");
+    let damaged = dir.path().join("danado.quipu");
+    quipu_ok(&["demo", arg(&damaged)]);
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    let page = 4096;
+    bytes[page * 3..page * 5].fill(0xff);
+    std::fs::write(&damaged, &bytes).unwrap();
+    let stderr = quipu_err(&["freq", arg(&damaged)]);
+    assert!(stderr.contains("danado.quipu: the project file is damaged"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_project_that_cannot_be_written_whole_leaves_no_file_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("nuevo.quipu");
+    // No file may grow past 0 bytes, as when the disk is full.
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 0; exec \"$0\" new \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_quipu"))
+        .arg(&project)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("nuevo.quipu: "), "{stderr}");
+    assert!(!project.exists(), "a half-made project would block the retry");
+    quipu_ok(&["new", arg(&project)]);
+}

@@ -503,8 +503,66 @@ pub enum CliError {
     Message(String),
 }
 
-/// Runs a subcommand other than the window, printing to stdout.
+impl Command {
+    /// The project file the command works on.
+    fn project(&self) -> Option<&std::path::Path> {
+        Some(match self {
+            Command::New { project, .. }
+            | Command::Demo { project }
+            | Command::Copy { project, .. }
+            | Command::Merge { project, .. }
+            | Command::Excerpts { project, .. }
+            | Command::Agreement { project, .. }
+            | Command::Codes { project, .. }
+            | Command::Attributes { project, .. }
+            | Command::Freq { project, .. }
+            | Command::Cooccur { project, .. }
+            | Command::Search { project, .. } => project,
+            Command::Import(
+                ImportCommand::Csv { project, .. }
+                | ImportCommand::Refi { project, .. }
+                | ImportCommand::Attributes { project, .. }
+                | ImportCommand::Codings { project, .. }
+                | ImportCommand::Transcript { project, .. },
+            ) => project,
+            Command::Export(
+                ExportCommand::Quotes { project, .. }
+                | ExportCommand::Refi { project, .. }
+                | ExportCommand::Freq { project, .. },
+            ) => project,
+            Command::Gui { project } => return project.as_deref(),
+        })
+    }
+}
+
+impl CliError {
+    /// The error with a database failure said plainly about `project`
+    /// (see [`StoreError::about_file`]).
+    fn about_file(self, project: &std::path::Path) -> CliError {
+        match self {
+            CliError::Store(error) => CliError::Store(error.about_file(project)),
+            CliError::Import(ImportError::Store(error)) => {
+                CliError::Import(ImportError::Store(error.about_file(project)))
+            }
+            CliError::Export(ExportError::Store(error)) => {
+                CliError::Export(ExportError::Store(error.about_file(project)))
+            }
+            other => other,
+        }
+    }
+}
+
+/// Runs a subcommand other than the window, printing to stdout. A database
+/// failure names the project file and says what happened in plain words.
 pub fn run(command: Command) -> Result<(), CliError> {
+    let project = command.project().map(std::path::Path::to_path_buf);
+    run_command(command).map_err(|error| match &project {
+        Some(project) => error.about_file(project),
+        None => error,
+    })
+}
+
+fn run_command(command: Command) -> Result<(), CliError> {
     let mut out = String::new();
     match command {
         Command::New { project, empty_codebook } => project::new(&mut out, &project, empty_codebook)?,

@@ -74,6 +74,17 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
+impl ImportError {
+    /// The error with a database failure said plainly about the project file
+    /// (see [`StoreError::about_file`]).
+    pub fn about_file(self, project: &std::path::Path) -> ImportError {
+        match self {
+            ImportError::Store(error) => ImportError::Store(error.about_file(project)),
+            other => other,
+        }
+    }
+}
+
 fn column_part(column: &Option<String>) -> String {
     column.as_ref().map(|column| format!(", column '{column}'")).unwrap_or_default()
 }

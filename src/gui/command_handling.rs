@@ -411,7 +411,12 @@ impl QuipuApp {
         let coder = self.coder();
         let tr = self.tr();
         let session = self.session.as_mut()?;
-        match apply_edit(&mut session.store, &coder, &edit) {
+        let applied = apply_edit(&mut session.store, &coder, &edit);
+        let path = session.store.path().map(Path::to_path_buf);
+        match applied.map_err(|error| match &path {
+            Some(path) => error.about_file(path),
+            None => error,
+        }) {
             Ok(outcome) => {
                 if outcome.lost_passages > 0 {
                     self.report(tr.f(Msg::LostPassages, &[("n", &outcome.lost_passages)]));

@@ -475,7 +475,10 @@ impl Jobs {
         let label = tr.f(Msg::Importing, &[("file", &file)]);
         self.spawn(ctx, label, move |progress, cancel| match run_import(&request, progress, cancel) {
             Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
-            result => JobOutcome::Imported { file, result: result.map_err(|error| error.localized(language)) },
+            result => JobOutcome::Imported {
+                file,
+                result: result.map_err(|error| error.about_file(&request.project).localized(language)),
+            },
         });
     }
 
@@ -500,7 +503,10 @@ impl Jobs {
                     import_transcript(store, &plan, &coder, false)
                 })
             })();
-            JobOutcome::ImportedTranscript { file, result: result.map_err(|error| error.localized(language)) }
+            JobOutcome::ImportedTranscript {
+                file,
+                result: result.map_err(|error| error.about_file(&project).localized(language)),
+            }
         });
     }
 
@@ -527,7 +533,10 @@ impl Jobs {
             })();
             match result {
                 Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
-                result => JobOutcome::ImportedRefi { file, result: result.map_err(|error| error.localized(language)) },
+                result => JobOutcome::ImportedRefi {
+                    file,
+                    result: result.map_err(|error| error.about_file(&project).localized(language)),
+                },
             }
         });
     }
@@ -555,7 +564,10 @@ impl Jobs {
             })();
             match result {
                 Err(StoreError::Cancelled) => JobOutcome::Cancelled,
-                result => JobOutcome::Merged { file, result: result.map_err(|error| error.localized(language)) },
+                result => JobOutcome::Merged {
+                    file,
+                    result: result.map_err(|error| error.about_file(&project).localized(language)),
+                },
             }
         });
     }

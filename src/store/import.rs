@@ -72,14 +72,12 @@ impl Store {
         dry_run: bool,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> StoreResult<ImportSummary> {
-        self.conn.execute_batch("SAVEPOINT quipu_import")?;
-        let result = self.import_rows(batch, coder_name, progress);
-        let finish = match (&result, dry_run) {
-            (Ok(_), false) => "RELEASE quipu_import",
-            _ => "ROLLBACK TO quipu_import; RELEASE quipu_import",
+        let summary = if dry_run {
+            self.try_out(|store| store.import_rows(batch, coder_name, progress))?
+        } else {
+            self.atomically(|store| store.import_rows(batch, coder_name, progress))?
         };
-        self.conn.execute_batch(finish)?;
-        result.map(|summary| ImportSummary { dry_run, ..summary })
+        Ok(ImportSummary { dry_run, ..summary })
     }
 
     fn import_rows(
@@ -145,8 +143,13 @@ impl Store {
             if done % 512 == 0 && !progress(done, total) {
                 return Err(StoreError::Cancelled);
             }
-            let at_row = |error: rusqlite::Error| {
-                StoreError::Invalid(crate::bilingual!("row {}: {error}", "fila {}: {error}", row.row_number))
+            // A row the rules refuse is named; a failure of the file itself (a
+            // full disk, another writer) is not the row's fault and says so.
+            let at_row = |error: rusqlite::Error| match error.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ConstraintViolation) | None => {
+                    StoreError::Invalid(crate::bilingual!("row {}: {error}", "fila {}: {error}", row.row_number))
+                }
+                Some(_) => StoreError::Sqlite(error),
             };
             let case_key = row.case_name.to_lowercase();
             let case_id = match cases.get(&case_key) {
@@ -243,5 +246,40 @@ impl Store {
         }
         summary.matched_codes = matched.into_iter().collect();
         Ok(summary)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ExcerptDraft;
+
+    #[test]
+    fn a_full_disk_is_said_plainly_naming_the_file_and_the_project_is_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("campo.quipu");
+        let mut store = Store::create(&path).unwrap();
+        store.add_case("Cerro Alto", "").unwrap();
+        let before = store.dump().unwrap();
+        // The file may not grow: as on a full disk, the next page cannot be written.
+        let pages: i64 = store.conn.query_row("PRAGMA page_count", [], |row| row.get(0)).unwrap();
+        store.conn.pragma_update(None, "max_page_count", pages).unwrap();
+        let long = "La policía llegó de madrugada y nadie nos avisó. ".repeat(200);
+        let rows = (1..=200)
+            .map(|n| ImportRow {
+                row_number: n + 1,
+                case_name: "Cerro Alto".into(),
+                source: SourceDraft { name: format!("Entrevista {n}"), ..SourceDraft::default() },
+                excerpt: ExcerptDraft { original: Some(long.clone()), ..ExcerptDraft::default() },
+                codes: vec!["Trust".into()],
+                memo: String::new(),
+            })
+            .collect();
+        let batch = ImportBatch { rows, code_choices: Vec::new() };
+        let error = store.import_batch(&batch, "Ana", false).unwrap_err().about_file(&path);
+        let message = error.to_string();
+        assert!(message.starts_with(&format!("{}: the disk is full", path.display())), "{message}");
+        assert!(!message.contains("savepoint"), "{message}");
+        assert_eq!(store.dump().unwrap(), before, "nothing of the import stayed");
     }
 }

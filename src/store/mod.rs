@@ -128,6 +128,15 @@ pub enum StoreError {
     /// A change the rules of the project forbid.
     #[error("{0}")]
     Invalid(Text),
+    /// The database refused, said plainly about the project file: busy, disk
+    /// full, read-only or damaged (see [`StoreError::about_file`]).
+    #[error("{path}: {message}")]
+    InFile {
+        /// The project file.
+        path: PathBuf,
+        /// What went wrong.
+        message: Text,
+    },
     /// Any other database error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -160,8 +169,55 @@ impl Localized for StoreError {
             Self::NotFound { kind, name } => format!("no hay {} '{name}' en este proyecto", kind_in_spanish(kind)),
             Self::Cancelled => "cancelado; no cambió nada".to_owned(),
             Self::Invalid(message) => message.get(language).to_owned(),
+            Self::InFile { path, message } => format!("{}: {}", path.display(), message.get(language)),
             Self::Sqlite(error) => format!("error de la base de datos: {error}"),
         }
+    }
+}
+
+impl StoreError {
+    /// A database failure said plainly about the project file `path`: busy
+    /// (another writer), the disk full, read-only, damaged or not openable,
+    /// each with what to do. Errors that already say what they are come back
+    /// unchanged.
+    pub fn about_file(self, path: &Path) -> StoreError {
+        use rusqlite::ErrorCode;
+        let StoreError::Sqlite(error) = &self else {
+            return self;
+        };
+        let Some(code) = error.sqlite_error_code() else {
+            return self;
+        };
+        let message = match code {
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => crate::bilingual!(
+                "the project is busy: another Quipu, or another program, is writing it. Nothing was changed; \
+                 try again when it has finished",
+                "el proyecto está ocupado: otro Quipu, u otro programa, lo está escribiendo. No cambió nada; \
+                 vuelva a intentarlo cuando termine"
+            ),
+            ErrorCode::DiskFull => crate::bilingual!(
+                "the disk is full; nothing was changed. Free some space and try again",
+                "el disco está lleno; no cambió nada. Libere espacio y vuelva a intentarlo"
+            ),
+            ErrorCode::ReadOnly => crate::bilingual!(
+                "the project cannot be written: the file, its folder or the disk is read-only. Nothing was changed",
+                "no se puede escribir el proyecto: el archivo, su carpeta o el disco son de solo lectura. No cambió nada"
+            ),
+            ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => crate::bilingual!(
+                "the project file is damaged ({error}); restore it from a backup or a copy",
+                "el archivo del proyecto está dañado ({error}); restáurelo desde una copia de seguridad"
+            ),
+            ErrorCode::CannotOpen => crate::bilingual!(
+                "the file cannot be opened ({error}); check that it and its folder can be read and written",
+                "no se puede abrir el archivo ({error}); compruebe que se pueden leer y escribir él y su carpeta"
+            ),
+            ErrorCode::SystemIoFailure => crate::bilingual!(
+                "the file could not be read or written ({error}); nothing was changed",
+                "no se pudo leer o escribir el archivo ({error}); no cambió nada"
+            ),
+            _ => crate::bilingual!("database error: {error}", "error de la base de datos: {error}"),
+        };
+        StoreError::InFile { path: path.to_owned(), message }
     }
 }
 
@@ -216,18 +272,34 @@ impl Store {
         if path.exists() {
             return Err(StoreError::AlreadyExists { path: path.to_owned() });
         }
-        let conn = Connection::open(path)?;
-        let mut store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default() };
-        store.configure()?;
-        store.conn.pragma_update(None, "application_id", APPLICATION_ID)?;
-        migrations::migrate(&mut store.conn)?;
-        Ok(store)
+        let made = (|| {
+            let conn = Connection::open(path)?;
+            let mut store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default() };
+            store.configure()?;
+            store.conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+            migrations::migrate(&mut store.conn)?;
+            Ok::<_, StoreError>(store)
+        })();
+        // A project that could not be made whole (a full disk) leaves nothing
+        // behind to block the retry.
+        made.map_err(|error| {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut file = path.as_os_str().to_owned();
+                file.push(suffix);
+                let _ = std::fs::remove_file(PathBuf::from(file));
+            }
+            error.about_file(path)
+        })
     }
 
     /// Opens an existing project, upgrading it if it was written by an older Quipu
     /// (after taking a backup copy beside it). A file from a newer Quipu, or a file
     /// that is not a project, is refused and left untouched.
     pub fn open(path: &Path) -> StoreResult<Store> {
+        Store::open_unexplained(path).map_err(|error| error.about_file(path))
+    }
+
+    fn open_unexplained(path: &Path) -> StoreResult<Store> {
         if !path.is_file() {
             return Err(StoreError::Missing { path: path.to_owned() });
         }
@@ -252,6 +324,12 @@ impl Store {
             }
             Err(error) => return Err(error.into()),
         };
+        if std::fs::metadata(path).map(|m| m.len()).unwrap_or(1) == 0 {
+            return Err(not_a_project(crate::bilingual!(
+                "the file is empty (0 bytes), perhaps a project whose creation failed; delete it and create the project again",
+                "el archivo está vacío (0 bytes), quizá un proyecto cuya creación falló; bórrelo y vuelva a crear el proyecto"
+            )));
+        }
         if application_id != APPLICATION_ID {
             return Err(not_a_project(if application_id == 0 {
                 crate::bilingual!(
@@ -421,10 +499,17 @@ impl Store {
     /// Runs `action` and takes back everything it wrote: a dry run that checks
     /// all the writes of an import would succeed, and says what they would do.
     pub fn try_out<T, E: From<StoreError>>(&mut self, action: impl FnOnce(&mut Store) -> Result<T, E>) -> Result<T, E> {
-        self.conn.execute_batch("SAVEPOINT quipu_try").map_err(|error| E::from(error.into()))?;
+        let (begin, end) = if self.conn.is_autocommit() {
+            ("BEGIN IMMEDIATE", "ROLLBACK")
+        } else {
+            ("SAVEPOINT quipu_try", "ROLLBACK TO quipu_try; RELEASE quipu_try")
+        };
+        self.conn.execute_batch(begin).map_err(|error| E::from(error.into()))?;
         let result = action(self);
-        self.conn.execute_batch("ROLLBACK TO quipu_try; RELEASE quipu_try").map_err(|error| E::from(error.into()))?;
-        result
+        let ended = self.conn.execute_batch(end);
+        let value = result?;
+        ended.map_err(|error| E::from(error.into()))?;
+        Ok(value)
     }
 
     /// Runs `action` as one unit: if it fails, everything it changed is rolled back.
@@ -434,15 +519,31 @@ impl Store {
         &mut self,
         action: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.conn.execute_batch("SAVEPOINT quipu_action").map_err(|error| E::from(error.into()))?;
+        // The outermost level takes the write lock at once, so a second writer
+        // waits for it (the busy timeout) instead of failing half-way.
+        let (begin, commit, rollback) = if self.conn.is_autocommit() {
+            ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+        } else {
+            ("SAVEPOINT quipu_action", "RELEASE quipu_action", "ROLLBACK TO quipu_action; RELEASE quipu_action")
+        };
+        self.conn.execute_batch(begin).map_err(|error| E::from(error.into()))?;
         match action(self) {
-            Ok(value) => {
-                self.conn.execute_batch("RELEASE quipu_action").map_err(|error| E::from(error.into()))?;
-                Ok(value)
-            }
+            Ok(value) => match self.conn.execute_batch(commit) {
+                Ok(()) => Ok(value),
+                Err(error) => {
+                    // A commit that failed (a full disk) leaves nothing half-done.
+                    if !self.conn.is_autocommit() {
+                        let _rollback = self.conn.execute_batch(rollback);
+                    }
+                    Err(E::from(error.into()))
+                }
+            },
             Err(error) => {
-                // Roll back, then drop the savepoint; the original error is what matters.
-                let _rollback = self.conn.execute_batch("ROLLBACK TO quipu_action; RELEASE quipu_action");
+                // Roll back, then drop the savepoint; the original error is what
+                // matters (a full disk may already have ended the transaction).
+                if !self.conn.is_autocommit() {
+                    let _rollback = self.conn.execute_batch(rollback);
+                }
                 Err(error)
             }
         }
