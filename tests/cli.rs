@@ -801,3 +801,23 @@ fn a_project_that_cannot_be_written_whole_leaves_no_file_behind() {
     assert!(!project.exists(), "a half-made project would block the retry");
     quipu_ok(&["new", arg(&project)]);
 }
+
+#[test]
+fn a_project_opened_only_to_read_refuses_writes_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("archivo.quipu");
+    quipu_ok(&["demo", arg(&project)]);
+    let before = std::fs::read(&project).unwrap();
+    let mut store = quipu::store::Store::open_read_only(&project).unwrap();
+    assert!(store.is_read_only());
+    assert_eq!(store.excerpt_count().unwrap(), 60, "it reads");
+    let error = store.add_case("Nuevo", "").unwrap_err().about_file(&project);
+    assert!(error.to_string().contains("archivo.quipu: the project cannot be written"), "{error}");
+    drop(store);
+    assert!(!quipu::store::Store::open(&project).unwrap().is_read_only(), "opened to write, it writes");
+    // The commands that only read leave the file as it was.
+    for command in ["codes", "freq", "excerpts", "attributes"] {
+        quipu_ok(&[command, arg(&project)]);
+    }
+    assert_eq!(std::fs::read(&project).unwrap(), before);
+}

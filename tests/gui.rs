@@ -1511,3 +1511,21 @@ fn snapshot_of_the_agreement_tab() {
     settle(&mut harness);
     harness.snapshot("agreement");
 }
+
+#[test]
+fn a_project_opened_read_only_shows_it_and_refuses_edits_with_the_reason() {
+    let (_dir, path) = demo_project();
+    let before = stored(&path).dump().unwrap();
+    let app = QuipuApp::with_store(Store::open_read_only(&path).unwrap(), settings());
+    let mut harness =
+        Harness::builder().with_size(egui::vec2(1400.0, 880.0)).with_max_steps(12).build_eframe(move |_cc| app);
+    harness.run_ok();
+    settle(&mut harness);
+    assert!(harness.query_by_label("Read-only").is_some(), "the status bar says so");
+    select_excerpt(&mut harness, "E003");
+    harness.key_press(Key::Num1);
+    settle(&mut harness);
+    let (message, is_error) = harness.state().ui.message.clone().unwrap();
+    assert!(is_error && message.contains("read-only: editing is off"), "{message}");
+    assert_eq!(stored(&path).dump().unwrap(), before);
+}

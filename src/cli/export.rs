@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{CliError, ExportCommand, analysis, open, parse_statuses, plural};
+use super::{CliError, ExportCommand, analysis, open_to_read, parse_statuses, plural};
 use crate::analysis::frequencies;
 use crate::formats::chart::ChartKind;
 use crate::formats::pseudonyms::Names;
@@ -38,7 +38,7 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
                 .into());
             };
             refuse_existing(&target, force)?;
-            let store = open(&project)?;
+            let store = open_to_read(&project)?;
             let mut options = ReportOptions {
                 body_lang: body.to_lowercase(),
                 grouping: match group_by.trim().to_lowercase().as_str() {
@@ -115,7 +115,7 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
                 .into());
             }
             refuse_existing(&target, force)?;
-            let store = open(&project)?;
+            let store = open_to_read(&project)?;
             let bytes = if extension == "qdc" {
                 crate::formats::refi::render_codebook(&store)?
             } else {
@@ -137,7 +137,7 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
             let chart = ChartKind::parse(&chart)
                 .ok_or_else(|| CliError::Message(format!("--chart '{chart}': choose grouped, stacked or heatmap")))?;
             refuse_existing(&target, force)?;
-            let store = open(&project)?;
+            let store = open_to_read(&project)?;
             let grouping = analysis::grouping(&store, &by)?;
             let table = frequencies(&store, grouping, &filter.count_filter(&store)?)?;
             let title = format!("Excerpts per code, by {}", table.grouping_label);

@@ -569,7 +569,7 @@ fn run_command(command: Command) -> Result<(), CliError> {
         Command::Demo { project } => project::demo(&mut out, &project)?,
         Command::Copy { project, out: target, without_codings, without_memos } => {
             let options = crate::store::CopyOptions { without_codings, without_memos };
-            project::copy(&mut out, &open(&project)?, &project, &target, options)?
+            project::copy(&mut out, &open_to_read(&project)?, &project, &target, options)?
         }
         Command::Merge { project, other, dry_run, json } => {
             project::merge(&mut out, &mut open(&project)?, &other, dry_run, json)?
@@ -616,21 +616,21 @@ fn run_command(command: Command) -> Result<(), CliError> {
             import::import_transcript(&mut out, &project, &file, translation.as_deref(), &options, dry_run, json)?
         }
         Command::Agreement { project, coders, level, codes, json } => {
-            analysis::agreement(&mut out, &open(&project)?, &coders, &level, &codes, json)?
+            analysis::agreement(&mut out, &open_to_read(&project)?, &coders, &level, &codes, json)?
         }
         Command::Excerpts { project, case, source, json } => {
-            project::excerpts(&mut out, &open(&project)?, case.as_deref(), source.as_deref(), json)?
+            project::excerpts(&mut out, &open_to_read(&project)?, case.as_deref(), source.as_deref(), json)?
         }
-        Command::Codes { project, json } => project::codes(&mut out, &open(&project)?, json)?,
+        Command::Codes { project, json } => project::codes(&mut out, &open_to_read(&project)?, json)?,
         Command::Attributes { project, json } => project::attributes(&mut out, &open(&project)?, json)?,
         Command::Freq { project, by, filter, json, csv } => {
-            analysis::freq(&mut out, &open(&project)?, &by, &filter, json, csv)?
+            analysis::freq(&mut out, &open_to_read(&project)?, &by, &filter, json, csv)?
         }
         Command::Cooccur { project, filter, json, csv } => {
-            analysis::cooccur(&mut out, &open(&project)?, &filter, json, csv)?
+            analysis::cooccur(&mut out, &open_to_read(&project)?, &filter, json, csv)?
         }
         Command::Search { project, query, lang, json, page, per_page } => {
-            analysis::search(&mut out, &open(&project)?, &query, lang, json, page, per_page)?
+            analysis::search(&mut out, &open_to_read(&project)?, &query, lang, json, page, per_page)?
         }
         Command::Export(command) => export::run(&mut out, command)?,
         Command::Gui { .. } => {
@@ -647,6 +647,12 @@ fn run_command(command: Command) -> Result<(), CliError> {
 
 fn open(project: &std::path::Path) -> Result<Store, CliError> {
     Ok(Store::open(project)?)
+}
+
+/// Opens a project for a command that only reads it: a project on a read-only
+/// disk or in a read-only folder can still be read.
+fn open_to_read(project: &std::path::Path) -> Result<Store, CliError> {
+    Ok(Store::open_read_only(project)?)
 }
 
 /// "1 quote", "2 quotes".

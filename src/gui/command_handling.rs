@@ -234,7 +234,9 @@ impl QuipuApp {
 
     /// Makes `store` the open project, showing the excerpt last read in it.
     pub(super) fn set_session(&mut self, mut store: Store) {
-        if let Err(error) = store.enable_undo() {
+        if !store.is_read_only()
+            && let Err(error) = store.enable_undo()
+        {
             self.report_failure(&error);
         }
         let view = match ViewModel::load(&store, Filter::default()) {
@@ -264,13 +266,20 @@ impl QuipuApp {
 
     /// Opens the project at `path`, saying so, or says why it cannot.
     pub(super) fn open_project(&mut self, path: &Path) {
+        let tr = self.tr();
         match Store::open(path) {
             Ok(store) => {
                 self.set_session(store);
-                let tr = self.tr();
                 self.report(tr.f(Msg::Opened, &[("file", &path.display())]));
             }
-            Err(error) => self.report_failure(&error),
+            // A project that cannot be written here is still read, with editing off.
+            Err(error) => match Store::open_read_only(path) {
+                Ok(store) if store.is_read_only() => {
+                    self.set_session(store);
+                    self.report(tr.f(Msg::OpenedReadOnly, &[("file", &path.display())]));
+                }
+                _ => self.report_failure(&error),
+            },
         }
     }
 
@@ -411,6 +420,10 @@ impl QuipuApp {
         let coder = self.coder();
         let tr = self.tr();
         let session = self.session.as_mut()?;
+        if session.store.is_read_only() {
+            self.report_error(tr.t(Msg::EditingOff).to_owned());
+            return None;
+        }
         let applied = apply_edit(&mut session.store, &coder, &edit);
         let path = session.store.path().map(Path::to_path_buf);
         match applied.map_err(|error| match &path {

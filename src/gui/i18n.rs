@@ -338,6 +338,10 @@ messages! {
     FieldTranslationLang => "Language of the translation", "Idioma de la traducción";
     FieldStatus => "Translation status", "Estado de la traducción";
     FieldCodes => "Codes", "Códigos";
+    ReadOnly => "Read-only", "Solo lectura";
+    ReadOnlyHelp => "The file, its folder or the disk cannot be written, so editing is off: you can read, search, count and export. To edit, copy the project somewhere you can write (File > Save a copy as…) and open the copy.", "No se puede escribir el archivo, su carpeta o el disco, así que la edición está desactivada: puede leer, buscar, contar y exportar. Para editar, copie el proyecto a un lugar donde pueda escribir (Archivo > Guardar una copia como…) y abra la copia.";
+    OpenedReadOnly => "Opened {file} read-only: it cannot be written here, so editing is off.", "Se abrió {file} en solo lectura: aquí no se puede escribir, así que la edición está desactivada.";
+    EditingOff => "This project is open read-only: editing is off. Copy it somewhere you can write to edit it.", "Este proyecto está abierto en solo lectura: la edición está desactivada. Cópielo a un lugar donde pueda escribir para editarlo.";
     TabAgreement => "Agreement", "Acuerdo";
     AgreementHelp => "How far coders agree, code by code: the share of units where they agree, Cohen's kappa (Fleiss' for three or more coders) and Krippendorff's alpha. Report these figures before settling: settling makes the coders agree on that excerpt.", "Cuánto coinciden los codificadores, código por código: la proporción de unidades en que coinciden, la kappa de Cohen (de Fleiss con tres o más) y el alfa de Krippendorff. Informe estas cifras antes de resolver: resolver hace que coincidan en ese fragmento.";
     AgreementCoders => "Coders compared:", "Codificadores comparados:";

@@ -310,7 +310,7 @@ impl Jobs {
         running.fetch_add(1, Ordering::Relaxed);
         std::thread::spawn(move || {
             let result = (|| -> Result<AnalysisResult, String> {
-                let store = Store::open(&project).map_err(|error| error.localized(language))?;
+                let store = Store::open_read_only(&project).map_err(|error| error.localized(language))?;
                 Ok(match request {
                     AnalysisRequest::Frequencies(grouping, filter) => AnalysisResult::Frequencies(
                         frequencies(&store, grouping, &filter).map_err(|error| error.localized(language))?,
@@ -338,7 +338,7 @@ impl Jobs {
         let label = tr.f(Msg::Exporting, &[("file", &file)]);
         self.spawn(ctx, label, move |progress, _cancel| {
             let result = (|| -> Result<usize, String> {
-                let store = Store::open(&request.project).map_err(|error| error.localized(language))?;
+                let store = Store::open_read_only(&request.project).map_err(|error| error.localized(language))?;
                 let table = frequencies(&store, request.grouping, &request.filter)
                     .map_err(|error| error.localized(language))?;
                 progress.store(500, Ordering::Relaxed);
@@ -360,7 +360,7 @@ impl Jobs {
         let label = tr.f(Msg::Exporting, &[("file", &file)]);
         self.spawn(ctx, label, move |progress, _cancel| {
             let result = (|| -> Result<(), String> {
-                let store = Store::open(&project).map_err(|error| error.localized(language))?;
+                let store = Store::open_read_only(&project).map_err(|error| error.localized(language))?;
                 progress.store(200, Ordering::Relaxed);
                 let bytes = if codebook_only { refi::render_codebook(&store) } else { refi::render_project(&store) }
                     .map_err(|error| error.localized(language))?;
@@ -579,7 +579,7 @@ impl Jobs {
         let label = tr.f(Msg::Exporting, &[("file", &file)]);
         self.spawn(ctx, label, move |progress, cancel| {
             let result = (|| -> Result<Option<usize>, String> {
-                let store = Store::open(&request.project).map_err(|error| error.localized(language))?;
+                let store = Store::open_read_only(&request.project).map_err(|error| error.localized(language))?;
                 progress.store(300, Ordering::Relaxed);
                 let (bytes, summary) = render_quotes(&store, &request.options, request.format)
                     .map_err(|error| error.localized(language))?;

@@ -142,25 +142,6 @@ struct TheirCode<'a> {
     sort_order: i64,
 }
 
-/// Percent-encodes a path as a read-only SQLite URI, so any file name attaches.
-fn read_only_uri(path: &Path) -> String {
-    let mut uri = String::from("file:");
-    let text = path.as_os_str().as_encoded_bytes();
-    if cfg!(windows) && !text.starts_with(b"/") {
-        uri.push('/');
-    }
-    for &byte in text {
-        let byte = if cfg!(windows) && byte == b'\\' { b'/' } else { byte };
-        if byte.is_ascii_alphanumeric() || b"-._~/:".contains(&byte) {
-            uri.push(byte as char);
-        } else {
-            uri.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    uri.push_str("?mode=ro");
-    uri
-}
-
 /// The memo targets a merge carries, as (memo column, mapping table).
 const MEMO_TARGETS: [(&str, &str); 5] = [
     ("case_id", "merge_cases"),
@@ -189,9 +170,9 @@ impl Store {
                 other.display()
             ))));
         }
-        drop(Store::open(&theirs).map_err(E::from)?);
+        drop(Store::open_read_only(&theirs).map_err(E::from)?);
         self.conn
-            .execute("ATTACH DATABASE ?1 AS other", [read_only_uri(&theirs)])
+            .execute("ATTACH DATABASE ?1 AS other", [super::sqlite_uri(&theirs, "mode=ro")])
             .map_err(|error| E::from(error.into()))?;
         let result = action(self);
         self.conn.flush_prepared_statement_cache();

@@ -199,10 +199,7 @@ impl StoreError {
                 "the disk is full; nothing was changed. Free some space and try again",
                 "el disco está lleno; no cambió nada. Libere espacio y vuelva a intentarlo"
             ),
-            ErrorCode::ReadOnly => crate::bilingual!(
-                "the project cannot be written: the file, its folder or the disk is read-only. Nothing was changed",
-                "no se puede escribir el proyecto: el archivo, su carpeta o el disco son de solo lectura. No cambió nada"
-            ),
+            ErrorCode::ReadOnly => read_only_message(),
             ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => crate::bilingual!(
                 "the project file is damaged ({error}); restore it from a backup or a copy",
                 "el archivo del proyecto está dañado ({error}); restáurelo desde una copia de seguridad"
@@ -219,6 +216,16 @@ impl StoreError {
         };
         StoreError::InFile { path: path.to_owned(), message }
     }
+}
+
+/// What a project that cannot be written is told.
+fn read_only_message() -> Text {
+    crate::bilingual!(
+        "the project cannot be written: the file, its folder or the disk is read-only. Nothing was changed; \
+         commands that only read it still work",
+        "no se puede escribir el proyecto: el archivo, su carpeta o el disco son de solo lectura. No cambió nada; \
+         las órdenes que solo lo leen siguen funcionando"
+    )
 }
 
 /// A kind of thing a store error names ("code", "case" …) in Spanish, with its
@@ -296,62 +303,31 @@ impl Store {
     /// (after taking a backup copy beside it). A file from a newer Quipu, or a file
     /// that is not a project, is refused and left untouched.
     pub fn open(path: &Path) -> StoreResult<Store> {
-        Store::open_unexplained(path).map_err(|error| error.about_file(path))
+        Store::open_unexplained(path).map_err(|error| {
+            let cannot_write = matches!(
+                &error,
+                StoreError::Sqlite(error) if matches!(
+                    error.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+                )
+            );
+            // A project that opens to read but not to write is said to be read-only.
+            if cannot_write && Store::open_read_only_unexplained(path).is_ok() {
+                return StoreError::InFile { path: path.to_owned(), message: read_only_message() };
+            }
+            error.about_file(path)
+        })
     }
 
     fn open_unexplained(path: &Path) -> StoreResult<Store> {
         if !path.is_file() {
             return Err(StoreError::Missing { path: path.to_owned() });
         }
-        let not_a_project = |reason: Text| StoreError::NotAProject { path: path.to_owned(), reason };
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
-        // Read the header before writing anything: a refused file must stay as it was.
-        let header =
-            conn.query_row("PRAGMA application_id", [], |row| row.get::<_, i32>(0)).and_then(|application_id| {
-                let version = conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))?;
-                Ok((application_id, version))
-            });
-        let (application_id, version) = match header {
-            Ok(header) => header,
-            Err(rusqlite::Error::SqliteFailure(error, _)) if error.code == rusqlite::ErrorCode::NotADatabase => {
-                return Err(not_a_project(crate::bilingual!(
-                    "it is not an SQLite database",
-                    "no es una base de datos SQLite"
-                )));
-            }
-            Err(error) => return Err(error.into()),
-        };
-        if std::fs::metadata(path).map(|m| m.len()).unwrap_or(1) == 0 {
-            return Err(not_a_project(crate::bilingual!(
-                "the file is empty (0 bytes), perhaps a project whose creation failed; delete it and create the project again",
-                "el archivo está vacío (0 bytes), quizá un proyecto cuya creación falló; bórrelo y vuelva a crear el proyecto"
-            )));
-        }
-        if application_id != APPLICATION_ID {
-            return Err(not_a_project(if application_id == 0 {
-                crate::bilingual!(
-                    "it is an SQLite database written by another program",
-                    "es una base de datos SQLite escrita por otro programa"
-                )
-            } else {
-                crate::bilingual!(
-                    "it is an SQLite database of another program (application id {application_id:#x})",
-                    "es una base de datos SQLite de otro programa (identificador de aplicación {application_id:#x})"
-                )
-            }));
-        }
-        if version < 0 {
-            return Err(not_a_project(crate::bilingual!(
-                "its format version {version} is not one any Quipu writes",
-                "su versión de formato {version} no es una que Quipu escriba"
-            )));
-        }
-        if version > CURRENT_VERSION {
-            return Err(StoreError::NewerFormat { path: path.to_owned(), found: version, supported: CURRENT_VERSION });
-        }
+        let version = check_header(&conn, path)?;
         let mut store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default() };
         store.configure()?;
         if version < CURRENT_VERSION {
@@ -359,6 +335,54 @@ impl Store {
         }
         migrations::migrate(&mut store.conn)?;
         Ok(store)
+    }
+
+    /// Opens a project only to read it, as the commands that change nothing do,
+    /// so a project on a read-only disk or in a read-only folder can still be
+    /// read. A project of an older format is upgraded first ([`Store::open`]):
+    /// that needs writing. Any write through it is refused, naming the file.
+    pub fn open_read_only(path: &Path) -> StoreResult<Store> {
+        Store::open_read_only_unexplained(path).map_err(|error| error.about_file(path))
+    }
+
+    fn open_read_only_unexplained(path: &Path) -> StoreResult<Store> {
+        if !path.is_file() {
+            return Err(StoreError::Missing { path: path.to_owned() });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags)?;
+        let (conn, version) = match check_header(&conn, path) {
+            Ok(version) => (conn, version),
+            // A project in write-ahead mode whose folder cannot be written has
+            // no way to share its log: nobody can be writing it, so it is read
+            // as it lies on the disk.
+            Err(StoreError::Sqlite(error))
+                if matches!(
+                    error.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+                ) =>
+            {
+                drop(conn);
+                let conn = Connection::open_with_flags(sqlite_uri(path, "mode=ro&immutable=1"), flags)?;
+                let version = check_header(&conn, path)?;
+                (conn, version)
+            }
+            Err(error) => return Err(error),
+        };
+        if version < CURRENT_VERSION {
+            drop(conn);
+            return Store::open_unexplained(path);
+        }
+        let store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default() };
+        store.conn.pragma_update(None, "foreign_keys", true)?;
+        store.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(store)
+    }
+
+    /// True when the project was opened only to read it (see
+    /// [`Store::open_read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
     }
 
     /// Opens `path` if it exists, or creates a new project there.
@@ -477,6 +501,77 @@ impl Store {
     pub fn format_version(&self) -> StoreResult<i64> {
         Ok(self.conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
     }
+}
+
+/// A path as an SQLite URI with `parameters`, percent-encoded so any file
+/// name opens.
+pub(crate) fn sqlite_uri(path: &Path, parameters: &str) -> String {
+    let mut uri = String::from("file:");
+    let text = path.as_os_str().as_encoded_bytes();
+    if cfg!(windows) && !text.starts_with(b"/") {
+        uri.push('/');
+    }
+    for &byte in text {
+        let byte = if cfg!(windows) && byte == b'\\' { b'/' } else { byte };
+        if byte.is_ascii_alphanumeric() || b"-._~/:".contains(&byte) {
+            uri.push(byte as char);
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri.push('?');
+    uri.push_str(parameters);
+    uri
+}
+
+/// Reads a file's header and says whether it is a project this build can
+/// open: its format version, or why not. Writes nothing.
+fn check_header(conn: &Connection, path: &Path) -> StoreResult<i64> {
+    let not_a_project = |reason: Text| StoreError::NotAProject { path: path.to_owned(), reason };
+    // Read the header before writing anything: a refused file must stay as it was.
+    let header = conn.query_row("PRAGMA application_id", [], |row| row.get::<_, i32>(0)).and_then(|application_id| {
+        let version = conn.query_row("PRAGMA user_version", [], |row| row.get::<_, i64>(0))?;
+        Ok((application_id, version))
+    });
+    let (application_id, version) = match header {
+        Ok(header) => header,
+        Err(rusqlite::Error::SqliteFailure(error, _)) if error.code == rusqlite::ErrorCode::NotADatabase => {
+            return Err(not_a_project(crate::bilingual!(
+                "it is not an SQLite database",
+                "no es una base de datos SQLite"
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if std::fs::metadata(path).map(|m| m.len()).unwrap_or(1) == 0 {
+        return Err(not_a_project(crate::bilingual!(
+            "the file is empty (0 bytes), perhaps a project whose creation failed; delete it and create the project again",
+            "el archivo está vacío (0 bytes), quizá un proyecto cuya creación falló; bórrelo y vuelva a crear el proyecto"
+        )));
+    }
+    if application_id != APPLICATION_ID {
+        return Err(not_a_project(if application_id == 0 {
+            crate::bilingual!(
+                "it is an SQLite database written by another program",
+                "es una base de datos SQLite escrita por otro programa"
+            )
+        } else {
+            crate::bilingual!(
+                "it is an SQLite database of another program (application id {application_id:#x})",
+                "es una base de datos SQLite de otro programa (identificador de aplicación {application_id:#x})"
+            )
+        }));
+    }
+    if version < 0 {
+        return Err(not_a_project(crate::bilingual!(
+            "its format version {version} is not one any Quipu writes",
+            "su versión de formato {version} no es una que Quipu escriba"
+        )));
+    }
+    if version > CURRENT_VERSION {
+        return Err(StoreError::NewerFormat { path: path.to_owned(), found: version, supported: CURRENT_VERSION });
+    }
+    Ok(version)
 }
 
 /// The current time in UTC, ISO 8601, as stored in `created_at` columns.

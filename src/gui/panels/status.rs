@@ -15,6 +15,10 @@ pub fn status_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>, message: &Option<(
             if let Some(view) = app.view {
                 let path = view.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
                 ui.label(RichText::new(&view.title).strong()).on_hover_text(path);
+                if view.read_only {
+                    ui.label(RichText::new(tr.t(Msg::ReadOnly)).color(ui.visuals().warn_fg_color))
+                        .on_hover_text(tr.t(Msg::ReadOnlyHelp));
+                }
                 ui.separator();
                 ui.label(tr.f(Msg::NExcerpts, &[("n", &view.total_excerpts)]));
             } else {
