@@ -359,3 +359,33 @@ fn pseudonyms_imported_with_source_attributes_name_the_speaker_everywhere() {
     assert!(markdown.contains("— Comunero A, Presidente"), "{markdown}");
     assert!(!markdown.contains("Teófilo"));
 }
+
+#[test]
+fn a_quote_longer_than_a_spreadsheet_cell_is_cut_with_a_marker_and_named() {
+    let (dir, path) = demo();
+    let long = "Cuando llegó la policía, nadie nos avisó de nada. ".repeat(800);
+    let label = {
+        let mut store = Store::open(&path).unwrap();
+        let excerpt = store.excerpts_named("E003").unwrap()[0];
+        store.set_excerpt_text(excerpt, quipu::model::Side::Original, &long).unwrap();
+        store.excerpt(excerpt).unwrap().label
+    };
+    let out = dir.path().join("citas.xlsx");
+    let report = quipu_ok(&["export", "quotes", arg(&path), arg(&out), "--code", "Police use"]);
+    assert!(report.contains("1 excerpt is longer than a spreadsheet cell holds"), "{report}");
+    assert!(report.contains(&format!("cut, marked […] in the cell: {label}.")), "{report}");
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let sheet = workbook.worksheet_range("Quotes").unwrap();
+    let cut: Vec<String> =
+        sheet.rows().filter(|row| row[0] == Data::String(label.clone())).map(|row| row[8].to_string()).collect();
+    assert!(!cut.is_empty());
+    for cell in cut {
+        assert_eq!(cell.chars().count(), 32_767, "filled to the limit, no more");
+        assert!(cell.ends_with("Word, HTML, Markdown and CSV exports]"), "the cut shows");
+        assert!(long.starts_with(cell.split(" […]").next().unwrap()), "the kept part is the text's beginning");
+    }
+    // The CSV keeps the whole text.
+    let csv = dir.path().join("citas.csv");
+    quipu_ok(&["export", "quotes", arg(&path), arg(&csv), "--code", "Police use"]);
+    assert!(std::fs::read_to_string(&csv).unwrap().contains(long.trim()));
+}

@@ -103,6 +103,19 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
                     Names::Real => ", with real names",
                 }
             );
+            if !summary.cut.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{} longer than a spreadsheet cell holds (32,767 characters) and was cut, marked […] in the \
+                     cell: {}. The whole text is in the Word, HTML, Markdown and CSV exports.",
+                    if summary.cut.len() == 1 {
+                        "1 excerpt is".to_owned()
+                    } else {
+                        format!("{} excerpts are", summary.cut.len())
+                    },
+                    summary.cut.join(", ")
+                );
+            }
         }
         ExportCommand::Refi { project, out: target, force } => {
             let extension = target.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();

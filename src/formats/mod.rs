@@ -282,12 +282,15 @@ impl QuoteFormat {
 }
 
 /// What an export of quotes holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ExportSummary {
     /// Quotes written.
     pub quotes: usize,
     /// Sections (codes or cases) they fall under.
     pub sections: usize,
+    /// Excerpts (by ID) whose text was longer than a spreadsheet cell holds and
+    /// was cut, with a marker in the cell (.xlsx only).
+    pub cut: Vec<String>,
 }
 
 /// Renders the coded quotes chosen by `options` in `format`. Returns the file's
@@ -298,7 +301,7 @@ pub fn render_quotes(
     format: QuoteFormat,
 ) -> Result<(Vec<u8>, ExportSummary), ExportError> {
     let report = build_report(store, options)?;
-    let summary = ExportSummary { quotes: report.quote_count(), sections: report.sections.len() };
+    let mut summary = ExportSummary { quotes: report.quote_count(), sections: report.sections.len(), cut: Vec::new() };
     let failed = |what: &str, error: String| {
         ExportError::Unsupported(crate::bilingual!(
             "could not write {what}: {error}",
@@ -310,7 +313,11 @@ pub fn render_quotes(
         QuoteFormat::Markdown => markdown::render_markdown(&report).into_bytes(),
         QuoteFormat::Html => html::render_html(&report).into_bytes(),
         QuoteFormat::Docx => docx::render_docx(&report).map_err(|e| failed("Word", e.to_string()))?,
-        QuoteFormat::Xlsx => xlsx::render_quotes_xlsx(&report).map_err(|e| failed("xlsx", e.to_string()))?,
+        QuoteFormat::Xlsx => {
+            let (bytes, cut) = xlsx::render_quotes_xlsx(&report).map_err(|e| failed("xlsx", e.to_string()))?;
+            summary.cut = cut;
+            bytes
+        }
     };
     Ok((bytes, summary))
 }

@@ -30,8 +30,27 @@ fn write_text(sheet: &mut Worksheet, row: u32, column: u16, text: &str, wrap: bo
     Ok(())
 }
 
-/// Renders the quotes as the bytes of an .xlsx file.
-pub fn render_quotes_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
+/// The most characters a spreadsheet cell holds (Excel's limit).
+pub const CELL_LIMIT: usize = 32_767;
+
+/// What ends a cell cut to [`CELL_LIMIT`], so the cut shows.
+const CUT_MARKER: &str = " […] [cut: a spreadsheet cell holds 32,767 characters; the whole text is in the \
+     Word, HTML, Markdown and CSV exports]";
+
+/// `text` cut to fit a cell, with a marker saying so, or `None` if it fits.
+fn fitted(text: &str) -> Option<String> {
+    if text.chars().count() <= CELL_LIMIT {
+        return None;
+    }
+    let keep = CELL_LIMIT - CUT_MARKER.chars().count();
+    let mut cut: String = text.chars().take(keep).collect();
+    cut.push_str(CUT_MARKER);
+    Some(cut)
+}
+
+/// Renders the quotes as the bytes of an .xlsx file, and the IDs of the
+/// excerpts whose text was too long for a cell and was cut (marked in the cell).
+pub fn render_quotes_xlsx(report: &Report) -> Result<(Vec<u8>, Vec<String>), XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("Quotes")?;
@@ -44,14 +63,20 @@ pub fn render_quotes_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
         sheet.set_column_width(column as u16, *width)?;
     }
     let rows = quote_rows(report);
+    let mut cut = Vec::new();
     for (index, row) in rows.iter().enumerate() {
         for (column, cell) in row.iter().enumerate() {
-            write_text(sheet, index as u32 + 1, column as u16, cell, matches!(column, 8 | 9 | 11))?;
+            let fitted = fitted(cell);
+            if fitted.is_some() && !cut.contains(&row[0]) {
+                cut.push(row[0].clone());
+            }
+            let text = fitted.as_deref().unwrap_or(cell);
+            write_text(sheet, index as u32 + 1, column as u16, text, matches!(column, 8 | 9 | 11))?;
         }
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, rows.len() as u32, QUOTE_COLUMNS.len() as u16 - 1)?;
-    workbook.save_to_buffer()
+    Ok((workbook.save_to_buffer()?, cut))
 }
 
 /// Renders a frequency table as the bytes of an .xlsx file: a "Frequencies" sheet

@@ -675,7 +675,17 @@ impl QuipuApp {
                     Err(message) => self.report_error(message),
                 },
                 JobOutcome::Exported { file, result } => match result {
-                    Ok(quotes) => self.report(tr.f(Msg::ExportDone, &[("n", &quotes), ("file", &file)])),
+                    Ok(summary) => {
+                        let mut message = tr.f(Msg::ExportDone, &[("n", &summary.quotes), ("file", &file)]);
+                        if !summary.cut.is_empty() {
+                            let ids = summary.cut.join(", ");
+                            message = format!(
+                                "{message} {}",
+                                tr.f(Msg::CellsCut, &[("n", &summary.cut.len()), ("ids", &ids)])
+                            );
+                        }
+                        self.report(message);
+                    }
                     Err(message) => self.report_error(message),
                 },
                 JobOutcome::ExportedTable { file, result } => match result {

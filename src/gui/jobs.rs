@@ -16,7 +16,7 @@ use crate::formats::refi::{RefiSummary, import_refi};
 use crate::formats::report::ReportOptions;
 use crate::formats::transcript::{TranscriptPlan, TranscriptSummary, import_transcript};
 use crate::formats::{
-    FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes, write_atomically,
+    ExportSummary, FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes, write_atomically,
 };
 use crate::store::{Filter, Grouping, ImportSummary, MergeSummary, RecordedChange, Store, StoreError};
 
@@ -222,8 +222,8 @@ pub enum JobOutcome {
     Exported {
         /// The file's name.
         file: String,
-        /// How many quotes, or why not.
-        result: Result<usize, String>,
+        /// What was written, or why not.
+        result: Result<ExportSummary, String>,
     },
     /// A REFI-QDA export finished.
     ExportedExchange {
@@ -578,7 +578,7 @@ impl Jobs {
         let file = request.target.display().to_string();
         let label = tr.f(Msg::Exporting, &[("file", &file)]);
         self.spawn(ctx, label, move |progress, cancel| {
-            let result = (|| -> Result<Option<usize>, String> {
+            let result = (|| -> Result<Option<ExportSummary>, String> {
                 let store = Store::open_read_only(&request.project).map_err(|error| error.localized(language))?;
                 progress.store(300, Ordering::Relaxed);
                 let (bytes, summary) = render_quotes(&store, &request.options, request.format)
@@ -588,7 +588,7 @@ impl Jobs {
                 }
                 progress.store(800, Ordering::Relaxed);
                 write_to(&request.target, &bytes)?;
-                Ok(Some(summary.quotes))
+                Ok(Some(summary))
             })();
             match result {
                 Ok(None) => JobOutcome::Cancelled,
