@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{Store, StoreResult};
+use super::{Store, StoreError, StoreResult};
 use crate::model::ExcerptId;
 
 /// Marks the start of a matched word in a snippet.
@@ -69,6 +69,17 @@ pub struct SearchPage {
 /// pieces without letters or digits are dropped. `None` when nothing searchable is
 /// left.
 pub fn fts_expression(user_text: &str, prefix_last_word: bool) -> Option<String> {
+    // However long the text (a page pasted into the search box), only as much
+    // as a person types is searched.
+    let capped: String = user_text.chars().take(MAX_QUERY_CHARS).collect();
+    let capped = match capped.split_whitespace().nth(MAX_QUERY_WORDS) {
+        Some(first_extra) => {
+            let cut = first_extra.as_ptr() as usize - capped.as_ptr() as usize;
+            capped[..cut].to_owned()
+        }
+        None => capped,
+    };
+    let user_text = capped.as_str();
     let phrases = crate::text::split_query(user_text);
     let phrases: Vec<String> = phrases
         .into_iter()
@@ -86,11 +97,32 @@ pub fn fts_expression(user_text: &str, prefix_last_word: bool) -> Option<String>
     Some(expression)
 }
 
+/// The longest search taken, in characters: beyond it, matching grows slow
+/// with no gain to a person (a pasted page of text took minutes).
+pub const MAX_QUERY_CHARS: usize = 300;
+/// The most words a search takes.
+pub const MAX_QUERY_WORDS: usize = 24;
+
+/// Refuses a search longer than a person types, saying the limits.
+fn check_query_size(text: &str) -> StoreResult<()> {
+    let (chars, words) = (text.chars().count(), text.split_whitespace().count());
+    if chars > MAX_QUERY_CHARS || words > MAX_QUERY_WORDS {
+        return Err(StoreError::Invalid(crate::bilingual!(
+            "the search is too long ({chars} characters, {words} words): search for at most {MAX_QUERY_WORDS} \
+             words and {MAX_QUERY_CHARS} characters",
+            "la búsqueda es demasiado larga ({chars} caracteres, {words} palabras): busque como mucho \
+             {MAX_QUERY_WORDS} palabras y {MAX_QUERY_CHARS} caracteres"
+        )));
+    }
+    Ok(())
+}
+
 impl Store {
     /// Searches both languages (or one, with `lang`) and returns one page of hits in
     /// reading order. Any text is safe: a stray quote, dash or parenthesis is not an
     /// error, and text with nothing searchable matches nothing.
     pub fn search(&self, query: &SearchQuery) -> StoreResult<SearchPage> {
+        check_query_size(&query.text)?;
         let Some(expression) = fts_expression(&query.text, query.prefix_last_word) else {
             return Ok(SearchPage { total: 0, hits: Vec::new() });
         };
@@ -161,6 +193,7 @@ impl Store {
     /// Every matching excerpt's ID, in ID order, for filtering lists. Same rules as
     /// [`Store::search`].
     pub fn search_ids(&self, text: &str, lang: Option<&str>, prefix_last_word: bool) -> StoreResult<Vec<ExcerptId>> {
+        check_query_size(text)?;
         let Some(expression) = fts_expression(text, prefix_last_word) else {
             return Ok(Vec::new());
         };
@@ -200,6 +233,17 @@ fn matching_ids_sql(by_language: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_pasted_into_the_search_is_cut_to_what_a_person_types() {
+        let page = "agua río \"la mina\" policía ".repeat(1000);
+        let expression = fts_expression(&page, true).unwrap();
+        assert!(expression.matches('"').count() / 2 <= MAX_QUERY_WORDS, "{expression}");
+        assert!(expression.starts_with("\"agua\" \"río\" \"la mina\""), "{expression}");
+        let store = Store::in_memory().unwrap();
+        let error = store.search(&SearchQuery::new(&page)).unwrap_err();
+        assert!(error.to_string().contains("the search is too long (27000 characters, 5000 words)"), "{error}");
+    }
 
     #[test]
     fn user_text_becomes_quoted_phrases() {
