@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::model::Code;
 use crate::store::{Filter, Store, StoreResult};
@@ -42,23 +42,66 @@ impl CooccurrenceTable {
 
     /// The table as JSON: each pair that meets, by code name.
     pub fn to_json(&self) -> Value {
-        let pairs: Vec<Value> = self
-            .pairs
-            .iter()
-            .filter(|((first, second), _)| first < second)
-            .map(|((first, second), pair)| {
-                json!({
-                    "code1": self.codes[*first].name,
-                    "code2": self.codes[*second].name,
-                    "n1": self.totals[*first],
-                    "n2": self.totals[*second],
-                    "excerpts": pair.excerpts,
-                    "overlapping": pair.overlapping,
-                    "c": (pair.c_coefficient * 10_000.0).round() / 10_000.0,
-                })
-            })
-            .collect();
-        json!({ "pairs": pairs })
+        serde_json::to_value(self.json_pairs()).unwrap_or_default()
+    }
+
+    /// The table as JSON text, written straight from the pairs (a project
+    /// whose codes all meet has millions of them).
+    pub fn write_json(&self, out: &mut String) {
+        if let Ok(text) = serde_json::to_string(&self.json_pairs()) {
+            out.push_str(&text);
+        }
+    }
+
+    fn json_pairs(&self) -> JsonPairs<'_> {
+        JsonPairs { table: self }
+    }
+}
+
+/// The pairs as `{"pairs": [{"code1": …, "code2": …, "n1": …, "n2": …,
+/// "excerpts": …, "overlapping": …, "c": …}, …]}`, serialised as they are read.
+struct JsonPairs<'a> {
+    table: &'a CooccurrenceTable,
+}
+
+impl serde::Serialize for JsonPairs<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        #[derive(serde::Serialize)]
+        struct Pair<'a> {
+            code1: &'a str,
+            code2: &'a str,
+            n1: u64,
+            n2: u64,
+            excerpts: u64,
+            overlapping: u64,
+            c: f64,
+        }
+        let table = self.table;
+        let pairs = table.pairs.iter().filter(|((first, second), _)| first < second).map(|((first, second), pair)| {
+            Pair {
+                code1: &table.codes[*first].name,
+                code2: &table.codes[*second].name,
+                n1: table.totals[*first],
+                n2: table.totals[*second],
+                excerpts: pair.excerpts,
+                overlapping: pair.overlapping,
+                c: (pair.c_coefficient * 10_000.0).round() / 10_000.0,
+            }
+        });
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("pairs", &Sequence(std::cell::RefCell::new(Some(pairs))))?;
+        map.end()
+    }
+}
+
+/// An iterator serialised as a sequence, once.
+struct Sequence<I>(std::cell::RefCell<Option<I>>);
+
+impl<I: Iterator<Item = T>, T: serde::Serialize> serde::Serialize for Sequence<I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take().into_iter().flatten();
+        serializer.collect_seq(items)
     }
 }
 

@@ -121,7 +121,8 @@ pub(super) fn cooccur(
 ) -> Result<(), CliError> {
     let table = analysis::cooccurrence(store, &filter.count_filter(store)?)?;
     if as_json {
-        let _ = writeln!(out, "{}", table.to_json());
+        table.write_json(out);
+        out.push('\n');
         return Ok(());
     }
     let pairs: Vec<(usize, usize)> = table.pairs.keys().filter(|(a, b)| a < b).copied().collect();
