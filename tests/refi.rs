@@ -498,13 +498,13 @@ fn bad_refi_files_name_the_element_at_fault_and_change_nothing() {
         ),
         (
             qdpx(
-                "no-text.qdpx",
+                "twice.qdpx",
                 &format!(
-                    r#"{header}<Sources><TextSource guid="00000000-0000-0000-0000-0000000000f1" name="Perdida" plainTextPath="internal://gone.txt"/></Sources></Project>"#
+                    r#"{header}{codebook}<Sources><TextSource guid="00000000-0000-0000-0000-000000000001" name="Corta" plainTextPath="internal://t.txt"/></Sources></Project>"#
                 ),
-                None,
+                Some("Una línea corta."),
             ),
-            "<TextSource name=\"Perdida\">: its text internal://gone.txt is not in the file",
+            "the GUID 00000000-0000-0000-0000-000000000001 names two elements, <Code name=\"A\"> and <TextSource name=\"Corta\">",
         ),
     ];
     let bomb = qdpx("bomba.qdpx", &format!("{header}{codebook}</Project>"), Some(&" ".repeat(65 * 1024 * 1024)));
@@ -512,15 +512,19 @@ fn bad_refi_files_name_the_element_at_fault_and_change_nothing() {
         let bytes = std::fs::read(qdpx("entero.qdpx", &format!("{header}{codebook}</Project>"), None)).unwrap();
         write("cortado.qdpx", &bytes[..bytes.len() / 2])
     };
-    let deep_codes = format!(
-        "<CodeBook><Codes>{}{}</Codes></CodeBook>",
-        r#"<Code guid="00000000-0000-0000-0000-000000000001" name="A" isCodable="true">"#.repeat(300),
-        "</Code>".repeat(300)
-    );
+    let nested = |depth: usize| {
+        let codes: String = (0..depth)
+            .map(|level| {
+                format!(r#"<Code guid="00000000-0000-0000-0000-{level:012}" name="N{level}" isCodable="true">"#)
+            })
+            .collect();
+        format!("<CodeBook><Codes>{codes}{}</Codes></CodeBook>", "</Code>".repeat(depth))
+    };
     let hostile = [
         (bomb, "more than 64 MB"),
         (cut, "not a readable .qdpx"),
-        (write("hondo.qdc", deep_codes.as_bytes()), "more than 256 deep"),
+        (write("hondo.qdc", nested(300).as_bytes()), "more than 256 deep"),
+        (write("profundo.qdc", nested(65).as_bytes()), "<Code name=\"N64\">: codes are nested more than 64 deep"),
         (write("latin.qdc", b"<CodeBook>\xe9</CodeBook>"), "not UTF-8"),
     ];
     for (path, expected) in cases.into_iter().chain(hostile) {
@@ -529,4 +533,45 @@ fn bad_refi_files_name_the_element_at_fault_and_change_nothing() {
         assert!(error.contains(path.file_name().unwrap().to_str().unwrap()), "the message names the file: {error}");
         assert_eq!(dump(&project), before, "{} changed the project", path.display());
     }
+}
+
+#[test]
+fn a_project_missing_a_text_comes_in_without_it_and_unknown_users_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("parcial.qdpx");
+    let qde = r#"<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x">
+      <Users><User guid="00000000-0000-0000-0000-00000000000a" name="Ana"/></Users>
+      <CodeBook><Codes><Code guid="00000000-0000-0000-0000-000000000001" name="Agua" isCodable="true"/></Codes></CodeBook>
+      <Sources>
+        <TextSource guid="00000000-0000-0000-0000-0000000000f1" name="Presente" plainTextPath="internal://t.txt">
+          <PlainTextSelection guid="00000000-0000-0000-0000-0000000000a1" startPosition="0" endPosition="3" creatingUser="00000000-0000-0000-0000-0000000000ee">
+            <Coding guid="00000000-0000-0000-0000-0000000000b1" creatingUser="00000000-0000-0000-0000-0000000000ee"><CodeRef targetGUID="00000000-0000-0000-0000-000000000001"/></Coding>
+          </PlainTextSelection>
+        </TextSource>
+        <TextSource guid="00000000-0000-0000-0000-0000000000f2" name="Perdida" plainTextPath="internal://gone.txt"/>
+      </Sources></Project>"#;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&file).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("project.qde", options).unwrap();
+    zip.write_all(qde.as_bytes()).unwrap();
+    zip.start_file("sources/t.txt", options).unwrap();
+    zip.write_all("Una línea corta.".as_bytes()).unwrap();
+    zip.finish().unwrap();
+    let project = dir.path().join("p.quipu");
+    quipu_ok(&["new", arg(&project), "--empty-codebook"]);
+    let output = quipu_ok(&["import", "refi", arg(&project), arg(&file), "--coder", "Revisora"]);
+    assert!(output.contains("1 source, 1 excerpt, 1 coding"), "{output}");
+    assert!(
+        output.contains("Left out 1 text source whose text is not in the file: 'Perdida' (internal://gone.txt)"),
+        "{output}"
+    );
+    assert!(
+        output.contains("1 user is not declared in the file's <Users> (00000000-0000-0000-0000-0000000000ee); their codings were attributed to Revisora"),
+        "{output}"
+    );
+    let store = Store::open(&project).unwrap();
+    let excerpt = store.excerpt_ids().unwrap()[0];
+    let coding = &store.codings_of_excerpt(excerpt).unwrap()[0];
+    let coder = store.coders().unwrap().into_iter().find(|c| c.coder_id == coding.coder_id).unwrap();
+    assert_eq!(coder.name, "Revisora");
 }

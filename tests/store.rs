@@ -432,3 +432,28 @@ fn the_speaker_filter_takes_a_turns_own_speaker_before_its_sources() {
     let table = quipu::analysis::frequencies(&project.store, quipu::store::Grouping::Case, &interviewer_only).unwrap();
     assert_eq!(table.total_excerpts, 0, "an uncoded interviewer turn is no one's testimony");
 }
+
+#[test]
+fn codes_sit_at_most_64_levels_deep_whether_added_or_moved() {
+    let mut project = TestProject::new();
+    let store = &mut project.store;
+    let draft = |name: String, parent_id| CodeDraft { name, description: String::new(), color: None, parent_id };
+    let mut parent = None;
+    for level in 1..=64 {
+        parent = Some(store.add_code(&draft(format!("N{level}"), parent)).unwrap());
+    }
+    assert_eq!(store.code_depth(parent.unwrap()).unwrap(), 64);
+    let error = store.add_code(&draft("N65".into(), parent)).unwrap_err();
+    assert!(error.to_string().contains("at most 64 levels deep"), "{error}");
+    // A two-level branch cannot move under the 63rd level either.
+    let branch = store.add_code(&draft("Rama".into(), None)).unwrap();
+    store.add_code(&draft("Hoja".into(), Some(branch))).unwrap();
+    assert_eq!(store.code_height(branch).unwrap(), 2);
+    let sixty_third = store.code_by_name("N63").unwrap().unwrap().code_id;
+    let before = store.dump().unwrap();
+    assert!(store.move_code(branch, Some(sixty_third)).unwrap_err().to_string().contains("64 levels"));
+    assert_eq!(store.dump().unwrap(), before);
+    let sixty_second = store.code_by_name("N62").unwrap().unwrap().code_id;
+    store.move_code(branch, Some(sixty_second)).unwrap();
+    assert_eq!(store.code_depth(store.code_by_name("Hoja").unwrap().unwrap().code_id).unwrap(), 64);
+}

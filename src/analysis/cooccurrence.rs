@@ -78,8 +78,8 @@ impl serde::Serialize for JsonPairs<'_> {
             c: f64,
         }
         let table = self.table;
-        let pairs = table.pairs.iter().filter(|((first, second), _)| first < second).map(|((first, second), pair)| {
-            Pair {
+        let pairs =
+            table.pairs.iter().filter(|((first, second), _)| first < second).map(|((first, second), pair)| Pair {
                 code1: &table.codes[*first].name,
                 code2: &table.codes[*second].name,
                 n1: table.totals[*first],
@@ -87,8 +87,7 @@ impl serde::Serialize for JsonPairs<'_> {
                 excerpts: pair.excerpts,
                 overlapping: pair.overlapping,
                 c: (pair.c_coefficient * 10_000.0).round() / 10_000.0,
-            }
-        });
+            });
         let mut map = serializer.serialize_map(Some(1))?;
         map.serialize_entry("pairs", &Sequence(std::cell::RefCell::new(Some(pairs))))?;
         map.end()

@@ -156,6 +156,26 @@ pub(super) fn import_refi(out: &mut String, project: &Path, file: &Path, coder: 
             if summary.skipped_sources == 1 { "is" } else { "are" }
         );
     }
+    if !summary.missing_texts.is_empty() {
+        let _ = writeln!(
+            out,
+            "Left out {} whose text is not in the file: {}.",
+            plural(summary.missing_texts.len(), "text source"),
+            summary.missing_texts.join(", ")
+        );
+    }
+    if !summary.unknown_users.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} not declared in the file's <Users> ({}); their codings were attributed to {coder}.",
+            if summary.unknown_users.len() == 1 {
+                "1 user is".to_owned()
+            } else {
+                format!("{} users are", summary.unknown_users.len())
+            },
+            summary.unknown_users.join(", ")
+        );
+    }
     Ok(())
 }
 

@@ -628,11 +628,23 @@ impl QuipuApp {
                 JobOutcome::ImportedRefi { file, result } => match result {
                     Ok((summary, change)) => {
                         let adopted = self.adopt(&change);
-                        let skipped = if summary.skipped_sources > 0 {
+                        let mut skipped = if summary.skipped_sources > 0 {
                             format!(" {}", tr.f(Msg::RefiSkipped, &[("n", &summary.skipped_sources)]))
                         } else {
                             String::new()
                         };
+                        if !summary.missing_texts.is_empty() {
+                            let names = summary.missing_texts.join(", ");
+                            skipped.push_str(&format!(" {}", tr.f(Msg::RefiMissingTexts, &[("names", &names)])));
+                        }
+                        if !summary.unknown_users.is_empty() {
+                            let coder = self.coder();
+                            let n = summary.unknown_users.len();
+                            skipped.push_str(&format!(
+                                " {}",
+                                tr.f(Msg::RefiUnknownUsers, &[("n", &n), ("coder", &coder)])
+                            ));
+                        }
                         let counts: [(&str, &dyn std::fmt::Display); 5] = [
                             ("file", &file),
                             ("codes", &summary.new_codes),

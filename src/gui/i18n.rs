@@ -343,6 +343,8 @@ messages! {
     OpenedReadOnly => "Opened {file} read-only: it cannot be written here, so editing is off.", "Se abrió {file} en solo lectura: aquí no se puede escribir, así que la edición está desactivada.";
     EditingOff => "This project is open read-only: editing is off. Copy it somewhere you can write to edit it.", "Este proyecto está abierto en solo lectura: la edición está desactivada. Cópielo a un lugar donde pueda escribir para editarlo.";
     CellsCut => "{n} excerpts were longer than a spreadsheet cell holds and were cut, marked […]: {ids}.", "{n} fragmentos eran más largos de lo que cabe en una celda y se cortaron, marcados con […]: {ids}.";
+    RefiMissingTexts => "Left out, their text not being in the file: {names}.", "Se dejaron fuera, porque su texto no está en el archivo: {names}.";
+    RefiUnknownUsers => "{n} users not declared in the file: their codings were attributed to {coder}.", "{n} usuarios no declarados en el archivo: sus codificaciones se atribuyeron a {coder}.";
     TabAgreement => "Agreement", "Acuerdo";
     AgreementHelp => "How far coders agree, code by code: the share of units where they agree, Cohen's kappa (Fleiss' for three or more coders) and Krippendorff's alpha. Report these figures before settling: settling makes the coders agree on that excerpt.", "Cuánto coinciden los codificadores, código por código: la proporción de unidades en que coinciden, la kappa de Cohen (de Fleiss con tres o más) y el alfa de Krippendorff. Informe estas cifras antes de resolver: resolver hace que coincidan en ese fragmento.";
     AgreementCoders => "Coders compared:", "Codificadores comparados:";

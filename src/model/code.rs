@@ -6,6 +6,11 @@ use serde::Serialize;
 
 use super::CodeId;
 
+/// The deepest a code may sit in the codebook (a top-level code is at depth 1).
+/// Codebooks people build are a few levels deep; the limit keeps every
+/// operation on the tree quick and a hostile file from nesting thousands deep.
+pub const MAX_CODE_DEPTH: usize = 64;
+
 /// A theme in the codebook.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Code {

@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Store, StoreError, StoreResult, name_taken};
-use crate::model::{Code, CodeDraft, CodeId, Color, DEFAULT_CODEBOOK};
+use crate::model::{Code, CodeDraft, CodeId, Color, DEFAULT_CODEBOOK, MAX_CODE_DEPTH};
 
 const CODE_COLUMNS: &str = "code_id, name, description, color, parent_id, sort_order";
 
@@ -59,6 +59,11 @@ impl Store {
         let name = draft.name.trim();
         if name.is_empty() {
             return Err(StoreError::Invalid(crate::bilingual!("a code needs a name", "un código necesita un nombre")));
+        }
+        if let Some(parent_id) = draft.parent_id
+            && self.code_depth(parent_id)? + 1 > MAX_CODE_DEPTH
+        {
+            return Err(too_deep());
         }
         let color = match draft.color {
             Some(color) => color,
@@ -138,6 +143,11 @@ impl Store {
                 "un código no puede moverse bajo sí mismo ni bajo uno de sus subcódigos"
             )));
         }
+        if let Some(parent_id) = new_parent
+            && self.code_depth(parent_id)? + self.code_height(code_id)? > MAX_CODE_DEPTH
+        {
+            return Err(too_deep());
+        }
         self.freeze_code_keys()?;
         self.conn
             .prepare_cached(
@@ -147,6 +157,39 @@ impl Store {
             )?
             .execute(params![code_id, new_parent])?;
         Ok(())
+    }
+
+    /// How deep a code sits: 1 at the top level.
+    pub fn code_depth(&self, code_id: CodeId) -> StoreResult<usize> {
+        let depth: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "WITH RECURSIVE above (code_id, depth) AS (
+                     SELECT ?1, 1
+                     UNION ALL SELECT c.parent_id, above.depth + 1 FROM codes c JOIN above ON c.code_id = above.code_id
+                     WHERE c.parent_id IS NOT NULL AND above.depth <= {MAX_CODE_DEPTH}
+                 )
+                 SELECT MAX(depth) FROM above"
+            ))?
+            .query_row([code_id], |row| row.get(0))?;
+        Ok(depth as usize)
+    }
+
+    /// How many levels a code and the codes below it take: 1 for a code
+    /// without sub-codes.
+    pub fn code_height(&self, code_id: CodeId) -> StoreResult<usize> {
+        let height: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "WITH RECURSIVE below (code_id, level) AS (
+                     SELECT ?1, 1
+                     UNION ALL SELECT c.code_id, below.level + 1 FROM codes c JOIN below ON c.parent_id = below.code_id
+                     WHERE below.level <= {MAX_CODE_DEPTH}
+                 )
+                 SELECT MAX(level) FROM below"
+            ))?
+            .query_row([code_id], |row| row.get(0))?;
+        Ok(height as usize)
     }
 
     /// A code's ID followed by the IDs of all codes below it.
@@ -215,4 +258,12 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// The refusal of a code placed deeper than [`MAX_CODE_DEPTH`].
+fn too_deep() -> StoreError {
+    StoreError::Invalid(crate::bilingual!(
+        "codes can sit at most {MAX_CODE_DEPTH} levels deep",
+        "los códigos pueden estar como mucho a {MAX_CODE_DEPTH} niveles de profundidad"
+    ))
 }

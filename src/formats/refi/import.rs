@@ -36,6 +36,34 @@ pub struct RefiSummary {
     pub codings: usize,
     /// Sources that are not text (PDF, pictures, audio, video), left out.
     pub skipped_sources: usize,
+    /// Text sources left out because the file does not hold their text, each
+    /// with its name and the missing path.
+    pub missing_texts: Vec<String>,
+    /// Users named by selections or codings but not declared in `<Users>`:
+    /// their work is attributed to the fallback coder.
+    pub unknown_users: Vec<String>,
+}
+
+/// Refuses a file in which two elements share a GUID, naming both: references
+/// to that GUID would be ambiguous.
+fn refuse_duplicate_guids(root: Node<'_, '_>, file: &str) -> Result<(), ImportError> {
+    let mut seen: HashMap<&str, Node<'_, '_>> = HashMap::new();
+    for node in root.descendants().filter(Node::is_element) {
+        let Some(guid) = node.attribute("guid") else {
+            continue;
+        };
+        if let Some(first) = seen.insert(guid, node) {
+            let (first, second) = (describe(first), describe(node));
+            return Err(ImportError::file(
+                file,
+                crate::bilingual!(
+                    "the GUID {guid} names two elements, {first} and {second}; each must have its own",
+                    "el GUID {guid} nombra dos elementos, {first} y {second}; cada uno debe tener el suyo"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An element's name, its `name` or `guid` if it has one: how messages point at it.
@@ -173,6 +201,7 @@ pub fn import_refi(
     })?;
     let document = parse_xml(xml, file, if package.is_some() { "project.qde" } else { "CodeBook" })?;
     let root = document.root_element();
+    refuse_duplicate_guids(root, file)?;
     let kind = match root.tag_name().name() {
         "CodeBook" => "codebook",
         "Project" => "project",
@@ -204,12 +233,14 @@ pub fn import_refi(
             coders: HashMap::new(),
             fallback_coder: None,
             variables: HashMap::new(),
+            unknown_users: std::cell::RefCell::new(std::collections::BTreeSet::new()),
         };
         if kind == "codebook" {
             reader.codebook(root)?;
         } else {
             reader.project(root, package.as_ref(), fallback_coder)?;
         }
+        reader.summary.unknown_users = reader.unknown_users.take().into_iter().collect();
         Ok(reader.summary)
     })
 }
@@ -289,6 +320,8 @@ struct Reader<'s> {
     fallback_coder: Option<CoderId>,
     /// Declared variables by GUID.
     variables: HashMap<String, Variable>,
+    /// `creatingUser`s met that `<Users>` does not declare.
+    unknown_users: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 /// A `<Variable>`: its name, type, and scope when Quipu wrote it.
@@ -323,12 +356,23 @@ impl Reader<'_> {
     fn codebook(&mut self, node: Node<'_, '_>) -> Result<(), ImportError> {
         let codes = if node.tag_name().name() == "Codes" { Some(node) } else { child(node, "Codes") };
         for code in codes.into_iter().flat_map(|codes| children(codes, "Code")) {
-            self.code(code, None)?;
+            self.code(code, None, 1)?;
         }
         Ok(())
     }
 
-    fn code(&mut self, node: Node<'_, '_>, parent: Option<CodeId>) -> Result<(), ImportError> {
+    fn code(&mut self, node: Node<'_, '_>, parent: Option<CodeId>, depth: usize) -> Result<(), ImportError> {
+        if depth > crate::model::MAX_CODE_DEPTH {
+            return Err(self.error(
+                node,
+                crate::bilingual!(
+                    "codes are nested more than {} deep; Quipu keeps at most {} levels",
+                    "los códigos están anidados a más de {} niveles; Quipu admite como mucho {}",
+                    crate::model::MAX_CODE_DEPTH,
+                    crate::model::MAX_CODE_DEPTH
+                ),
+            ));
+        }
         let guid = self.required(node, "guid")?.to_owned();
         let full_name = self.required(node, "name")?.trim().to_owned();
         // Some tools flatten the hierarchy into "Parent::Child".
@@ -360,7 +404,7 @@ impl Reader<'_> {
             self.store.set_memo(MemoTarget::Code(code_id), &memo)?;
         }
         for child_code in children(node, "Code") {
-            self.code(child_code, Some(code_id))?;
+            self.code(child_code, Some(code_id), depth + 1)?;
         }
         Ok(())
     }
@@ -462,15 +506,13 @@ impl Reader<'_> {
             let raw = match (child(source, "PlainTextContent"), source.attribute("plainTextPath")) {
                 (Some(content), _) => content.text().unwrap_or_default().to_owned(),
                 (None, Some(path)) => {
-                    let bytes = package.and_then(|p| p.text(path)).ok_or_else(|| {
-                        self.error(
-                            source,
-                            crate::bilingual!(
-                                "its text {path} is not in the file",
-                                "su texto {path} no está en el archivo"
-                            ),
-                        )
-                    })?;
+                    // A text the archive does not hold (ATLAS.ti's own sample has
+                    // one) leaves out that source only; the rest comes in.
+                    let Some(bytes) = package.and_then(|p| p.text(path)) else {
+                        let name = source.attribute("name").unwrap_or(text_guid.as_str());
+                        self.summary.missing_texts.push(format!("'{name}' ({path})"));
+                        continue;
+                    };
                     String::from_utf8(bytes.to_vec()).map_err(|_| {
                         self.error(
                             source,
@@ -513,11 +555,12 @@ impl Reader<'_> {
 
     /// The coder of a selection or coding: its `creatingUser`, else the fallback.
     fn coder_of(&self, node: Node<'_, '_>) -> CoderId {
-        node.attribute("creatingUser")
-            .and_then(|guid| self.coders.get(guid))
-            .copied()
-            .or(self.fallback_coder)
-            .expect("the fallback coder is set before any selection is read")
+        let user = node.attribute("creatingUser");
+        let known = user.and_then(|guid| self.coders.get(guid)).copied();
+        if let (Some(guid), None) = (user, known) {
+            self.unknown_users.borrow_mut().insert(guid.to_owned());
+        }
+        known.or(self.fallback_coder).expect("the fallback coder is set before any selection is read")
     }
 
     /// The `<VariableValue>`s of a case or text, as attributes of `scope`.
