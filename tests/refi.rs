@@ -508,6 +508,15 @@ fn bad_refi_files_name_the_element_at_fault_and_change_nothing() {
         ),
     ];
     let bomb = qdpx("bomba.qdpx", &format!("{header}{codebook}</Project>"), Some(&" ".repeat(65 * 1024 * 1024)));
+    // Letters that do not repeat pack about two to one: too large, not a bomb.
+    let mut seed = 7u64;
+    let letters: String = (0..65 * 1024 * 1024)
+        .map(|_| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (b'a' + (seed >> 59) as u8 % 26) as char
+        })
+        .collect();
+    let large = qdpx("grande.qdpx", &format!("{header}{codebook}</Project>"), Some(&letters));
     let cut = {
         let bytes = std::fs::read(qdpx("entero.qdpx", &format!("{header}{codebook}</Project>"), None)).unwrap();
         write("cortado.qdpx", &bytes[..bytes.len() / 2])
@@ -521,7 +530,8 @@ fn bad_refi_files_name_the_element_at_fault_and_change_nothing() {
         format!("<CodeBook><Codes>{codes}{}</Codes></CodeBook>", "</Code>".repeat(depth))
     };
     let hostile = [
-        (bomb, "more than 64 MB"),
+        (bomb, "t.txt unpacks to more than 200 times its packed size"),
+        (large, "t.txt unpacks to more than 64 MB"),
         (cut, "not a readable .qdpx"),
         (write("hondo.qdc", nested(300).as_bytes()), "more than 256 deep"),
         (write("profundo.qdc", nested(65).as_bytes()), "<Code name=\"N64\">: codes are nested more than 64 deep"),

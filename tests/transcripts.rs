@@ -423,14 +423,19 @@ fn bad_transcript_files_are_refused_naming_the_file_and_change_nothing() {
         ("mal.docx", package(&[("word/document.xml", "<w:document><w:body><w:p>")]), "not well-formed XML"),
         ("nada.txt", b"   \n\n  \r\n".to_vec(), "has no text"),
         ("nada.odt", odt(&["", " "]), "has no text"),
-        // A zip bomb: a small file whose document unpacks to more than 64 MB.
-        ("bomba.docx", package(&[("word/document.xml", &" ".repeat(65 * 1024 * 1024))]), "more than 64 MB"),
+        // A zip bomb: a small file whose document unpacks to more than 64 MB,
+        // refused by its ratio before it is unpacked.
+        (
+            "bomba.docx",
+            package(&[("word/document.xml", &" ".repeat(65 * 1024 * 1024))]),
+            "word/document.xml unpacks to more than 200 times its packed size",
+        ),
         // A package cut short in transit.
         ("cortado.docx", truncated(docx(&[("Rosa:", "El agua se fue.")])), "not a readable document"),
-        // Spans nested a hundred thousand deep: refused, not a stack overflow.
+        // Spans nested twenty thousand deep: refused, not a stack overflow.
         (
             "hondo.odt",
-            odt(&[&format!("{}x{}", "<text:span>".repeat(100_000), "</text:span>".repeat(100_000))]),
+            odt(&[&format!("{}x{}", "<text:span>".repeat(20_000), "</text:span>".repeat(20_000))]),
             "more than 256 deep",
         ),
         // The document's XML is not UTF-8.

@@ -62,11 +62,24 @@ impl Allowance {
 /// Most XML nodes read in one document.
 const MAX_XML_NODES: u32 = 5_000_000;
 
-/// Reads one entry of a package (`part` names it in messages), refusing one that
-/// unpacks past [`MAX_ENTRY_BYTES`].
-pub fn read_entry(entry: impl Read, file: &str, part: &str) -> Result<Vec<u8>, ImportError> {
+/// The most an entry may unpack to per byte it takes packed. Text packs ten
+/// or twenty to one; only a zip bomb (or a file of one repeated byte) passes
+/// two hundred.
+pub const MAX_RATIO: u64 = 200;
+
+/// Entries unpacking to less than this are not held to [`MAX_RATIO`]: a small
+/// blank page packs very small.
+const RATIO_FREE_BYTES: u64 = 1024 * 1024;
+
+/// Reads one entry of a package (`part` names it in messages), refusing one
+/// that unpacks past [`MAX_ENTRY_BYTES`], or past [`MAX_RATIO`] times the
+/// `packed` bytes it takes in the archive. It stops reading at the first byte
+/// past either limit, so a bomb is never unpacked.
+pub fn read_entry(entry: impl Read, packed: u64, file: &str, part: &str) -> Result<Vec<u8>, ImportError> {
+    let by_ratio = packed.saturating_mul(MAX_RATIO).max(RATIO_FREE_BYTES);
+    let limit = MAX_ENTRY_BYTES.min(by_ratio);
     let mut content = Vec::new();
-    entry.take(MAX_ENTRY_BYTES + 1).read_to_end(&mut content).map_err(|error| {
+    entry.take(limit + 1).read_to_end(&mut content).map_err(|error| {
         ImportError::file(file, bilingual!("{part} could not be read: {error}", "no se pudo leer {part}: {error}"))
     })?;
     if content.len() as u64 > MAX_ENTRY_BYTES {
@@ -75,6 +88,15 @@ pub fn read_entry(entry: impl Read, file: &str, part: &str) -> Result<Vec<u8>, I
             bilingual!(
                 "{part} unpacks to more than 64 MB, more than any text it could hold; the file is damaged or not what it claims",
                 "{part} ocupa más de 64 MB al descomprimirse, más que cualquier texto; el archivo está dañado o no es lo que dice ser"
+            ),
+        ));
+    }
+    if content.len() as u64 > limit {
+        return Err(ImportError::file(
+            file,
+            bilingual!(
+                "{part} unpacks to more than {MAX_RATIO} times its packed size ({packed} bytes), as no text does; the file is damaged or not what it claims",
+                "{part} ocupa al descomprimirse más de {MAX_RATIO} veces su tamaño comprimido ({packed} bytes), como ningún texto; el archivo está dañado o no es lo que dice ser"
             ),
         ));
     }

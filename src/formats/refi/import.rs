@@ -118,7 +118,8 @@ impl Package {
             if !(name.ends_with(".qde") || name.ends_with(".txt")) {
                 continue;
             }
-            let content = read_entry(&mut entry, file, &name)?;
+            let packed = entry.compressed_size();
+            let content = read_entry(&mut entry, packed, file, &name)?;
             allowance.take(content.len(), file, &name)?;
             files.insert(name, content);
         }

@@ -230,7 +230,8 @@ fn zip_part(bytes: &[u8], file: &str, part: &str) -> Result<String, ImportError>
     let entry = archive.by_name(part).map_err(|_| {
         ImportError::file(file, bilingual!("the document has no {part} inside", "el documento no contiene {part}"))
     })?;
-    let content = read_entry(entry, file, part)?;
+    let packed = entry.compressed_size();
+    let content = read_entry(entry, packed, file, part)?;
     String::from_utf8(content)
         .map_err(|_| ImportError::file(file, bilingual!("{part} is not UTF-8 text", "{part} no es texto UTF-8")))
 }
