@@ -214,7 +214,17 @@ impl Store {
                     report.moved += 1;
                 }
                 None => {
-                    self.flag_coding(coding_id)?;
+                    // The words are gone: flagged for review, the passage kept
+                    // where it was as far as the shorter text allows, so it
+                    // always lies inside its text.
+                    let length = crate::text::char_len(text);
+                    let end = old_span.end.0.min(length);
+                    let start = old_span.start.0.min(end.saturating_sub(1));
+                    self.conn
+                        .prepare_cached(
+                            "UPDATE codings SET start_char = ?2, end_char = ?3, needs_review = 1 WHERE coding_id = ?1",
+                        )?
+                        .execute(params![coding_id, start as i64, end as i64])?;
                     report.lost += 1;
                 }
             }

@@ -71,7 +71,10 @@ pub struct SearchPage {
 pub fn fts_expression(user_text: &str, prefix_last_word: bool) -> Option<String> {
     // However long the text (a page pasted into the search box), only as much
     // as a person types is searched.
-    let capped: String = user_text.chars().take(MAX_QUERY_CHARS).collect();
+    // Control characters (a NUL ends SQLite's copy of the expression: "unterminated
+    // string") separate words, as spaces do.
+    let capped: String =
+        user_text.chars().take(MAX_QUERY_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
     let capped = match capped.split_whitespace().nth(MAX_QUERY_WORDS) {
         Some(first_extra) => {
             let cut = first_extra.as_ptr() as usize - capped.as_ptr() as usize;
@@ -233,6 +236,15 @@ fn matching_ids_sql(by_language: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_in_a_search_are_read_as_spaces() {
+        // Found by the search_query fuzz target: a NUL ended the expression early.
+        let store = Store::in_memory().unwrap();
+        let page = store.search(&SearchQuery::new("\0\0\0\0\0\0\0\0,,<15")).unwrap();
+        assert_eq!(page.total, 0);
+        assert_eq!(fts_expression("agua\0río\u{7}", false).as_deref(), Some("\"agua\" \"río\""));
+    }
 
     #[test]
     fn a_page_pasted_into_the_search_is_cut_to_what_a_person_types() {
