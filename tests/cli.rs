@@ -821,3 +821,69 @@ fn a_project_opened_only_to_read_refuses_writes_naming_the_file() {
     }
     assert_eq!(std::fs::read(&project).unwrap(), before);
 }
+
+#[test]
+fn codes_with_the_same_name_under_different_parents_are_kept_apart_and_named_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("otros.quipu");
+    quipu_ok(&["new", arg(&project), "--empty-codebook"]);
+    // A codebook from another tool: "Other" under two themes, "citizenship" twice.
+    let codebook = dir.path().join("libro.qdc");
+    let code = |guid: u32, name: &str, children: &str| {
+        format!(r#"<Code guid="00000000-0000-0000-0000-{guid:012}" name="{name}" isCodable="true">{children}</Code>"#)
+    };
+    std::fs::write(
+        &codebook,
+        format!(
+            r#"<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{}{}</Codes></CodeBook>"#,
+            code(1, "Water", &(code(2, "Other", "") + &code(3, "citizenship", ""))),
+            code(4, "Power", &(code(5, "Other", "") + &code(6, "citizenship", "")))
+        ),
+    )
+    .unwrap();
+    let imported = quipu_ok(&["import", "refi", arg(&project), arg(&codebook)]);
+    assert!(imported.contains("6 new codes"), "nothing merged into one: {imported}");
+    let json: serde_json::Value = serde_json::from_str(&quipu_ok(&["codes", arg(&project), "--json"])).unwrap();
+    let paths: Vec<&str> = json.as_array().unwrap().iter().map(|code| code["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["Water", "Water/Other", "Water/citizenship", "Power", "Power/Other", "Power/citizenship"]);
+    // Importing the same codebook again finds every code where it is.
+    let again = quipu_ok(&["import", "refi", arg(&project), arg(&codebook)]);
+    assert!(again.contains("0 new codes"), "{again}");
+
+    // Excerpts coded by path; a bare shared name is refused naming the paths.
+    let csv = dir.path().join("citas.csv");
+    std::fs::write(&csv, "case,source,original,codes\nC1,S1,El agua.,Water/Other;Power/citizenship\n").unwrap();
+    quipu_ok(&["import", "csv", arg(&project), arg(&csv)]);
+    let before = dump(&project);
+    let ambiguous = dir.path().join("ambiguo.csv");
+    std::fs::write(&ambiguous, "case,source,original,codes\nC1,S1,Otra.,Other\n").unwrap();
+    let stderr = quipu_err(&["import", "csv", arg(&project), arg(&ambiguous)]);
+    assert!(
+        stderr.contains("row 2, column 'codes': several codes are named 'Other' (Water/Other, Power/Other)"),
+        "{stderr}"
+    );
+    assert_eq!(dump(&project), before);
+
+    // Tables name a shared name by its path; a bare shared name in --code is refused.
+    let freq = quipu_ok(&["freq", arg(&project), "--json"]);
+    assert!(freq.contains("\"Water/Other\":1") && freq.contains("\"Power/citizenship\":1"), "{freq}");
+    let stderr = quipu_err(&["export", "quotes", arg(&project), arg(&dir.path().join("o.md")), "--code", "Other"]);
+    assert!(
+        stderr.contains("several codes are named 'Other' (Water/Other, Power/Other); name one by its path"),
+        "{stderr}"
+    );
+    quipu_ok(&["export", "quotes", arg(&project), arg(&dir.path().join("w.md")), "--code", "Water/Other"]);
+
+    // In the project itself: siblings may not share a name, cousins may.
+    let mut store = quipu::store::Store::open(&project).unwrap();
+    let water = store.code_by_name("Water").unwrap().unwrap().code_id;
+    let draft = |name: &str, parent_id| quipu::model::CodeDraft {
+        name: name.into(),
+        description: String::new(),
+        color: None,
+        parent_id,
+    };
+    assert!(store.add_code(&draft("other", Some(water))).is_err(), "a sibling of the same name");
+    store.add_code(&draft("Other", None)).unwrap();
+    assert_eq!(store.code_by_name("Power/Other").unwrap().unwrap().parent_id.is_some(), true);
+}

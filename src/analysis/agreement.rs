@@ -189,7 +189,7 @@ pub fn agreement(store: &Store, coders: &[CoderId], level: Level, codes: &[CodeI
         .collect();
     let codings = store.codings_by_coders(coders)?;
     let applied: BTreeSet<CodeId> = codings.iter().map(|coding| coding.code_id).collect();
-    let all_codes = store.codes()?;
+    let all_codes = crate::model::labelled(store.codes()?);
     let compared: Vec<(CodeId, String)> = all_codes
         .iter()
         .filter(|code| if codes.is_empty() { applied.contains(&code.code_id) } else { codes.contains(&code.code_id) })

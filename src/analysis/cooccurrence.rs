@@ -113,7 +113,7 @@ pub fn c_coefficient(n1: u64, n2: u64, n12: u64) -> f64 {
 
 /// Counts how often every pair of codes meets within `filter`.
 pub fn cooccurrence(store: &Store, filter: &Filter) -> StoreResult<CooccurrenceTable> {
-    let codes = store.codes()?;
+    let codes = crate::model::labelled(store.codes()?);
     let index: BTreeMap<_, usize> = codes.iter().enumerate().map(|(i, code)| (code.code_id, i)).collect();
     let mut totals = vec![0; codes.len()];
     for (code_id, excerpts) in store.filtered_code_totals(filter)? {

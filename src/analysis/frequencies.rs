@@ -80,7 +80,7 @@ impl FrequencyTable {
 /// their share of the group and the speakers, within `filter`. The per-source
 /// counts come from one SQL scan; groups and totals add them up.
 pub fn frequencies(store: &Store, grouping: Grouping, filter: &Filter) -> StoreResult<FrequencyTable> {
-    let codes = store.codes()?;
+    let codes = crate::model::labelled(store.codes()?);
     let code_index: HashMap<_, usize> = codes.iter().enumerate().map(|(index, code)| (code.code_id, index)).collect();
     let sources = store.source_groups(grouping, filter)?;
     let mut sizes: BTreeMap<String, u64> = BTreeMap::new();

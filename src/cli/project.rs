@@ -34,28 +34,29 @@ pub(super) fn demo(out: &mut String, project: &Path) -> Result<(), CliError> {
 
 pub(super) fn codes(out: &mut String, store: &Store, as_json: bool) -> Result<(), CliError> {
     let codes = store.codes()?;
-    let counts = store.code_counts()?;
-    let count_of = |code_id| counts.iter().find(|count| count.code_id == code_id).copied();
-    let depth = |code: &crate::model::Code| {
-        let mut depth = 0;
-        let mut parent = code.parent_id;
-        while let Some(parent_id) = parent {
-            depth += 1;
-            parent = codes.iter().find(|c| c.code_id == parent_id).and_then(|c| c.parent_id);
-        }
-        depth
-    };
+    // Every lookup by ID, so listing the codebook takes time in proportion to it.
+    let counts: std::collections::HashMap<_, _> =
+        store.code_counts()?.into_iter().map(|count| (count.code_id, count)).collect();
+    let count_of = |code_id| counts.get(&code_id).copied();
+    let paths = crate::model::code_paths(&codes, "/");
+    let by_id: std::collections::HashMap<_, _> = codes.iter().map(|code| (code.code_id, code)).collect();
+    // Codes come parents first, so a parent's depth is known before its children's.
+    let mut depths: std::collections::HashMap<crate::model::CodeId, usize> = std::collections::HashMap::new();
+    for code in &codes {
+        let depth = code.parent_id.and_then(|parent| depths.get(&parent)).map_or(0, |depth| depth + 1);
+        depths.insert(code.code_id, depth);
+    }
+    let depth = |code: &crate::model::Code| depths.get(&code.code_id).copied().unwrap_or(0);
     if as_json {
         let rows: Vec<_> = codes
             .iter()
             .map(|code| {
                 let count = count_of(code.code_id);
-                let parent = code
-                    .parent_id
-                    .and_then(|parent_id| codes.iter().find(|c| c.code_id == parent_id))
-                    .map(|parent| parent.name.clone());
+                let parent =
+                    code.parent_id.and_then(|parent_id| by_id.get(&parent_id)).map(|parent| parent.name.clone());
                 json!({
                     "name": code.name,
+                    "path": paths[&code.code_id],
                     "description": code.description,
                     "color": code.color,
                     "parent": parent,

@@ -163,14 +163,17 @@ pub fn read_codings_csv(bytes: &[u8], file: &str) -> Result<Vec<CodingRow>, Impo
     Ok(rows)
 }
 
-/// The code a name or a path `Parent/Child` names.
-fn find_code(codes: &[Code], reference: &str) -> Option<CodeId> {
+/// The codes a name or a path `Parent/Child` names (more than one where a
+/// name several codes share is given without its path).
+fn find_codes(codes: &[Code], reference: &str) -> Vec<CodeId> {
     let parts: Vec<&str> = reference.split('/').map(str::trim).filter(|part| !part.is_empty()).collect();
-    let (last, parents) = parts.split_last()?;
+    let Some((last, parents)) = parts.split_last() else {
+        return Vec::new();
+    };
     codes
         .iter()
         .filter(|code| text::fold_name(&code.name) == text::fold_name(last))
-        .find(|code| {
+        .filter(|code| {
             // Walk up the tree, matching the path's parents from the nearest.
             let mut parent = code.parent_id;
             for name in parents.iter().rev() {
@@ -185,6 +188,7 @@ fn find_code(codes: &[Code], reference: &str) -> Option<CodeId> {
             true
         })
         .map(|code| code.code_id)
+        .collect()
 }
 
 /// Brings `rows` onto the project as codings by their coders (`default_coder`
@@ -226,15 +230,32 @@ pub fn import_codings(
                     ));
                 }
             };
-            let Some(code_id) = find_code(&codes, &row.code) else {
-                return Err(at(
-                    "code",
-                    bilingual!(
-                        "no code is named '{}' (a name, or a path Parent/Child)",
-                        "ningún código se llama '{}' (un nombre, o una ruta Padre/Hijo)",
-                        row.code
-                    ),
-                ));
+            let found = find_codes(&codes, &row.code);
+            let code_id = match found.as_slice() {
+                [code_id] => *code_id,
+                [] => {
+                    return Err(at(
+                        "code",
+                        bilingual!(
+                            "no code is named '{}' (a name, or a path Parent/Child)",
+                            "ningún código se llama '{}' (un nombre, o una ruta Padre/Hijo)",
+                            row.code
+                        ),
+                    ));
+                }
+                several => {
+                    let paths = crate::model::code_paths(&codes, "/");
+                    let listed: Vec<&str> = several.iter().filter_map(|id| paths.get(id)).map(String::as_str).collect();
+                    let listed = listed.join(", ");
+                    return Err(at(
+                        "code",
+                        bilingual!(
+                            "several codes are named '{}' ({listed}); write the path of one",
+                            "varios códigos se llaman '{}' ({listed}); escriba la ruta de uno",
+                            row.code
+                        ),
+                    ));
+                }
             };
             let excerpt = store.excerpt(excerpt_id)?;
             let anchor = if row.side.is_empty() && row.start.is_empty() && row.end.is_empty() {

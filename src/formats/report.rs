@@ -259,23 +259,7 @@ struct Context {
 
 /// Each code's path in the hierarchy, "Parent > Child".
 pub fn code_paths(codes: &[Code]) -> HashMap<CodeId, String> {
-    let by_id: HashMap<CodeId, &Code> = codes.iter().map(|code| (code.code_id, code)).collect();
-    codes
-        .iter()
-        .map(|code| {
-            let mut path = vec![code.name.clone()];
-            let mut parent = code.parent_id;
-            while let Some(parent_id) = parent {
-                let Some(parent_code) = by_id.get(&parent_id) else {
-                    break;
-                };
-                path.push(parent_code.name.clone());
-                parent = parent_code.parent_id;
-            }
-            path.reverse();
-            (code.code_id, path.join(" > "))
-        })
-        .collect()
+    crate::model::code_paths(codes, " > ")
 }
 
 /// Builds the report chosen by `options`. An empty selection is an error, so no

@@ -52,6 +52,9 @@ pub struct CodeRow {
     pub key: Option<u8>,
     /// Its name with its parents' names (`Parent/Child`), for places where names
     /// repeat or the hierarchy is not drawn.
+    /// What the code is called where codes are listed flat: its name, or its
+    /// path where another code has the same name.
+    pub label: String,
     pub path: String,
 }
 
@@ -297,6 +300,7 @@ impl ViewModel {
             store.code_counts()?.into_iter().map(|count| (count.code_id, (count.excerpts, count.codings))).collect();
         let keys: HashMap<CodeId, u8> = store.code_keys()?.into_iter().map(|(key, code_id)| (code_id, key)).collect();
         let parents: std::collections::HashSet<CodeId> = codes.iter().filter_map(|code| code.parent_id).collect();
+        let labels = crate::model::code_labels(&codes);
         // Codes come parent first, so a parent's depth and path are known before its children's.
         let mut placed: HashMap<CodeId, (usize, String)> = HashMap::new();
         let mut rows = Vec::with_capacity(codes.len());
@@ -315,6 +319,7 @@ impl ViewModel {
                 codings,
                 memo: store.memo(MemoTarget::Code(code.code_id))?,
                 key: keys.get(&code.code_id).copied(),
+                label: labels.get(&code.code_id).cloned().unwrap_or_else(|| code.name.clone()),
                 path,
             });
         }
@@ -431,7 +436,7 @@ impl ViewModel {
                 CodingAnchor::Whole => None,
             };
             codings.push(CodingView {
-                code_name: row.code.name.clone(),
+                code_name: row.label.clone(),
                 color: row.code.color,
                 coder_name: coders
                     .iter()

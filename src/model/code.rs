@@ -140,6 +140,60 @@ impl Serialize for Color {
     }
 }
 
+/// Each code's path from the top of the codebook: its ancestors' names and its
+/// own, joined by `separator` ("Water/Other", "Water > Other").
+pub fn code_paths(codes: &[Code], separator: &str) -> std::collections::HashMap<CodeId, String> {
+    let by_id: std::collections::HashMap<CodeId, &Code> = codes.iter().map(|code| (code.code_id, code)).collect();
+    codes
+        .iter()
+        .map(|code| {
+            let mut path = vec![code.name.as_str()];
+            let mut parent = code.parent_id;
+            // Bounded, so a damaged file with a cycle cannot loop.
+            while let Some(parent_code) = parent.and_then(|id| by_id.get(&id)) {
+                if path.len() > MAX_CODE_DEPTH {
+                    break;
+                }
+                path.push(parent_code.name.as_str());
+                parent = parent_code.parent_id;
+            }
+            path.reverse();
+            (code.code_id, path.join(separator))
+        })
+        .collect()
+}
+
+/// What to call each code where codes are listed flat (tables, charts, the
+/// command line): its name, or, where another code has the same name (names are
+/// unique among siblings only), its path `Parent/Child`.
+pub fn code_labels(codes: &[Code]) -> std::collections::HashMap<CodeId, String> {
+    let mut uses: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for code in codes {
+        *uses.entry(code.name.to_lowercase()).or_default() += 1;
+    }
+    let paths = code_paths(codes, "/");
+    codes
+        .iter()
+        .map(|code| {
+            let label =
+                if uses[&code.name.to_lowercase()] > 1 { paths[&code.code_id].clone() } else { code.name.clone() };
+            (code.code_id, label)
+        })
+        .collect()
+}
+
+/// The codes with each name replaced by its label ([`code_labels`]), for
+/// tables that list codes flat.
+pub fn labelled(mut codes: Vec<Code>) -> Vec<Code> {
+    let labels = code_labels(&codes);
+    for code in &mut codes {
+        if let Some(label) = labels.get(&code.code_id) {
+            code.name.clone_from(label);
+        }
+    }
+    codes
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

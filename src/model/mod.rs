@@ -13,7 +13,7 @@ mod memo;
 mod source;
 
 pub use case::{AttributeScope, AttributeType, Case};
-pub use code::{Code, CodeDraft, Color, MAX_CODE_DEPTH, code_key, distinct_colors};
+pub use code::{Code, CodeDraft, Color, MAX_CODE_DEPTH, code_key, code_labels, code_paths, distinct_colors, labelled};
 pub use codebook::{DEFAULT_CODEBOOK, DefaultCode};
 pub use coding::{Coder, Coding, CodingAnchor, Side};
 pub use dates::is_partial_date;

@@ -45,13 +45,72 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound { kind: "code", name: code_id.to_string() })
     }
 
-    /// The code with this name (ignoring case), if any.
-    pub fn code_by_name(&self, name: &str) -> StoreResult<Option<Code>> {
+    /// The code a person names (ignoring case): by its name where no other
+    /// code has it, or by its path `Parent/Child`. A name several codes share
+    /// (names are unique among siblings only) is refused, listing their paths.
+    pub fn code_by_name(&self, reference: &str) -> StoreResult<Option<Code>> {
+        let reference = reference.trim();
+        let named: Vec<Code> = self
+            .conn
+            .prepare_cached(&format!("SELECT {CODE_COLUMNS} FROM codes WHERE name = ?1 ORDER BY code_id"))?
+            .query_map([reference], code_from_row)?
+            .collect::<Result<_, _>>()?;
+        match named.len() {
+            1 => return Ok(named.into_iter().next()),
+            0 => {}
+            _ => {
+                let paths = crate::model::code_paths(&self.codes()?, "/");
+                let listed: Vec<&str> =
+                    named.iter().filter_map(|code| paths.get(&code.code_id)).map(String::as_str).collect();
+                let listed = listed.join(", ");
+                return Err(StoreError::Invalid(crate::bilingual!(
+                    "several codes are named '{reference}' ({listed}); name one by its path",
+                    "varios códigos se llaman '{reference}' ({listed}); nombre uno por su ruta"
+                )));
+            }
+        }
+        // A path: each step among the children of the one before.
+        if !reference.contains('/') {
+            return Ok(None);
+        }
+        let mut found: Option<Code> = None;
+        for step in reference.split('/').map(str::trim).filter(|step| !step.is_empty()) {
+            match self.code_named_under(found.as_ref().map(|code| code.code_id), step)? {
+                Some(code) => found = Some(code),
+                None => return Ok(None),
+            }
+        }
+        Ok(found)
+    }
+
+    /// The code named `name` (ignoring case) directly under `parent` (at the top
+    /// level with `None`), if any: names are unique among siblings.
+    pub fn code_named_under(&self, parent: Option<CodeId>, name: &str) -> StoreResult<Option<Code>> {
         Ok(self
             .conn
-            .prepare_cached(&format!("SELECT {CODE_COLUMNS} FROM codes WHERE name = ?1"))?
-            .query_row([name.trim()], code_from_row)
+            .prepare_cached(&format!("SELECT {CODE_COLUMNS} FROM codes WHERE parent_id IS ?1 AND name = ?2"))?
+            .query_row(params![parent, name.trim()], code_from_row)
             .optional()?)
+    }
+
+    /// The code named `name` directly under `parent`, or else, for a code at
+    /// the top level of a codebook coming from elsewhere, the one code of that
+    /// name anywhere in this one: how such a codebook is matched to this one
+    /// without duplicating its codes. Under a parent, only that parent's
+    /// children match ("Other" under two themes are two codes).
+    pub fn matching_code(&self, parent: Option<CodeId>, name: &str) -> StoreResult<Option<Code>> {
+        if let Some(code) = self.code_named_under(parent, name)? {
+            return Ok(Some(code));
+        }
+        if parent.is_some() {
+            return Ok(None);
+        }
+        let named: Vec<Code> = self
+            .conn
+            .prepare_cached(&format!("SELECT {CODE_COLUMNS} FROM codes WHERE name = ?1 LIMIT 2"))?
+            .query_map([name.trim()], code_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(if named.len() == 1 { named.into_iter().next() } else { None })
     }
 
     /// Adds a code at the end of its parent's children.
@@ -90,7 +149,7 @@ impl Store {
         self.atomically(|store| {
             let mut added = 0;
             for default_code in DEFAULT_CODEBOOK {
-                if store.code_by_name(default_code.name)?.is_some() {
+                if store.code_named_under(None, default_code.name)?.is_some() {
                     continue;
                 }
                 store.add_code(&CodeDraft {

@@ -94,11 +94,22 @@ impl Store {
         let mut sources: HashMap<(CaseId, String), SourceId> = HashMap::new();
         // Codes are matched without case, accents or `_`/`-` (see `code_key`); a
         // value the person mapped to a code goes to that code.
+        // A code is found by its path (`Parent/Child`) or by its name; a name
+        // several codes share finds the one at the top level, or none.
         let existing = self.codes()?;
         let mut code_count = existing.len();
+        let paths = crate::model::code_paths(&existing, "/");
         let mut codes: HashMap<String, (CodeId, String)> = HashMap::new();
+        let mut shared: HashMap<String, Vec<String>> = HashMap::new();
+        for code in &existing {
+            shared.entry(code_key(&code.name)).or_default().push(paths[&code.code_id].clone());
+        }
         for code in existing.into_iter().rev() {
-            codes.insert(code_key(&code.name), (code.code_id, code.name));
+            let key = code_key(&code.name);
+            if shared[&key].len() == 1 || code.parent_id.is_none() {
+                codes.insert(key.clone(), (code.code_id, code.name.clone()));
+            }
+            codes.insert(code_key(&paths[&code.code_id]), (code.code_id, code.name));
         }
         for (value, code_id) in &batch.code_choices {
             let name = self.code(*code_id)?.name;
@@ -230,6 +241,14 @@ impl Store {
                             matched.insert((code_name.clone(), existing_name.clone()));
                         }
                         *code_id
+                    }
+                    None if shared.get(&key).is_some_and(|paths| paths.len() > 1) => {
+                        let listed = shared[&key].join(", ");
+                        return Err(StoreError::Invalid(crate::bilingual!(
+                            "row {}, column 'codes': several codes are named '{code_name}' ({listed}); write the path of one",
+                            "fila {}, columna 'codes': varios códigos se llaman '{code_name}' ({listed}); escriba la ruta de uno",
+                            row.row_number
+                        )));
                     }
                     None => {
                         insert_code.execute(params![code_name, Color::from_palette(code_count)]).map_err(at_row)?;

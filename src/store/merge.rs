@@ -270,11 +270,11 @@ impl Store {
         };
         let found = match by_uuid {
             Some(found) => Some(found),
+            // The same place in the codebook (its parent, matched already), or
+            // the one code of that name.
             None => self
-                .conn
-                .prepare_cached("SELECT code_id, name, description FROM codes WHERE name = ?1 COLLATE NOCASE")?
-                .query_row([name], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-                .optional()?,
+                .matching_code(our_parent.map(CodeId), name)?
+                .map(|code| (code.code_id.0, code.name, code.description)),
         };
         let our_id = match found {
             Some((our_id, our_name, our_description)) => {

@@ -1,9 +1,9 @@
 //! The schema, as an append-only list of migrations tracked by `PRAGMA
 //! user_version`. Never edit or reorder a migration that has shipped: add a new one.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension as _};
 
-use super::StoreResult;
+use super::{StoreError, StoreResult};
 
 /// The schema steps, oldest first. `user_version` counts how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -213,6 +213,31 @@ const MIGRATIONS: &[&str] = &[
         UPDATE codings SET uuid = quipu_uuid() WHERE coding_id = new.coding_id;
     END;
     "#,
+    // 4: a code's name is unique among its siblings only, as in NVivo, ATLAS.ti
+    // and MAXQDA ("Other" under two themes). The table is rebuilt without the
+    // project-wide UNIQUE (foreign keys are off while it runs; see `migrate`).
+    r#"
+    CREATE TABLE codes_new (
+        code_id     INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL COLLATE NOCASE,
+        description TEXT NOT NULL DEFAULT '',
+        color       TEXT NOT NULL,
+        -- No cascade: deleting a code moves its children up a level first.
+        parent_id   INTEGER REFERENCES codes (code_id),
+        sort_order  INTEGER NOT NULL DEFAULT 0,
+        uuid        TEXT
+    );
+    INSERT INTO codes_new (code_id, name, description, color, parent_id, sort_order, uuid)
+        SELECT code_id, name, description, color, parent_id, sort_order, uuid FROM codes;
+    DROP TABLE codes;
+    ALTER TABLE codes_new RENAME TO codes;
+    CREATE INDEX codes_by_parent ON codes (parent_id, sort_order);
+    CREATE UNIQUE INDEX codes_by_uuid ON codes (uuid);
+    CREATE UNIQUE INDEX codes_by_sibling_name ON codes (IFNULL(parent_id, 0), name);
+    CREATE TRIGGER codes_uuid AFTER INSERT ON codes WHEN new.uuid IS NULL BEGIN
+        UPDATE codes SET uuid = quipu_uuid() WHERE code_id = new.code_id;
+    END;
+    "#,
 ];
 
 /// A random version-4 UUID in plain SQL, so any program writing the file gives
@@ -234,9 +259,30 @@ pub(super) fn migrate(conn: &mut Connection) -> StoreResult<()> {
     // A negative version is refused when the file is opened; here it is read
     // as the first.
     let first = usize::try_from(version).unwrap_or(0);
+    // Rebuilding a table (format 4) must not cascade: dropping the old codes
+    // table would otherwise delete every coding. Foreign keys are switched off
+    // for the upgrade (outside its transaction, where the switch takes effect)
+    // and checked before it commits.
+    let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let upgraded = upgrade(conn, first);
+    conn.pragma_update(None, "foreign_keys", foreign_keys)?;
+    upgraded
+}
+
+fn upgrade(conn: &mut Connection, first: usize) -> StoreResult<()> {
     let tx = conn.transaction()?;
     for migration in &MIGRATIONS[first..] {
         tx.execute_batch(&migration.replace("quipu_uuid()", UUID_SQL))?;
+    }
+    let broken: Option<String> = tx
+        .query_row("SELECT \"table\" || ' row ' || rowid FROM pragma_foreign_key_check LIMIT 1", [], |row| row.get(0))
+        .optional()?;
+    if let Some(broken) = broken {
+        return Err(StoreError::Invalid(crate::bilingual!(
+            "the upgrade of the file would leave {broken} pointing at nothing; nothing was changed",
+            "la actualización del archivo dejaría {broken} apuntando a nada; no cambió nada"
+        )));
     }
     tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
     tx.commit()?;
@@ -361,6 +407,49 @@ mod tests {
         assert_eq!(store.sources().unwrap()[0].description, "");
         assert!(dir.path().join("v1.quipu.v1.bak").exists(), "no backup was taken");
         assert_eq!(store.search_ids("agua", None, false).unwrap().len(), 1, "the search index still answers");
+    }
+
+    #[test]
+    fn a_third_format_project_keeps_every_coding_and_memo_when_codes_become_unique_among_siblings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.quipu");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+            conn.pragma_update(None, "foreign_keys", true).unwrap();
+            for migration in &MIGRATIONS[..3] {
+                conn.execute_batch(&migration.replace("quipu_uuid()", UUID_SQL)).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            conn.execute_batch(
+                "INSERT INTO cases (name) VALUES ('Cerro Alto');
+                 INSERT INTO sources (case_id, name) VALUES (1, 'Entrevista 1');
+                 INSERT INTO excerpts (source_id, position, original_text) VALUES (1, 1, 'El agua se fue.');
+                 INSERT INTO coders (name) VALUES ('Ana');
+                 INSERT INTO codes (name, color) VALUES ('Agua', '#112233');
+                 INSERT INTO codes (name, color, parent_id) VALUES ('Otro', '#112233', 1);
+                 INSERT INTO codings (excerpt_id, code_id, coder_id, source_id, created_at) VALUES (1, 2, 1, 1, 'x');
+                 INSERT INTO memos (code_id, text, updated_at) VALUES (2, 'nota', 'x');",
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.format_version().unwrap(), CURRENT_VERSION);
+        assert_eq!(store.coding_count().unwrap(), 1, "rebuilding the codes table cascaded nothing");
+        let other = store.codes().unwrap().into_iter().find(|code| code.name == "Otro").unwrap();
+        assert_eq!(store.memo(crate::model::MemoTarget::Code(other.code_id)).unwrap(), "nota");
+        assert!(other.parent_id.is_some());
+        // "Otro" may now also sit at the top level, but not twice under "Agua".
+        let draft = |parent_id| crate::model::CodeDraft {
+            name: "otro".into(),
+            description: String::new(),
+            color: None,
+            parent_id,
+        };
+        store.add_code(&draft(None)).unwrap();
+        assert!(store.add_code(&draft(other.parent_id)).is_err());
+        let foreign_keys: bool = store.conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0)).unwrap();
+        assert!(foreign_keys, "foreign keys are on again after the upgrade");
     }
 
     #[test]

@@ -417,7 +417,7 @@ impl Reader<'_> {
         color: Option<Color>,
         parent_id: Option<CodeId>,
     ) -> Result<CodeId, ImportError> {
-        if let Some(code) = self.store.code_by_name(name)? {
+        if let Some(code) = self.store.matching_code(parent_id, name)? {
             return Ok(code.code_id);
         }
         self.summary.new_codes += 1;

@@ -180,7 +180,7 @@ fn code_menu_ui(ui: &mut Ui, app: &mut PanelContext<'_>, tr: Tr, rows: &[CodeRow
         for key in CODE_KEYS {
             let holder = rows.iter().find(|other| other.key == Some(key) && other.code.code_id != code_id);
             let label = match holder {
-                Some(other) => format!("{key} ({})", other.code.name),
+                Some(other) => format!("{key} ({})", other.label),
                 None => key.to_string(),
             };
             if ui.radio(row.key == Some(key), label).clicked() && row.key != Some(key) {
@@ -194,7 +194,7 @@ fn code_menu_ui(ui: &mut Ui, app: &mut PanelContext<'_>, tr: Tr, rows: &[CodeRow
         egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
             for other in rows {
                 let allowed = !below.contains(&other.code.code_id) && row.code.parent_id != Some(other.code.code_id);
-                if ui.add_enabled(allowed, egui::Button::new(&other.code.name)).on_hover_text(&other.path).clicked() {
+                if ui.add_enabled(allowed, egui::Button::new(&other.label)).on_hover_text(&other.path).clicked() {
                     app.push(AppCommand::Edit(Edit::MoveCode { code_id, parent_id: Some(other.code.code_id) }));
                 }
             }
@@ -207,7 +207,7 @@ fn code_menu_ui(ui: &mut Ui, app: &mut PanelContext<'_>, tr: Tr, rows: &[CodeRow
         egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
             for other in rows {
                 let allowed = !below.contains(&other.code.code_id);
-                if ui.add_enabled(allowed, egui::Button::new(&other.code.name)).on_hover_text(&other.path).clicked() {
+                if ui.add_enabled(allowed, egui::Button::new(&other.label)).on_hover_text(&other.path).clicked() {
                     app.push(AppCommand::Confirm(Confirm::MergeCodes { source: code_id, target: other.code.code_id }));
                 }
             }

@@ -32,7 +32,7 @@ fn confirm_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option
     let (Some(confirm), Some(view)) = (open.clone(), app.view) else {
         return;
     };
-    let name_of = |code_id| view.code_row(code_id).map(|row| (row.code.name.clone(), row.codings));
+    let name_of = |code_id| view.code_row(code_id).map(|row| (row.label.clone(), row.codings));
     let (question, button, edit) = match confirm {
         Confirm::DeleteCode(code_id) => {
             let Some((name, codings)) = name_of(code_id) else {

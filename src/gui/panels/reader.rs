@@ -487,7 +487,7 @@ fn recode_choices_ui(app: &mut PanelContext<'_>, ui: &mut Ui, coding: &CodingVie
     let mut chosen = false;
     egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
         for row in codes.iter().filter(|row| row.code.code_id != coding.coding.code_id) {
-            if ui.button(&row.code.name).clicked() {
+            if ui.button(&row.label).clicked() {
                 let coding_id = coding.coding.coding_id;
                 app.push(AppCommand::Edit(Edit::Recode { coding_id, code_id: row.code.code_id }));
                 chosen = true;
