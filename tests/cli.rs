@@ -885,5 +885,6 @@ fn codes_with_the_same_name_under_different_parents_are_kept_apart_and_named_by_
     };
     assert!(store.add_code(&draft("other", Some(water))).is_err(), "a sibling of the same name");
     store.add_code(&draft("Other", None)).unwrap();
-    assert_eq!(store.code_by_name("Power/Other").unwrap().unwrap().parent_id.is_some(), true);
+    let power = store.code_by_name("Power").unwrap().unwrap().code_id;
+    assert_eq!(store.code_by_name("Power/Other").unwrap().unwrap().parent_id, Some(power));
 }
