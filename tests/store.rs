@@ -457,3 +457,21 @@ fn codes_sit_at_most_64_levels_deep_whether_added_or_moved() {
     store.move_code(branch, Some(sixty_second)).unwrap();
     assert_eq!(store.code_depth(store.code_by_name("Hoja").unwrap().unwrap().code_id).unwrap(), 64);
 }
+
+#[test]
+fn a_refused_passage_names_its_excerpt_by_label_not_by_an_id_a_rollback_may_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.quipu");
+    let mut store = quipu::demo::write_demo(&path).unwrap();
+    // E005 has its original only.
+    let excerpt = store.excerpts_named("E005").unwrap()[0];
+    assert!(store.excerpt(excerpt).unwrap().translation.is_none());
+    let trust = code_id(&store, "Trust");
+    let coder = store.ensure_coder("Ana").unwrap();
+    let outside = CodingAnchor::Passage { side: Side::Original, span: CharSpan::new(5, 9000) };
+    let error = store.add_coding(excerpt, trust, coder, outside).unwrap_err().to_string();
+    assert!(error.contains("of excerpt 'E005'"), "{error}");
+    let no_translation = CodingAnchor::Passage { side: Side::Translation, span: CharSpan::new(0, 2) };
+    let error = store.add_coding(excerpt, trust, coder, no_translation).unwrap_err().to_string();
+    assert!(error.contains("excerpt 'E005' has no translation"), "{error}");
+}

@@ -148,18 +148,22 @@ impl Store {
         anchor: CodingAnchor,
     ) -> StoreResult<(CodingId, bool)> {
         let excerpt = self.excerpt(excerpt_id)?;
+        // Named by its label, as people know it (an import that fails rolls
+        // its new excerpts back, and their IDs with them).
+        let excerpt_name =
+            if excerpt.label.is_empty() { format!("#{excerpt_id}") } else { format!("'{}'", excerpt.label) };
         let (anchor, covered_text) = match anchor {
             CodingAnchor::Whole => (CodingAnchor::Whole, String::new()),
             CodingAnchor::Passage { side, span } => {
                 let Some(text) = excerpt.text(side) else {
                     return Err(StoreError::Invalid(match side {
                         Side::Original => crate::bilingual!(
-                            "excerpt {excerpt_id} has no original text to code",
-                            "el fragmento {excerpt_id} no tiene texto original que codificar"
+                            "excerpt {excerpt_name} has no original text to code",
+                            "el fragmento {excerpt_name} no tiene texto original que codificar"
                         ),
                         Side::Translation => crate::bilingual!(
-                            "excerpt {excerpt_id} has no translation text to code",
-                            "el fragmento {excerpt_id} no tiene traducción que codificar"
+                            "excerpt {excerpt_name} has no translation text to code",
+                            "el fragmento {excerpt_name} no tiene traducción que codificar"
                         ),
                     }));
                 };
@@ -167,8 +171,8 @@ impl Store {
                 let covered = text::slice_chars(text, snapped).unwrap_or_default();
                 if snapped.is_empty() || span.end.0 > text::char_len(text) {
                     return Err(StoreError::Invalid(crate::bilingual!(
-                        "the passage {}..{} is outside the {} text of excerpt {excerpt_id} ({} characters)",
-                        "el pasaje {}..{} queda fuera del texto ({}) del fragmento {excerpt_id} ({} caracteres)",
+                        "the passage {}..{} is outside the {} text of excerpt {excerpt_name} ({} characters)",
+                        "el pasaje {}..{} queda fuera del texto ({}) del fragmento {excerpt_name} ({} caracteres)",
                         span.start.0,
                         span.end.0,
                         side.as_str(),
