@@ -1529,3 +1529,37 @@ fn a_project_opened_read_only_shows_it_and_refuses_edits_with_the_reason() {
     assert!(is_error && message.contains("read-only: editing is off"), "{message}");
     assert_eq!(stored(&path).dump().unwrap(), before);
 }
+
+#[test]
+fn a_cooccurrence_of_many_codes_draws_the_most_used_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("muchos.quipu");
+    {
+        let mut store = Store::create(&path).unwrap();
+        let case = store.add_case("Caso", "").unwrap();
+        let source =
+            store.add_source(case, &quipu::model::SourceDraft { name: "Fuente".into(), ..Default::default() }).unwrap();
+        let excerpt = store
+            .add_excerpt(
+                source,
+                &quipu::model::ExcerptDraft { original: Some("Todo a la vez.".into()), ..Default::default() },
+            )
+            .unwrap();
+        let coder = store.ensure_coder("Ana").unwrap();
+        for n in 0..120 {
+            let draft = quipu::model::CodeDraft {
+                name: format!("Tema {n:03}"),
+                description: String::new(),
+                color: None,
+                parent_id: None,
+            };
+            let code = store.add_code(&draft).unwrap();
+            store.add_coding(excerpt, code, coder, CodingAnchor::Whole).unwrap();
+        }
+    }
+    let mut harness = harness_for(&path, settings());
+    open_tab(&mut harness, "Co-occurrence");
+    assert!(harness.query_by_label_contains("Showing the 40 codes in the most excerpts of the 120").is_some());
+    let cells = harness.query_all_by_label_contains(" × Tema").count();
+    assert_eq!(cells, 40 * 39, "40 codes drawn, each against the 39 others");
+}

@@ -32,6 +32,8 @@ pub struct CooccurrenceTable {
     pub totals: Vec<u64>,
     /// Pair counts by (code index, code index), both orders present.
     pub pairs: BTreeMap<(usize, usize), PairCount>,
+    /// The codes that meet at least one other, by index, in codebook order.
+    pub meeting: Vec<usize>,
 }
 
 impl CooccurrenceTable {
@@ -134,7 +136,8 @@ pub fn cooccurrence(store: &Store, filter: &Filter) -> StoreResult<CooccurrenceT
         pairs.insert((a, b), count);
         pairs.insert((b, a), count);
     }
-    Ok(CooccurrenceTable { filter: filter.clone(), codes, totals, pairs })
+    let meeting: std::collections::BTreeSet<usize> = pairs.keys().map(|(a, _)| *a).collect();
+    Ok(CooccurrenceTable { filter: filter.clone(), codes, totals, pairs, meeting: meeting.into_iter().collect() })
 }
 
 #[cfg(test)]

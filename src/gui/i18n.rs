@@ -345,6 +345,7 @@ messages! {
     CellsCut => "{n} excerpts were longer than a spreadsheet cell holds and were cut, marked […]: {ids}.", "{n} fragmentos eran más largos de lo que cabe en una celda y se cortaron, marcados con […]: {ids}.";
     RefiMissingTexts => "Left out, their text not being in the file: {names}.", "Se dejaron fuera, porque su texto no está en el archivo: {names}.";
     RefiUnknownUsers => "{n} users not declared in the file: their codings were attributed to {coder}.", "{n} usuarios no declarados en el archivo: sus codificaciones se atribuyeron a {coder}.";
+    CoocShowing => "Showing the {n} codes in the most excerpts of the {m} that meet another; `quipu cooccur --csv` lists every pair.", "Se muestran los {n} códigos con más fragmentos de los {m} que coinciden con otro; `quipu cooccur --csv` lista todos los pares.";
     TabAgreement => "Agreement", "Acuerdo";
     AgreementHelp => "How far coders agree, code by code: the share of units where they agree, Cohen's kappa (Fleiss' for three or more coders) and Krippendorff's alpha. Report these figures before settling: settling makes the coders agree on that excerpt.", "Cuánto coinciden los codificadores, código por código: la proporción de unidades en que coinciden, la kappa de Cohen (de Fleiss con tres o más) y el alfa de Krippendorff. Informe estas cifras antes de resolver: resolver hace que coincidan en ese fragmento.";
     AgreementCoders => "Coders compared:", "Codificadores comparados:";

@@ -28,15 +28,37 @@ pub fn cooccurrence_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, analysis: 
     });
 }
 
+/// The most codes the matrix draws: beyond it a grid is unreadable and every
+/// frame draws rows × columns cells.
+pub const MATRIX_MAX_CODES: usize = 40;
+
+/// The codes the matrix shows, by index: those that meet another code, in
+/// codebook order; where there are more than [`MATRIX_MAX_CODES`], the ones in
+/// the most excerpts.
+pub fn matrix_codes(table: &CooccurrenceTable) -> Vec<usize> {
+    let mut meeting = table.meeting.clone();
+    if meeting.len() > MATRIX_MAX_CODES {
+        meeting.sort_by_key(|a| std::cmp::Reverse(table.totals[*a]));
+        meeting.truncate(MATRIX_MAX_CODES);
+        meeting.sort_unstable();
+    }
+    meeting
+}
+
 fn cooccurrence_matrix_ui(ui: &mut Ui, app: &mut PanelContext<'_>, table: &CooccurrenceTable, passages: &PairPassages) {
     let tr = app.tr;
     let dark = ui.visuals().dark_mode;
     let mut clicked = None;
     let column_width = 78.0;
+    let shown = matrix_codes(table);
+    let meeting = table.meeting.len();
+    if shown.len() < meeting {
+        ui.weak(tr.f(Msg::CoocShowing, &[("n", &shown.len()), ("m", &meeting)]));
+    }
     egui::ScrollArea::both().id_salt("cooccurrence").auto_shrink([false, false]).show(ui, |ui| {
         egui::Grid::new("cooccurrence_grid").spacing(vec2(4.0, 4.0)).show(ui, |ui| {
             ui.label("");
-            for (index, code) in table.codes.iter().enumerate() {
+            for (index, code) in shown.iter().map(|a| &table.codes[*a]).enumerate() {
                 // Each column is named: its number and its code's name, wrapped.
                 ui.allocate_ui_with_layout(vec2(column_width, 0.0), Layout::top_down(Align::Center), |ui| {
                     ui.set_width(column_width);
@@ -45,13 +67,14 @@ fn cooccurrence_matrix_ui(ui: &mut Ui, app: &mut PanelContext<'_>, table: &Coocc
                 });
             }
             ui.end_row();
-            for (a, code) in table.codes.iter().enumerate() {
+            for (row, &a) in shown.iter().enumerate() {
+                let code = &table.codes[a];
                 ui.horizontal(|ui| {
-                    ui.weak(format!("{:>2}", a + 1));
+                    ui.weak(format!("{:>2}", row + 1));
                     theme::swatch(ui, code.color, 10.0);
                     ui.label(&code.name);
                 });
-                for b in 0..table.codes.len() {
+                for &b in &shown {
                     if a == b {
                         ui.add(
                             egui::Button::new(RichText::new(table.totals[a].to_string()).strong())
