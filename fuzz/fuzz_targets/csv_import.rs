@@ -3,9 +3,20 @@
 //! either lands whole or leaves the project exactly as it was.
 #![no_main]
 
+use std::cell::RefCell;
+
 use libfuzzer_sys::fuzz_target;
 use quipu::formats::csv_import::{CsvOptions, read_csv};
-use quipu::store::Store;
+use quipu::store::{Store, StoreError};
+
+thread_local! {
+    /// One project for every input; each import is taken back after it.
+    static PROJECT: RefCell<(Store, String)> = RefCell::new({
+        let store = Store::in_memory().expect("an in-memory project");
+        let dump = store.dump().expect("a dump");
+        (store, dump)
+    });
+}
 
 fuzz_target!(|data: &[u8]| {
     let _ = quipu::formats::codings_csv::read_codings_csv(data, "fuzz.csv");
@@ -13,9 +24,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(parsed) = read_csv(data, "fuzz.csv", &CsvOptions::default()) else {
         return;
     };
-    let mut store = Store::in_memory().expect("an in-memory project");
-    let before = store.dump().expect("a dump");
-    if store.import_batch(&parsed.batch, "fuzz", false).is_err() {
-        assert_eq!(store.dump().expect("a dump"), before, "a refused import left something behind");
-    }
+    PROJECT.with_borrow_mut(|(store, empty)| {
+        let _ = store.try_out(|store| {
+            if store.import_batch(&parsed.batch, "fuzz", false).is_err() {
+                assert_eq!(&store.dump().expect("a dump"), empty, "a refused import left something behind");
+            }
+            Err::<(), StoreError>(StoreError::Cancelled)
+        });
+    });
 });
