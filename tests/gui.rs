@@ -1563,3 +1563,30 @@ fn a_cooccurrence_of_many_codes_draws_the_most_used_and_says_so() {
     let cells = harness.query_all_by_label_contains(" × Tema").count();
     assert_eq!(cells, 40 * 39, "40 codes drawn, each against the 39 others");
 }
+
+#[test]
+fn a_speakers_testimony_is_removed_from_the_edit_menu_after_its_counts_and_undone() {
+    let (_dir, path) = demo_project();
+    let before = stored(&path).dump().unwrap();
+    let speaker = "Teófilo Ccahuana Huillca";
+    let expected = stored(&path).speaker_removal(speaker).unwrap();
+    let mut harness = harness_for(&path, settings());
+    harness.get_by_label("Edit").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Remove a speaker's testimony…");
+    assert_eq!(harness.state().ui.dialogs.remove_speaker.as_deref(), Some(""), "the chooser opened");
+    harness.state_mut().ui.dialogs.remove_speaker = Some(speaker.to_owned());
+    settle(&mut harness);
+    click_last(&mut harness, "Continue");
+    let question = format!(
+        "Remove everything {speaker} said: {} sources, {} excerpts, {} codings and {} memos?",
+        expected.sources, expected.excerpts, expected.codings, expected.memos
+    );
+    assert!(harness.query_by_label_contains(&question).is_some(), "the counts are asked about");
+    click_last(&mut harness, "Remove");
+    assert_eq!(stored(&path).excerpt_count().unwrap(), 60 - expected.excerpts);
+    assert!(stored(&path).speakers().unwrap().iter().all(|name| name != speaker));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before, "undo brings it all back until the project is closed");
+}

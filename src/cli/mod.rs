@@ -186,6 +186,25 @@ pub enum Command {
     /// Export quotes or frequency tables from a project.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Remove testimony for good: an informant who withdraws (every excerpt
+    /// they spoke and every source recorded with them), or one excerpt, source
+    /// or case, with their codings and memos. Says what goes and asks first
+    /// (--yes answers for scripts); once done, nothing of it can be read from
+    /// the file.
+    Delete {
+        /// What to remove: speaker, excerpt, source or case.
+        #[arg(value_parser = ["speaker", "excerpt", "source", "case"])]
+        what: String,
+        /// The project file.
+        project: PathBuf,
+        /// The speaker's name, the excerpt's label or UUID, the source's name
+        /// (or CASE/SOURCE), or the case's name.
+        name: String,
+        /// Remove without asking (for scripts). Without a terminal to ask on,
+        /// nothing is removed unless this is given.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Open the window on a project (or the last project, or the demo).
     Gui {
         /// The project file to open.
@@ -517,7 +536,8 @@ impl Command {
             | Command::Attributes { project, .. }
             | Command::Freq { project, .. }
             | Command::Cooccur { project, .. }
-            | Command::Search { project, .. } => project,
+            | Command::Search { project, .. }
+            | Command::Delete { project, .. } => project,
             Command::Import(
                 ImportCommand::Csv { project, .. }
                 | ImportCommand::Refi { project, .. }
@@ -633,6 +653,9 @@ fn run_command(command: Command) -> Result<(), CliError> {
             analysis::search(&mut out, &open_to_read(&project)?, &query, lang, json, page, per_page)?
         }
         Command::Export(command) => export::run(&mut out, command)?,
+        Command::Delete { what, project, name, yes } => {
+            project::delete(&mut out, &mut open(&project)?, &what, &name, yes)?
+        }
         Command::Gui { .. } => {
             return Err(CliError::Message(
                 "this build of Quipu has no window (it was built without the 'gui' feature)".to_owned(),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::CliError;
+use super::{CliError, plural};
 use crate::model::AttributeScope;
 use crate::store::{Store, StoreError};
 
@@ -314,5 +314,112 @@ pub(super) fn merge(
     if dry_run {
         let _ = writeln!(out, "Dry run: nothing was changed.");
     }
+    Ok(())
+}
+
+/// What `quipu delete` was asked to remove, found in the project.
+enum Target {
+    Speaker(String),
+    Excerpt(crate::model::ExcerptId, String),
+    Source(crate::model::SourceId, String),
+    Case(crate::model::CaseId, String),
+}
+
+/// Finds what `quipu delete WHAT NAME` names.
+fn delete_target(store: &Store, what: &str, name: &str) -> Result<Target, CliError> {
+    let not_found = |kind: &'static str| CliError::Store(StoreError::NotFound { kind, name: name.to_owned() });
+    Ok(match what {
+        "speaker" => Target::Speaker(name.trim().to_owned()),
+        "excerpt" => match store.excerpts_named(name)?.as_slice() {
+            [excerpt_id] => Target::Excerpt(*excerpt_id, name.trim().to_owned()),
+            [] => return Err(not_found("excerpt")),
+            several => {
+                return Err(CliError::Message(format!(
+                    "{} excerpts are labelled '{name}'; name one by its UUID (quipu excerpts --json)",
+                    several.len()
+                )));
+            }
+        },
+        "source" => {
+            let cases = store.cases()?;
+            let case_name = |case_id| {
+                cases.iter().find(|case| case.case_id == case_id).map(|case| case.name.clone()).unwrap_or_default()
+            };
+            let (case_part, source_part) = match name.split_once('/') {
+                Some((case, source)) => (Some(case.trim()), source.trim()),
+                None => (None, name.trim()),
+            };
+            let matching: Vec<_> = store
+                .sources()?
+                .into_iter()
+                .filter(|source| source.name.eq_ignore_ascii_case(source_part))
+                .filter(|source| case_part.is_none_or(|case| case_name(source.case_id).eq_ignore_ascii_case(case)))
+                .collect();
+            match matching.as_slice() {
+                [source] => Target::Source(source.source_id, format!("{}/{}", case_name(source.case_id), source.name)),
+                [] => return Err(not_found("source")),
+                several => {
+                    let listed: Vec<String> =
+                        several.iter().map(|source| format!("{}/{}", case_name(source.case_id), source.name)).collect();
+                    return Err(CliError::Message(format!(
+                        "several sources are named '{name}' ({}); write CASE/SOURCE",
+                        listed.join(", ")
+                    )));
+                }
+            }
+        }
+        _ => match store.case_by_name(name)? {
+            Some(case) => Target::Case(case.case_id, case.name),
+            None => return Err(not_found("case")),
+        },
+    })
+}
+
+/// `quipu delete`: says what would go, asks (or takes `--yes`), removes it in
+/// one transaction.
+pub(super) fn delete(out: &mut String, store: &mut Store, what: &str, name: &str, yes: bool) -> Result<(), CliError> {
+    let target = delete_target(store, what, name)?;
+    let (removal, described) = match &target {
+        Target::Speaker(speaker) => (store.speaker_removal(speaker)?, format!("the testimony of {speaker}")),
+        Target::Excerpt(excerpt_id, label) => (store.excerpt_removal(*excerpt_id)?, format!("excerpt {label}")),
+        Target::Source(source_id, source) => (store.source_removal(*source_id)?, format!("source {source}")),
+        Target::Case(case_id, case) => (store.case_removal(*case_id)?, format!("case {case}")),
+    };
+    if removal.is_empty() && matches!(target, Target::Speaker(_)) {
+        return Err(CliError::Store(StoreError::NotFound { kind: "speaker", name: name.to_owned() }));
+    }
+    let counts = format!(
+        "{}, {}, {} and {}",
+        plural(removal.sources, "source"),
+        plural(removal.excerpts, "excerpt"),
+        plural(removal.codings, "coding"),
+        plural(removal.memos, "memo")
+    );
+    if !yes {
+        use std::io::{BufRead as _, IsTerminal as _, Write as _};
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::Message(format!(
+                "removing {described} takes {counts} away for good; nothing was removed. Run it on a terminal to \
+                 be asked, or add --yes"
+            )));
+        }
+        eprint!("Remove {described}: {counts}? Nothing of it can be recovered afterwards. [y/N] ");
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes" | "s" | "si" | "sí") {
+            let _ = writeln!(out, "Nothing was removed.");
+            return Ok(());
+        }
+    }
+    match target {
+        Target::Speaker(speaker) => {
+            store.remove_speaker(&speaker)?;
+        }
+        Target::Excerpt(excerpt_id, _) => store.delete_excerpt(excerpt_id)?,
+        Target::Source(source_id, _) => store.delete_source(source_id)?,
+        Target::Case(case_id, _) => store.delete_case(case_id)?,
+    }
+    let _ = writeln!(out, "Removed {described}: {counts}. Nothing of it can be read from the file any more.");
     Ok(())
 }

@@ -145,6 +145,10 @@ pub enum AppCommand {
     OpenCodeDialog(CodeId),
     /// Ask before a destructive action.
     Confirm(Confirm),
+    /// Ask which speaker's testimony to remove.
+    ChooseSpeakerToRemove,
+    /// Count what removing a speaker's testimony takes, and ask to confirm.
+    AskRemoveSpeaker(String),
     /// Show the keyboard shortcuts.
     ShowShortcuts,
     /// Show what Quipu is.
@@ -375,6 +379,11 @@ pub enum Edit {
     },
     /// Settle a merge conflict with the merged copy's version.
     TakeTheirs(Theirs),
+    /// Remove everything a speaker said and every source recorded with them.
+    RemoveSpeaker {
+        /// The speaker's name.
+        name: String,
+    },
     /// Give a code a number key (1–9), or take its key away; another code holding
     /// that key loses it.
     SetCodeKey {
@@ -423,6 +432,7 @@ impl Edit {
             Self::ShiftTranslation { .. } => Msg::ActShiftTranslation,
             Self::SettleDisagreement { .. } => Msg::ActSettle,
             Self::TakeTheirs(_) => Msg::ActTakeTheirs,
+            Self::RemoveSpeaker { .. } => Msg::ActRemoveSpeaker,
         }
     }
 
@@ -458,7 +468,8 @@ impl Edit {
             | Self::DeleteExcerpt { .. }
             | Self::ShiftTranslation { .. }
             | Self::SettleDisagreement { .. }
-            | Self::TakeTheirs(_) => Changed::ALL,
+            | Self::TakeTheirs(_)
+            | Self::RemoveSpeaker { .. } => Changed::ALL,
             Self::SetMemo { target, .. } => match target {
                 MemoTarget::Code(_) => Changed { codebook: true, ..Changed::default() },
                 _ => Changed { excerpts: true, ..Changed::default() },

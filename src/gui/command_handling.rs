@@ -17,7 +17,7 @@ use super::file_chooser::FileChooser;
 use super::i18n::Msg;
 use super::jobs::{FrequencyExportRequest, JobOutcome, PickPurpose};
 use super::settings::demo_path;
-use super::state::{CodeDialog, ExportDialog, ImportDialog, MergeDialog, Session, TranscriptDialog, UiState};
+use super::state::{CodeDialog, Confirm, ExportDialog, ImportDialog, MergeDialog, Session, TranscriptDialog, UiState};
 use super::view_model::{Changed, ViewModel};
 use super::workspace::{Comparison, Workspace};
 use crate::formats::transcript::{TranscriptOptions, interviewer_labels, plan_transcript, read_transcript_file};
@@ -211,6 +211,20 @@ impl QuipuApp {
                 self.ui.dialogs.code = row.map(CodeDialog::for_code);
             }
             AppCommand::Confirm(confirm) => self.ui.dialogs.confirm = Some(confirm),
+            AppCommand::ChooseSpeakerToRemove => self.ui.dialogs.remove_speaker = Some(String::new()),
+            AppCommand::AskRemoveSpeaker(name) => {
+                let Some(session) = &self.session else {
+                    return;
+                };
+                match session.store.speaker_removal(&name) {
+                    Ok(removal) if !removal.is_empty() => {
+                        self.ui.dialogs.remove_speaker = None;
+                        self.ui.dialogs.confirm = Some(Confirm::RemoveSpeaker { name, removal });
+                    }
+                    Ok(_) => self.report_failure(&StoreError::NotFound { kind: "speaker", name }),
+                    Err(error) => self.report_failure(&error),
+                }
+            }
             AppCommand::ShowShortcuts => self.ui.dialogs.show_shortcuts = true,
             AppCommand::ShowAbout => self.ui.dialogs.show_about = true,
         }
@@ -900,6 +914,9 @@ pub fn apply_edit(store: &mut Store, coder: &str, edit: &Edit) -> Result<EditOut
                 store.settle_disagreement(*excerpt_id, *code_id, coders, *settlement)?
             }
             Edit::TakeTheirs(theirs) => store.take_theirs(theirs)?,
+            Edit::RemoveSpeaker { name } => {
+                store.remove_speaker(name)?;
+            }
             Edit::MoveCode { code_id, parent_id } => store.move_code(*code_id, *parent_id)?,
             Edit::MergeCodes { source, target } => store.merge_codes(*source, *target)?,
             Edit::DeleteCode { code_id } => store.delete_code(*code_id)?,

@@ -346,6 +346,12 @@ messages! {
     RefiMissingTexts => "Left out, their text not being in the file: {names}.", "Se dejaron fuera, porque su texto no está en el archivo: {names}.";
     RefiUnknownUsers => "{n} users not declared in the file: their codings were attributed to {coder}.", "{n} usuarios no declarados en el archivo: sus codificaciones se atribuyeron a {coder}.";
     CoocShowing => "Showing the {n} codes in the most excerpts of the {m} that meet another; `quipu cooccur --csv` lists every pair.", "Se muestran los {n} códigos con más fragmentos de los {m} que coinciden con otro; `quipu cooccur --csv` lista todos los pares.";
+    RemoveSpeakerMenu => "Remove a speaker's testimony…", "Quitar el testimonio de un hablante…";
+    RemoveSpeakerHelp => "For an informant who withdraws consent: everything they said, and every source recorded with them, goes at once.", "Para un informante que retira su consentimiento: todo lo que dijo, y toda fuente grabada con él o ella, se va de una vez.";
+    RemoveSpeakerTitle => "Remove a speaker's testimony", "Quitar el testimonio de un hablante";
+    WhichSpeaker => "Speaker", "Hablante";
+    ConfirmRemoveSpeaker => "Remove everything {name} said: {sources} sources, {excerpts} excerpts, {codings} codings and {memos} memos? Undo (Ctrl+Z) brings it back until the project is closed; after that, nothing of it can be recovered from the file.", "¿Quitar todo lo que dijo {name}: {sources} fuentes, {excerpts} fragmentos, {codings} codificaciones y {memos} memos? Deshacer (Ctrl+Z) lo recupera hasta que se cierre el proyecto; después no se puede recuperar nada del archivo.";
+    ActRemoveSpeaker => "removing a speaker's testimony", "quitar el testimonio de un hablante";
     TabAgreement => "Agreement", "Acuerdo";
     AgreementHelp => "How far coders agree, code by code: the share of units where they agree, Cohen's kappa (Fleiss' for three or more coders) and Krippendorff's alpha. Report these figures before settling: settling makes the coders agree on that excerpt.", "Cuánto coinciden los codificadores, código por código: la proporción de unidades en que coinciden, la kappa de Cohen (de Fleiss con tres o más) y el alfa de Krippendorff. Informe estas cifras antes de resolver: resolver hace que coincidan en ese fragmento.";
     AgreementCoders => "Coders compared:", "Codificadores comparados:";

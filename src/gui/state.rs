@@ -154,6 +154,8 @@ pub struct Dialogs {
     /// What the last merge of a coder's copy brought in and left to settle,
     /// while its window is open.
     pub merge: Option<MergeDialog>,
+    /// The speaker chooser for removing testimony, when open: the name chosen.
+    pub remove_speaker: Option<String>,
     /// Whether the shortcuts window is open.
     pub show_shortcuts: bool,
     /// Whether the about window is open.
@@ -186,6 +188,13 @@ pub enum Confirm {
     },
     /// Delete an excerpt and its codings.
     DeleteExcerpt(ExcerptId),
+    /// Remove everything a speaker said, with what goes counted.
+    RemoveSpeaker {
+        /// The speaker.
+        name: String,
+        /// What goes.
+        removal: crate::store::Removal,
+    },
 }
 
 /// What the "new" dialog makes.

@@ -60,6 +60,7 @@ impl Store {
 
     /// Deletes a case with its sources, excerpts, codings and memos.
     pub fn delete_case(&mut self, case_id: CaseId) -> StoreResult<()> {
+        self.forgot = true;
         self.conn.prepare_cached("DELETE FROM cases WHERE case_id = ?1")?.execute([case_id])?;
         Ok(())
     }

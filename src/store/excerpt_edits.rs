@@ -354,6 +354,7 @@ impl Store {
 
     /// Deletes an excerpt with its codings and memos.
     pub fn delete_excerpt(&mut self, excerpt_id: ExcerptId) -> StoreResult<()> {
+        self.forgot = true;
         let deleted = self.conn.prepare_cached("DELETE FROM excerpts WHERE excerpt_id = ?1")?.execute([excerpt_id])?;
         if deleted == 0 {
             return Err(StoreError::NotFound { kind: "excerpt", name: excerpt_id.to_string() });

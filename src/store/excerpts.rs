@@ -146,6 +146,7 @@ impl Store {
         side: Side,
         new_text: &str,
     ) -> StoreResult<ReanchorReport> {
+        self.forgot = true;
         let normalized = crate::text::normalized(new_text.trim());
         let new_text = non_empty(Some(&normalized)).map(str::to_owned);
         self.atomically(|store| {

@@ -26,6 +26,7 @@ mod search;
 mod sources;
 mod sql_types;
 mod undo;
+mod withdraw;
 
 use std::path::{Path, PathBuf};
 
@@ -55,6 +56,7 @@ pub use migrations::CURRENT_VERSION;
 pub use quotes::CodedQuote;
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchPage, SearchQuery, fts_expression};
 pub use undo::RecordedChange;
+pub use withdraw::Removal;
 
 /// Marks a SQLite file as a Quipu project (`PRAGMA application_id`, "QIPU").
 pub const APPLICATION_ID: i32 = 0x5149_5055;
@@ -265,6 +267,25 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     undo: undo::UndoHistory,
+    /// True once testimony was deleted or replaced through this connection: on
+    /// closing, the search index is rebuilt so no deleted word lingers in it.
+    forgot: bool,
+}
+
+impl Drop for Store {
+    /// Closing leaves nothing deleted readable in the file: the search index is
+    /// merged (dropping deleted words) if testimony was deleted or edited, and
+    /// the write-ahead log is copied into the file (where secure delete has
+    /// overwritten freed pages) and emptied.
+    fn drop(&mut self) {
+        if self.path.is_none() || self.is_read_only() {
+            return;
+        }
+        if self.forgot {
+            let _optimized = self.conn.execute_batch("INSERT INTO excerpt_search (excerpt_search) VALUES ('optimize')");
+        }
+        let _checkpointed = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -281,7 +302,8 @@ impl Store {
         }
         let made = (|| {
             let conn = Connection::open(path)?;
-            let mut store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default() };
+            let mut store =
+                Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default(), forgot: false };
             store.configure()?;
             store.conn.pragma_update(None, "application_id", APPLICATION_ID)?;
             migrations::migrate(&mut store.conn)?;
@@ -328,7 +350,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
         let version = check_header(&conn, path)?;
-        let mut store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default() };
+        let mut store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default(), forgot: false };
         store.configure()?;
         if version < CURRENT_VERSION {
             store.back_up_before_upgrade(path, version)?;
@@ -373,8 +395,9 @@ impl Store {
             drop(conn);
             return Store::open_unexplained(path);
         }
-        let store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default() };
+        let store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default(), forgot: false };
         store.conn.pragma_update(None, "foreign_keys", true)?;
+        store.conn.pragma_update(None, "temp_store", "MEMORY")?;
         store.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(store)
     }
@@ -393,7 +416,7 @@ impl Store {
     /// A project that lives only in memory, for tests and previews.
     pub fn in_memory() -> StoreResult<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: None, undo: undo::UndoHistory::default() };
+        let mut store = Store { conn, path: None, undo: undo::UndoHistory::default(), forgot: false };
         store.configure()?;
         store.conn.pragma_update(None, "application_id", APPLICATION_ID)?;
         migrations::migrate(&mut store.conn)?;
@@ -450,6 +473,10 @@ impl Store {
 
     fn configure(&mut self) -> StoreResult<()> {
         self.conn.pragma_update(None, "foreign_keys", true)?;
+        // Deleted testimony is overwritten in the file, not only unlinked, and
+        // temporary data (the undo log holds deleted texts) stays in memory.
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         // In-memory databases answer "memory"; files switch to write-ahead logging so
         // a crash mid-write never damages the file.
         let _mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;

@@ -224,6 +224,7 @@ impl Store {
     /// Reverses the last action; returns its label, or `None` if there is nothing
     /// to undo.
     pub fn undo(&mut self) -> StoreResult<Option<String>> {
+        self.forgot = true;
         let Some(step) = self.undo.undo.pop() else {
             return Ok(None);
         };
@@ -241,6 +242,7 @@ impl Store {
 
     /// Repeats the last undone action; returns its label, or `None`.
     pub fn redo(&mut self) -> StoreResult<Option<String>> {
+        self.forgot = true;
         let Some(step) = self.undo.redo.pop() else {
             return Ok(None);
         };

@@ -16,6 +16,7 @@ pub fn dialogs_ui(ui: &mut Ui, app: &mut PanelContext<'_>, dialogs: &mut Dialogs
     super::codebook::code_dialog_ui(&ctx, app, &mut dialogs.code);
     confirm_ui(&ctx, app, &mut dialogs.confirm);
     coder_prompt_ui(&ctx, app, &mut dialogs.coder_prompt);
+    remove_speaker_ui(&ctx, app, &mut dialogs.remove_speaker);
     quick_pick_ui(&ctx, app, &mut dialogs.quick_pick);
     super::import::import_dialog_ui(&ctx, app, &mut dialogs.import);
     super::export::export_dialog_ui(&ctx, app, &mut dialogs.export);
@@ -72,6 +73,20 @@ fn confirm_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option
                 Edit::DeleteExcerpt { excerpt_id },
             )
         }
+        Confirm::RemoveSpeaker { name, removal } => (
+            tr.f(
+                Msg::ConfirmRemoveSpeaker,
+                &[
+                    ("name", &name),
+                    ("sources", &removal.sources),
+                    ("excerpts", &removal.excerpts),
+                    ("codings", &removal.codings),
+                    ("memos", &removal.memos),
+                ],
+            ),
+            tr.t(Msg::Remove),
+            Edit::RemoveSpeaker { name },
+        ),
     };
     let mut answer = None;
     let modal = Modal::new(egui::Id::unique("confirm")).show(ctx, |ui| {
@@ -92,6 +107,40 @@ fn confirm_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option
     }
     if answer.is_some() || modal.should_close() {
         *open = None;
+    }
+}
+
+/// Asks whose testimony to remove; the counts and the confirmation come next.
+fn remove_speaker_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option<String>) {
+    let tr = app.tr;
+    let (Some(chosen), Some(view)) = (open.as_mut(), app.view) else {
+        return;
+    };
+    let mut answer = None;
+    let modal = Modal::new(egui::Id::unique("remove_speaker")).show(ctx, |ui| {
+        ui.set_max_width(420.0f32.min(dialog_max_size(ctx).x));
+        ui.heading(tr.t(Msg::RemoveSpeakerTitle));
+        ui.label(tr.t(Msg::RemoveSpeakerHelp));
+        egui::ComboBox::from_label(tr.t(Msg::WhichSpeaker)).selected_text(chosen.as_str()).show_ui(ui, |ui| {
+            for speaker in &view.speakers {
+                ui.selectable_value(chosen, speaker.clone(), speaker);
+            }
+        });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.add_enabled(!chosen.is_empty(), egui::Button::new(tr.t(Msg::Continue))).clicked() {
+                answer = Some(true);
+            }
+            if ui.button(tr.t(Msg::Cancel)).clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    match answer {
+        Some(true) => app.push(AppCommand::AskRemoveSpeaker(chosen.clone())),
+        Some(false) => *open = None,
+        None if modal.should_close() => *open = None,
+        None => {}
     }
 }
 

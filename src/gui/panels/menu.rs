@@ -91,6 +91,10 @@ pub fn menu_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
                 if ui.button(tr.t(Msg::ChangeCoder)).clicked() {
                     app.push(AppCommand::AskCoder);
                 }
+                ui.separator();
+                if ui.button(tr.t(Msg::RemoveSpeakerMenu)).on_hover_text(tr.t(Msg::RemoveSpeakerHelp)).clicked() {
+                    app.push(AppCommand::ChooseSpeakerToRemove);
+                }
             });
             ui.menu_button(tr.t(Msg::View), |ui| {
                 ui.label(tr.t(Msg::Theme));
