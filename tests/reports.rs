@@ -208,6 +208,57 @@ fn pseudonymised_exports_leave_no_real_name_in_any_format() {
     let csv = std::fs::read_to_string(dir.path().join("all.csv")).unwrap();
     assert!(csv.contains("Según Participant"), "the memo's name became a pseudonym");
 
+    // Every other export that can carry a name: frequency tables and charts
+    // grouped by speaker or by source, and the REFI-QDA project when asked to
+    // pseudonymise; every byte of every part of a package is searched.
+    let mut others = Vec::new();
+    for (by, format) in [("speaker", "csv"), ("speaker", "xlsx"), ("speaker", "svg"), ("source", "csv")] {
+        let out = dir.path().join(format!("freq-{by}.{format}"));
+        quipu_ok(&["export", "freq", arg(&project), arg(&out), "--by", by]);
+        others.push(out);
+    }
+    let exchange = dir.path().join("colegas.qdpx");
+    let said = quipu_ok(&["export", "refi", arg(&project), arg(&exchange), "--names", "pseudonyms"]);
+    assert!(said.contains("speakers pseudonymised"), "{said}");
+    others.push(exchange);
+    for out in &others {
+        let bytes = std::fs::read(out).unwrap();
+        let text = if bytes.starts_with(b"PK") {
+            zip_parts(out).into_iter().map(|(name, part)| format!("{name}\n{part}")).collect::<Vec<_>>().join("\n")
+        } else {
+            String::from_utf8(bytes).unwrap()
+        };
+        let format = out.file_name().unwrap().to_string_lossy();
+        for name in &names {
+            assert!(!text.contains(name.as_str()), "{format}: '{name}' leaked");
+            for token in name.split_whitespace().filter(|token| token.chars().count() >= 3) {
+                let leaked = text.match_indices(token).any(|(at, _)| {
+                    let before = text[..at].chars().next_back();
+                    let after = text[at + token.len()..].chars().next();
+                    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+                });
+                assert!(!leaked, "{format}: part of the name '{name}' ('{token}') leaked");
+            }
+        }
+        if !format.starts_with("freq-source") {
+            assert!(text.contains("Participant 1"), "{format}: pseudonyms are shown");
+        }
+    }
+    // The pseudonymised exchange file still imports, coded passages on their words.
+    let imported = dir.path().join("importado.quipu");
+    quipu_ok(&["new", arg(&imported), "--empty-codebook"]);
+    quipu_ok(&["import", "refi", arg(&imported), arg(&dir.path().join("colegas.qdpx"))]);
+    let store = Store::open(&imported).unwrap();
+    for excerpt_id in store.excerpt_ids().unwrap() {
+        let excerpt = store.excerpt(excerpt_id).unwrap();
+        for coding in store.codings_of_excerpt(excerpt_id).unwrap() {
+            if let quipu::model::CodingAnchor::Passage { side, span } = coding.anchor {
+                let text = excerpt.text(side).unwrap();
+                assert_eq!(quipu::text::slice_chars(text, span), Some(coding.covered_text.as_str()));
+            }
+        }
+    }
+
     let real = dir.path().join("real.md");
     export(&project, &real, &["--names", "real"]);
     assert!(std::fs::read_to_string(&real).unwrap().contains(speaker.as_str()));

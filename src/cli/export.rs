@@ -46,8 +46,7 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
                     "case" | "cases" | "caso" => QuoteGrouping::ByCase,
                     other => return Err(CliError::Message(format!("--group-by '{other}': choose code or case"))),
                 },
-                names: Names::parse(&names)
-                    .ok_or_else(|| CliError::Message(format!("--names '{names}': choose pseudonyms, roles or real")))?,
+                names: parse_names(&names)?,
                 ..ReportOptions::default()
             };
             options.filter.with_children = with_children;
@@ -117,7 +116,8 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
                 );
             }
         }
-        ExportCommand::Refi { project, out: target, force } => {
+        ExportCommand::Refi { project, out: target, names, force } => {
+            let names = parse_names(&names)?;
             let extension = target.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
             if !matches!(extension.as_str(), "qdpx" | "qdc") {
                 return Err(ExportError::Unsupported(crate::bilingual!(
@@ -132,13 +132,19 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
             let bytes = if extension == "qdc" {
                 crate::formats::refi::render_codebook(&store)?
             } else {
-                crate::formats::refi::render_project(&store)?
+                crate::formats::refi::render_project_named(&store, names)?
             };
             write(&target, &bytes)?;
             let what = if extension == "qdc" { "codebook" } else { "project" };
-            let _ = writeln!(out, "Exported the {what} as REFI-QDA to {}.", target.display());
+            let named = match names {
+                Names::Real => "",
+                Names::Pseudonyms => ", speakers pseudonymised",
+                Names::Roles => ", speakers shown by role and place",
+            };
+            let _ = writeln!(out, "Exported the {what} as REFI-QDA to {}{named}.", target.display());
         }
-        ExportCommand::Freq { project, out: target, by, filter, chart, force } => {
+        ExportCommand::Freq { project, out: target, by, filter, chart, names, force } => {
+            let names = parse_names(&names)?;
             let Some(format) = FrequencyFormat::from_path(&target) else {
                 return Err(ExportError::Unsupported(crate::bilingual!(
                     "{}: the output must end in .csv, .xlsx, .svg or .png",
@@ -152,7 +158,8 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
             refuse_existing(&target, force)?;
             let store = open_to_read(&project)?;
             let grouping = analysis::grouping(&store, &by)?;
-            let table = frequencies(&store, grouping, &filter.count_filter(&store)?)?;
+            let mut table = frequencies(&store, grouping, &filter.count_filter(&store)?)?;
+            crate::formats::name_groups(&mut table, &store, names)?;
             let title = format!("Excerpts per code, by {}", table.grouping_label);
             let bytes = render_frequencies(&table, format, chart, &title)?;
             write(&target, &bytes)?;
@@ -166,6 +173,11 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
         }
     }
     Ok(())
+}
+
+/// Reads `--names`.
+fn parse_names(names: &str) -> Result<Names, CliError> {
+    Names::parse(names).ok_or_else(|| CliError::Message(format!("--names '{names}': choose pseudonyms, roles or real")))
 }
 
 fn refuse_existing(target: &Path, force: bool) -> Result<(), CliError> {

@@ -379,6 +379,11 @@ pub enum ExportCommand {
         project: PathBuf,
         /// The output file: .qdpx or .qdc.
         out: PathBuf,
+        /// How speakers are named: real (the default, for colleagues who code
+        /// the same material), pseudonyms or roles (names scrubbed from every
+        /// text, memo, name and value as well).
+        #[arg(long, default_value = "real", value_name = "real|pseudonyms|roles")]
+        names: String,
         /// Replace an existing output file.
         #[arg(long)]
         force: bool,
@@ -398,6 +403,10 @@ pub enum ExportCommand {
         /// For charts: grouped, stacked or heatmap.
         #[arg(long, default_value = "grouped")]
         chart: String,
+        /// How speakers are named when grouping by speaker (and real names in
+        /// other groups' names): pseudonyms (the default), roles, or real.
+        #[arg(long, default_value = "pseudonyms", value_name = "pseudonyms|roles|real")]
+        names: String,
         /// Replace an existing output file.
         #[arg(long)]
         force: bool,

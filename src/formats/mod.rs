@@ -373,6 +373,24 @@ impl FrequencyFormat {
     }
 }
 
+/// Names a frequency table's groups for an export as `names` says: grouped by
+/// speaker, a speaker shows by pseudonym (or role); any real name in a source's
+/// or other group's name is scrubbed, so a chart or table sent out names nobody.
+pub fn name_groups(
+    table: &mut crate::analysis::FrequencyTable,
+    store: &crate::store::Store,
+    names: pseudonyms::Names,
+) -> Result<(), ExportError> {
+    if names == pseudonyms::Names::Real {
+        return Ok(());
+    }
+    let people = pseudonyms::Pseudonymizer::new(store, names)?;
+    for (group, _) in &mut table.groups {
+        *group = people.scrub(group);
+    }
+    Ok(())
+}
+
 /// Renders a frequency table (or its chart) in `format`.
 pub fn render_frequencies(
     table: &crate::analysis::FrequencyTable,

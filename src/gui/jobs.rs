@@ -339,7 +339,10 @@ impl Jobs {
         self.spawn(ctx, label, move |progress, _cancel| {
             let result = (|| -> Result<usize, String> {
                 let store = Store::open_read_only(&request.project).map_err(|error| error.localized(language))?;
-                let table = frequencies(&store, request.grouping, &request.filter)
+                let mut table = frequencies(&store, request.grouping, &request.filter)
+                    .map_err(|error| error.localized(language))?;
+                // A chart or table that leaves the program names speakers by pseudonym.
+                crate::formats::name_groups(&mut table, &store, crate::formats::pseudonyms::Names::Pseudonyms)
                     .map_err(|error| error.localized(language))?;
                 progress.store(500, Ordering::Relaxed);
                 let title = format!("Excerpts per code, by {}", table.grouping_label);

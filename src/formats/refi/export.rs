@@ -10,6 +10,7 @@ use std::io::Write as _;
 use zip::write::SimpleFileOptions;
 
 use super::{CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, guid, quipu_description};
+use crate::formats::pseudonyms::{Names, Pseudonymizer};
 use crate::formats::{ExportError, escape_xml as escape};
 use crate::model::{AttributeScope, AttributeType, Code, CodeId, CodingAnchor, MemoTarget, Side};
 use crate::store::{Attribute, Identified, Store};
@@ -128,6 +129,21 @@ fn variable_value(attribute: &Attribute, value: &str, guids: &Guids) -> String {
 
 /// The project as the bytes of a `.qdpx` file.
 pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
+    render_project_named(store, Names::Real)
+}
+
+/// Renders the whole project as a `.qdpx`, speakers named as `names` says: with
+/// pseudonyms (or roles), every speaker field shows the pseudonym and every
+/// text, memo, name and value that leaves has the real names scrubbed, coded
+/// passages moved onto the same words of the scrubbed texts.
+pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, ExportError> {
+    let people = Pseudonymizer::new(store, names)?;
+    let scrub = |text: &str| people.scrub(text);
+    // Where a character of the text lands in the scrubbed text.
+    let moved = |text: &str, at: usize| {
+        let prefix: String = text.chars().take(at).collect();
+        text::char_len(&people.scrub(&prefix))
+    };
     let guids = Guids::new(store)?;
     let codes = store.codes()?;
     let coders = store.coders()?;
@@ -156,7 +172,7 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
     };
     let mut code_notes = HashMap::new();
     for code in &codes {
-        let memo = store.memo(MemoTarget::Code(code.code_id))?;
+        let memo = scrub(&store.memo(MemoTarget::Code(code.code_id))?);
         if !memo.is_empty() {
             code_notes
                 .insert(code.code_id, note("code", code.code_id.0, format!("Memo: {}", code.name), memo, &mut notes));
@@ -186,9 +202,10 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
                     document.push_str("\n\n");
                 }
                 let start = text::char_len(&document);
-                let body = excerpt.text(side).unwrap_or_default();
-                document.push_str(body);
-                let end = start + text::char_len(body);
+                let original_body = excerpt.text(side).unwrap_or_default();
+                let body = scrub(original_body);
+                document.push_str(&body);
+                let end = start + text::char_len(&body);
                 let excerpt_guid = guids.of("excerpt", excerpt.excerpt_id.0);
                 let name =
                     if excerpt.label.is_empty() { format!("#{}", excerpt.excerpt_id) } else { excerpt.label.clone() };
@@ -197,8 +214,8 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
                     ("excerpt", &excerpt_guid),
                     ("position", &position.to_string()),
                     ("status", excerpt.translation_status.as_str()),
-                    ("note", &excerpt.translation_note),
-                    ("speaker", &excerpt.speaker),
+                    ("note", &scrub(&excerpt.translation_note)),
+                    ("speaker", &scrub(&excerpt.speaker)),
                     ("interviewer", if excerpt.interviewer { "yes" } else { "" }),
                     ("time", &excerpt.time),
                 ]);
@@ -228,7 +245,7 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
                     );
                 }
                 if first_side {
-                    let memo = store.memo(MemoTarget::Excerpt(excerpt.excerpt_id))?;
+                    let memo = scrub(&store.memo(MemoTarget::Excerpt(excerpt.excerpt_id))?);
                     if !memo.is_empty() {
                         let note_guid =
                             note("excerpt", excerpt.excerpt_id.0, format!("Memo: {name}"), memo, &mut notes);
@@ -249,16 +266,18 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
                          <Description>{}</Description>\
                          <Coding guid=\"{}\" creatingUser=\"{}\"><CodeRef targetGUID=\"{}\"/></Coding>",
                         guids.of("passage", coding.coding_id.0),
-                        escape(&coding.covered_text.chars().take(60).collect::<String>()),
-                        start + span.start.0,
-                        start + span.end.0,
+                        escape(&scrub(&coding.covered_text).chars().take(60).collect::<String>()),
+                        start + moved(original_body, span.start.0),
+                        (start + moved(original_body, span.end.0))
+                            .min(end)
+                            .max(start + moved(original_body, span.start.0) + 1),
                         coder_guid(coding.coder_id),
                         escape(&quipu_description(&[("passage", &excerpt_guid)])),
                         guids.of("coding", coding.coding_id.0),
                         coder_guid(coding.coder_id),
                         guids.of("code", coding.code_id.0)
                     );
-                    let memo = store.memo(MemoTarget::Coding(coding.coding_id))?;
+                    let memo = scrub(&store.memo(MemoTarget::Coding(coding.coding_id))?);
                     if !memo.is_empty() {
                         let note_guid = note("coding", coding.coding_id.0, format!("Memo: {name}"), memo, &mut notes);
                         let _ = write!(selections, "<NoteRef targetGUID=\"{note_guid}\"/>");
@@ -272,25 +291,25 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
                 ("side", side.as_str()),
                 ("lang", &lang),
                 ("case", &case_name),
-                ("name", &source.name),
-                ("speaker", &source.speaker),
+                ("name", &scrub(&source.name)),
+                ("speaker", &people.speaker(source)),
                 ("role", &source.role),
                 ("place", &source.place),
                 ("date", &source.date),
                 ("interviewer", &source.interviewer),
-                ("pseudonym", &source.pseudonym),
-                ("description", &source.description),
+                ("pseudonym", if people.keeps_real_names() { &source.pseudonym } else { "" }),
+                ("description", &scrub(&source.description)),
             ]);
             let _ = write!(
                 sources_xml,
                 "<TextSource guid=\"{text_guid}\" name=\"{} ({lang})\" plainTextPath=\"internal://{text_guid}.txt\">\
                  <Description>{}</Description>{selections}",
-                escape(&source.name),
+                escape(&scrub(&source.name)),
                 escape(&description),
             );
             for value in &source_values {
                 if let Some(attribute) = attributes.iter().find(|a| a.attribute_id == value.attribute_id) {
-                    sources_xml.push_str(&variable_value(attribute, &value.value, &guids));
+                    sources_xml.push_str(&variable_value(attribute, &scrub(&value.value), &guids));
                 }
             }
             sources_xml.push_str("</TextSource>");
@@ -338,7 +357,7 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
         }
         for value in store.case_attributes(case.case_id)? {
             if let Some(attribute) = attributes.iter().find(|a| a.attribute_id == value.attribute_id) {
-                xml.push_str(&variable_value(attribute, &value.value, &guids));
+                xml.push_str(&variable_value(attribute, &scrub(&value.value), &guids));
             }
         }
         for text_guid in case_sources.get(&case.case_id).into_iter().flatten() {
@@ -348,7 +367,7 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
     }
     xml.push_str("</Cases>");
     let _ = write!(xml, "<Sources>{sources_xml}</Sources>");
-    let project_memo = store.memo(MemoTarget::Project)?;
+    let project_memo = scrub(&store.memo(MemoTarget::Project)?);
     let project_note =
         (!project_memo.is_empty()).then(|| note("project", 0, "Project memo".to_owned(), project_memo, &mut notes));
     if !notes.is_empty() {

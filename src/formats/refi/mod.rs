@@ -13,7 +13,7 @@
 mod export;
 mod import;
 
-pub use export::{render_codebook, render_project};
+pub use export::{render_codebook, render_project, render_project_named};
 pub use import::{RefiSummary, import_refi};
 
 /// The project namespace written (version 1.0).
