@@ -1590,3 +1590,20 @@ fn a_speakers_testimony_is_removed_from_the_edit_menu_after_its_counts_and_undon
     settle(&mut harness);
     assert_eq!(stored(&path).dump().unwrap(), before, "undo brings it all back until the project is closed");
 }
+
+#[test]
+fn checking_a_csv_with_short_rows_says_how_many_and_which_first() {
+    let (dir, path) = demo_project();
+    let csv = dir.path().join("corta.csv");
+    std::fs::write(&csv, "case,source,original,memo\nC1,S1,uno,nota\nC1,S1,dos\nC1,S1,tres\n").unwrap();
+    let before = stored(&path).dump().unwrap();
+    let mut harness = harness_for(&path, settings());
+    let ctx = harness.ctx.clone();
+    harness.state_mut().run_command(&ctx, AppCommand::StartImport(csv));
+    settle(&mut harness);
+    harness.state_mut().run_command(&ctx, AppCommand::RunImport { dry_run: true });
+    wait_for_jobs(&mut harness);
+    let checked = harness.state().ui.dialogs.import.as_ref().and_then(|d| d.checked.clone()).unwrap();
+    assert!(checked.contains("2 rows had fewer cells than the header (first: row 3)"), "{checked}");
+    assert_eq!(stored(&path).dump().unwrap(), before, "a check writes nothing");
+}

@@ -598,7 +598,11 @@ impl QuipuApp {
                 },
                 JobOutcome::Imported { file, result } => match result {
                     Ok((summary, _)) if summary.dry_run => {
-                        let message = tr.f(Msg::CheckDone, &[("file", &file), ("n", &summary.excerpts)]);
+                        let mut message = tr.f(Msg::CheckDone, &[("file", &file), ("n", &summary.excerpts)]);
+                        if let Some(first) = summary.short_rows.first() {
+                            let n = summary.short_rows.len();
+                            message = format!("{message} {}", tr.f(Msg::ShortRows, &[("n", &n), ("row", first)]));
+                        }
                         if let Some(dialog) = &mut self.ui.dialogs.import {
                             dialog.checked = Some(message.clone());
                             dialog.check_summary = Some(summary.clone());

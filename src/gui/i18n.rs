@@ -352,6 +352,7 @@ messages! {
     WhichSpeaker => "Speaker", "Hablante";
     ConfirmRemoveSpeaker => "Remove everything {name} said: {sources} sources, {excerpts} excerpts, {codings} codings and {memos} memos? Undo (Ctrl+Z) brings it back until the project is closed; after that, nothing of it can be recovered from the file.", "¿Quitar todo lo que dijo {name}: {sources} fuentes, {excerpts} fragmentos, {codings} codificaciones y {memos} memos? Deshacer (Ctrl+Z) lo recupera hasta que se cierre el proyecto; después no se puede recuperar nada del archivo.";
     ActRemoveSpeaker => "removing a speaker's testimony", "quitar el testimonio de un hablante";
+    ShortRows => "{n} rows had fewer cells than the header (first: row {row}); their missing last cells are read as empty.", "{n} filas tenían menos celdas que el encabezado (la primera: fila {row}); sus últimas celdas faltantes se leen como vacías.";
     TabAgreement => "Agreement", "Acuerdo";
     AgreementHelp => "How far coders agree, code by code: the share of units where they agree, Cohen's kappa (Fleiss' for three or more coders) and Krippendorff's alpha. Report these figures before settling: settling makes the coders agree on that excerpt.", "Cuánto coinciden los codificadores, código por código: la proporción de unidades en que coinciden, la kappa de Cohen (de Fleiss con tres o más) y el alfa de Krippendorff. Informe estas cifras antes de resolver: resolver hace que coincidan en ese fragmento.";
     AgreementCoders => "Coders compared:", "Codificadores comparados:";

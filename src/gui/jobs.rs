@@ -617,13 +617,14 @@ fn run_import(
     parsed.batch.code_choices = request.code_choices.clone();
     let mut store = Store::open(&request.project)?;
     let label = Msg::ActImport.text(Language::English);
-    let recorded = store.recorded(label, |store| {
+    let (mut summary, change) = store.recorded(label, |store| {
         store.import_batch_with_progress(&parsed.batch, &request.coder, request.dry_run, &mut |done, total| {
             progress.store((done * 1000 / total.max(1)) as u32, Ordering::Relaxed);
             !cancel.load(Ordering::Relaxed)
         })
     })?;
-    Ok(recorded)
+    summary.short_rows = parsed.short_rows;
+    Ok((summary, change))
 }
 
 #[cfg(test)]

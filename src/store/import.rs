@@ -52,6 +52,9 @@ pub struct ImportSummary {
     pub matched_codes: Vec<(String, String)>,
     /// True when nothing was written (a dry run).
     pub dry_run: bool,
+    /// Rows of the file (by number) with fewer cells than its header, their
+    /// missing last cells read as empty. Filled by the file's reader, not here.
+    pub short_rows: Vec<usize>,
 }
 
 impl Store {
