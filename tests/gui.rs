@@ -1607,3 +1607,56 @@ fn checking_a_csv_with_short_rows_says_how_many_and_which_first() {
     assert!(checked.contains("2 rows had fewer cells than the header (first: row 3)"), "{checked}");
     assert_eq!(stored(&path).dump().unwrap(), before, "a check writes nothing");
 }
+
+#[test]
+fn a_project_is_encrypted_from_the_file_menu_and_opens_again_only_with_its_passphrase() {
+    use quipu::gui::state::PassphrasePurpose;
+    let (dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    let ctx = harness.ctx.clone();
+    harness.get_by_label("File").click();
+    settle(&mut harness);
+    click_last(&mut harness, "Encrypt this project…");
+    let dialog = harness.state().ui.dialogs.passphrase.clone().expect("the passphrase prompt opened");
+    assert_eq!(dialog.purpose, PassphrasePurpose::Encrypt);
+    // Two different passphrases are refused; two equal ones encrypt.
+    let set = |harness: &mut Harness<'_, QuipuApp>, text: &str, again: &str| {
+        let dialog = harness.state_mut().ui.dialogs.passphrase.as_mut().unwrap();
+        dialog.text = text.to_owned();
+        dialog.again = again.to_owned();
+    };
+    set(&mut harness, "la frase de campo", "la frase del campo");
+    harness.state_mut().run_command(&ctx, AppCommand::SubmitPassphrase);
+    settle(&mut harness);
+    let error = harness.state().ui.dialogs.passphrase.as_ref().and_then(|d| d.error.clone()).unwrap();
+    assert!(error.contains("differ"), "{error}");
+    assert!(!quipu::store::looks_encrypted(&path));
+    set(&mut harness, "la frase de campo", "la frase de campo");
+    harness.state_mut().run_command(&ctx, AppCommand::SubmitPassphrase);
+    settle(&mut harness);
+    assert!(quipu::store::looks_encrypted(&path), "the file is encrypted");
+    assert!(harness.state().session.as_ref().unwrap().view.encrypted, "and open again");
+    let before = stored(&path).dump().unwrap();
+    drop(harness);
+
+    // Opened anew (the passphrase forgotten, as in a new run), it asks for it.
+    quipu::store::forget_passphrase(&path);
+    let other = dir.path().join("otro.quipu");
+    quipu::demo::write_demo(&other).unwrap();
+    let mut harness = harness_for(&other, settings());
+    let ctx = harness.ctx.clone();
+    harness.state_mut().run_command(&ctx, AppCommand::OpenProject(path.clone()));
+    settle(&mut harness);
+    assert!(harness.query_by_label_contains("demo.quipu is encrypted").is_some(), "the prompt says why");
+    set(&mut harness, "no es la frase", "");
+    harness.state_mut().run_command(&ctx, AppCommand::SubmitPassphrase);
+    settle(&mut harness);
+    let error = harness.state().ui.dialogs.passphrase.as_ref().and_then(|d| d.error.clone()).unwrap();
+    assert!(error.contains("does not open this project"), "{error}");
+    set(&mut harness, "la frase de campo", "");
+    harness.state_mut().run_command(&ctx, AppCommand::SubmitPassphrase);
+    settle(&mut harness);
+    let session = harness.state().session.as_ref().unwrap();
+    assert_eq!(session.store.path(), Some(path.as_path()));
+    assert_eq!(session.store.dump().unwrap(), before);
+}

@@ -201,3 +201,82 @@ fn the_commands_open_no_network_socket() {
         calls.lines().filter(|line| line.contains("AF_INET") || line.contains("AF_INET6")).collect();
     assert!(network.is_empty(), "network sockets opened: {network:?}");
 }
+
+/// Runs `quipu` with the passphrases given in the environment (as scripts do).
+fn quipu_keyed(args: &[&str], passphrase: Option<&str>, new: Option<&str>) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_quipu"));
+    command.args(args).env_remove("QUIPU_PASSPHRASE").env_remove("QUIPU_NEW_PASSPHRASE");
+    if let Some(passphrase) = passphrase {
+        command.env("QUIPU_PASSPHRASE", passphrase);
+    }
+    if let Some(new) = new {
+        command.env("QUIPU_NEW_PASSPHRASE", new);
+    }
+    command.stdin(std::process::Stdio::null()).output().unwrap()
+}
+
+fn ok(output: std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn refused(output: std::process::Output) -> String {
+    assert!(!output.status.success());
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn an_encrypted_project_is_unreadable_without_its_passphrase_and_works_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("cifrado.quipu");
+    quipu_ok(&["demo", arg(&project)]);
+    let sentence = "Antes de la mina, el puquio de Ichupata nunca se secaba";
+    assert!(in_file(&project, sentence));
+    let freq_before = quipu_ok(&["freq", arg(&project)]);
+    let passphrase = "puquio de Ichupata 2019";
+
+    let said = ok(quipu_keyed(&["encrypt", arg(&project)], None, Some(passphrase)));
+    assert!(said.contains("Encrypted") && said.contains("Keep the passphrase safe"), "{said}");
+    assert!(!in_file(&project, sentence), "the texts are no longer readable in the file");
+    assert!(!in_file(&project, "SQLite format 3"), "not even the file's kind shows");
+
+    // Without the passphrase, a wrong one, and a file that is not a project: each says so.
+    let stderr = refused(quipu_keyed(&["freq", arg(&project)], None, None));
+    assert!(stderr.contains("cifrado.quipu: the project is encrypted; run on a terminal"), "{stderr}");
+    let stderr = refused(quipu_keyed(&["freq", arg(&project)], Some("no es esta"), None));
+    assert!(stderr.contains("cifrado.quipu: the passphrase is wrong"), "{stderr}");
+    let notes = dir.path().join("notas.quipu");
+    std::fs::write(&notes, "apuntes de campo, no un proyecto").unwrap();
+    let stderr = refused(quipu_keyed(&["freq", arg(&notes)], None, None));
+    assert!(stderr.contains("notas.quipu: not a Quipu project"), "{stderr}");
+
+    // With it, every command works as before: counts, search, an edit, a copy.
+    assert_eq!(ok(quipu_keyed(&["freq", arg(&project)], Some(passphrase), None)), freq_before);
+    let found = ok(quipu_keyed(&["search", arg(&project), "puquio"], Some(passphrase), None));
+    assert!(found.contains("1 excerpts match \"puquio\""), "{found}");
+    let codings = dir.path().join("codings.csv");
+    std::fs::write(&codings, "excerpt,code\nE001,Employment\n").unwrap();
+    ok(quipu_keyed(&["import", "codings", arg(&project), arg(&codings), "--coder", "Luis"], Some(passphrase), None));
+    let copy = dir.path().join("copia.quipu");
+    ok(quipu_keyed(&["copy", arg(&project), arg(&copy), "--without-codings"], Some(passphrase), None));
+    assert!(!in_file(&copy, sentence), "a copy of an encrypted project is encrypted");
+    ok(quipu_keyed(&["codes", arg(&copy)], Some(passphrase), None));
+
+    // A new passphrase replaces the old; decrypting gives the plain file back.
+    let newer = "otra frase más larga";
+    ok(quipu_keyed(&["passphrase", arg(&project)], Some(passphrase), Some(newer)));
+    refused(quipu_keyed(&["codes", arg(&project)], Some(passphrase), None));
+    ok(quipu_keyed(&["decrypt", arg(&project)], Some(newer), None));
+    assert!(in_file(&project, sentence));
+    let after = quipu_ok(&["freq", arg(&project)]);
+    assert!(after.contains("Employment"), "the edit made while encrypted is there: {after}");
+
+    // A project can be made encrypted from the start.
+    let fresh = dir.path().join("nuevo.quipu");
+    ok(quipu_keyed(&["new", arg(&fresh), "--encrypt"], Some("frase de campo larga"), None));
+    assert!(!in_file(&fresh, "SQLite format 3"));
+    ok(quipu_keyed(&["codes", arg(&fresh)], Some("frase de campo larga"), None));
+    let stderr = refused(quipu_keyed(&["new", arg(&dir.path().join("corto.quipu")), "--encrypt"], Some("corta"), None));
+    assert!(stderr.contains("at least 8 characters"), "{stderr}");
+}

@@ -39,6 +39,30 @@ pub enum Command {
         /// Start with an empty codebook instead of the default themes.
         #[arg(long)]
         empty_codebook: bool,
+        /// Encrypt the project with a passphrase (asked on the terminal, or
+        /// read from QUIPU_PASSPHRASE).
+        #[arg(long)]
+        encrypt: bool,
+    },
+    /// Encrypt a project with a passphrase (asked twice on the terminal, or
+    /// read from QUIPU_NEW_PASSPHRASE). The encrypted file replaces the plain one
+    /// only once it is complete and checked. A lost passphrase cannot be
+    /// recovered, and neither can the project.
+    Encrypt {
+        /// The project file.
+        project: PathBuf,
+    },
+    /// Decrypt an encrypted project back to a plain file (checked before it
+    /// replaces the encrypted one).
+    Decrypt {
+        /// The project file.
+        project: PathBuf,
+    },
+    /// Change an encrypted project's passphrase (the new one asked twice, or
+    /// read from QUIPU_NEW_PASSPHRASE).
+    Passphrase {
+        /// The project file.
+        project: PathBuf,
     },
     /// Write the bundled demo project (four fictional mine sites, 60 excerpts).
     Demo {
@@ -536,6 +560,9 @@ impl Command {
     fn project(&self) -> Option<&std::path::Path> {
         Some(match self {
             Command::New { project, .. }
+            | Command::Encrypt { project }
+            | Command::Decrypt { project }
+            | Command::Passphrase { project }
             | Command::Demo { project }
             | Command::Copy { project, .. }
             | Command::Merge { project, .. }
@@ -585,6 +612,18 @@ impl CliError {
 /// failure names the project file and says what happened in plain words.
 pub fn run(command: Command) -> Result<(), CliError> {
     let project = command.project().map(std::path::Path::to_path_buf);
+    // An encrypted project (or the copy a merge brings in) is opened with the
+    // passphrase from QUIPU_PASSPHRASE or asked on the terminal.
+    let other = match &command {
+        Command::Merge { other, .. } => Some(other.clone()),
+        _ => None,
+    };
+    for path in project.iter().chain(other.iter()) {
+        if path.is_file() && crate::store::looks_encrypted(path) {
+            let passphrase = read_passphrase(path, "Passphrase for")?;
+            crate::store::remember_passphrase(path, &passphrase);
+        }
+    }
     run_command(command).map_err(|error| match &project {
         Some(project) => error.about_file(project),
         None => error,
@@ -594,7 +633,48 @@ pub fn run(command: Command) -> Result<(), CliError> {
 fn run_command(command: Command) -> Result<(), CliError> {
     let mut out = String::new();
     match command {
-        Command::New { project, empty_codebook } => project::new(&mut out, &project, empty_codebook)?,
+        Command::New { project, empty_codebook, encrypt } => {
+            if encrypt {
+                let passphrase = new_passphrase(&project)?;
+                crate::store::remember_passphrase(&project, &passphrase);
+            }
+            project::new(&mut out, &project, empty_codebook)?
+        }
+        Command::Encrypt { project } => {
+            let store = open(&project)?;
+            if store.is_encrypted() {
+                return Err(CliError::Message(format!(
+                    "{}: the project is encrypted already; 'quipu passphrase' changes its passphrase",
+                    project.display()
+                )));
+            }
+            let passphrase = new_passphrase(&project)?;
+            store.rewrite_keyed(Some(&passphrase))?;
+            out += &format!(
+                "Encrypted {}. Keep the passphrase safe: without it the project cannot be opened, by anyone.\n",
+                project.display()
+            );
+        }
+        Command::Decrypt { project } => {
+            let store = open(&project)?;
+            if !store.is_encrypted() {
+                return Err(CliError::Message(format!("{}: the project is not encrypted", project.display())));
+            }
+            store.rewrite_keyed(None)?;
+            out += &format!("Decrypted {}: it is a plain file again.\n", project.display());
+        }
+        Command::Passphrase { project } => {
+            let store = open(&project)?;
+            if !store.is_encrypted() {
+                return Err(CliError::Message(format!(
+                    "{}: the project is not encrypted; 'quipu encrypt' encrypts it",
+                    project.display()
+                )));
+            }
+            let passphrase = new_passphrase(&project)?;
+            store.rewrite_keyed(Some(&passphrase))?;
+            out += &format!("Changed the passphrase of {}.\n", project.display());
+        }
         Command::Demo { project } => project::demo(&mut out, &project)?,
         Command::Copy { project, out: target, without_codings, without_memos } => {
             let options = crate::store::CopyOptions { without_codings, without_memos };
@@ -675,6 +755,57 @@ fn run_command(command: Command) -> Result<(), CliError> {
     // A closed pipe (`quipu freq … | head`) is not an error worth reporting.
     let _ = stdout.write_all(out.as_bytes());
     Ok(())
+}
+
+/// A passphrase from `QUIPU_PASSPHRASE`, or asked on the terminal without echo.
+fn read_passphrase(project: &std::path::Path, asking: &str) -> Result<String, CliError> {
+    if let Ok(passphrase) = std::env::var("QUIPU_PASSPHRASE") {
+        return Ok(passphrase);
+    }
+    use std::io::IsTerminal as _;
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Message(format!(
+            "{}: the project is encrypted; run on a terminal to be asked its passphrase, or set QUIPU_PASSPHRASE",
+            project.display()
+        )));
+    }
+    rpassword::prompt_password(format!("{asking} {}: ", project.display()))
+        .map_err(|error| CliError::Message(format!("the passphrase could not be read: {error}")))
+}
+
+/// A new passphrase: from `QUIPU_NEW_PASSPHRASE` (or, for a new project,
+/// `QUIPU_PASSPHRASE`), or asked twice on the terminal. Never from an argument.
+fn new_passphrase(project: &std::path::Path) -> Result<String, CliError> {
+    let from_environment = std::env::var("QUIPU_NEW_PASSPHRASE").or_else(|_| {
+        if project.exists() { Err(std::env::VarError::NotPresent) } else { std::env::var("QUIPU_PASSPHRASE") }
+    });
+    let passphrase = match from_environment {
+        Ok(passphrase) => passphrase,
+        Err(_) => {
+            use std::io::IsTerminal as _;
+            if !std::io::stdin().is_terminal() {
+                return Err(CliError::Message(format!(
+                    "{}: run on a terminal to choose a passphrase, or set QUIPU_NEW_PASSPHRASE",
+                    project.display()
+                )));
+            }
+            let first = rpassword::prompt_password(format!("New passphrase for {}: ", project.display()))
+                .map_err(|error| CliError::Message(format!("the passphrase could not be read: {error}")))?;
+            let second = rpassword::prompt_password("The same passphrase again: ")
+                .map_err(|error| CliError::Message(format!("the passphrase could not be read: {error}")))?;
+            if first != second {
+                return Err(CliError::Message("the two passphrases differ; nothing was changed".to_owned()));
+            }
+            first
+        }
+    };
+    if passphrase.chars().count() < 8 {
+        return Err(CliError::Message(
+            "a passphrase needs at least 8 characters (a few words are easier to remember and harder to guess)"
+                .to_owned(),
+        ));
+    }
+    Ok(passphrase)
 }
 
 fn open(project: &std::path::Path) -> Result<Store, CliError> {

@@ -145,6 +145,10 @@ pub enum AppCommand {
     OpenCodeDialog(CodeId),
     /// Ask before a destructive action.
     Confirm(Confirm),
+    /// Ask for a new passphrase, to encrypt the project or change its passphrase.
+    AskNewPassphrase(super::state::PassphrasePurpose),
+    /// Use the passphrase typed in the passphrase prompt.
+    SubmitPassphrase,
     /// Ask which speaker's testimony to remove.
     ChooseSpeakerToRemove,
     /// Count what removing a speaker's testimony takes, and ask to confirm.

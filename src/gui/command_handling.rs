@@ -17,7 +17,10 @@ use super::file_chooser::FileChooser;
 use super::i18n::Msg;
 use super::jobs::{FrequencyExportRequest, JobOutcome, PickPurpose};
 use super::settings::demo_path;
-use super::state::{CodeDialog, Confirm, ExportDialog, ImportDialog, MergeDialog, Session, TranscriptDialog, UiState};
+use super::state::{
+    CodeDialog, Confirm, ExportDialog, ImportDialog, MergeDialog, PassphraseDialog, PassphrasePurpose, Session,
+    TranscriptDialog, UiState,
+};
 use super::view_model::{Changed, ViewModel};
 use super::workspace::{Comparison, Workspace};
 use crate::formats::transcript::{TranscriptOptions, interviewer_labels, plan_transcript, read_transcript_file};
@@ -212,6 +215,18 @@ impl QuipuApp {
             }
             AppCommand::Confirm(confirm) => self.ui.dialogs.confirm = Some(confirm),
             AppCommand::ChooseSpeakerToRemove => self.ui.dialogs.remove_speaker = Some(String::new()),
+            AppCommand::AskNewPassphrase(purpose) => {
+                if let Some(path) = self.session.as_ref().and_then(|session| session.store.path()) {
+                    self.ui.dialogs.passphrase = Some(PassphraseDialog {
+                        path: path.to_owned(),
+                        purpose,
+                        text: String::new(),
+                        again: String::new(),
+                        error: None,
+                    });
+                }
+            }
+            AppCommand::SubmitPassphrase => self.submit_passphrase(),
             AppCommand::AskRemoveSpeaker(name) => {
                 let Some(session) = &self.session else {
                     return;
@@ -286,6 +301,12 @@ impl QuipuApp {
                 self.set_session(store);
                 self.report(tr.f(Msg::Opened, &[("file", &path.display())]));
             }
+            // An encrypted project asks for its passphrase.
+            Err(StoreError::Locked { .. }) => self.ask_passphrase(path, None),
+            Err(StoreError::WrongPassphrase { .. }) => {
+                crate::store::forget_passphrase(path);
+                self.ask_passphrase(path, Some(tr.t(Msg::PassphraseWrong).to_owned()));
+            }
             // A project that cannot be written here is still read, with editing off.
             Err(error) => match Store::open_read_only(path) {
                 Ok(store) if store.is_read_only() => {
@@ -294,6 +315,61 @@ impl QuipuApp {
                 }
                 _ => self.report_failure(&error),
             },
+        }
+    }
+
+    /// Shows the passphrase prompt for opening `path`.
+    fn ask_passphrase(&mut self, path: &Path, error: Option<String>) {
+        self.ui.dialogs.passphrase = Some(PassphraseDialog {
+            path: path.to_owned(),
+            purpose: PassphrasePurpose::Open,
+            text: String::new(),
+            again: String::new(),
+            error,
+        });
+    }
+
+    /// Uses the passphrase typed: opens the project with it, or encrypts the
+    /// open project (or changes its passphrase) with it. The file is rewritten
+    /// beside the old one and replaces it only once it is checked.
+    fn submit_passphrase(&mut self) {
+        let tr = self.tr();
+        let Some(dialog) = self.ui.dialogs.passphrase.take() else {
+            return;
+        };
+        if dialog.purpose == PassphrasePurpose::Open {
+            crate::store::remember_passphrase(&dialog.path, &dialog.text);
+            return self.open_project(&dialog.path);
+        }
+        let problem = if dialog.text.chars().count() < 8 {
+            Some(Msg::PassphraseShort)
+        } else if dialog.text != dialog.again {
+            Some(Msg::PassphraseDiffer)
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            self.ui.dialogs.passphrase = Some(PassphraseDialog { error: Some(tr.t(problem).to_owned()), ..dialog });
+            return;
+        }
+        let Some(session) = self.session.take() else {
+            return;
+        };
+        let file = dialog.path.display().to_string();
+        match session.store.rewrite_keyed(Some(&dialog.text)) {
+            Ok(store) => {
+                self.set_session(store);
+                let msg =
+                    if dialog.purpose == PassphrasePurpose::Encrypt { Msg::Encrypted } else { Msg::PassphraseChanged };
+                self.report(tr.f(msg, &[("file", &file)]));
+            }
+            Err(error) => {
+                self.report_failure(&error);
+                // The project was left as it was: open it again.
+                if let Ok(store) = Store::open(&dialog.path) {
+                    self.set_session(store);
+                }
+            }
         }
     }
 

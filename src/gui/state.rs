@@ -156,6 +156,8 @@ pub struct Dialogs {
     pub merge: Option<MergeDialog>,
     /// The speaker chooser for removing testimony, when open: the name chosen.
     pub remove_speaker: Option<String>,
+    /// The passphrase prompt, when open.
+    pub passphrase: Option<PassphraseDialog>,
     /// Whether the shortcuts window is open.
     pub show_shortcuts: bool,
     /// Whether the about window is open.
@@ -172,6 +174,32 @@ pub struct MergeDialog {
     /// Per conflict, how it was settled: `None` open, `Some(true)` the copy's
     /// version taken, `Some(false)` this project's kept.
     pub settled: Vec<Option<bool>>,
+}
+
+/// What a passphrase is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassphrasePurpose {
+    /// Opening an encrypted project.
+    Open,
+    /// Encrypting the open project.
+    Encrypt,
+    /// Changing the open project's passphrase.
+    Change,
+}
+
+/// The passphrase prompt. The passphrase lives here only while it is typed.
+#[derive(Debug, Clone)]
+pub struct PassphraseDialog {
+    /// The project file.
+    pub path: PathBuf,
+    /// What it is for.
+    pub purpose: PassphrasePurpose,
+    /// The passphrase typed.
+    pub text: String,
+    /// The new passphrase typed again (encrypting, changing).
+    pub again: String,
+    /// What was wrong with the last try.
+    pub error: Option<String>,
 }
 
 /// An action that asks first.

@@ -169,6 +169,8 @@ pub struct ViewModel {
     pub path: Option<std::path::PathBuf>,
     /// True when the project could be opened only to read it: editing is off.
     pub read_only: bool,
+    /// True when the project file is encrypted.
+    pub encrypted: bool,
     /// What Undo would take back (its stored label), if anything.
     pub undo_label: Option<String>,
     /// What Redo would bring back, if anything.
@@ -218,6 +220,7 @@ impl ViewModel {
     pub fn refresh(&mut self, store: &Store, changed: Changed, current: Option<ExcerptId>) -> StoreResult<()> {
         self.path = store.path().map(std::path::Path::to_path_buf);
         self.read_only = store.is_read_only();
+        self.encrypted = store.is_encrypted();
         self.undo_label = store.undo_label().map(str::to_owned);
         self.redo_label = store.redo_label().map(str::to_owned);
         if changed.corpus || self.title.is_empty() {

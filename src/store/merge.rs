@@ -171,8 +171,11 @@ impl Store {
             ))));
         }
         drop(Store::open_read_only(&theirs).map_err(E::from)?);
+        // An encrypted copy opens with the passphrase given for it; a plain one
+        // with none (SQLCipher would otherwise try this project's).
+        let key = super::keys::passphrase_of(&theirs).unwrap_or_default();
         self.conn
-            .execute("ATTACH DATABASE ?1 AS other", [super::sqlite_uri(&theirs, "mode=ro")])
+            .execute("ATTACH DATABASE ?1 AS other KEY ?2", [super::sqlite_uri(&theirs, "mode=ro"), key])
             .map_err(|error| E::from(error.into()))?;
         let result = action(self);
         self.conn.flush_prepared_statement_cache();

@@ -18,6 +18,7 @@ mod excerpts;
 mod filter;
 mod identity;
 mod import;
+mod keys;
 mod memos;
 mod merge;
 mod migrations;
@@ -51,6 +52,7 @@ pub struct CopyOptions {
 }
 pub use identity::{Identified, is_uuid};
 pub use import::{ImportBatch, ImportRow, ImportSummary};
+pub use keys::{forget_passphrase, looks_encrypted, remember_passphrase};
 pub use merge::{MergeConflict, MergeSummary, Theirs};
 pub use migrations::CURRENT_VERSION;
 pub use quotes::CodedQuote;
@@ -124,6 +126,18 @@ pub enum StoreError {
         /// Its name or ID.
         name: String,
     },
+    /// The project is encrypted and no passphrase was given for it.
+    #[error("{path}: this project is encrypted; give its passphrase")]
+    Locked {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The passphrase given does not open the file.
+    #[error("{path}: the passphrase is wrong (or the file is not a Quipu project)")]
+    WrongPassphrase {
+        /// The file.
+        path: PathBuf,
+    },
     /// The person cancelled a long action; nothing was changed.
     #[error("cancelled; nothing was changed")]
     Cancelled,
@@ -169,6 +183,10 @@ impl Localized for StoreError {
             ),
             Self::NameTaken { kind, name } => format!("ya existe {} '{name}'", named_in_spanish(kind)),
             Self::NotFound { kind, name } => format!("no hay {} '{name}' en este proyecto", kind_in_spanish(kind)),
+            Self::Locked { path } => format!("{}: este proyecto está cifrado; dé su contraseña", path.display()),
+            Self::WrongPassphrase { path } => {
+                format!("{}: la contraseña no es correcta (o el archivo no es un proyecto de Quipu)", path.display())
+            }
             Self::Cancelled => "cancelado; no cambió nada".to_owned(),
             Self::Invalid(message) => message.get(language).to_owned(),
             Self::InFile { path, message } => format!("{}: {}", path.display(), message.get(language)),
@@ -302,6 +320,10 @@ impl Store {
         }
         let made = (|| {
             let conn = Connection::open(path)?;
+            // A project created with a passphrase is encrypted from its first page.
+            if let Some(passphrase) = keys::passphrase_of(path) {
+                conn.execute_batch(&format!("PRAGMA key = '{}'", passphrase.replace('\'', "''")))?;
+            }
             let mut store =
                 Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default(), forgot: false };
             store.configure()?;
@@ -349,6 +371,7 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
+        keys::unlock(&conn, path)?;
         let version = check_header(&conn, path)?;
         let mut store = Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default(), forgot: false };
         store.configure()?;
@@ -373,6 +396,7 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags)?;
+        keys::unlock(&conn, path)?;
         let (conn, version) = match check_header(&conn, path) {
             Ok(version) => (conn, version),
             // A project in write-ahead mode whose folder cannot be written has
@@ -386,6 +410,7 @@ impl Store {
             {
                 drop(conn);
                 let conn = Connection::open_with_flags(sqlite_uri(path, "mode=ro&immutable=1"), flags)?;
+                keys::unlock(&conn, path)?;
                 let version = check_header(&conn, path)?;
                 (conn, version)
             }
@@ -463,7 +488,14 @@ impl Store {
             sql.push_str("DELETE FROM memos;");
         }
         sql.push_str("COMMIT; VACUUM;");
-        let trimmed = Connection::open(target).and_then(|copy| copy.execute_batch(&sql));
+        // A copy of an encrypted project is encrypted with the same passphrase.
+        let passphrase = self.path.as_deref().filter(|path| keys::looks_encrypted(path)).and_then(keys::passphrase_of);
+        let trimmed = Connection::open(target).and_then(|copy| {
+            if let Some(passphrase) = &passphrase {
+                copy.execute_batch(&format!("PRAGMA key = '{}'", passphrase.replace('\'', "''")))?;
+            }
+            copy.execute_batch(&sql)
+        });
         if let Err(error) = trimmed {
             let _ = std::fs::remove_file(target);
             return Err(error.into());

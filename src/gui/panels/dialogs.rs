@@ -8,7 +8,7 @@ use super::PanelContext;
 use super::widgets::{dialog_max_size, info_window};
 use crate::gui::command::{AppCommand, Edit};
 use crate::gui::i18n::Msg;
-use crate::gui::state::{Confirm, Dialogs};
+use crate::gui::state::{Confirm, Dialogs, PassphraseDialog, PassphrasePurpose};
 
 /// Draws whichever dialogs are open.
 pub fn dialogs_ui(ui: &mut Ui, app: &mut PanelContext<'_>, dialogs: &mut Dialogs) {
@@ -17,6 +17,7 @@ pub fn dialogs_ui(ui: &mut Ui, app: &mut PanelContext<'_>, dialogs: &mut Dialogs
     confirm_ui(&ctx, app, &mut dialogs.confirm);
     coder_prompt_ui(&ctx, app, &mut dialogs.coder_prompt);
     remove_speaker_ui(&ctx, app, &mut dialogs.remove_speaker);
+    passphrase_ui(&ctx, app, &mut dialogs.passphrase);
     quick_pick_ui(&ctx, app, &mut dialogs.quick_pick);
     super::import::import_dialog_ui(&ctx, app, &mut dialogs.import);
     super::export::export_dialog_ui(&ctx, app, &mut dialogs.export);
@@ -107,6 +108,61 @@ fn confirm_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option
     }
     if answer.is_some() || modal.should_close() {
         *open = None;
+    }
+}
+
+/// Asks for a passphrase: to open an encrypted project, or (twice) to encrypt
+/// the open one or change its passphrase. What is typed is never shown.
+fn passphrase_ui(ctx: &egui::Context, app: &mut PanelContext<'_>, open: &mut Option<PassphraseDialog>) {
+    let tr = app.tr;
+    let Some(dialog) = open.as_mut() else {
+        return;
+    };
+    let mut answer = None;
+    let modal = Modal::new(egui::Id::unique("passphrase")).show(ctx, |ui| {
+        ui.set_max_width(440.0f32.min(dialog_max_size(ctx).x));
+        ui.heading(tr.t(Msg::PassphraseTitle));
+        let file = dialog.path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        let opening = dialog.purpose == PassphrasePurpose::Open;
+        if opening {
+            ui.label(tr.f(Msg::PassphraseToOpen, &[("file", &file)]));
+        } else {
+            ui.label(tr.t(Msg::PassphraseNew));
+        }
+        let label = ui.label(tr.t(Msg::PassphraseTitle));
+        let first = ui.add(egui::TextEdit::singleline(&mut dialog.text).password(true)).labelled_by(label.id);
+        if dialog.text.is_empty() && !first.has_focus() && dialog.error.is_none() {
+            first.request_focus();
+        }
+        let mut entered = first.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+        if !opening {
+            let label = ui.label(tr.t(Msg::PassphraseAgain));
+            let again = ui.add(egui::TextEdit::singleline(&mut dialog.again).password(true)).labelled_by(label.id);
+            entered = again.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+        }
+        if let Some(error) = &dialog.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let button = match dialog.purpose {
+                PassphrasePurpose::Open => Msg::OpenWithPassphrase,
+                PassphrasePurpose::Encrypt => Msg::EncryptNow,
+                PassphrasePurpose::Change => Msg::ChangeNow,
+            };
+            if ui.add_enabled(!dialog.text.is_empty(), egui::Button::new(tr.t(button))).clicked() || entered {
+                answer = Some(true);
+            }
+            if ui.button(tr.t(Msg::Cancel)).clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    match answer {
+        Some(true) if !dialog.text.is_empty() => app.push(AppCommand::SubmitPassphrase),
+        Some(false) => *open = None,
+        None if modal.should_close() => *open = None,
+        _ => {}
     }
 }
 

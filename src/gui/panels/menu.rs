@@ -61,6 +61,16 @@ pub fn menu_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
                     app.push(AppCommand::Pick(PickPurpose::MergeCopy));
                 }
                 ui.separator();
+                let encrypted = app.view.is_some_and(|view| view.encrypted);
+                let (msg, purpose) = if encrypted {
+                    (Msg::ChangePassphrase, crate::gui::state::PassphrasePurpose::Change)
+                } else {
+                    (Msg::EncryptProject, crate::gui::state::PassphrasePurpose::Encrypt)
+                };
+                if ui.add_enabled(app.view.is_some(), egui::Button::new(tr.t(msg))).clicked() {
+                    app.push(AppCommand::AskNewPassphrase(purpose));
+                }
+                ui.separator();
                 if ui.button(tr.t(Msg::Quit)).clicked() {
                     ui.send_viewport_cmd(egui::ViewportCommand::Close);
                 }
