@@ -280,3 +280,23 @@ fn an_encrypted_project_is_unreadable_without_its_passphrase_and_works_with_it()
     let stderr = refused(quipu_keyed(&["new", arg(&dir.path().join("corto.quipu")), "--encrypt"], Some("corta"), None));
     assert!(stderr.contains("at least 8 characters"), "{stderr}");
 }
+
+#[test]
+fn encrypting_and_decrypting_keep_the_project_exactly_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("vuelta.quipu");
+    quipu_ok(&["demo", arg(&project)]);
+    let before = dump(&project);
+    let passphrase = "una vuelta completa";
+    ok(quipu_keyed(&["encrypt", arg(&project)], None, Some(passphrase)));
+    // Closed and reopened: the wrong passphrase is refused, the right one opens it whole.
+    quipu::store::remember_passphrase(&project, "otra cosa distinta");
+    assert!(matches!(Store::open(&project), Err(quipu::store::StoreError::WrongPassphrase { .. })));
+    quipu::store::forget_passphrase(&project);
+    assert!(matches!(Store::open(&project), Err(quipu::store::StoreError::Locked { .. })));
+    quipu::store::remember_passphrase(&project, passphrase);
+    assert_eq!(dump(&project), before, "encrypted, the same project");
+    quipu::store::forget_passphrase(&project);
+    ok(quipu_keyed(&["decrypt", arg(&project)], Some(passphrase), None));
+    assert_eq!(dump(&project), before, "decrypted, the same project");
+}
