@@ -246,6 +246,7 @@ fn an_encrypted_project_is_unreadable_without_its_passphrase_and_works_with_it()
     assert!(stderr.contains("cifrado.quipu: the project is encrypted; run on a terminal"), "{stderr}");
     let stderr = refused(quipu_keyed(&["freq", arg(&project)], Some("no es esta"), None));
     assert!(stderr.contains("cifrado.quipu: the passphrase is wrong"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "said once, without the cipher's own log: {stderr}");
     let notes = dir.path().join("notas.quipu");
     std::fs::write(&notes, "apuntes de campo, no un proyecto").unwrap();
     let stderr = refused(quipu_keyed(&["freq", arg(&notes)], None, None));

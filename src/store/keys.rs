@@ -77,6 +77,9 @@ pub(super) fn unlock(conn: &Connection, path: &Path) -> StoreResult<()> {
     let Some(passphrase) = passphrase_of(path) else {
         return Err(StoreError::Locked { path: path.to_owned() });
     };
+    // A wrong passphrase is said once, plainly, by Quipu: SQLCipher's own log
+    // of the failed check would print on the terminal.
+    let _quiet = conn.execute_batch("PRAGMA cipher_log_level = NONE");
     conn.execute_batch(&format!("PRAGMA key = {}", quoted(&passphrase)))?;
     // The first read tells whether the passphrase opens the file.
     match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0)) {
