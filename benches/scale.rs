@@ -273,4 +273,54 @@ fn main() {
         summary.excerpts,
         summary.codings
     );
+
+    drop(target);
+
+    // Encryption at rest, both ways in the same run: an encrypted project of
+    // the same rows (imported anew), then the same reads on each.
+    println!("\nEncryption (plain, encrypted, ratio):");
+    let encrypted = dir.path().join("encrypted.quipu");
+    quipu::store::remember_passphrase(&encrypted, "a bench passphrase");
+    let mut locked = Store::create(&encrypted).expect("encrypted project");
+    locked.add_default_codebook().expect("codebook");
+    let start = Instant::now();
+    locked.import_batch(&rows, "bench", false).expect("import");
+    let encrypted_import = start.elapsed();
+    drop(locked);
+    let compare = |label: &str, plain: Duration, encrypted: Duration| {
+        println!(
+            "{:<44}{}  {}  {:.2}x",
+            label,
+            ms(plain),
+            ms(encrypted),
+            encrypted.as_secs_f64() / plain.as_secs_f64().max(1e-9)
+        );
+    };
+    compare("import (one transaction)", import_time, encrypted_import);
+    let both = [path.clone(), encrypted.clone()];
+    let open_times: Vec<Duration> = both
+        .iter()
+        .map(|file| {
+            median(5, || {
+                let store = Store::open(file).expect("open");
+                std::hint::black_box(store.excerpt_count().expect("count"));
+            })
+        })
+        .collect();
+    compare("open + count excerpts (median of 5)", open_times[0], open_times[1]);
+    let stores: Vec<Store> = both.iter().map(|file| Store::open(file).expect("open")).collect();
+    let each =
+        |work: &dyn Fn(&Store)| -> Vec<Duration> { stores.iter().map(|store| median(5, || work(store))).collect() };
+    let times = each(&|store| {
+        std::hint::black_box(frequencies(store, Grouping::Case, &Filter::default()).expect("freq"));
+    });
+    compare("freq --by case (median of 5)", times[0], times[1]);
+    let times = each(&|store| {
+        std::hint::black_box(store.search(&SearchQuery::new("policia")).expect("search").total);
+    });
+    compare("search, common word (median of 5)", times[0], times[1]);
+    let times = each(&|store| {
+        std::hint::black_box(store.filtered_excerpt_ids(&Filter::default()).expect("list"));
+    });
+    compare("excerpt list, no filter (median of 5)", times[0], times[1]);
 }
