@@ -440,3 +440,43 @@ fn a_quote_longer_than_a_spreadsheet_cell_is_cut_with_a_marker_and_named() {
     quipu_ok(&["export", "quotes", arg(&path), arg(&csv), "--code", "Police use"]);
     assert!(std::fs::read_to_string(&csv).unwrap().contains(long.trim()));
 }
+
+#[test]
+fn a_case_marked_sensitive_leaves_every_pseudonymised_export_as_a_letter() {
+    let (dir, project) = demo();
+    {
+        let mut store = Store::open(&project).unwrap();
+        let sensitive = store
+            .add_attribute(quipu::model::AttributeScope::Case, "sensitive", quipu::model::AttributeType::Boolean)
+            .unwrap();
+        let case = store.case_by_name("Sallqamarca").unwrap().unwrap();
+        store.set_case_attribute(case.case_id, sensitive, "yes").unwrap();
+    }
+    let mut outputs = Vec::new();
+    for format in ["md", "csv", "docx"] {
+        let out = dir.path().join(format!("casos.{format}"));
+        quipu_ok(&["export", "quotes", arg(&project), arg(&out), "--group-by", "case"]);
+        outputs.push(out);
+    }
+    let freq = dir.path().join("casos-freq.csv");
+    quipu_ok(&["export", "freq", arg(&project), arg(&freq)]);
+    outputs.push(freq);
+    let exchange = dir.path().join("casos.qdpx");
+    quipu_ok(&["export", "refi", arg(&project), arg(&exchange), "--names", "pseudonyms"]);
+    outputs.push(exchange);
+    for out in &outputs {
+        let bytes = std::fs::read(out).unwrap();
+        let text = if bytes.starts_with(b"PK") {
+            zip_parts(out).into_iter().map(|(_, part)| part).collect::<Vec<_>>().join("\n")
+        } else {
+            String::from_utf8(bytes).unwrap()
+        };
+        assert!(!text.contains("Sallqamarca"), "{}: the sensitive case's name leaked", out.display());
+        assert!(text.contains("Case A"), "{}: it shows as a letter", out.display());
+        assert!(text.contains("Tambohuasi"), "{}: other cases keep their names", out.display());
+    }
+    // With real names asked for, it keeps its name.
+    let real = dir.path().join("real.md");
+    quipu_ok(&["export", "quotes", arg(&project), arg(&real), "--names", "real"]);
+    assert!(std::fs::read_to_string(&real).unwrap().contains("Sallqamarca"));
+}

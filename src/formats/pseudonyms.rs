@@ -31,6 +31,9 @@ impl Names {
     }
 }
 
+/// Names of the yes/no case attribute that marks a case as sensitive.
+pub const SENSITIVE_ATTRIBUTES: [&str; 3] = ["sensitive", "sensible", "sensitivo"];
+
 /// Particles that may sit lowercase inside a person's name ("María de la Cruz").
 const NAME_PARTICLES: [&str; 8] = ["de", "del", "la", "las", "los", "y", "da", "van"];
 
@@ -50,7 +53,31 @@ impl Pseudonymizer {
     pub fn new(store: &Store, names: Names) -> StoreResult<Pseudonymizer> {
         let mut sources = store.sources()?;
         sources.sort_by_key(|source| source.source_id);
-        Ok(Self::for_sources(&sources, names))
+        let mut pseudonymizer = Self::for_sources(&sources, names);
+        if names == Names::Real {
+            return Ok(pseudonymizer);
+        }
+        // Cases marked sensitive (a yes/no case attribute named "sensitive")
+        // leave as "Case A", "Case B" …, their names scrubbed from every text.
+        let marked = SENSITIVE_ATTRIBUTES
+            .iter()
+            .find_map(|name| store.attribute_by_name(crate::model::AttributeScope::Case, name).ok().flatten());
+        if let Some(attribute) = marked {
+            let mut letter = 0u8;
+            for case in store.cases()? {
+                let sensitive = store.case_attributes(case.case_id)?.iter().any(|value| {
+                    value.attribute_id == attribute.attribute_id
+                        && matches!(value.value.trim().to_lowercase().as_str(), "yes" | "sí" | "si" | "true" | "1")
+                });
+                if sensitive {
+                    let shown = format!("Case {}", char::from(b'A' + letter % 26));
+                    letter += 1;
+                    pseudonymizer.replacements.push((case.name.clone(), shown));
+                }
+            }
+            pseudonymizer.build_matcher();
+        }
+        Ok(pseudonymizer)
     }
 
     /// Builds the names for these sources (numbered in the order given).
@@ -86,13 +113,18 @@ impl Pseudonymizer {
             }
             pseudonizer.shown_by_source.insert(source.source_id, shown);
         }
-        pseudonizer.replacements.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
-        pseudonizer.replacements.dedup_by(|a, b| a.0 == b.0);
-        pseudonizer.matcher = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(pseudonizer.replacements.iter().map(|(name, _)| name.as_str()))
-            .ok();
+        pseudonizer.build_matcher();
         pseudonizer
+    }
+
+    /// Orders the replacements (longest first) and builds the matcher over them.
+    fn build_matcher(&mut self) {
+        self.replacements.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
+        self.replacements.dedup_by(|a, b| a.0 == b.0);
+        self.matcher = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(self.replacements.iter().map(|(name, _)| name.as_str()))
+            .ok();
     }
 
     fn add_replacements(&mut self, speaker: &str, shown: &str) {

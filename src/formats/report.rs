@@ -229,7 +229,7 @@ fn report_quote(codings: &[&CodedQuote], options: &ReportOptions, context: &Cont
     }
     Some(ReportQuote {
         quote_id: if excerpt.label.is_empty() { excerpt.excerpt_id.to_string() } else { excerpt.label.clone() },
-        case_name: quote.case_name.clone(),
+        case_name: names.scrub(&quote.case_name),
         source_name: names.scrub(&source.name),
         attribution: attribution_parts.join(", "),
         speaker,
@@ -279,8 +279,8 @@ pub fn build_report(store: &Store, options: &ReportOptions) -> Result<Report, Ex
             .cases()?
             .into_iter()
             .map(|case| ReportSection {
-                heading: case.name,
-                description: case.description,
+                heading: context.names.scrub(&case.name),
+                description: context.names.scrub(&case.description),
                 code: None,
                 quotes: Vec::new(),
             })

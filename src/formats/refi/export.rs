@@ -285,7 +285,7 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
                     selections.push_str("</PlainTextSelection>");
                 }
             }
-            let case_name = store.case(source.case_id)?.name;
+            let case_name = scrub(&store.case(source.case_id)?.name);
             let description = quipu_description(&[
                 ("source", &guids.of("source", source.source_id.0)),
                 ("side", side.as_str()),
@@ -351,9 +351,10 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
     }
     xml.push_str("<Cases>");
     for case in &cases {
-        let _ = write!(xml, "<Case guid=\"{}\" name=\"{}\">", guids.of("case", case.case_id.0), escape(&case.name));
+        let _ =
+            write!(xml, "<Case guid=\"{}\" name=\"{}\">", guids.of("case", case.case_id.0), escape(&scrub(&case.name)));
         if !case.description.is_empty() {
-            let _ = write!(xml, "<Description>{}</Description>", escape(&case.description));
+            let _ = write!(xml, "<Description>{}</Description>", escape(&scrub(&case.description)));
         }
         for value in store.case_attributes(case.case_id)? {
             if let Some(attribute) = attributes.iter().find(|a| a.attribute_id == value.attribute_id) {
