@@ -1633,7 +1633,7 @@ fn a_project_is_encrypted_from_the_file_menu_and_opens_again_only_with_its_passp
     assert!(!quipu::store::looks_encrypted(&path));
     set(&mut harness, "la frase de campo", "la frase de campo");
     harness.state_mut().run_command(&ctx, AppCommand::SubmitPassphrase);
-    settle(&mut harness);
+    wait_for_jobs(&mut harness);
     assert!(quipu::store::looks_encrypted(&path), "the file is encrypted");
     assert!(harness.state().session.as_ref().unwrap().view.encrypted, "and open again");
     let before = stored(&path).dump().unwrap();

@@ -226,7 +226,7 @@ impl QuipuApp {
                     });
                 }
             }
-            AppCommand::SubmitPassphrase => self.submit_passphrase(),
+            AppCommand::SubmitPassphrase => self.submit_passphrase(ctx),
             AppCommand::AskRemoveSpeaker(name) => {
                 let Some(session) = &self.session else {
                     return;
@@ -332,7 +332,7 @@ impl QuipuApp {
     /// Uses the passphrase typed: opens the project with it, or encrypts the
     /// open project (or changes its passphrase) with it. The file is rewritten
     /// beside the old one and replaces it only once it is checked.
-    fn submit_passphrase(&mut self) {
+    fn submit_passphrase(&mut self, ctx: &egui::Context) {
         let tr = self.tr();
         let Some(dialog) = self.ui.dialogs.passphrase.take() else {
             return;
@@ -352,25 +352,16 @@ impl QuipuApp {
             self.ui.dialogs.passphrase = Some(PassphraseDialog { error: Some(tr.t(problem).to_owned()), ..dialog });
             return;
         }
-        let Some(session) = self.session.take() else {
-            return;
-        };
-        let file = dialog.path.display().to_string();
-        match session.store.rewrite_keyed(Some(&dialog.text)) {
-            Ok(store) => {
-                self.set_session(store);
-                let msg =
-                    if dialog.purpose == PassphrasePurpose::Encrypt { Msg::Encrypted } else { Msg::PassphraseChanged };
-                self.report(tr.f(msg, &[("file", &file)]));
-            }
-            Err(error) => {
-                self.report_failure(&error);
-                // The project was left as it was: open it again.
-                if let Ok(store) = Store::open(&dialog.path) {
-                    self.set_session(store);
-                }
-            }
+        if let Some(running) = &self.jobs.running {
+            let label = running.label.clone();
+            self.ui.dialogs.passphrase = Some(dialog);
+            return self.report_error(tr.f(Msg::StillRunning, &[("job", &label)]));
         }
+        // The window lets go of the file while it is rewritten beside itself;
+        // it opens again when the job is done.
+        drop(self.session.take());
+        let encrypting = dialog.purpose == PassphrasePurpose::Encrypt;
+        self.jobs.rewrite_keyed(ctx, dialog.path, dialog.text, encrypting, tr);
     }
 
     /// Opens the bundled demo project, writing it first if needed.
@@ -780,6 +771,17 @@ impl QuipuApp {
                     }
                     Err(message) => self.report_error(message),
                 },
+                JobOutcome::Rekeyed { project, encrypting, result } => {
+                    self.open_project(&project);
+                    let file = project.display().to_string();
+                    match result {
+                        Ok(()) => {
+                            let msg = if encrypting { Msg::Encrypted } else { Msg::PassphraseChanged };
+                            self.report(tr.f(msg, &[("file", &file)]));
+                        }
+                        Err(message) => self.report_error(message),
+                    }
+                }
                 JobOutcome::Exported { file, result } => match result {
                     Ok(summary) => {
                         let mut message = tr.f(Msg::ExportDone, &[("n", &summary.quotes), ("file", &file)]);

@@ -367,6 +367,7 @@ messages! {
     ChangeNow => "Change", "Cambiar";
     Encrypted => "{file} is encrypted. Keep the passphrase safe.", "{file} está cifrado. Guarde bien la contraseña.";
     PassphraseChanged => "The passphrase of {file} was changed.", "Se cambió la contraseña de {file}.";
+    Encrypting => "Encrypting {file}…", "Cifrando {file}…";
     TabAgreement => "Agreement", "Acuerdo";
     AgreementHelp => "How far coders agree, code by code: the share of units where they agree, Cohen's kappa (Fleiss' for three or more coders) and Krippendorff's alpha. Report these figures before settling: settling makes the coders agree on that excerpt.", "Cuánto coinciden los codificadores, código por código: la proporción de unidades en que coinciden, la kappa de Cohen (de Fleiss con tres o más) y el alfa de Krippendorff. Informe estas cifras antes de resolver: resolver hace que coincidan en ese fragmento.";
     AgreementCoders => "Coders compared:", "Codificadores comparados:";

@@ -239,6 +239,15 @@ pub enum JobOutcome {
         /// What came in and how to undo it, or why not.
         result: Result<(MergeSummary, RecordedChange), String>,
     },
+    /// The project was encrypted, or its passphrase changed (or why not).
+    Rekeyed {
+        /// The project file.
+        project: PathBuf,
+        /// Encrypting (rather than changing the passphrase).
+        encrypting: bool,
+        /// Nothing, or why not; the project is as it was then.
+        result: Result<(), String>,
+    },
     /// A job was cancelled and changed nothing.
     Cancelled,
     /// A job was not started because another (`running`, by its label) is
@@ -383,6 +392,7 @@ impl Jobs {
                 JobOutcome::Imported { .. }
                     | JobOutcome::ImportedRefi { .. }
                     | JobOutcome::Merged { .. }
+                    | JobOutcome::Rekeyed { .. }
                     | JobOutcome::ImportedTranscript { .. }
                     | JobOutcome::Exported { .. }
                     | JobOutcome::ExportedTable { .. }
@@ -572,6 +582,29 @@ impl Jobs {
                     result: result.map_err(|error| error.about_file(&project).localized(language)),
                 },
             }
+        });
+    }
+
+    /// Rewrites the project encrypted with `passphrase` on a background thread
+    /// (the window has closed its own connection first).
+    pub fn rewrite_keyed(
+        &mut self,
+        ctx: &egui::Context,
+        project: PathBuf,
+        passphrase: String,
+        encrypting: bool,
+        tr: Tr,
+    ) {
+        let language = tr.language;
+        let file = project.display().to_string();
+        let label = tr.f(Msg::Encrypting, &[("file", &file)]);
+        self.spawn(ctx, label, move |progress, _cancel| {
+            progress.store(100, Ordering::Relaxed);
+            let result = Store::open(&project)
+                .and_then(|store| store.rewrite_keyed(Some(&passphrase)))
+                .map(drop)
+                .map_err(|error| error.localized(language));
+            JobOutcome::Rekeyed { project, encrypting, result }
         });
     }
 
