@@ -301,3 +301,20 @@ fn encrypting_and_decrypting_keep_the_project_exactly_as_it_was() {
     ok(quipu_keyed(&["decrypt", arg(&project)], Some(passphrase), None));
     assert_eq!(dump(&project), before, "decrypted, the same project");
 }
+
+#[test]
+fn an_encrypted_coders_copy_merges_back_into_an_encrypted_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("equipo.quipu");
+    quipu_ok(&["demo", arg(&project)]);
+    let passphrase = "frase del equipo entero";
+    ok(quipu_keyed(&["encrypt", arg(&project)], None, Some(passphrase)));
+    let copy = dir.path().join("luis.quipu");
+    ok(quipu_keyed(&["copy", arg(&project), arg(&copy), "--without-codings"], Some(passphrase), None));
+    let codings = dir.path().join("codings.csv");
+    std::fs::write(&codings, "excerpt,code\nE001,Trust\nE002,Trust\n").unwrap();
+    ok(quipu_keyed(&["import", "codings", arg(&copy), arg(&codings), "--coder", "Luis"], Some(passphrase), None));
+    let merged = ok(quipu_keyed(&["merge", arg(&project), arg(&copy)], Some(passphrase), None));
+    assert!(merged.contains("2 codings") && merged.contains("(Luis)"), "{merged}");
+    assert!(!in_file(&project, "Luis") && !in_file(&copy, "Luis"), "both stay encrypted");
+}
