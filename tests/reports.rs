@@ -166,6 +166,22 @@ fn personal_names(store: &Store) -> Vec<String> {
         .collect()
 }
 
+/// Fails when `text` holds any of `names`, or a part of one (three letters or
+/// more) as a whole word.
+fn assert_no_name(text: &str, names: &[String], format: &str) {
+    for name in names {
+        assert!(!text.contains(name.as_str()), "{format}: '{name}' leaked");
+        for token in name.split_whitespace().filter(|token| token.chars().count() >= 3) {
+            let leaked = text.match_indices(token).any(|(at, _)| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + token.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+            });
+            assert!(!leaked, "{format}: part of the name '{name}' ('{token}') leaked");
+        }
+    }
+}
+
 #[test]
 fn pseudonymised_exports_leave_no_real_name_in_any_format() {
     let (dir, project) = demo();
@@ -191,17 +207,7 @@ fn pseudonymised_exports_leave_no_real_name_in_any_format() {
             }
             _ => std::fs::read_to_string(&out).unwrap(),
         };
-        for name in &names {
-            assert!(!text.contains(name.as_str()), "{format}: '{name}' leaked");
-            for token in name.split_whitespace().filter(|token| token.chars().count() >= 3) {
-                let leaked = text.match_indices(token).any(|(at, _)| {
-                    let before = text[..at].chars().next_back();
-                    let after = text[at + token.len()..].chars().next();
-                    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-                });
-                assert!(!leaked, "{format}: part of the name '{name}' ('{token}') leaked");
-            }
-        }
+        assert_no_name(&text, &names, format);
         assert!(!text.contains(group_speaker.as_str()), "{format}: '{group_speaker}' leaked");
         assert!(text.contains("Participant 1"), "{format}: pseudonyms are shown");
     }
@@ -229,17 +235,7 @@ fn pseudonymised_exports_leave_no_real_name_in_any_format() {
             String::from_utf8(bytes).unwrap()
         };
         let format = out.file_name().unwrap().to_string_lossy();
-        for name in &names {
-            assert!(!text.contains(name.as_str()), "{format}: '{name}' leaked");
-            for token in name.split_whitespace().filter(|token| token.chars().count() >= 3) {
-                let leaked = text.match_indices(token).any(|(at, _)| {
-                    let before = text[..at].chars().next_back();
-                    let after = text[at + token.len()..].chars().next();
-                    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-                });
-                assert!(!leaked, "{format}: part of the name '{name}' ('{token}') leaked");
-            }
-        }
+        assert_no_name(&text, &names, &format);
         if !format.starts_with("freq-source") {
             assert!(text.contains("Participant 1"), "{format}: pseudonyms are shown");
         }
