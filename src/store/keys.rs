@@ -63,6 +63,11 @@ pub fn looks_encrypted(path: &Path) -> bool {
     file.read_exact(&mut header).is_ok() && &header != b"SQLite format 3\0" && size % 1024 == 0
 }
 
+/// Gives `conn` the passphrase its file is (or will be) encrypted with.
+pub(super) fn apply_key(conn: &Connection, passphrase: &str) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!("PRAGMA key = {}", quoted(passphrase)))
+}
+
 /// SQL text quoting for a passphrase in a PRAGMA.
 fn quoted(passphrase: &str) -> String {
     format!("'{}'", passphrase.replace('\'', "''"))
@@ -80,7 +85,7 @@ pub(super) fn unlock(conn: &Connection, path: &Path) -> StoreResult<()> {
     // A wrong passphrase is said once, plainly, by Quipu: SQLCipher's own log
     // of the failed check would print on the terminal.
     let _quiet = conn.execute_batch("PRAGMA cipher_log_level = NONE");
-    conn.execute_batch(&format!("PRAGMA key = {}", quoted(&passphrase)))?;
+    apply_key(conn, &passphrase)?;
     // The first read tells whether the passphrase opens the file.
     match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0)) {
         Ok(_) => Ok(()),

@@ -322,7 +322,7 @@ impl Store {
             let conn = Connection::open(path)?;
             // A project created with a passphrase is encrypted from its first page.
             if let Some(passphrase) = keys::passphrase_of(path) {
-                conn.execute_batch(&format!("PRAGMA key = '{}'", passphrase.replace('\'', "''")))?;
+                keys::apply_key(&conn, &passphrase)?;
             }
             let mut store =
                 Store { conn, path: Some(path.to_owned()), undo: undo::UndoHistory::default(), forgot: false };
@@ -492,7 +492,7 @@ impl Store {
         let passphrase = self.path.as_deref().filter(|path| keys::looks_encrypted(path)).and_then(keys::passphrase_of);
         let trimmed = Connection::open(target).and_then(|copy| {
             if let Some(passphrase) = &passphrase {
-                copy.execute_batch(&format!("PRAGMA key = '{}'", passphrase.replace('\'', "''")))?;
+                keys::apply_key(&copy, passphrase)?;
             }
             copy.execute_batch(&sql)
         });
