@@ -29,12 +29,12 @@ pub fn agreement_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, agreement: &m
             ui.label(tr.t(Msg::AgreementNeedsTwo));
             return;
         }
-        let Some((compared, table)) = agreement.table.as_ref() else {
+        // Taken out while drawing (the views below change the rest of the
+        // state) and put back: a large table is not copied every frame.
+        let Some((compared, table)) = agreement.table.take() else {
             ui.centered_and_justified(|ui| ui.spinner());
             return;
         };
-        let compared = compared.clone();
-        let table = table.clone();
         let wide = ui.available_width() > 900.0;
         if wide {
             ui.columns(2, |columns| {
@@ -48,6 +48,7 @@ pub fn agreement_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, agreement: &m
                 disagreements_ui(ui, app, &table, &compared, agreement);
             });
         }
+        agreement.table = Some((compared, table));
     });
 }
 
