@@ -15,6 +15,23 @@ use crate::store::{Filter, Grouping, OverlapPassage};
 /// hovered, by the pair (lower code ID first).
 pub type PairPassages = HashMap<(CodeId, CodeId), Vec<OverlapPassage>>;
 
+/// The most codes the co-occurrence matrix draws: beyond it a grid is
+/// unreadable and every frame draws rows × columns cells.
+pub const MATRIX_MAX_CODES: usize = 40;
+
+/// The codes the matrix shows, by index: those that meet another code, in
+/// codebook order; where there are more than [`MATRIX_MAX_CODES`], the ones in
+/// the most excerpts.
+pub fn matrix_codes(table: &CooccurrenceTable) -> Vec<usize> {
+    let mut meeting = table.meeting.clone();
+    if meeting.len() > MATRIX_MAX_CODES {
+        meeting.sort_by_key(|a| std::cmp::Reverse(table.totals[*a]));
+        meeting.truncate(MATRIX_MAX_CODES);
+        meeting.sort_unstable();
+    }
+    meeting
+}
+
 /// The view in the central area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Workspace {
@@ -157,6 +174,9 @@ pub struct AnalysisState {
     pub cooccurrence_stale: bool,
     /// The request running in the background, if any.
     pub computing: Option<AnalysisRequest>,
+    /// The codes the co-occurrence matrix draws, by index (see
+    /// [`matrix_codes`]), chosen once when the table arrives.
+    pub cooccurrence_shown: Vec<usize>,
     /// Overlapping passages of co-occurrence pairs hovered so far.
     pub pair_passages: PairPassages,
     /// The agreement view.
@@ -207,6 +227,7 @@ impl AnalysisState {
                 self.frequencies_stale = false;
             }
             AnalysisResult::Cooccurrence(table) => {
+                self.cooccurrence_shown = matrix_codes(&table);
                 self.cooccurrence = Some(table);
                 self.cooccurrence_stale = false;
                 self.pair_passages.clear();

@@ -24,33 +24,21 @@ pub fn cooccurrence_panel_ui(ui: &mut Ui, app: &mut PanelContext<'_>, analysis: 
             ui.centered_and_justified(|ui| ui.spinner());
             return;
         };
-        cooccurrence_matrix_ui(ui, app, table, &analysis.pair_passages);
+        cooccurrence_matrix_ui(ui, app, table, &analysis.cooccurrence_shown, &analysis.pair_passages);
     });
 }
 
-/// The most codes the matrix draws: beyond it a grid is unreadable and every
-/// frame draws rows × columns cells.
-pub const MATRIX_MAX_CODES: usize = 40;
-
-/// The codes the matrix shows, by index: those that meet another code, in
-/// codebook order; where there are more than [`MATRIX_MAX_CODES`], the ones in
-/// the most excerpts.
-pub fn matrix_codes(table: &CooccurrenceTable) -> Vec<usize> {
-    let mut meeting = table.meeting.clone();
-    if meeting.len() > MATRIX_MAX_CODES {
-        meeting.sort_by_key(|a| std::cmp::Reverse(table.totals[*a]));
-        meeting.truncate(MATRIX_MAX_CODES);
-        meeting.sort_unstable();
-    }
-    meeting
-}
-
-fn cooccurrence_matrix_ui(ui: &mut Ui, app: &mut PanelContext<'_>, table: &CooccurrenceTable, passages: &PairPassages) {
+fn cooccurrence_matrix_ui(
+    ui: &mut Ui,
+    app: &mut PanelContext<'_>,
+    table: &CooccurrenceTable,
+    shown: &[usize],
+    passages: &PairPassages,
+) {
     let tr = app.tr;
     let dark = ui.visuals().dark_mode;
     let mut clicked = None;
     let column_width = 78.0;
-    let shown = matrix_codes(table);
     let meeting = table.meeting.len();
     if shown.len() < meeting {
         ui.weak(tr.f(Msg::CoocShowing, &[("n", &shown.len()), ("m", &meeting)]));
@@ -74,7 +62,7 @@ fn cooccurrence_matrix_ui(ui: &mut Ui, app: &mut PanelContext<'_>, table: &Coocc
                     theme::swatch(ui, code.color, 10.0);
                     ui.label(&code.name);
                 });
-                for &b in &shown {
+                for &b in shown {
                     if a == b {
                         ui.add(
                             egui::Button::new(RichText::new(table.totals[a].to_string()).strong())
