@@ -15,12 +15,17 @@ use crate::formats::ImportError;
 /// 64 MB is tens of thousands of pages.
 pub const MAX_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Largest a REFI-QDA project document (`project.qde`) may unpack to: it
+/// holds the whole project, and a project of 200,000 excerpts and a million
+/// codings writes a few hundred megabytes of it.
+pub const MAX_PROJECT_DOCUMENT_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// Deepest XML nesting read. Word and LibreOffice nest a dozen levels; a REFI
 /// codebook one per level of its hierarchy.
 pub const MAX_XML_DEPTH: usize = 256;
 
 /// Most a whole package may unpack to, all entries read together.
-pub const MAX_PACKAGE_BYTES: u64 = 512 * 1024 * 1024;
+pub const MAX_PACKAGE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
 /// What is left of a package's allowance as its entries are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,8 +64,9 @@ impl Allowance {
     }
 }
 
-/// Most XML nodes read in one document.
-const MAX_XML_NODES: u32 = 5_000_000;
+/// Most XML nodes read in one document (a REFI-QDA project of a million
+/// codings has about ten million).
+const MAX_XML_NODES: u32 = 40_000_000;
 
 /// The most an entry may unpack to per byte it takes packed. Text packs ten
 /// or twenty to one; only a zip bomb (or a file of one repeated byte) passes
@@ -76,18 +82,30 @@ const RATIO_FREE_BYTES: u64 = 1024 * 1024;
 /// `packed` bytes it takes in the archive. It stops reading at the first byte
 /// past either limit, so a bomb is never unpacked.
 pub fn read_entry(entry: impl Read, packed: u64, file: &str, part: &str) -> Result<Vec<u8>, ImportError> {
+    read_entry_up_to(entry, packed, MAX_ENTRY_BYTES, file, part)
+}
+
+/// Like [`read_entry`], with `cap` bytes in place of [`MAX_ENTRY_BYTES`].
+pub fn read_entry_up_to(
+    entry: impl Read,
+    packed: u64,
+    cap: u64,
+    file: &str,
+    part: &str,
+) -> Result<Vec<u8>, ImportError> {
     let by_ratio = packed.saturating_mul(MAX_RATIO).max(RATIO_FREE_BYTES);
-    let limit = MAX_ENTRY_BYTES.min(by_ratio);
+    let limit = cap.min(by_ratio);
     let mut content = Vec::new();
     entry.take(limit + 1).read_to_end(&mut content).map_err(|error| {
         ImportError::file(file, bilingual!("{part} could not be read: {error}", "no se pudo leer {part}: {error}"))
     })?;
-    if content.len() as u64 > MAX_ENTRY_BYTES {
+    if content.len() as u64 > cap {
+        let megabytes = cap / (1024 * 1024);
         return Err(ImportError::file(
             file,
             bilingual!(
-                "{part} unpacks to more than 64 MB, more than any text it could hold; the file is damaged or not what it claims",
-                "{part} ocupa más de 64 MB al descomprimirse, más que cualquier texto; el archivo está dañado o no es lo que dice ser"
+                "{part} unpacks to more than {megabytes} MB, more than any text it could hold; the file is damaged or not what it claims",
+                "{part} ocupa más de {megabytes} MB al descomprimirse, más que cualquier texto; el archivo está dañado o no es lo que dice ser"
             ),
         ));
     }

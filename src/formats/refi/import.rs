@@ -13,7 +13,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use super::parse_quipu_description;
 use crate::formats::ImportError;
-use crate::formats::package::{Allowance, parse_xml, read_entry};
+use crate::formats::package::{Allowance, MAX_ENTRY_BYTES, MAX_PROJECT_DOCUMENT_BYTES, parse_xml, read_entry_up_to};
 use crate::model::{
     AttributeId, AttributeScope, AttributeType, CaseId, CodeDraft, CodeId, CoderId, CodingAnchor, Color, ExcerptDraft,
     ExcerptId, MemoTarget, Side, SourceDraft, SourceId, TranslationStatus,
@@ -119,7 +119,9 @@ impl Package {
                 continue;
             }
             let packed = entry.compressed_size();
-            let content = read_entry(&mut entry, packed, file, &name)?;
+            // The project document holds the whole project; a source's text, one interview.
+            let cap = if name.ends_with(".qde") { MAX_PROJECT_DOCUMENT_BYTES } else { MAX_ENTRY_BYTES };
+            let content = read_entry_up_to(&mut entry, packed, cap, file, &name)?;
             allowance.take(content.len(), file, &name)?;
             files.insert(name, content);
         }
