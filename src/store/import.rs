@@ -57,6 +57,10 @@ pub struct ImportSummary {
     pub short_rows: Vec<usize>,
 }
 
+/// The page cache of a large import, in SQLite's negative-means-KiB form:
+/// 64 MiB, the codings' indexes of a million codings.
+const IMPORT_CACHE_SIZE: i64 = -65_536;
+
 impl Store {
     /// Imports `batch` in one transaction, coding as `coder_name`. Any failure
     /// leaves the project exactly as it was. With `dry_run`, the work is done and
@@ -75,12 +79,31 @@ impl Store {
         dry_run: bool,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> StoreResult<ImportSummary> {
+        // A large import touches every page of the codings' indexes many times:
+        // with SQLite's default 2 MB page cache, each touch would write the page
+        // out to the log again.
+        let cache_size: i64 = self.conn.query_row("PRAGMA cache_size", [], |row| row.get(0))?;
+        if batch.rows.len() > 1_000 {
+            self.conn.pragma_update(None, "cache_size", IMPORT_CACHE_SIZE)?;
+        }
+        // Every row an import writes points at rows it has just found or made,
+        // so checking each reference again (four lookups per coding) buys
+        // nothing. The setting can change only outside a transaction; inside
+        // one, the checks stay on.
+        let checking = self.conn.is_autocommit() && batch.rows.len() > 1_000;
+        if checking {
+            self.conn.pragma_update(None, "foreign_keys", false)?;
+        }
         let summary = if dry_run {
-            self.try_out(|store| store.import_rows(batch, coder_name, progress))?
+            self.try_out(|store| store.with_bulk_indexing(|store| store.import_rows(batch, coder_name, progress)))
         } else {
-            self.atomically(|store| store.import_rows(batch, coder_name, progress))?
+            self.atomically(|store| store.with_bulk_indexing(|store| store.import_rows(batch, coder_name, progress)))
         };
-        Ok(ImportSummary { dry_run, ..summary })
+        self.conn.pragma_update(None, "cache_size", cache_size)?;
+        if checking {
+            self.conn.pragma_update(None, "foreign_keys", true)?;
+        }
+        Ok(ImportSummary { dry_run, ..summary? })
     }
 
     fn import_rows(
@@ -94,7 +117,7 @@ impl Store {
         self.freeze_code_keys()?;
         let coder_id = self.ensure_coder(coder_name)?;
         let mut cases: HashMap<String, CaseId> = HashMap::new();
-        let mut sources: HashMap<(CaseId, String), SourceId> = HashMap::new();
+        let mut sources: HashMap<(CaseId, String), SourceState> = HashMap::new();
         // Codes are matched without case, accents or `_`/`-` (see `code_key`); a
         // value the person mapped to a code goes to that code.
         // A code is found by its path (`Parent/Child`) or by its name; a name
@@ -121,12 +144,19 @@ impl Store {
         let mut matched: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
 
         let conn = &self.conn;
+        // Rows get their UUIDs here, in ascending order (see `UuidSequence`),
+        // so no trigger has to give each one afterwards.
+        let mut uuids = super::identity::UuidSequence::start(conn)?;
         let mut find_case = conn.prepare_cached("SELECT case_id FROM cases WHERE name = ?1")?;
-        let mut insert_case = conn.prepare_cached("INSERT INTO cases (name) VALUES (?1)")?;
-        let mut find_source = conn.prepare_cached("SELECT source_id FROM sources WHERE case_id = ?1 AND name = ?2")?;
+        let mut insert_case = conn.prepare_cached("INSERT INTO cases (name, uuid) VALUES (?1, ?2)")?;
+        let mut find_source = conn.prepare_cached(
+            "SELECT s.source_id, (SELECT IFNULL(MAX(position), 0) FROM excerpts WHERE source_id = s.source_id),
+                    s.speaker <> '', s.role <> '', s.place <> '', s.date <> '', s.interviewer <> ''
+             FROM sources s WHERE s.case_id = ?1 AND s.name = ?2",
+        )?;
         let mut insert_source = conn.prepare_cached(
-            "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer, description)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer, description, uuid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         let mut fill_source = conn.prepare_cached(
             "UPDATE sources SET speaker = IIF(speaker = '', ?2, speaker), role = IIF(role = '', ?3, role),
@@ -137,21 +167,22 @@ impl Store {
         let mut insert_excerpt = conn.prepare_cached(
             "INSERT INTO excerpts (source_id, label, position, original_text, original_lang,
                  translation_text, translation_lang, translation_status, translation_note,
-                 speaker, interviewer, time)
-             VALUES (?1, ?2, (SELECT IFNULL(MAX(position), 0) + 1 FROM excerpts WHERE source_id = ?1),
-                 ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 speaker, interviewer, time, uuid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?;
         let mut insert_code = conn.prepare_cached(
-            "INSERT INTO codes (name, color, sort_order)
-             VALUES (?1, ?2, (SELECT IFNULL(MAX(sort_order), 0) + 1 FROM codes WHERE parent_id IS NULL))",
+            "INSERT INTO codes (name, color, sort_order, uuid)
+             VALUES (?1, ?2, (SELECT IFNULL(MAX(sort_order), 0) + 1 FROM codes WHERE parent_id IS NULL), ?3)",
         )?;
-        let mut insert_coding = conn.prepare_cached(&format!(
-            "INSERT INTO codings (excerpt_id, code_id, coder_id, source_id, created_at)
-             VALUES (?1, ?2, ?3, ?4, {NOW_SQL})"
-        ))?;
+        let now: String = conn.query_row(&format!("SELECT {NOW_SQL}"), [], |row| row.get(0))?;
+        let mut insert_coding = conn.prepare_cached(
+            "INSERT INTO codings (excerpt_id, code_id, coder_id, source_id, created_at, uuid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
         let mut insert_memo = conn
             .prepare_cached(&format!("INSERT INTO memos (excerpt_id, text, updated_at) VALUES (?1, ?2, {NOW_SQL})"))?;
 
+        let mut resolved: HashMap<&str, CodeId> = HashMap::new();
         let total = batch.rows.len();
         for (done, row) in batch.rows.iter().enumerate() {
             if done % 512 == 0 && !progress(done, total) {
@@ -172,7 +203,7 @@ impl Store {
                     let case_id = match find_case.query_row([&row.case_name], |r| r.get(0)).optional()? {
                         Some(case_id) => case_id,
                         None => {
-                            insert_case.execute([&row.case_name]).map_err(at_row)?;
+                            insert_case.execute(params![row.case_name, uuids.next_uuid()]).map_err(at_row)?;
                             summary.new_cases.push(row.case_name.clone());
                             CaseId(conn.last_insert_rowid())
                         }
@@ -183,14 +214,20 @@ impl Store {
             };
             let draft = &row.source;
             let source_key = (case_id, draft.name.to_lowercase());
-            let source_id = match sources.get(&source_key) {
-                Some(source_id) => *source_id,
-                None => {
-                    let source_id = match find_source
-                        .query_row(params![case_id, draft.name], |r| r.get::<_, SourceId>(0))
-                        .optional()?
-                    {
-                        Some(source_id) => source_id,
+            let source = match sources.entry(source_key) {
+                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    let found = find_source
+                        .query_row(params![case_id, draft.name], |r| {
+                            Ok(SourceState {
+                                source_id: r.get(0)?,
+                                last_position: r.get(1)?,
+                                filled: [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
+                            })
+                        })
+                        .optional()?;
+                    let state = match found {
+                        Some(state) => state,
                         None => {
                             insert_source
                                 .execute(params![
@@ -201,25 +238,48 @@ impl Store {
                                     draft.place,
                                     draft.date,
                                     draft.interviewer,
-                                    draft.description
+                                    draft.description,
+                                    uuids.next_uuid()
                                 ])
                                 .map_err(at_row)?;
                             summary.new_sources += 1;
-                            SourceId(conn.last_insert_rowid())
+                            SourceState {
+                                source_id: SourceId(conn.last_insert_rowid()),
+                                last_position: 0,
+                                filled: SourceState::filled_by(draft),
+                            }
                         }
                     };
-                    sources.insert(source_key, source_id);
-                    source_id
+                    entry.insert(state)
                 }
             };
-            fill_source
-                .execute(params![source_id, draft.speaker, draft.role, draft.place, draft.date, draft.interviewer])
-                .map_err(at_row)?;
+            // A later row fills in what the source still lacks; rows that add
+            // nothing cost no statement.
+            let offered = SourceState::filled_by(draft);
+            if offered.iter().zip(source.filled).any(|(offered, filled)| *offered && !filled) {
+                fill_source
+                    .execute(params![
+                        source.source_id,
+                        draft.speaker,
+                        draft.role,
+                        draft.place,
+                        draft.date,
+                        draft.interviewer
+                    ])
+                    .map_err(at_row)?;
+                for (filled, offered) in source.filled.iter_mut().zip(offered) {
+                    *filled |= offered;
+                }
+            }
+            source.last_position += 1;
+            let source_id = source.source_id;
+            let position = source.last_position;
             let excerpt: &ExcerptDraft = &row.excerpt;
             insert_excerpt
                 .execute(params![
                     source_id,
                     excerpt.label,
+                    position,
                     excerpt.original,
                     excerpt.original_lang,
                     excerpt.translation,
@@ -228,7 +288,8 @@ impl Store {
                     excerpt.translation_note,
                     excerpt.speaker,
                     excerpt.interviewer,
-                    excerpt.time
+                    excerpt.time,
+                    uuids.next_uuid()
                 ])
                 .map_err(at_row)?;
             let excerpt_id = conn.last_insert_rowid();
@@ -237,6 +298,14 @@ impl Store {
                 insert_memo.execute(params![excerpt_id, row.memo]).map_err(at_row)?;
             }
             for code_name in &row.codes {
+                // A name once resolved is not folded and looked up again.
+                if let Some(&code_id) = resolved.get(code_name.as_str()) {
+                    insert_coding
+                        .execute(params![excerpt_id, code_id, coder_id, source_id, now, uuids.next_uuid()])
+                        .map_err(at_row)?;
+                    summary.codings += 1;
+                    continue;
+                }
                 let key = code_key(code_name);
                 let code_id = match codes.get(&key) {
                     Some((code_id, existing_name)) => {
@@ -254,7 +323,9 @@ impl Store {
                         )));
                     }
                     None => {
-                        insert_code.execute(params![code_name, Color::from_palette(code_count)]).map_err(at_row)?;
+                        insert_code
+                            .execute(params![code_name, Color::from_palette(code_count), uuids.next_uuid()])
+                            .map_err(at_row)?;
                         code_count += 1;
                         summary.new_codes.push(code_name.clone());
                         let code_id = CodeId(conn.last_insert_rowid());
@@ -262,12 +333,91 @@ impl Store {
                         code_id
                     }
                 };
-                insert_coding.execute(params![excerpt_id, code_id, coder_id, source_id]).map_err(at_row)?;
+                resolved.insert(code_name.as_str(), code_id);
+                insert_coding
+                    .execute(params![excerpt_id, code_id, coder_id, source_id, now, uuids.next_uuid()])
+                    .map_err(at_row)?;
                 summary.codings += 1;
             }
         }
         summary.matched_codes = matched.into_iter().collect();
         Ok(summary)
+    }
+
+    /// Runs `write` with the triggers that index each new excerpt for search,
+    /// give new excerpts and codings a UUID and count new codings set aside,
+    /// then indexes the excerpts it added and counts the codings of the sources
+    /// it touched, each in one pass, and puts the triggers back. Each firing of
+    /// the search trigger flushed the full-text index to disk (one statement,
+    /// one savepoint) and merged its segments again: most of a large import's
+    /// time. Only inside a transaction, which undoes all of it on failure.
+    fn with_bulk_indexing<T>(&mut self, write: impl FnOnce(&mut Store) -> StoreResult<T>) -> StoreResult<T> {
+        let set_aside: Vec<(String, String)> = self
+            .conn
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema
+                 WHERE type = 'trigger'
+                   AND name IN ('excerpts_search_insert', 'excerpts_uuid', 'codings_uuid', 'codings_tally_insert')",
+            )?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let last_before: i64 =
+            self.conn.query_row("SELECT IFNULL(MAX(excerpt_id), 0) FROM excerpts", [], |row| row.get(0))?;
+        let last_coding_before: i64 =
+            self.conn.query_row("SELECT IFNULL(MAX(coding_id), 0) FROM codings", [], |row| row.get(0))?;
+        for (name, _) in &set_aside {
+            self.conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+        }
+        let written = write(self);
+        let restored = (|| -> StoreResult<()> {
+            if written.is_ok() && set_aside.iter().any(|(name, _)| name == "excerpts_search_insert") {
+                self.conn.execute(
+                    "INSERT INTO excerpt_search (rowid, original_text, translation_text)
+                     SELECT excerpt_id, original_text, translation_text FROM excerpts WHERE excerpt_id > ?1",
+                    [last_before],
+                )?;
+            }
+            if written.is_ok() && set_aside.iter().any(|(name, _)| name == "codings_tally_insert") {
+                // The running counts of every source the import coded in, counted afresh.
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO code_tallies (source_id, code_id, codings, excerpts)
+                     SELECT source_id, code_id, COUNT(*), COUNT(DISTINCT excerpt_id) FROM codings
+                     WHERE source_id IN (SELECT DISTINCT source_id FROM codings WHERE coding_id > ?1)
+                     GROUP BY source_id, code_id",
+                    [last_coding_before],
+                )?;
+            }
+            for (_, sql) in &set_aside {
+                self.conn.execute_batch(sql)?;
+            }
+            Ok(())
+        })();
+        let written = written?;
+        restored?;
+        Ok(written)
+    }
+}
+
+/// What an import knows of a source while it writes: where its next excerpt
+/// goes, and which of its details are already set.
+struct SourceState {
+    source_id: SourceId,
+    /// The last excerpt's position.
+    last_position: i64,
+    /// Whether speaker, role, place, date and interviewer are set.
+    filled: [bool; 5],
+}
+
+impl SourceState {
+    /// Which details a row's source offers.
+    fn filled_by(draft: &SourceDraft) -> [bool; 5] {
+        [
+            !draft.speaker.is_empty(),
+            !draft.role.is_empty(),
+            !draft.place.is_empty(),
+            !draft.date.is_empty(),
+            !draft.interviewer.is_empty(),
+        ]
     }
 }
 
