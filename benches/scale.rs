@@ -1,8 +1,12 @@
 //! The scale benchmark: a project of 200,000 excerpts and 1,000,000 codings, built
-//! and then queried the way the window and the command line query it. Prints
-//! medians; asserts nothing (machines are shared and noisy).
+//! and then queried the way the window and the command line query it. Each
+//! operation is timed beside its baseline, the simplest program doing the same
+//! work (a bare `rusqlite` statement on the same file, in the same run), and the
+//! window's frames are timed by driving the real app headless. Prints medians;
+//! asserts nothing (machines are shared and noisy).
 //!
 //!     cargo bench --bench scale                # 200,000 excerpts, 5 codings each
+//!     cargo bench --bench scale -- --json      # one JSON object per line
 //!     QUIPU_BENCH_EXCERPTS=50000 cargo bench --bench scale
 
 use std::time::{Duration, Instant};
@@ -137,8 +141,8 @@ fn batch(excerpts: usize, codes_per_excerpt: usize) -> ImportBatch {
     }
 }
 
-/// Runs `work` `runs` times and returns the median duration.
-fn median(runs: usize, mut work: impl FnMut()) -> Duration {
+/// Runs `work` `runs` times and returns every duration, sorted.
+fn timed(runs: usize, mut work: impl FnMut()) -> Vec<Duration> {
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
@@ -147,14 +151,210 @@ fn median(runs: usize, mut work: impl FnMut()) -> Duration {
         })
         .collect();
     times.sort();
-    times[runs / 2]
+    times
+}
+
+/// Runs `work` `runs` times and returns the median duration.
+fn median(runs: usize, work: impl FnMut()) -> Duration {
+    let times = timed(runs, work);
+    times[times.len() / 2]
+}
+
+/// The duration below which `share` of the sorted `times` fall.
+fn percentile(times: &[Duration], share: f64) -> Duration {
+    let index = ((times.len() as f64 * share).ceil() as usize).clamp(1, times.len()) - 1;
+    times[index]
 }
 
 fn ms(duration: Duration) -> String {
     format!("{:>9.1} ms", duration.as_secs_f64() * 1000.0)
 }
 
+fn millis(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// The figures of one operation, printed as a table row or a JSON line.
+struct Measured {
+    op: &'static str,
+    label: String,
+    quipu: Duration,
+    baseline: Option<Duration>,
+    runs: usize,
+    /// The 95th percentile, for frames.
+    p95: Option<Duration>,
+    note: String,
+}
+
+/// Where figures go: the table (as they come) or JSON lines.
+struct Report {
+    json: bool,
+    measured: Vec<Measured>,
+}
+
+impl Report {
+    fn add(&mut self, measured: Measured) {
+        if self.json {
+            let line = serde_json::json!({
+                "op": measured.op,
+                "quipu_ms": millis(measured.quipu),
+                "baseline_ms": measured.baseline.map(millis),
+                "n": measured.runs,
+            });
+            let mut line = line.as_object().cloned().unwrap_or_default();
+            if let Some(p95) = measured.p95 {
+                line.insert("p95_ms".into(), serde_json::json!(millis(p95)));
+            }
+            println!("{}", serde_json::Value::Object(line));
+        } else {
+            let baseline = measured.baseline.map_or_else(|| format!("{:>12}", "—"), ms);
+            let ratio = measured.baseline.map_or_else(
+                || "      ".to_owned(),
+                |baseline| format!("{:>5.2}x", measured.quipu.as_secs_f64() / baseline.as_secs_f64().max(1e-9)),
+            );
+            let p95 = measured.p95.map(|p95| format!("  p95 {}", ms(p95).trim_start())).unwrap_or_default();
+            println!("{:<46}{}  {}  {}{p95}  {}", measured.label, ms(measured.quipu), baseline, ratio, measured.note);
+        }
+        self.measured.push(measured);
+    }
+
+    /// Prints progress (to standard error in JSON mode, so the lines stay parseable).
+    fn say(&self, text: &str) {
+        if self.json {
+            eprintln!("{text}");
+        } else {
+            println!("{text}");
+        }
+    }
+}
+
+/// One operation's row with its baseline, both medians of `runs`.
+fn compare(
+    report: &mut Report,
+    op: &'static str,
+    label: &str,
+    runs: usize,
+    quipu: impl FnMut(),
+    baseline: Option<&mut dyn FnMut()>,
+    note: String,
+) {
+    let quipu = median(runs, quipu);
+    let baseline = baseline.map(|work| median(runs, work));
+    report.add(Measured { op, label: label.to_owned(), quipu, baseline, runs, p95: None, note });
+}
+
+/// The peak resident memory of this process, in MB (Linux; 0 elsewhere).
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status.lines().find(|line| line.starts_with("VmHWM:")).and_then(|line| {
+                line.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()).map(|kb| kb / 1024.0)
+            })
+        })
+        .unwrap_or(0.0)
+}
+
+/// The baseline import: the same rows written by a bare program into tables
+/// holding the same columns and indexes, with a full-text index, in one
+/// transaction with prepared statements.
+fn baseline_import(path: &std::path::Path, batch: &ImportBatch) {
+    let mut conn = rusqlite::Connection::open(path).expect("baseline file");
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         CREATE TABLE cases (case_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+         CREATE TABLE sources (source_id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL, name TEXT NOT NULL,
+             speaker TEXT NOT NULL, role TEXT NOT NULL);
+         CREATE TABLE codes (code_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+         CREATE TABLE excerpts (excerpt_id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL, label TEXT NOT NULL,
+             position INTEGER NOT NULL, original_text TEXT, translation_text TEXT, translation_status TEXT NOT NULL);
+         CREATE INDEX excerpts_by_source ON excerpts (source_id, position);
+         CREATE TABLE codings (coding_id INTEGER PRIMARY KEY, excerpt_id INTEGER NOT NULL, code_id INTEGER NOT NULL,
+             source_id INTEGER NOT NULL);
+         CREATE INDEX codings_by_code ON codings (code_id, excerpt_id);
+         CREATE INDEX codings_by_excerpt ON codings (excerpt_id, code_id);
+         CREATE INDEX codings_by_source ON codings (source_id, code_id, excerpt_id);
+         CREATE VIRTUAL TABLE excerpt_search USING fts5 (original_text, translation_text,
+             content = 'excerpts', content_rowid = 'excerpt_id', tokenize = 'unicode61 remove_diacritics 2');",
+    )
+    .expect("baseline schema");
+    let transaction = conn.transaction().expect("transaction");
+    {
+        let mut cases: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+        let mut sources: std::collections::HashMap<(i64, &str), (i64, i64)> = std::collections::HashMap::new();
+        let mut codes: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+        let mut insert_case = transaction.prepare("INSERT INTO cases (name) VALUES (?1)").expect("sql");
+        let mut insert_source = transaction
+            .prepare("INSERT INTO sources (case_id, name, speaker, role) VALUES (?1, ?2, ?3, ?4)")
+            .expect("sql");
+        let mut insert_code = transaction.prepare("INSERT INTO codes (name) VALUES (?1)").expect("sql");
+        let mut insert_excerpt = transaction
+            .prepare(
+                "INSERT INTO excerpts (source_id, label, position, original_text, translation_text, translation_status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .expect("sql");
+        let mut insert_search = transaction
+            .prepare("INSERT INTO excerpt_search (rowid, original_text, translation_text) VALUES (?1, ?2, ?3)")
+            .expect("sql");
+        let mut insert_coding = transaction
+            .prepare("INSERT INTO codings (excerpt_id, code_id, source_id) VALUES (?1, ?2, ?3)")
+            .expect("sql");
+        for row in &batch.rows {
+            let case_id = *cases.entry(&row.case_name).or_insert_with(|| {
+                insert_case.execute([&row.case_name]).expect("case");
+                transaction.last_insert_rowid()
+            });
+            let source = sources.entry((case_id, &row.source.name)).or_insert_with(|| {
+                insert_source
+                    .execute(rusqlite::params![case_id, row.source.name, row.source.speaker, row.source.role])
+                    .expect("source");
+                (transaction.last_insert_rowid(), 0)
+            });
+            source.1 += 1;
+            let source_id = source.0;
+            let excerpt = &row.excerpt;
+            insert_excerpt
+                .execute(rusqlite::params![
+                    source_id,
+                    excerpt.label,
+                    source.1,
+                    excerpt.original,
+                    excerpt.translation,
+                    excerpt.translation_status.as_str()
+                ])
+                .expect("excerpt");
+            let excerpt_id = transaction.last_insert_rowid();
+            insert_search.execute(rusqlite::params![excerpt_id, excerpt.original, excerpt.translation]).expect("fts");
+            for code in &row.codes {
+                let code_id = *codes.entry(code).or_insert_with(|| {
+                    insert_code.execute([code]).expect("code");
+                    transaction.last_insert_rowid()
+                });
+                insert_coding.execute(rusqlite::params![excerpt_id, code_id, source_id]).expect("coding");
+            }
+        }
+    }
+    transaction.commit().expect("commit");
+}
+
+/// Rows of a query, read and dropped: what a bare program pays to get them.
+fn drain(conn: &rusqlite::Connection, sql: &str, params: impl rusqlite::Params) -> usize {
+    let mut statement = conn.prepare_cached(sql).expect("baseline sql");
+    let mut rows = statement.query(params).expect("baseline query");
+    let mut count = 0;
+    while let Some(row) = rows.next().expect("row") {
+        for column in 0..row.as_ref().column_count() {
+            std::hint::black_box(row.get_ref(column).expect("column"));
+        }
+        count += 1;
+    }
+    count
+}
+
 fn main() {
+    let json = std::env::args().any(|arg| arg == "--json");
+    let mut report = Report { json, measured: Vec::new() };
     let excerpts: usize = std::env::var("QUIPU_BENCH_EXCERPTS").ok().and_then(|n| n.parse().ok()).unwrap_or(200_000);
     let codes_per_excerpt = 5;
     let dir = tempfile::tempdir().expect("temporary folder");
@@ -164,117 +364,297 @@ fn main() {
         None => dir.path().join("scale.quipu"),
     };
     let _ = std::fs::remove_file(&path);
-    println!("Quipu scale benchmark: {excerpts} excerpts, {} codings", excerpts * codes_per_excerpt);
+    report.say(&format!(
+        "Quipu scale benchmark: {excerpts} excerpts, {} codings\n{:<46}{:>12}  {:>12}  {:>6}",
+        excerpts * codes_per_excerpt,
+        "operation",
+        "Quipu",
+        "baseline",
+        "ratio"
+    ));
 
     let start = Instant::now();
     let rows = batch(excerpts, codes_per_excerpt);
-    println!("{:<44}{}", "generate rows in memory", ms(start.elapsed()));
+    report.say(&format!("{:<46}{}", "(generate rows in memory)", ms(start.elapsed())));
 
+    // Import: Quipu into a new project, the baseline into a bare file, once each.
     let mut store = Store::create(&path).expect("create");
     store.add_default_codebook().expect("codebook");
     let start = Instant::now();
     let summary = store.import_batch(&rows, "bench", false).expect("import");
     let import_time = start.elapsed();
-    println!(
-        "{:<44}{}  ({:.0} excerpts/s)",
-        "import (one transaction)",
-        ms(import_time),
-        summary.excerpts as f64 / import_time.as_secs_f64()
-    );
     drop(store);
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    println!("{:<44}{:>9.1} MB", "project file size", size as f64 / 1e6);
-
-    let open = median(5, || {
-        let store = Store::open(&path).expect("open");
-        std::hint::black_box(store.excerpt_count().expect("count"));
+    let bare = dir.path().join("baseline.sqlite");
+    let start = Instant::now();
+    baseline_import(&bare, &rows);
+    let baseline_import_time = start.elapsed();
+    report.add(Measured {
+        op: "import",
+        label: "import (one transaction)".into(),
+        quipu: import_time,
+        baseline: Some(baseline_import_time),
+        runs: 1,
+        p95: None,
+        note: format!("{:.0} excerpts/s", summary.excerpts as f64 / import_time.as_secs_f64()),
     });
-    println!("{:<44}{}", "open + count excerpts (median of 5)", ms(open));
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    report.say(&format!("{:<46}{:>9.1} MB", "(project file size)", size as f64 / 1e6));
+
+    compare(
+        &mut report,
+        "open",
+        "open + count excerpts",
+        5,
+        || {
+            let store = Store::open(&path).expect("open");
+            std::hint::black_box(store.excerpt_count().expect("count"));
+        },
+        Some(&mut || {
+            let conn = rusqlite::Connection::open(&path).expect("open");
+            drain(&conn, "SELECT COUNT(*) FROM excerpts", []);
+        }),
+        String::new(),
+    );
 
     let store = Store::open(&path).expect("open");
-    for grouping in [Grouping::Case, Grouping::Source, Grouping::Speaker] {
-        let time = median(5, || {
-            std::hint::black_box(frequencies(&store, grouping, &Filter::default()).expect("freq"));
-        });
-        println!("{:<44}{}", format!("freq --by {} (median of 5)", grouping.as_str()), ms(time));
+    let raw = rusqlite::Connection::open(&path).expect("bare connection");
+    let sizes_by = |group: &str| {
+        format!(
+            "SELECT {group}, COUNT(*) FROM excerpts e JOIN sources s ON s.source_id = e.source_id
+             JOIN cases ca ON ca.case_id = s.case_id GROUP BY 1"
+        )
+    };
+    let counts_by = |group: &str| {
+        format!(
+            "SELECT {group}, k.code_id, COUNT(DISTINCT k.excerpt_id), COUNT(*), COUNT(DISTINCT s.speaker)
+             FROM codings k JOIN sources s ON s.source_id = k.source_id JOIN cases ca ON ca.case_id = s.case_id
+             GROUP BY 1, 2"
+        )
+    };
+    for (op, grouping, group_sql) in [
+        ("freq_case", Grouping::Case, "ca.name"),
+        ("freq_source", Grouping::Source, "s.source_id"),
+        ("freq_speaker", Grouping::Speaker, "s.speaker"),
+    ] {
+        compare(
+            &mut report,
+            op,
+            &format!("freq --by {}", grouping.as_str()),
+            5,
+            || {
+                std::hint::black_box(frequencies(&store, grouping, &Filter::default()).expect("freq"));
+            },
+            Some(&mut || {
+                drain(&raw, &sizes_by(group_sql), []);
+                drain(&raw, &counts_by(group_sql), []);
+            }),
+            String::new(),
+        );
     }
     let with_children = Filter { with_children: true, ..Filter::default() };
-    let time = median(3, || {
-        std::hint::black_box(frequencies(&store, Grouping::Case, &with_children).expect("freq"));
-    });
-    println!("{:<44}{}", "freq --by case --with-children (median of 3)", ms(time));
-    let time = median(3, || {
-        std::hint::black_box(quipu::analysis::cooccurrence(&store, &Filter::default()).expect("cooccur"));
-    });
-    println!("{:<44}{}", "co-occurrence, whole codebook (median of 3)", ms(time));
-    let time = median(5, || {
-        std::hint::black_box(store.code_counts().expect("counts"));
-    });
-    println!("{:<44}{}", "code counts, whole codebook (median of 5)", ms(time));
+    compare(
+        &mut report,
+        "freq_case_children",
+        "freq --by case --with-children",
+        5,
+        || {
+            std::hint::black_box(frequencies(&store, Grouping::Case, &with_children).expect("freq"));
+        },
+        Some(&mut || {
+            drain(&raw, &sizes_by("ca.name"), []);
+            drain(
+                &raw,
+                "WITH RECURSIVE ancestry (code_id, counted_as) AS (
+                     SELECT code_id, code_id FROM codes
+                     UNION ALL
+                     SELECT a.code_id, c.parent_id FROM ancestry a JOIN codes c ON c.code_id = a.counted_as
+                     WHERE c.parent_id IS NOT NULL)
+                 SELECT ca.name, a.counted_as, COUNT(DISTINCT k.excerpt_id), COUNT(*), COUNT(DISTINCT s.speaker)
+                 FROM codings k JOIN ancestry a ON a.code_id = k.code_id
+                 JOIN sources s ON s.source_id = k.source_id JOIN cases ca ON ca.case_id = s.case_id
+                 GROUP BY 1, 2",
+                [],
+            );
+        }),
+        String::new(),
+    );
+    compare(
+        &mut report,
+        "cooccur",
+        "co-occurrence, whole codebook",
+        3,
+        || {
+            std::hint::black_box(quipu::analysis::cooccurrence(&store, &Filter::default()).expect("cooccur"));
+        },
+        Some(&mut || {
+            drain(
+                &raw,
+                "SELECT a.code_id, b.code_id, COUNT(DISTINCT a.excerpt_id)
+                 FROM codings a JOIN codings b ON b.excerpt_id = a.excerpt_id AND a.code_id < b.code_id
+                 GROUP BY 1, 2",
+                [],
+            );
+        }),
+        String::new(),
+    );
+    compare(
+        &mut report,
+        "code_counts",
+        "code counts, whole codebook",
+        5,
+        || {
+            std::hint::black_box(store.code_counts().expect("counts"));
+        },
+        Some(&mut || {
+            drain(&raw, "SELECT code_id, COUNT(DISTINCT excerpt_id), COUNT(*) FROM codings GROUP BY code_id", []);
+        }),
+        String::new(),
+    );
 
-    for (words, label) in [("policia", "common word"), ("\"agua nunca\"", "phrase"), ("zzzz", "no match")] {
+    for (op, words, label) in
+        [("search_common", "policia", "search, common word"), ("search_phrase", "\"agua nunca\"", "search, phrase")]
+    {
         let query = SearchQuery::new(words);
         let mut total = 0;
-        let time = median(5, || {
-            total = store.search(&query).expect("search").total;
-        });
-        println!("{:<44}{}  ({total} hits, first page of 50)", format!("search, {label} (median of 5)"), ms(time));
+        compare(
+            &mut report,
+            op,
+            label,
+            5,
+            || {
+                total = store.search(&query).expect("search").total;
+            },
+            Some(&mut || {
+                drain(&raw, "SELECT COUNT(*) FROM excerpt_search WHERE excerpt_search MATCH ?1", [words]);
+                drain(
+                    &raw,
+                    "SELECT rowid, snippet(excerpt_search, 0, '[', ']', '…', 24),
+                            snippet(excerpt_search, 1, '[', ']', '…', 24)
+                     FROM excerpt_search WHERE excerpt_search MATCH ?1 ORDER BY rowid LIMIT 50",
+                    [words],
+                );
+            }),
+            String::new(),
+        );
+        let last = report.measured.last_mut().expect("just measured");
+        last.note = format!("{total} hits, first page of 50");
     }
 
-    let time = median(3, || {
-        std::hint::black_box(store.filtered_excerpt_ids(&Filter::default()).expect("list"));
-    });
-    println!("{:<44}{}", "excerpt list, no filter (median of 3)", ms(time));
+    let list_sql = "SELECT e.excerpt_id FROM excerpts e JOIN sources s ON s.source_id = e.source_id
+                    JOIN cases ca ON ca.case_id = s.case_id ORDER BY ca.name, s.name, e.position";
+    compare(
+        &mut report,
+        "excerpt_list",
+        "excerpt list, no filter",
+        5,
+        || {
+            std::hint::black_box(store.filtered_excerpt_ids(&Filter::default()).expect("list"));
+        },
+        Some(&mut || {
+            drain(&raw, list_sql, []);
+        }),
+        String::new(),
+    );
     let trust = store.code_by_name("Trust").expect("code").expect("Trust");
     let by_code = Filter { codes: vec![trust.code_id], ..Filter::default() };
-    let mut listed = 0;
-    let time = median(3, || {
-        listed = store.filtered_excerpt_ids(&by_code).expect("list").len();
-    });
-    println!("{:<44}{}  ({listed} excerpts)", "excerpt list, one code (median of 3)", ms(time));
-    let ids = store.filtered_excerpt_ids(&Filter::default()).expect("list");
-    let time = median(5, || {
-        std::hint::black_box(store.excerpt_previews(&ids[100_000.min(ids.len() - 100)..][..100], None).expect("rows"));
-    });
-    println!("{:<44}{}", "one page of 100 list rows (median of 5)", ms(time));
-    let time = median(5, || {
-        std::hint::black_box(
-            store.coded_quotes(&quipu::store::Filter { codes: vec![trust.code_id], ..Default::default() }),
-        )
-        .expect("quotes");
-    });
-    println!("{:<44}{}", "coded quotes of one code (median of 5)", ms(time));
-    let options = quipu::formats::report::ReportOptions {
-        filter: quipu::store::Filter { codes: vec![trust.code_id], cases: vec![], ..Default::default() },
-        ..Default::default()
-    };
+    let listed = store.filtered_excerpt_ids(&by_code).expect("list").len();
+    compare(
+        &mut report,
+        "excerpt_list_code",
+        "excerpt list, one code",
+        5,
+        || {
+            std::hint::black_box(store.filtered_excerpt_ids(&by_code).expect("list"));
+        },
+        Some(&mut || {
+            drain(
+                &raw,
+                "SELECT e.excerpt_id FROM excerpts e JOIN sources s ON s.source_id = e.source_id
+                 JOIN cases ca ON ca.case_id = s.case_id
+                 WHERE EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = e.excerpt_id AND k.code_id = ?1)
+                 ORDER BY ca.name, s.name, e.position",
+                [trust.code_id.0],
+            );
+        }),
+        format!("{listed} excerpts"),
+    );
+    let quotes_sql = "SELECT e.label, e.original_text, e.translation_text, ca.name, s.name, s.speaker, s.role
+                      FROM codings k JOIN excerpts e ON e.excerpt_id = k.excerpt_id
+                      JOIN sources s ON s.source_id = e.source_id JOIN cases ca ON ca.case_id = s.case_id
+                      WHERE k.code_id = ?1 ORDER BY ca.name, s.name, e.position";
+    let mut quoted = 0;
+    compare(
+        &mut report,
+        "coded_quotes",
+        "coded quotes of one code",
+        5,
+        || {
+            quoted = store.coded_quotes(&by_code).expect("quotes").len();
+        },
+        Some(&mut || {
+            drain(&raw, quotes_sql, [trust.code_id.0]);
+        }),
+        String::new(),
+    );
+    report.measured.last_mut().expect("just measured").note = format!("{quoted} quotes");
+    let options = quipu::formats::report::ReportOptions { filter: by_code.clone(), ..Default::default() };
     let mut quotes = 0;
-    let time = median(3, || {
-        let (bytes, summary) =
-            quipu::formats::render_quotes(&store, &options, quipu::formats::QuoteFormat::Docx).expect("docx");
-        quotes = summary.quotes;
-        std::hint::black_box(bytes);
-    });
-    println!("{:<44}{}  ({quotes} quotes)", "Word report of one code (median of 3)", ms(time));
+    compare(
+        &mut report,
+        "docx_report",
+        "Word report of one code",
+        3,
+        || {
+            let (bytes, summary) =
+                quipu::formats::render_quotes(&store, &options, quipu::formats::QuoteFormat::Docx).expect("docx");
+            quotes = summary.quotes;
+            std::hint::black_box(bytes);
+        },
+        None,
+        String::new(),
+    );
+    report.measured.last_mut().expect("just measured").note = format!("{quotes} quotes");
 
     // REFI-QDA exchange of the whole project: one export, then one import into
-    // an empty project (the window runs the import as one undoable step).
+    // an empty project (the window runs the import in the background, as one
+    // undoable step).
     let start = Instant::now();
     let qdpx = quipu::formats::refi::render_project(&store).expect("REFI-QDA export");
-    println!("{:<44}{}  ({:.1} MB)", "REFI-QDA export, whole project", ms(start.elapsed()), qdpx.len() as f64 / 1e6);
+    report.add(Measured {
+        op: "refi_export",
+        label: "REFI-QDA export, whole project".into(),
+        quipu: start.elapsed(),
+        baseline: None,
+        runs: 1,
+        p95: None,
+        note: format!("{:.1} MB", qdpx.len() as f64 / 1e6),
+    });
     let copy = dir.path().join("exchange.quipu");
     let mut target = Store::create(&copy).expect("empty project");
     let start = Instant::now();
     let summary = quipu::formats::refi::import_refi(&mut target, &qdpx, "exchange.qdpx", "bench").expect("import");
-    println!(
-        "{:<44}{}  ({} excerpts, {} codings)",
-        "REFI-QDA import into an empty project",
-        ms(start.elapsed()),
-        summary.excerpts,
-        summary.codings
-    );
-
+    report.add(Measured {
+        op: "refi_import",
+        label: "REFI-QDA import into an empty project".into(),
+        quipu: start.elapsed(),
+        baseline: None,
+        runs: 1,
+        p95: None,
+        note: format!("{} excerpts, {} codings", summary.excerpts, summary.codings),
+    });
     drop(target);
+    drop(qdpx);
+    drop(raw);
+    drop(store);
+
+    #[cfg(feature = "gui")]
+    frames::measure(&path, &mut report);
+
+    if json {
+        println!("{}", serde_json::json!({ "op": "peak_rss", "mb": (peak_rss_mb() * 10.0).round() / 10.0 }));
+        return;
+    }
+    println!("{:<46}{:>9.1} MB", "peak resident memory", peak_rss_mb());
 
     // Encryption at rest, both ways in the same run: an encrypted project of
     // the same rows (imported anew), then the same reads on each.
@@ -289,7 +669,7 @@ fn main() {
     drop(locked);
     let compare = |label: &str, plain: Duration, encrypted: Duration| {
         println!(
-            "{:<44}{}  {}  {:.2}x",
+            "{:<46}{}  {}  {:.2}x",
             label,
             ms(plain),
             ms(encrypted),
@@ -307,20 +687,131 @@ fn main() {
             })
         })
         .collect();
-    compare("open + count excerpts (median of 5)", open_times[0], open_times[1]);
+    compare("open + count excerpts", open_times[0], open_times[1]);
     let stores: Vec<Store> = both.iter().map(|file| Store::open(file).expect("open")).collect();
     let each =
         |work: &dyn Fn(&Store)| -> Vec<Duration> { stores.iter().map(|store| median(5, || work(store))).collect() };
     let times = each(&|store| {
         std::hint::black_box(frequencies(store, Grouping::Case, &Filter::default()).expect("freq"));
     });
-    compare("freq --by case (median of 5)", times[0], times[1]);
+    compare("freq --by case", times[0], times[1]);
     let times = each(&|store| {
         std::hint::black_box(store.search(&SearchQuery::new("policia")).expect("search").total);
     });
-    compare("search, common word (median of 5)", times[0], times[1]);
+    compare("search, common word", times[0], times[1]);
     let times = each(&|store| {
         std::hint::black_box(store.filtered_excerpt_ids(&Filter::default()).expect("list"));
     });
-    compare("excerpt list, no filter (median of 5)", times[0], times[1]);
+    compare("excerpt list, no filter", times[0], times[1]);
+}
+
+/// The window's frames at scale, from the real app driven headless: the app's
+/// update, layout and tessellation, without painting on a GPU.
+#[cfg(feature = "gui")]
+mod frames {
+    use std::time::{Duration, Instant};
+
+    use egui_kittest::Harness;
+    use quipu::gui::QuipuApp;
+    use quipu::gui::command::AppCommand;
+    use quipu::gui::settings::Settings;
+    use quipu::store::Store;
+
+    use super::{Measured, Report, percentile};
+
+    const FRAMES: usize = 120;
+
+    /// One frame: the step, and tessellating what it drew (as eframe does).
+    fn frame(harness: &mut Harness<'static, QuipuApp>) -> Duration {
+        let start = Instant::now();
+        harness.step();
+        let output = harness.output();
+        let shapes = output.shapes.clone();
+        let pixels_per_point = output.pixels_per_point;
+        std::hint::black_box(harness.ctx.tessellate(shapes, pixels_per_point));
+        start.elapsed()
+    }
+
+    fn add(report: &mut Report, op: &'static str, label: &str, mut times: Vec<Duration>, note: String) {
+        times.sort();
+        report.add(Measured {
+            op,
+            label: label.to_owned(),
+            quipu: times[times.len() / 2],
+            baseline: None,
+            runs: times.len(),
+            p95: Some(percentile(&times, 0.95)),
+            note,
+        });
+    }
+
+    pub fn measure(path: &std::path::Path, report: &mut Report) {
+        let app = QuipuApp::with_store(
+            Store::open(path).expect("open"),
+            Settings { coder: "bench".to_owned(), ..Settings::default() },
+        );
+        let mut harness =
+            Harness::builder().with_size(egui::vec2(1400.0, 880.0)).with_max_steps(12).build_eframe(move |_cc| app);
+        for _ in 0..10 {
+            harness.step();
+        }
+        let ids = harness.state().session.as_ref().expect("project open").view.excerpt_ids.clone();
+
+        let idle: Vec<Duration> = (0..FRAMES).map(|_| frame(&mut harness)).collect();
+        add(report, "frame_idle", "frame, idle", idle, format!("{} excerpts listed", ids.len()));
+
+        // Scrolling the excerpt list with the mouse wheel, a few rows a frame.
+        let queries_before = harness.state().session.as_ref().expect("open").view.list_queries;
+        harness.hover_at(egui::pos2(150.0, 450.0));
+        let scroll: Vec<Duration> = (0..FRAMES)
+            .map(|_| {
+                harness.event(egui::Event::MouseWheel {
+                    unit: egui::MouseWheelUnit::Point,
+                    delta: egui::vec2(0.0, -120.0),
+                    phase: egui::TouchPhase::Move,
+                    source: egui::MouseWheelSource::Wheel,
+                    modifiers: egui::Modifiers::NONE,
+                });
+                frame(&mut harness)
+            })
+            .collect();
+        let fetched = harness.state().session.as_ref().expect("open").view.list_queries - queries_before;
+        add(report, "frame_scroll", "frame, scrolling the list", scroll, format!("{fetched} page fetches"));
+
+        // Switching excerpts: a click in the list selects another one.
+        let switch: Vec<Duration> = (0..FRAMES)
+            .map(|n| {
+                let excerpt_id = ids[(n * 1_637) % ids.len()];
+                harness.state_mut().pending.push(AppCommand::Select(Some(excerpt_id)));
+                frame(&mut harness)
+            })
+            .collect();
+        add(report, "frame_switch_excerpt", "frame, switching excerpts", switch, String::new());
+
+        // Coding a passage: the frame that carries out the click and the next.
+        let codes = harness.state().session.as_ref().expect("open").store.codes().expect("codes");
+        let mut after_edit = Vec::new();
+        for n in 0..FRAMES / 2 {
+            let excerpt_id = ids[(n * 2_311) % ids.len()];
+            harness.state_mut().pending.push(AppCommand::Select(Some(excerpt_id)));
+            frame(&mut harness);
+            frame(&mut harness);
+            harness.state_mut().ui.reader.selection = Some(quipu::gui::state::TextSelection {
+                excerpt_id,
+                side: quipu::model::Side::Original,
+                span: quipu::text::CharSpan::new(0, 8),
+            });
+            harness.state_mut().pending.push(AppCommand::ApplyCode(codes[n % codes.len()].code_id));
+            after_edit.push(frame(&mut harness));
+            after_edit.push(frame(&mut harness));
+        }
+        let undo_steps = harness.state().session.as_ref().expect("open").store.undo_label().is_some();
+        add(
+            report,
+            "frame_after_edit",
+            "frame, coding a passage (and the next)",
+            after_edit,
+            if undo_steps { "each an undo step".into() } else { "NO EDIT RECORDED".into() },
+        );
+    }
 }

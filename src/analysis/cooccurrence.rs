@@ -117,14 +117,15 @@ pub fn c_coefficient(n1: u64, n2: u64, n12: u64) -> f64 {
 pub fn cooccurrence(store: &Store, filter: &Filter) -> StoreResult<CooccurrenceTable> {
     let codes = crate::model::labelled(store.codes()?);
     let index: BTreeMap<_, usize> = codes.iter().enumerate().map(|(i, code)| (code.code_id, i)).collect();
+    let meetings = store.code_meetings(filter)?;
     let mut totals = vec![0; codes.len()];
-    for (code_id, excerpts) in store.filtered_code_totals(filter)? {
+    for &(code_id, excerpts) in &meetings.totals {
         if let Some(&i) = index.get(&code_id) {
             totals[i] = excerpts;
         }
     }
     let mut pairs = BTreeMap::new();
-    for pair in store.code_pairs(filter)? {
+    for pair in meetings.pairs {
         let (Some(&a), Some(&b)) = (index.get(&pair.first), index.get(&pair.second)) else {
             continue;
         };

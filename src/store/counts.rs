@@ -149,13 +149,15 @@ pub struct CodePair {
 }
 
 impl Store {
-    /// Every code's counts, including codes never applied (zero).
+    /// Every code's counts, including codes never applied (zero), from the
+    /// running counts per source (an excerpt belongs to one source, so its
+    /// distinct excerpts add up).
     pub fn code_counts(&self) -> StoreResult<Vec<CodeCount>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT c.code_id,
-                    (SELECT COUNT(DISTINCT k.excerpt_id) FROM codings k WHERE k.code_id = c.code_id),
-                    (SELECT COUNT(*) FROM codings k WHERE k.code_id = c.code_id)
-             FROM codes c",
+            "SELECT c.code_id, IFNULL(t.excerpts, 0), IFNULL(t.codings, 0)
+             FROM codes c
+             LEFT JOIN (SELECT code_id, SUM(excerpts) AS excerpts, SUM(codings) AS codings
+                        FROM code_tallies GROUP BY code_id) t ON t.code_id = c.code_id",
         )?;
         let counts = statement
             .query_map([], |row| {
@@ -174,6 +176,33 @@ impl Store {
     /// statuses. This is where a million codings become a few thousand rows: one
     /// scan of the covering index, grouped in index order.
     pub fn source_code_counts(&self, filter: &Filter) -> StoreResult<Vec<SourceCodeCount>> {
+        // Any coder, no roll-up, nothing about the excerpts themselves: the
+        // running counts answer (sources are chosen by the caller's groups).
+        if !filter.with_children && filter.coder_id.is_none() && !filter.reads_excerpts() {
+            let codes = self.filter_codes(filter)?;
+            let sql = format!(
+                "SELECT t.source_id, t.code_id, t.excerpts, t.codings FROM code_tallies t WHERE {}",
+                filter.coding_condition("t", &codes)
+            );
+            let mut statement = self.conn.prepare_cached(&sql)?;
+            let counts = statement
+                .query_map([], |row| {
+                    Ok(SourceCodeCount {
+                        source_id: row.get(0)?,
+                        code_id: row.get(1)?,
+                        excerpts: row.get::<_, i64>(2)? as u64,
+                        codings: row.get::<_, i64>(3)? as u64,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+            return Ok(counts);
+        }
+        self.source_code_counts_by_scan(filter)
+    }
+
+    /// [`Store::source_code_counts`] from the codings themselves: one scan of
+    /// the covering index, grouped in index order.
+    fn source_code_counts_by_scan(&self, filter: &Filter) -> StoreResult<Vec<SourceCodeCount>> {
         let codes = self.filter_codes(filter)?;
         let coding_condition =
             format!("{} AND {}", filter.coding_condition("k", &codes), filter.coded_excerpt_condition("k"));
@@ -315,42 +344,88 @@ impl Store {
     /// many their codings overlap. Codes are compared as they are (sub-codes are
     /// not rolled up).
     pub fn code_pairs(&self, filter: &Filter) -> StoreResult<Vec<CodePair>> {
+        Ok(self.code_meetings(filter)?.pairs)
+    }
+
+    /// Co-occurrence in one pass over the codings the filter keeps: each code's
+    /// distinct excerpts, and every pair of codes that meet (see
+    /// [`Store::code_pairs`]). The codings are read once, in table order, and
+    /// compared excerpt by excerpt in memory; the same counts by a self-join
+    /// of the codings took seconds at a million codings.
+    pub fn code_meetings(&self, filter: &Filter) -> StoreResult<CodeMeetings> {
         let codes = self.filter_codes(filter)?;
         let coding_condition =
             format!("{} AND {}", filter.coding_condition("k", &codes), filter.coded_excerpt_condition("k"));
         let source_condition = filter.source_condition("s");
-        let sql = format!(
-            "WITH kept AS (
-                 SELECT k.excerpt_id, k.code_id, k.side, k.start_char, k.end_char FROM codings k
+        let sql = if source_condition == "1 = 1" {
+            format!(
+                "SELECT k.excerpt_id, k.code_id, k.side, k.start_char, k.end_char FROM codings k WHERE {coding_condition}"
+            )
+        } else {
+            format!(
+                "SELECT k.excerpt_id, k.code_id, k.side, k.start_char, k.end_char FROM codings k
                  JOIN sources s ON s.source_id = k.source_id
-                 WHERE {source_condition} AND {coding_condition}
-             ),
-             -- One self-join: for each excerpt and pair of codes on it, whether any
-             -- two of their codings overlap.
-             per_excerpt AS (
-                 SELECT a.code_id AS first, b.code_id AS second, a.excerpt_id,
-                        MAX(a.side IS NULL OR b.side IS NULL
-                            OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char))
-                            AS overlapping
-                 FROM kept a JOIN kept b ON a.excerpt_id = b.excerpt_id AND a.code_id < b.code_id
-                 GROUP BY a.code_id, b.code_id, a.excerpt_id
-             )
-             SELECT first, second, COUNT(*), SUM(overlapping) FROM per_excerpt
-             GROUP BY first, second
-             ORDER BY first, second"
-        );
+                 WHERE {source_condition} AND {coding_condition}"
+            )
+        };
         let mut statement = self.conn.prepare_cached(&sql)?;
-        let pairs = statement
-            .query_map([], |row| {
-                Ok(CodePair {
-                    first: row.get(0)?,
-                    second: row.get(1)?,
-                    excerpts: row.get::<_, i64>(2)? as u64,
-                    overlapping: row.get::<_, i64>(3)? as u64,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        Ok(pairs)
+        let mut rows = statement.query([])?;
+        let mut kept: Vec<KeptCoding> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let side = match row.get_ref(2)? {
+                rusqlite::types::ValueRef::Null => WHOLE,
+                rusqlite::types::ValueRef::Text(b"original") => 1,
+                rusqlite::types::ValueRef::Text(b"translation") => 2,
+                _ => 3,
+            };
+            kept.push(KeptCoding {
+                excerpt_id: row.get(0)?,
+                code_id: row.get(1)?,
+                side,
+                start: row.get::<_, Option<i64>>(3)?.unwrap_or(0),
+                end: row.get::<_, Option<i64>>(4)?.unwrap_or(0),
+            });
+        }
+        // Codings are written excerpt by excerpt, so the table is nearly in
+        // excerpt order already; sorting is then cheap.
+        if !kept.is_sorted_by_key(|coding| (coding.excerpt_id, coding.code_id)) {
+            kept.sort_unstable_by_key(|coding| (coding.excerpt_id, coding.code_id));
+        }
+        let mut totals: HashMap<CodeId, u64> = HashMap::new();
+        let mut pairs: HashMap<(CodeId, CodeId), (u64, u64)> = HashMap::new();
+        let mut met: Vec<((CodeId, CodeId), bool)> = Vec::new();
+        for excerpt in kept.chunk_by(|a, b| a.excerpt_id == b.excerpt_id) {
+            met.clear();
+            for (i, first) in excerpt.iter().enumerate() {
+                if i == 0 || excerpt[i - 1].code_id != first.code_id {
+                    *totals.entry(first.code_id).or_default() += 1;
+                }
+                for second in &excerpt[i + 1..] {
+                    if second.code_id == first.code_id {
+                        continue;
+                    }
+                    let key = (first.code_id, second.code_id);
+                    let overlapping = first.overlaps(second);
+                    match met.iter_mut().find(|(pair, _)| *pair == key) {
+                        Some((_, already)) => *already |= overlapping,
+                        None => met.push((key, overlapping)),
+                    }
+                }
+            }
+            for (key, overlapping) in &met {
+                let counts = pairs.entry(*key).or_default();
+                counts.0 += 1;
+                counts.1 += u64::from(*overlapping);
+            }
+        }
+        let mut pairs: Vec<CodePair> = pairs
+            .into_iter()
+            .map(|((first, second), (excerpts, overlapping))| CodePair { first, second, excerpts, overlapping })
+            .collect();
+        pairs.sort_unstable_by_key(|pair| (pair.first, pair.second));
+        let mut totals: Vec<(CodeId, u64)> = totals.into_iter().collect();
+        totals.sort_unstable();
+        Ok(CodeMeetings { totals, pairs })
     }
 
     /// Distinct excerpts carrying each code within the filter (for the diagonal of
@@ -437,6 +512,38 @@ impl Store {
     }
 }
 
+/// Each code's excerpts and the pairs of codes that meet, within a filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodeMeetings {
+    /// Distinct excerpts carrying each code that occurs, by code ID.
+    pub totals: Vec<(CodeId, u64)>,
+    /// Every pair of codes meeting on an excerpt, the smaller ID first, sorted.
+    pub pairs: Vec<CodePair>,
+}
+
+/// `side` of a coding of the whole excerpt.
+const WHOLE: u8 = 0;
+
+/// One coding, as co-occurrence compares them.
+struct KeptCoding {
+    excerpt_id: ExcerptId,
+    code_id: CodeId,
+    /// [`WHOLE`], or which text (1 original, 2 translation).
+    side: u8,
+    start: i64,
+    end: i64,
+}
+
+impl KeptCoding {
+    /// Codings overlap when one codes the whole excerpt, or both mark the same
+    /// text and share characters.
+    fn overlaps(&self, other: &KeptCoding) -> bool {
+        self.side == WHOLE
+            || other.side == WHOLE
+            || (self.side == other.side && self.start < other.end && other.start < self.end)
+    }
+}
+
 /// A passage where two codes overlap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OverlapPassage {
@@ -446,4 +553,265 @@ pub struct OverlapPassage {
     pub label: String,
     /// The words both codes cover.
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    //! The fast paths (running counts, co-occurrence in memory) against the
+    //! slow, obvious SQL on generated projects, through edits and undo.
+
+    use super::*;
+    use crate::model::{CodeDraft, CoderId, CodingAnchor, ExcerptDraft, Side, SourceDraft, TranslationStatus};
+    use crate::store::{ImportBatch, ImportRow};
+    use crate::text::CharSpan;
+
+    /// A small deterministic generator.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) as usize) % n.max(1)
+        }
+    }
+
+    /// A project of `rows` excerpts in 4 cases and 12 sources, coded with the
+    /// default codebook plus sub-codes, then coded again in passages (some
+    /// overlapping) by a second coder.
+    fn generated(rows: usize, seed: u64) -> (Store, Lcg, CoderId) {
+        let mut store = Store::in_memory().unwrap();
+        store.add_default_codebook().unwrap();
+        let parents = store.codes().unwrap();
+        for (n, parent) in parents.iter().take(3).enumerate() {
+            let draft = CodeDraft {
+                name: format!("Sub {n}"),
+                description: String::new(),
+                color: None,
+                parent_id: Some(parent.code_id),
+            };
+            store.add_code(&draft).unwrap();
+        }
+        let names: Vec<String> = parents.iter().map(|code| code.name.clone()).collect();
+        let mut rng = Lcg(seed);
+        let batch = ImportBatch {
+            rows: (0..rows)
+                .map(|n| ImportRow {
+                    row_number: n + 2,
+                    case_name: format!("Caso {}", n % 4),
+                    source: SourceDraft {
+                        name: format!("Entrevista {}", n % 12),
+                        speaker: format!("Hablante {}", n % 7),
+                        ..SourceDraft::default()
+                    },
+                    excerpt: ExcerptDraft {
+                        label: format!("E{n}"),
+                        original: Some(format!("La comunidad número {n} habló del agua y de la policía.")),
+                        translation: (n % 5 != 0).then(|| format!("Community number {n} spoke of water and police.")),
+                        translation_status: if n % 3 == 0 {
+                            TranslationStatus::Reviewed
+                        } else {
+                            TranslationStatus::Draft
+                        },
+                        ..ExcerptDraft::default()
+                    },
+                    codes: (0..rng.below(4)).map(|_| names[rng.below(names.len())].clone()).collect(),
+                    memo: String::new(),
+                })
+                .collect(),
+            code_choices: Vec::new(),
+        };
+        store.import_batch(&batch, "Ana", false).unwrap();
+        let second = store.ensure_coder("Bruno").unwrap();
+        let codes = store.codes().unwrap();
+        let excerpts = store.excerpt_ids().unwrap();
+        for _ in 0..rows {
+            let excerpt_id = excerpts[rng.below(excerpts.len())];
+            let start = rng.below(30);
+            let anchor = match rng.below(4) {
+                0 => CodingAnchor::Whole,
+                1 => CodingAnchor::Passage { side: Side::Translation, span: CharSpan::new(start, start + 5) },
+                _ => CodingAnchor::Passage {
+                    side: Side::Original,
+                    span: CharSpan::new(start, start + 1 + rng.below(12)),
+                },
+            };
+            let code_id = codes[rng.below(codes.len())].code_id;
+            // An excerpt without a translation refuses a passage in it; others take it.
+            let _ = store.add_coding_if_new(excerpt_id, code_id, second, anchor);
+        }
+        (store, rng, second)
+    }
+
+    /// The running counts agree with the codings, and so do code counts.
+    fn assert_tallies_agree(store: &Store, moment: &str) {
+        let filter = Filter::default();
+        assert_eq!(
+            store.source_code_counts(&filter).unwrap(),
+            store.source_code_counts_by_scan(&filter).unwrap(),
+            "after {moment}"
+        );
+        let slow: Vec<CodeCount> = store
+            .conn
+            .prepare(
+                "SELECT c.code_id,
+                        (SELECT COUNT(DISTINCT k.excerpt_id) FROM codings k WHERE k.code_id = c.code_id),
+                        (SELECT COUNT(*) FROM codings k WHERE k.code_id = c.code_id)
+                 FROM codes c",
+            )
+            .unwrap()
+            .query_map([], |row| {
+                Ok(CodeCount {
+                    code_id: row.get(0)?,
+                    excerpts: row.get::<_, i64>(1)? as u64,
+                    codings: row.get::<_, i64>(2)? as u64,
+                })
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(store.code_counts().unwrap(), slow, "after {moment}");
+    }
+
+    #[test]
+    fn running_counts_follow_every_kind_of_edit_and_its_undo() {
+        let (mut store, mut rng, second) = generated(300, 7);
+        assert_tallies_agree(&store, "the import and the passages");
+        store.enable_undo().unwrap();
+        let excerpts = store.excerpt_ids().unwrap();
+        let codes = store.codes().unwrap();
+        let sources: Vec<SourceId> =
+            store.source_summaries().unwrap().into_iter().map(|summary| summary.source_id).collect();
+        let mut steps = 0;
+        for round in 0..40 {
+            let excerpt_id = excerpts[rng.below(excerpts.len())];
+            let Ok(existing) = store.excerpt(excerpt_id) else { continue };
+            let codings = store.codings_of_excerpt(existing.excerpt_id).unwrap();
+            let code_id = codes[rng.below(codes.len())].code_id;
+            let done = match round % 8 {
+                0 => store
+                    .undoable("add", |s| s.add_coding(excerpt_id, code_id, second, CodingAnchor::Whole).map(|_| ())),
+                1 => match codings.first() {
+                    Some(coding) => store.undoable("delete", |s| s.delete_coding(coding.coding_id)),
+                    None => continue,
+                },
+                2 => match codings.last() {
+                    Some(coding) => store.undoable("recode", |s| s.recode(coding.coding_id, code_id)),
+                    None => continue,
+                },
+                3 => {
+                    let to = sources[rng.below(sources.len())];
+                    store.undoable("move", |s| s.move_excerpt_to_source(excerpt_id, to))
+                }
+                4 => store.undoable("split", |s| s.split_excerpt(excerpt_id, Side::Original, 10).map(|_| ())),
+                5 => store.undoable("join", |s| s.join_with_next(excerpt_id).map(|_| ())),
+                6 => store.undoable("delete excerpt", |s| s.delete_excerpt(excerpt_id)),
+                _ => {
+                    let (a, b) = (codes[rng.below(codes.len())].code_id, codes[rng.below(codes.len())].code_id);
+                    store.undoable("merge", |s| s.merge_codes(a, b))
+                }
+            };
+            if done.is_ok() {
+                steps += 1;
+            }
+            assert_tallies_agree(&store, &format!("edit {round}"));
+        }
+        assert!(steps > 20, "most edits applied ({steps})");
+        while store.undo().unwrap().is_some() {
+            assert_tallies_agree(&store, "an undo");
+        }
+        while store.redo().unwrap().is_some() {
+            assert_tallies_agree(&store, "a redo");
+        }
+    }
+
+    #[test]
+    fn a_second_import_into_a_coded_project_keeps_the_counts_right() {
+        let (mut store, _, _) = generated(120, 11);
+        let batch = ImportBatch {
+            rows: (0..50)
+                .map(|n| ImportRow {
+                    row_number: n + 2,
+                    case_name: "Caso 1".into(),
+                    source: SourceDraft { name: format!("Entrevista {}", n % 3), ..SourceDraft::default() },
+                    excerpt: ExcerptDraft { original: Some(format!("Otra vez {n}")), ..ExcerptDraft::default() },
+                    codes: vec!["Trust".into(), "Water and environment".into()],
+                    memo: String::new(),
+                })
+                .collect(),
+            code_choices: Vec::new(),
+        };
+        store.import_batch(&batch, "Carla", false).unwrap();
+        assert_tallies_agree(&store, "a second import");
+        store.import_batch(&batch, "Carla", true).unwrap();
+        assert_tallies_agree(&store, "a dry run");
+    }
+
+    /// Co-occurrence as a self-join of the codings, as it was first written.
+    fn pairs_by_self_join(store: &Store, filter: &Filter) -> Vec<CodePair> {
+        let codes = store.filter_codes(filter).unwrap();
+        let coding_condition =
+            format!("{} AND {}", filter.coding_condition("k", &codes), filter.coded_excerpt_condition("k"));
+        let source_condition = filter.source_condition("s");
+        let sql = format!(
+            "WITH kept AS (
+                 SELECT k.excerpt_id, k.code_id, k.side, k.start_char, k.end_char FROM codings k
+                 JOIN sources s ON s.source_id = k.source_id
+                 WHERE {source_condition} AND {coding_condition}
+             ),
+             per_excerpt AS (
+                 SELECT a.code_id AS first, b.code_id AS second, a.excerpt_id,
+                        MAX(a.side IS NULL OR b.side IS NULL
+                            OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char))
+                            AS overlapping
+                 FROM kept a JOIN kept b ON a.excerpt_id = b.excerpt_id AND a.code_id < b.code_id
+                 GROUP BY a.code_id, b.code_id, a.excerpt_id
+             )
+             SELECT first, second, COUNT(*), SUM(overlapping) FROM per_excerpt
+             GROUP BY first, second ORDER BY first, second"
+        );
+        store
+            .conn
+            .prepare(&sql)
+            .unwrap()
+            .query_map([], |row| {
+                Ok(CodePair {
+                    first: row.get(0)?,
+                    second: row.get(1)?,
+                    excerpts: row.get::<_, i64>(2)? as u64,
+                    overlapping: row.get::<_, i64>(3)? as u64,
+                })
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn co_occurrence_in_memory_matches_the_self_join_under_every_filter() {
+        let (store, _, second) = generated(400, 3);
+        let cases = store.cases().unwrap();
+        let codes = store.codes().unwrap();
+        let filters = [
+            Filter::default(),
+            Filter { coder_id: Some(second), ..Filter::default() },
+            Filter { cases: vec![cases[1].case_id], ..Filter::default() },
+            Filter { statuses: vec![TranslationStatus::Reviewed], ..Filter::default() },
+            Filter { codes: codes.iter().take(4).map(|code| code.code_id).collect(), ..Filter::default() },
+            Filter { codes: vec![codes[0].code_id], with_children: true, ..Filter::default() },
+            Filter { search: "agua".into(), ..Filter::default() },
+        ];
+        for filter in filters {
+            let meetings = store.code_meetings(&filter).unwrap();
+            let slow = pairs_by_self_join(&store, &filter);
+            assert!(!slow.is_empty() || !filter.codes.is_empty(), "the project has pairs to compare");
+            assert_eq!(meetings.pairs, slow, "{filter:?}");
+            assert!(meetings.pairs.iter().any(|pair| pair.overlapping < pair.excerpts) || slow.is_empty());
+            // Each code stands for itself here; a parent's sub-codes are codes of their own.
+            let plain = Filter { codes: store.filter_codes(&filter).unwrap(), with_children: false, ..filter.clone() };
+            let mut totals = store.filtered_code_totals(&plain).unwrap();
+            totals.retain(|(_, excerpts)| *excerpts > 0);
+            totals.sort_unstable();
+            assert_eq!(meetings.totals, totals, "{filter:?}");
+        }
+    }
 }

@@ -238,6 +238,49 @@ const MIGRATIONS: &[&str] = &[
         UPDATE codes SET uuid = quipu_uuid() WHERE code_id = new.code_id;
     END;
     "#,
+    // 5: running counts. For each source and code, its codings and the distinct
+    // excerpts carrying it (any coder), kept by triggers as codings come and go,
+    // so code counts and unfiltered frequencies read a few thousand rows instead
+    // of a million codings. An excerpt counts once per source: "another coding
+    // of this excerpt and code in this source" decides whether it is new.
+    r#"
+    CREATE TABLE code_tallies (
+        source_id INTEGER NOT NULL,
+        code_id   INTEGER NOT NULL,
+        codings   INTEGER NOT NULL,
+        excerpts  INTEGER NOT NULL,
+        PRIMARY KEY (source_id, code_id)
+    ) WITHOUT ROWID;
+    INSERT INTO code_tallies (source_id, code_id, codings, excerpts)
+        SELECT source_id, code_id, COUNT(*), COUNT(DISTINCT excerpt_id) FROM codings GROUP BY source_id, code_id;
+    CREATE TRIGGER codings_tally_insert AFTER INSERT ON codings BEGIN
+        INSERT INTO code_tallies (source_id, code_id, codings, excerpts)
+        VALUES (new.source_id, new.code_id, 1,
+                NOT EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = new.excerpt_id AND k.code_id = new.code_id
+                            AND k.source_id = new.source_id AND k.coding_id <> new.coding_id))
+        ON CONFLICT (source_id, code_id) DO UPDATE SET codings = codings + 1, excerpts = excerpts + excluded.excerpts;
+    END;
+    CREATE TRIGGER codings_tally_delete AFTER DELETE ON codings BEGIN
+        UPDATE code_tallies SET codings = codings - 1,
+            excerpts = excerpts - NOT EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = old.excerpt_id
+                                              AND k.code_id = old.code_id AND k.source_id = old.source_id)
+        WHERE source_id = old.source_id AND code_id = old.code_id;
+        DELETE FROM code_tallies WHERE source_id = old.source_id AND code_id = old.code_id AND codings <= 0;
+    END;
+    CREATE TRIGGER codings_tally_update AFTER UPDATE OF excerpt_id, code_id, source_id ON codings BEGIN
+        UPDATE code_tallies SET codings = codings - 1,
+            excerpts = excerpts - NOT EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = old.excerpt_id
+                                              AND k.code_id = old.code_id AND k.source_id = old.source_id
+                                              AND k.coding_id <> new.coding_id)
+        WHERE source_id = old.source_id AND code_id = old.code_id;
+        DELETE FROM code_tallies WHERE source_id = old.source_id AND code_id = old.code_id AND codings <= 0;
+        INSERT INTO code_tallies (source_id, code_id, codings, excerpts)
+        VALUES (new.source_id, new.code_id, 1,
+                NOT EXISTS (SELECT 1 FROM codings k WHERE k.excerpt_id = new.excerpt_id AND k.code_id = new.code_id
+                            AND k.source_id = new.source_id AND k.coding_id <> new.coding_id))
+        ON CONFLICT (source_id, code_id) DO UPDATE SET codings = codings + 1, excerpts = excerpts + excluded.excerpts;
+    END;
+    "#,
 ];
 
 /// A random version-4 UUID in plain SQL, so any program writing the file gives

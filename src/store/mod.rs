@@ -38,7 +38,9 @@ pub use attributes::{Attribute, AttributeValue};
 pub use browse::{ExcerptPreview, SourceSummary};
 pub use code_keys::CODE_KEYS;
 pub use codings::Settlement;
-pub use counts::{CodeCount, CodePair, GroupedCount, Grouping, OverlapPassage, SourceCodeCount, SourceGroup};
+pub use counts::{
+    CodeCount, CodeMeetings, CodePair, GroupedCount, Grouping, OverlapPassage, SourceCodeCount, SourceGroup,
+};
 pub use excerpts::ReanchorReport;
 pub use filter::Filter;
 
