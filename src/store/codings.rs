@@ -6,7 +6,7 @@ use super::{NOW_SQL, Store, StoreError, StoreResult};
 use crate::model::{CodeId, Coder, CoderId, Coding, CodingAnchor, CodingId, ExcerptId, Side};
 use crate::text::{self, CharSpan};
 
-const CODING_COLUMNS: &str =
+pub(super) const CODING_COLUMNS: &str =
     "coding_id, excerpt_id, code_id, coder_id, side, start_char, end_char, covered_text, needs_review, created_at";
 
 fn coding_from_row(row: &Row<'_>) -> rusqlite::Result<Coding> {

@@ -746,6 +746,29 @@ mod tests {
         assert_tallies_agree(&store, "a dry run");
     }
 
+    #[test]
+    fn a_refi_qda_import_indexes_counts_and_identifies_all_it_brings() {
+        let (store, _, _) = generated(150, 5);
+        let qdpx = crate::formats::refi::render_project(&store).unwrap();
+        let mut copy = Store::in_memory().unwrap();
+        crate::formats::refi::import_refi(&mut copy, &qdpx, "copia.qdpx", "Ana").unwrap();
+        assert_tallies_agree(&copy, "a REFI-QDA import");
+        assert_eq!(copy.code_counts().unwrap().len(), store.code_counts().unwrap().len());
+        for words in ["agua", "police", "\"número 7\""] {
+            let query = crate::store::SearchQuery::new(words);
+            let found = store.search(&query).unwrap().total;
+            assert!(found > 0, "{words}");
+            assert_eq!(copy.search(&query).unwrap().total, found, "{words} is found in the copy as often");
+        }
+        for table in ["excerpts", "codings"] {
+            let unnamed: i64 = copy
+                .conn
+                .query_row(&format!("SELECT COUNT(*) FROM {table} WHERE uuid IS NULL"), [], |row| row.get(0))
+                .unwrap();
+            assert_eq!(unnamed, 0, "every row of {table} has an identity");
+        }
+    }
+
     /// Co-occurrence as a self-join of the codings, as it was first written.
     fn pairs_by_self_join(store: &Store, filter: &Filter) -> Vec<CodePair> {
         let codes = store.filter_codes(filter).unwrap();

@@ -13,6 +13,12 @@ pub(super) const EXCERPT_COLUMNS: &str = "e.excerpt_id, e.source_id, e.label, e.
 /// How many columns [`EXCERPT_COLUMNS`] names.
 pub(super) const EXCERPT_COLUMN_COUNT: usize = 13;
 
+/// Adds an excerpt at the end of its source.
+const ADD_EXCERPT_SQL: &str = "INSERT INTO excerpts (source_id, label, position, original_text, original_lang,
+         translation_text, translation_lang, translation_status, translation_note, speaker, interviewer, time)
+     VALUES (?1, ?2, (SELECT IFNULL(MAX(position), 0) + 1 FROM excerpts WHERE source_id = ?1),
+         ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
 pub(super) fn excerpt_from_row(row: &Row<'_>) -> rusqlite::Result<Excerpt> {
     Ok(Excerpt {
         excerpt_id: row.get(0)?,
@@ -85,27 +91,19 @@ impl Store {
                 "un fragmento necesita un texto original, una traducción o ambos"
             )));
         }
-        self.conn
-            .prepare_cached(
-                "INSERT INTO excerpts (source_id, label, position, original_text, original_lang,
-                     translation_text, translation_lang, translation_status, translation_note,
-                     speaker, interviewer, time)
-                 VALUES (?1, ?2, (SELECT IFNULL(MAX(position), 0) + 1 FROM excerpts WHERE source_id = ?1),
-                     ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
-                source_id,
-                draft.label,
-                original,
-                draft.original_lang,
-                translation,
-                draft.translation_lang,
-                draft.translation_status,
-                draft.translation_note,
-                draft.speaker,
-                draft.interviewer,
-                draft.time
-            ])?;
+        self.conn.prepare_cached(ADD_EXCERPT_SQL)?.execute(params![
+            source_id,
+            draft.label,
+            original,
+            draft.original_lang,
+            translation,
+            draft.translation_lang,
+            draft.translation_status,
+            draft.translation_note,
+            draft.speaker,
+            draft.interviewer,
+            draft.time
+        ])?;
         Ok(ExcerptId(self.conn.last_insert_rowid()))
     }
 
@@ -236,5 +234,38 @@ impl Store {
     fn flag_coding(&self, coding_id: i64) -> StoreResult<()> {
         self.conn.prepare_cached("UPDATE codings SET needs_review = 1 WHERE coding_id = ?1")?.execute([coding_id])?;
         Ok(())
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adding_excerpts_reuses_one_compiled_statement() {
+        // SQLite recompiled a statement on every run when a bound value could
+        // change its plan (a `MAX` or `ORDER BY` under `col = ?`): a sixth of a
+        // large REFI-QDA import. The planner now ignores bound values.
+        let mut store = Store::in_memory().unwrap();
+        let case_id = store.add_case("Cerro Alto", "").unwrap();
+        let source_id = store
+            .add_source(case_id, &crate::model::SourceDraft { name: "Entrevista".into(), ..Default::default() })
+            .unwrap();
+        let draft = ExcerptDraft { original: Some("El agua bajaba turbia.".into()), ..ExcerptDraft::default() };
+        for _ in 0..50 {
+            store.add_excerpt(source_id, &draft).unwrap();
+            store.codings_of_excerpt(ExcerptId(1)).unwrap();
+        }
+        let recompiled: Vec<i32> = [
+            ADD_EXCERPT_SQL,
+            &format!(
+                "SELECT {} FROM codings WHERE excerpt_id = ?1 ORDER BY coding_id",
+                super::super::codings::CODING_COLUMNS
+            ),
+        ]
+        .iter()
+        .map(|sql| store.conn.prepare_cached(sql).unwrap().get_status(rusqlite::StatementStatus::RePrepare))
+        .collect();
+        assert_eq!(recompiled, vec![0, 0]);
+        assert_eq!(store.excerpts_of_source(source_id).unwrap().last().unwrap().position, 50);
     }
 }

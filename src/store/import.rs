@@ -344,48 +344,46 @@ impl Store {
         Ok(summary)
     }
 
-    /// Runs `write` with the triggers that index each new excerpt for search,
-    /// give new excerpts and codings a UUID and count new codings set aside,
-    /// then indexes the excerpts it added and counts the codings of the sources
-    /// it touched, each in one pass, and puts the triggers back. Each firing of
-    /// the search trigger flushed the full-text index to disk (one statement,
-    /// one savepoint) and merged its segments again: most of a large import's
-    /// time. Only inside a transaction, which undoes all of it on failure.
-    fn with_bulk_indexing<T>(&mut self, write: impl FnOnce(&mut Store) -> StoreResult<T>) -> StoreResult<T> {
-        let set_aside: Vec<(String, String)> = self
-            .conn
-            .prepare(
-                "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'trigger'
-                   AND name IN ('excerpts_search_insert', 'excerpts_uuid', 'codings_uuid', 'codings_tally_insert')",
-            )?
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        let last_before: i64 =
-            self.conn.query_row("SELECT IFNULL(MAX(excerpt_id), 0) FROM excerpts", [], |row| row.get(0))?;
-        let last_coding_before: i64 =
-            self.conn.query_row("SELECT IFNULL(MAX(coding_id), 0) FROM codings", [], |row| row.get(0))?;
-        for (name, _) in &set_aside {
-            self.conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
-        }
-        let written = write(self);
-        let restored = (|| -> StoreResult<()> {
-            if written.is_ok() && set_aside.iter().any(|(name, _)| name == "excerpts_search_insert") {
-                self.conn.execute(
-                    "INSERT INTO excerpt_search (rowid, original_text, translation_text)
-                     SELECT excerpt_id, original_text, translation_text FROM excerpts WHERE excerpt_id > ?1",
-                    [last_before],
-                )?;
+    /// Runs `write`, which may add rows (and change the rows it added) but not
+    /// change or delete what was there, with the triggers that index excerpts
+    /// for search, give new excerpts and codings a UUID and count codings set
+    /// aside. Afterwards it indexes the excerpts added, counts the codings of
+    /// the sources they were added to, and gives a UUID to any new row still
+    /// without one, each in one pass, and puts the triggers back.
+    ///
+    /// Each firing of the search trigger opened a statement savepoint, which
+    /// flushed the full-text index to disk and merged its segments again: most
+    /// of a large import's time. Only inside a transaction, which undoes all of
+    /// it on failure.
+    pub(crate) fn with_bulk_indexing<T, E: From<StoreError>>(
+        &mut self,
+        write: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let prepared = (|| -> StoreResult<(Vec<(String, String)>, i64, i64)> {
+            let set_aside: Vec<(String, String)> = self
+                .conn
+                .prepare(
+                    "SELECT name, sql FROM sqlite_schema
+                     WHERE type = 'trigger' AND tbl_name IN ('excerpts', 'codings')
+                       AND (name LIKE 'excerpts_search_%' OR name LIKE 'codings_tally_%'
+                            OR name IN ('excerpts_uuid', 'codings_uuid'))",
+                )?
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            let last_excerpt: i64 =
+                self.conn.query_row("SELECT IFNULL(MAX(excerpt_id), 0) FROM excerpts", [], |row| row.get(0))?;
+            let last_coding: i64 =
+                self.conn.query_row("SELECT IFNULL(MAX(coding_id), 0) FROM codings", [], |row| row.get(0))?;
+            for (name, _) in &set_aside {
+                self.conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
             }
-            if written.is_ok() && set_aside.iter().any(|(name, _)| name == "codings_tally_insert") {
-                // The running counts of every source the import coded in, counted afresh.
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO code_tallies (source_id, code_id, codings, excerpts)
-                     SELECT source_id, code_id, COUNT(*), COUNT(DISTINCT excerpt_id) FROM codings
-                     WHERE source_id IN (SELECT DISTINCT source_id FROM codings WHERE coding_id > ?1)
-                     GROUP BY source_id, code_id",
-                    [last_coding_before],
-                )?;
+            Ok((set_aside, last_excerpt, last_coding))
+        })();
+        let (set_aside, last_excerpt, last_coding) = prepared.map_err(E::from)?;
+        let written = write(self);
+        let finished = (|| -> StoreResult<()> {
+            if written.is_ok() {
+                self.finish_bulk_indexing(last_excerpt, last_coding)?;
             }
             for (_, sql) in &set_aside {
                 self.conn.execute_batch(sql)?;
@@ -393,8 +391,43 @@ impl Store {
             Ok(())
         })();
         let written = written?;
-        restored?;
+        finished.map_err(E::from)?;
         Ok(written)
+    }
+
+    /// The work the set-aside triggers would have done for the excerpts after
+    /// `last_excerpt` and the codings after `last_coding`, in one pass each.
+    fn finish_bulk_indexing(&mut self, last_excerpt: i64, last_coding: i64) -> StoreResult<()> {
+        self.conn.execute(
+            "INSERT INTO excerpt_search (rowid, original_text, translation_text)
+             SELECT excerpt_id, original_text, translation_text FROM excerpts WHERE excerpt_id > ?1",
+            [last_excerpt],
+        )?;
+        // The running counts of every source that gained codings, counted afresh.
+        self.conn.execute_batch(&format!(
+            "CREATE TEMP TABLE quipu_touched_sources AS
+                 SELECT DISTINCT source_id FROM codings WHERE coding_id > {last_coding};
+             DELETE FROM code_tallies WHERE source_id IN (SELECT source_id FROM temp.quipu_touched_sources);
+             INSERT INTO code_tallies (source_id, code_id, codings, excerpts)
+                 SELECT source_id, code_id, COUNT(*), COUNT(DISTINCT excerpt_id) FROM codings
+                 WHERE source_id IN (SELECT source_id FROM temp.quipu_touched_sources)
+                 GROUP BY source_id, code_id;
+             DROP TABLE temp.quipu_touched_sources;"
+        ))?;
+        // Rows that came without an identity (a file that named none) get one.
+        let mut uuids = super::identity::UuidSequence::start(&self.conn)?;
+        for (table, key, after) in [("excerpts", "excerpt_id", last_excerpt), ("codings", "coding_id", last_coding)] {
+            let missing: Vec<i64> = self
+                .conn
+                .prepare(&format!("SELECT {key} FROM {table} WHERE {key} > ?1 AND uuid IS NULL"))?
+                .query_map([after], |row| row.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut give = self.conn.prepare(&format!("UPDATE {table} SET uuid = ?1 WHERE {key} = ?2"))?;
+            for id in missing {
+                give.execute(params![uuids.next_uuid(), id])?;
+            }
+        }
+        Ok(())
     }
 }
 

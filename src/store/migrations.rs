@@ -244,6 +244,8 @@ const MIGRATIONS: &[&str] = &[
     // of a million codings. An excerpt counts once per source: "another coding
     // of this excerpt and code in this source" decides whether it is new.
     r#"
+    -- Each source's testimony counted from the index alone (frequencies divide by it).
+    CREATE INDEX excerpts_by_source_turn ON excerpts (source_id, interviewer, translation_status);
     CREATE TABLE code_tallies (
         source_id INTEGER NOT NULL,
         code_id   INTEGER NOT NULL,

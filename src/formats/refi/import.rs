@@ -219,32 +219,34 @@ pub fn import_refi(
         }
     };
     store.atomically(|store| {
-        // New codes must not take the number keys of the codes already there.
-        store.freeze_code_keys()?;
-        let summary = RefiSummary { kind: kind.to_owned(), ..RefiSummary::default() };
-        let notes = child(root, "Notes")
-            .into_iter()
-            .flat_map(|notes| children(notes, "Note"))
-            .filter_map(|note| Some((note.attribute("guid")?.to_owned(), child_text(note, "PlainTextContent"))))
-            .collect();
-        let mut reader = Reader {
-            store,
-            file,
-            summary,
-            code_ids: HashMap::new(),
-            notes,
-            coders: HashMap::new(),
-            fallback_coder: None,
-            variables: HashMap::new(),
-            unknown_users: std::cell::RefCell::new(std::collections::BTreeSet::new()),
-        };
-        if kind == "codebook" {
-            reader.codebook(root)?;
-        } else {
-            reader.project(root, package.as_ref(), fallback_coder)?;
-        }
-        reader.summary.unknown_users = reader.unknown_users.take().into_iter().collect();
-        Ok(reader.summary)
+        store.with_bulk_indexing(|store| {
+            // New codes must not take the number keys of the codes already there.
+            store.freeze_code_keys()?;
+            let summary = RefiSummary { kind: kind.to_owned(), ..RefiSummary::default() };
+            let notes = child(root, "Notes")
+                .into_iter()
+                .flat_map(|notes| children(notes, "Note"))
+                .filter_map(|note| Some((note.attribute("guid")?.to_owned(), child_text(note, "PlainTextContent"))))
+                .collect();
+            let mut reader = Reader {
+                store,
+                file,
+                summary,
+                code_ids: HashMap::new(),
+                notes,
+                coders: HashMap::new(),
+                fallback_coder: None,
+                variables: HashMap::new(),
+                unknown_users: std::cell::RefCell::new(std::collections::BTreeSet::new()),
+            };
+            if kind == "codebook" {
+                reader.codebook(root)?;
+            } else {
+                reader.project(root, package.as_ref(), fallback_coder)?;
+            }
+            reader.summary.unknown_users = reader.unknown_users.take().into_iter().collect();
+            Ok(reader.summary)
+        })
     })
 }
 
