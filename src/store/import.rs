@@ -359,7 +359,7 @@ impl Store {
         &mut self,
         write: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> Result<T, E> {
-        let prepared = (|| -> StoreResult<(Vec<(String, String)>, i64, i64)> {
+        let prepared = (|| -> StoreResult<SetAside> {
             let set_aside: Vec<(String, String)> = self
                 .conn
                 .prepare(
@@ -377,9 +377,9 @@ impl Store {
             for (name, _) in &set_aside {
                 self.conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
             }
-            Ok((set_aside, last_excerpt, last_coding))
+            Ok(SetAside { triggers: set_aside, last_excerpt, last_coding })
         })();
-        let (set_aside, last_excerpt, last_coding) = prepared.map_err(E::from)?;
+        let SetAside { triggers: set_aside, last_excerpt, last_coding } = prepared.map_err(E::from)?;
         let written = write(self);
         let finished = (|| -> StoreResult<()> {
             if written.is_ok() {
@@ -429,6 +429,14 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The triggers a bulk write set aside (name, SQL to create it again), and
+/// the last excerpt and coding before it.
+struct SetAside {
+    triggers: Vec<(String, String)>,
+    last_excerpt: i64,
+    last_coding: i64,
 }
 
 /// What an import knows of a source while it writes: where its next excerpt

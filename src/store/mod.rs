@@ -26,6 +26,8 @@ mod quotes;
 mod search;
 mod sources;
 mod sql_types;
+#[cfg(test)]
+mod test_projects;
 mod undo;
 mod withdraw;
 
