@@ -160,12 +160,6 @@ fn median(runs: usize, work: impl FnMut()) -> Duration {
     times[times.len() / 2]
 }
 
-/// The duration below which `share` of the sorted `times` fall.
-fn percentile(times: &[Duration], share: f64) -> Duration {
-    let index = ((times.len() as f64 * share).ceil() as usize).clamp(1, times.len()) - 1;
-    times[index]
-}
-
 fn ms(duration: Duration) -> String {
     format!("{:>9.1} ms", duration.as_secs_f64() * 1000.0)
 }
@@ -712,9 +706,15 @@ mod frames {
     use quipu::gui::settings::Settings;
     use quipu::store::Store;
 
-    use super::{Measured, Report, percentile};
+    use super::{Measured, Report};
 
     const FRAMES: usize = 120;
+
+    /// The duration below which `share` of the sorted `times` fall.
+    fn percentile(times: &[Duration], share: f64) -> Duration {
+        let index = ((times.len() as f64 * share).ceil() as usize).clamp(1, times.len()) - 1;
+        times[index]
+    }
 
     /// One frame: the step, and tessellating what it drew (as eframe does).
     fn frame(harness: &mut Harness<'static, QuipuApp>) -> Duration {
