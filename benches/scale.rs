@@ -80,6 +80,31 @@ const ENGLISH: &[&str] = &[
     "always",
 ];
 
+/// Sub-codes under three themes, so rolling sub-codes up has work to do.
+const SUB_CODES: [(&str, &str); 6] = [
+    ("State absence", "No clinic"),
+    ("State absence", "No school"),
+    ("Trust", "In the company"),
+    ("Trust", "In the state"),
+    ("Police use", "At the mine gate"),
+    ("Police use", "Against protesters"),
+];
+
+/// Adds the default codebook and [`SUB_CODES`].
+fn add_codebook(store: &mut Store) {
+    store.add_default_codebook().expect("codebook");
+    for (parent, child) in SUB_CODES {
+        let parent_id = store.code_by_name(parent).expect("code").expect("a default code").code_id;
+        let draft = quipu::model::CodeDraft {
+            name: child.to_owned(),
+            description: String::new(),
+            color: None,
+            parent_id: Some(parent_id),
+        };
+        store.add_code(&draft).expect("sub-code");
+    }
+}
+
 /// A small deterministic generator, so every run builds the same project.
 struct Lcg(u64);
 
@@ -98,7 +123,8 @@ fn sentence(rng: &mut Lcg, words: &[&str], length: usize) -> String {
 
 fn batch(excerpts: usize, codes_per_excerpt: usize) -> ImportBatch {
     let mut rng = Lcg(42);
-    let codes: Vec<String> = DEFAULT_CODEBOOK.iter().map(|code| code.name.to_owned()).collect();
+    let mut codes: Vec<String> = DEFAULT_CODEBOOK.iter().map(|code| code.name.to_owned()).collect();
+    codes.extend(SUB_CODES.iter().map(|(parent, child)| format!("{parent}/{child}")));
     ImportBatch {
         rows: (0..excerpts)
             .map(|n| {
@@ -374,7 +400,7 @@ fn main() {
 
     // Import: Quipu into a new project, the baseline into a bare file, once each.
     let mut store = Store::create(&path).expect("create");
-    store.add_default_codebook().expect("codebook");
+    add_codebook(&mut store);
     let start = Instant::now();
     let summary = store.import_batch(&rows, "bench", false).expect("import");
     let import_time = start.elapsed();
@@ -651,7 +677,7 @@ fn main() {
     let encrypted = dir.path().join("encrypted.quipu");
     quipu::store::remember_passphrase(&encrypted, "a bench passphrase");
     let mut locked = Store::create(&encrypted).expect("encrypted project");
-    locked.add_default_codebook().expect("codebook");
+    add_codebook(&mut locked);
     let start = Instant::now();
     locked.import_batch(&rows, "bench", false).expect("import");
     let encrypted_import = start.elapsed();

@@ -176,8 +176,11 @@ impl Store {
     /// statuses. This is where a million codings become a few thousand rows: one
     /// scan of the covering index, grouped in index order.
     pub fn source_code_counts(&self, filter: &Filter) -> StoreResult<Vec<SourceCodeCount>> {
-        // Any coder, no roll-up, nothing about the excerpts themselves: the
-        // running counts answer (sources are chosen by the caller's groups).
+        // Any coder, nothing about the excerpts themselves: the running counts
+        // answer (sources are chosen by the caller's groups).
+        if filter.with_children && filter.coder_id.is_none() && !filter.reads_excerpts() {
+            return self.rolled_up_counts(filter);
+        }
         if !filter.with_children && filter.coder_id.is_none() && !filter.reads_excerpts() {
             let codes = self.filter_codes(filter)?;
             let sql = format!(
@@ -198,6 +201,96 @@ impl Store {
             return Ok(counts);
         }
         self.source_code_counts_by_scan(filter)
+    }
+
+    /// [`Store::source_code_counts`] with sub-codes rolled up into their
+    /// parents, any coder: a code with no sub-code (among the filter's codes)
+    /// is its running count; a code with sub-codes counts the distinct
+    /// excerpts of its subtree's codings, read by code.
+    fn rolled_up_counts(&self, filter: &Filter) -> StoreResult<Vec<SourceCodeCount>> {
+        let codes = self.codes()?;
+        let allowed: Option<std::collections::HashSet<CodeId>> =
+            if filter.codes.is_empty() { None } else { Some(self.filter_codes(filter)?.into_iter().collect()) };
+        let is_allowed = |code_id: &CodeId| allowed.as_ref().is_none_or(|allowed| allowed.contains(code_id));
+        let mut children: HashMap<CodeId, Vec<CodeId>> = HashMap::new();
+        for code in &codes {
+            if let Some(parent_id) = code.parent_id {
+                children.entry(parent_id).or_default().push(code.code_id);
+            }
+        }
+        let mut tallies: HashMap<CodeId, Vec<SourceCodeCount>> = HashMap::new();
+        for count in self.source_code_counts(&Filter { with_children: false, codes: Vec::new(), ..filter.clone() })? {
+            tallies.entry(count.code_id).or_default().push(count);
+        }
+        // Codes whose subtree holds more than one code, by the codes under them
+        // they count for (each code lists the rolled-up codes it adds to).
+        let mut counted_for: HashMap<CodeId, Vec<CodeId>> = HashMap::new();
+        let mut counts = Vec::new();
+        for code in &codes {
+            // The code and every code under it, as far as the filter lets them count.
+            let mut subtree = Vec::new();
+            let mut pending = vec![code.code_id];
+            while let Some(code_id) = pending.pop() {
+                if is_allowed(&code_id) {
+                    subtree.push(code_id);
+                }
+                pending.extend(children.get(&code_id).into_iter().flatten().copied());
+            }
+            match subtree.as_slice() {
+                [] => {}
+                [only] => counts.extend(
+                    tallies
+                        .get(only)
+                        .into_iter()
+                        .flatten()
+                        .map(|count| SourceCodeCount { code_id: code.code_id, ..*count }),
+                ),
+                _ => {
+                    for below in subtree {
+                        counted_for.entry(below).or_default().push(code.code_id);
+                    }
+                }
+            }
+        }
+        if !counted_for.is_empty() {
+            // One pass over the covering index, source by source: each rolled-up
+            // code's codings and the distinct excerpts among them.
+            let ids = serde_json::to_string(&counted_for.keys().map(|id| id.0).collect::<Vec<_>>())
+                .unwrap_or_else(|_| "[]".to_owned());
+            let mut statement = self.conn.prepare_cached(
+                "SELECT k.source_id, k.code_id, k.excerpt_id FROM codings k INDEXED BY codings_by_source
+                 WHERE k.code_id IN (SELECT value FROM json_each(?1))
+                 ORDER BY k.source_id",
+            )?;
+            let mut rows = statement.query([ids])?;
+            let mut current: Option<SourceId> = None;
+            let mut per_code: HashMap<CodeId, Vec<ExcerptId>> = HashMap::new();
+            let mut flush = |source_id: SourceId, per_code: &mut HashMap<CodeId, Vec<ExcerptId>>| {
+                for (code_id, mut excerpts) in per_code.drain() {
+                    let codings = excerpts.len() as u64;
+                    excerpts.sort_unstable();
+                    excerpts.dedup();
+                    counts.push(SourceCodeCount { source_id, code_id, excerpts: excerpts.len() as u64, codings });
+                }
+            };
+            while let Some(row) = rows.next()? {
+                let source_id: SourceId = row.get(0)?;
+                if current.is_some_and(|current| current != source_id) {
+                    flush(current.unwrap_or(source_id), &mut per_code);
+                }
+                current = Some(source_id);
+                let code_id: CodeId = row.get(1)?;
+                let excerpt_id: ExcerptId = row.get(2)?;
+                for counted in counted_for.get(&code_id).into_iter().flatten() {
+                    per_code.entry(*counted).or_default().push(excerpt_id);
+                }
+            }
+            if let Some(source_id) = current {
+                flush(source_id, &mut per_code);
+            }
+        }
+        counts.sort_unstable_by_key(|count| (count.source_id, count.code_id));
+        Ok(counts)
     }
 
     /// [`Store::source_code_counts`] from the codings themselves: one scan of
@@ -565,14 +658,23 @@ mod tests {
     use crate::store::test_projects::generated;
     use crate::store::{ImportBatch, ImportRow};
 
-    /// The running counts agree with the codings, and so do code counts.
+    /// The running counts agree with the codings, and so do code counts, with
+    /// and without sub-codes rolled up.
     fn assert_tallies_agree(store: &Store, moment: &str) {
-        let filter = Filter::default();
-        assert_eq!(
-            store.source_code_counts(&filter).unwrap(),
-            store.source_code_counts_by_scan(&filter).unwrap(),
-            "after {moment}"
-        );
+        let codes = store.codes().unwrap();
+        let parent = codes.iter().find(|code| codes.iter().any(|c| c.parent_id == Some(code.code_id)));
+        let mut filters = vec![Filter::default(), Filter { with_children: true, ..Filter::default() }];
+        if let Some(parent) = parent {
+            filters.push(Filter { with_children: true, codes: vec![parent.code_id], ..Filter::default() });
+            filters.push(Filter { codes: vec![parent.code_id], ..Filter::default() });
+        }
+        for filter in filters {
+            assert_eq!(
+                store.source_code_counts(&filter).unwrap(),
+                store.source_code_counts_by_scan(&filter).unwrap(),
+                "after {moment}, {filter:?}"
+            );
+        }
         let slow: Vec<CodeCount> = store
             .conn
             .prepare(
