@@ -597,10 +597,17 @@ fn main() {
         }),
         format!("{listed} excerpts"),
     );
-    let quotes_sql = "SELECT e.label, e.original_text, e.translation_text, ca.name, s.name, s.speaker, s.role
-                      FROM codings k JOIN excerpts e ON e.excerpt_id = k.excerpt_id
+    // Every column a quote carries into a report: the excerpt, its source and
+    // case, the code and the coding.
+    let quotes_sql = "SELECT e.excerpt_id, e.source_id, e.label, e.position, e.original_text, e.original_lang,
+                             e.translation_text, e.translation_lang, e.translation_status, e.translation_note,
+                             e.speaker, e.interviewer, e.time, s.source_id, s.case_id, s.name, s.speaker, s.role,
+                             s.place, s.date, s.interviewer, s.pseudonym, s.description, ca.name, k.code_id, c.name,
+                             k.side, k.start_char, k.end_char, k.covered_text, c.color
+                      FROM codings k JOIN codes c ON c.code_id = k.code_id
+                      JOIN excerpts e ON e.excerpt_id = k.excerpt_id
                       JOIN sources s ON s.source_id = e.source_id JOIN cases ca ON ca.case_id = s.case_id
-                      WHERE k.code_id = ?1 ORDER BY ca.name, s.name, e.position";
+                      WHERE k.code_id = ?1 ORDER BY ca.name, s.name, e.position, k.side, k.start_char";
     let quoted = store.coded_quotes(&by_code).expect("quotes").len();
     compare(
         &mut report,

@@ -12,6 +12,10 @@ use crate::text::CharSpan;
 /// What makes two codings the same quote: excerpt, code, side and span.
 type QuoteKey = (ExcerptId, CodeId, Option<Side>, Option<i64>, Option<i64>);
 
+/// Where a quote goes in a report: case (folded as SQLite's NOCASE), source,
+/// position, then the quote itself.
+type ReadingOrder = (String, String, i64, QuoteKey);
+
 /// One coded quote: a code applied to (part of) an excerpt, with everything a
 /// report needs to cite it.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,8 +49,10 @@ impl Store {
         let codes = self.filter_codes(filter)?;
         let conditions =
             [filter.source_condition("s"), filter.excerpt_condition("e"), filter.coding_condition("k", &codes)];
-        // Codings by several coders of the same passage come out side by side
-        // and are kept once; memos are read once, not per quote.
+        // The rows are put in reading order here rather than by SQLite, whose
+        // sorter would copy every quote's texts; codings by several coders of
+        // the same passage then lie side by side and are kept once. Memos are
+        // read once, not per quote.
         let sql = format!(
             "SELECT {EXCERPT_COLUMNS}, {},
                     ca.name, k.code_id, c.name, k.side, k.start_char, k.end_char, k.covered_text, c.color
@@ -55,9 +61,7 @@ impl Store {
              JOIN excerpts e ON e.excerpt_id = k.excerpt_id
              JOIN sources s ON s.source_id = e.source_id
              JOIN cases ca ON ca.case_id = s.case_id
-             WHERE {}
-             ORDER BY ca.name, s.name, e.position, e.excerpt_id, k.code_id, k.side NULLS FIRST, k.start_char,
-                      k.end_char",
+             WHERE {}",
             source_columns("s"),
             conditions.join(" AND ")
         );
@@ -79,19 +83,13 @@ impl Store {
         let rest = EXCERPT_COLUMN_COUNT + SOURCE_COLUMN_COUNT;
         let mut statement = self.conn.prepare(&sql)?;
         let mut rows = statement.query([])?;
-        let mut quotes: Vec<CodedQuote> = Vec::new();
-        let mut last: Option<QuoteKey> = None;
+        let mut keyed: Vec<(ReadingOrder, CodedQuote)> = Vec::new();
         while let Some(row) = rows.next()? {
             let excerpt_id: ExcerptId = row.get(0)?;
             let code_id: CodeId = row.get(rest + 1)?;
             let side: Option<Side> = row.get(rest + 3)?;
             let start: Option<i64> = row.get(rest + 4)?;
             let end: Option<i64> = row.get(rest + 5)?;
-            let key = Some((excerpt_id, code_id, side, start, end));
-            if key == last {
-                continue;
-            }
-            last = key;
             let anchor = match side {
                 None => CodingAnchor::Whole,
                 Some(side) => CodingAnchor::Passage {
@@ -99,7 +97,7 @@ impl Store {
                     span: CharSpan::new(start.unwrap_or(0) as usize, end.unwrap_or(0) as usize),
                 },
             };
-            quotes.push(CodedQuote {
+            let quote = CodedQuote {
                 code_id,
                 code_name: row.get(rest + 2)?,
                 code_color: row.get(rest + 7)?,
@@ -110,8 +108,19 @@ impl Store {
                 covered_text: row.get(rest + 6)?,
                 excerpt_memo: excerpt_memos.get(&excerpt_id).cloned().unwrap_or_default(),
                 coding_memo: coding_memos.get(&(excerpt_id, code_id)).cloned().unwrap_or_default(),
-            });
+            };
+            // Case names sort as SQLite's NOCASE does (ASCII letters folded).
+            let order = (
+                quote.case_name.to_ascii_lowercase(),
+                quote.source.name.clone(),
+                quote.excerpt.position,
+                (excerpt_id, code_id, side, start, end),
+            );
+            keyed.push((order, quote));
         }
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        keyed.dedup_by(|later, earlier| later.0.3 == earlier.0.3);
+        let quotes: Vec<CodedQuote> = keyed.into_iter().map(|(_, quote)| quote).collect();
         Ok(quotes)
     }
 }
