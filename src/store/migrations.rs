@@ -455,6 +455,44 @@ mod tests {
     }
 
     #[test]
+    fn a_fourth_format_project_gains_running_counts_that_agree_with_its_codings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v4.quipu");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+            for migration in &MIGRATIONS[..4] {
+                conn.execute_batch(&migration.replace("quipu_uuid()", UUID_SQL)).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 4).unwrap();
+            conn.execute_batch(
+                "INSERT INTO cases (name) VALUES ('Cerro Alto');
+                 INSERT INTO sources (case_id, name) VALUES (1, 'Entrevista 1'), (1, 'Entrevista 2');
+                 INSERT INTO excerpts (source_id, position, original_text)
+                     VALUES (1, 1, 'El agua se fue.'), (1, 2, 'Nadie vino.'), (2, 1, 'La policía llegó.');
+                 INSERT INTO coders (name) VALUES ('Ana'), ('Bruno');
+                 INSERT INTO codes (name, color) VALUES ('Trust', '#4E9AD6'), ('Water', '#4FB3AA');
+                 -- Two coders on one excerpt: one excerpt, two codings.
+                 INSERT INTO codings (excerpt_id, code_id, coder_id, source_id, created_at) VALUES
+                     (1, 2, 1, 1, ''), (1, 2, 2, 1, ''), (2, 2, 1, 1, ''), (3, 1, 1, 2, ''), (3, 2, 2, 2, '');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.format_version().unwrap(), CURRENT_VERSION);
+        let counts: Vec<(i64, u64, u64)> =
+            store.code_counts().unwrap().into_iter().map(|c| (c.code_id.0, c.excerpts, c.codings)).collect();
+        assert_eq!(counts, vec![(1, 1, 1), (2, 3, 4)]);
+        let by_source: Vec<(i64, i64, u64, u64)> = store
+            .source_code_counts(&crate::store::Filter::default())
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.source_id.0, c.code_id.0, c.excerpts, c.codings))
+            .collect();
+        assert_eq!(by_source, vec![(1, 2, 2, 3), (2, 1, 1, 1), (2, 2, 1, 1)]);
+    }
+
+    #[test]
     fn a_third_format_project_keeps_every_coding_and_memo_when_codes_become_unique_among_siblings() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v3.quipu");
