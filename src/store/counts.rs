@@ -187,18 +187,7 @@ impl Store {
                 "SELECT t.source_id, t.code_id, t.excerpts, t.codings FROM code_tallies t WHERE {}",
                 filter.coding_condition("t", &codes)
             );
-            let mut statement = self.conn.prepare_cached(&sql)?;
-            let counts = statement
-                .query_map([], |row| {
-                    Ok(SourceCodeCount {
-                        source_id: row.get(0)?,
-                        code_id: row.get(1)?,
-                        excerpts: row.get::<_, i64>(2)? as u64,
-                        codings: row.get::<_, i64>(3)? as u64,
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
-            return Ok(counts);
+            return self.read_source_code_counts(&sql);
         }
         self.source_code_counts_by_scan(filter)
     }
@@ -316,7 +305,12 @@ impl Store {
                  GROUP BY k.source_id, k.code_id"
             )
         };
-        let mut statement = self.conn.prepare_cached(&sql)?;
+        self.read_source_code_counts(&sql)
+    }
+
+    /// Runs `sql`, which selects source, code, excerpts and codings, in that order.
+    fn read_source_code_counts(&self, sql: &str) -> StoreResult<Vec<SourceCodeCount>> {
+        let mut statement = self.conn.prepare_cached(sql)?;
         let counts = statement
             .query_map([], |row| {
                 Ok(SourceCodeCount {

@@ -474,6 +474,12 @@ mod tests {
         let mut store = Store::create(&path).unwrap();
         store.add_case("Cerro Alto", "").unwrap();
         let before = store.dump().unwrap();
+        let triggers = |store: &Store| -> Vec<String> {
+            let mut statement =
+                store.conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name").unwrap();
+            statement.query_map([], |row| row.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+        };
+        let triggers_before = triggers(&store);
         // The file may not grow: as on a full disk, the next page cannot be written.
         let pages: i64 = store.conn.query_row("PRAGMA page_count", [], |row| row.get(0)).unwrap();
         store.conn.pragma_update(None, "max_page_count", pages).unwrap();
@@ -494,5 +500,6 @@ mod tests {
         assert!(message.starts_with(&format!("{}: the disk is full", path.display())), "{message}");
         assert!(!message.contains("savepoint"), "{message}");
         assert_eq!(store.dump().unwrap(), before, "nothing of the import stayed");
+        assert_eq!(triggers(&store), triggers_before, "the triggers set aside for the import are back");
     }
 }
