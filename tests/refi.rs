@@ -473,6 +473,12 @@ fn bad_refi_files_name_the_element_at_fault_and_change_nothing() {
     };
     let header = r#"<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x">"#;
     let codebook = r#"<CodeBook><Codes><Code guid="00000000-0000-0000-0000-000000000001" name="A" isCodable="true"/></Codes></CodeBook>"#;
+    // One language of a source as Quipu exports it, its one excerpt coded A.
+    let quipu_text = |text: &str, source: &str, side: &str, words: &str| {
+        format!(
+            r#"<TextSource guid="00000000-0000-0000-0000-0000000000{text}" name="Texto {text}"><Description>quipu:source=00000000-0000-0000-0000-{source};side={side};lang=es;case=C;name=S{source}</Description><PlainTextContent>{words}</PlainTextContent><PlainTextSelection guid="00000000-0000-0000-0000-0000000001{text}" startPosition="0" endPosition="4"><Description>quipu:excerpt=00000000-0000-0000-0000-0000000002{text}</Description></PlainTextSelection></TextSource>"#
+        )
+    };
     let cases = [
         (write("notes.txt", b"just words"), "is neither"),
         (write("broken.qdc", b"<CodeBook><Codes>"), "not well-formed"),
@@ -495,6 +501,21 @@ fn bad_refi_files_name_the_element_at_fault_and_change_nothing() {
                 Some("Una línea corta."),
             ),
             "refers to a code 00000000-0000-0000-0000-000000000009 that is not in the codebook",
+        ),
+        (
+            // Quipu writes a source's two languages one after the other; a file
+            // that splits them is refused before anything is written.
+            qdpx(
+                "split.qdpx",
+                &format!(
+                    r#"{header}{codebook}<Sources>{}{}{}</Sources></Project>"#,
+                    quipu_text("f1", "0000000000e1", "original", "Uno."),
+                    quipu_text("f2", "0000000000e2", "original", "Dos."),
+                    quipu_text("f3", "0000000000e1", "translation", "One."),
+                ),
+                None,
+            ),
+            "<TextSource name=\"Texto f3\">: its other language came earlier in the file",
         ),
         (
             qdpx(

@@ -93,32 +93,94 @@ pub fn read_entry_up_to(
     file: &str,
     part: &str,
 ) -> Result<Vec<u8>, ImportError> {
-    let by_ratio = packed.saturating_mul(MAX_RATIO).max(RATIO_FREE_BYTES);
-    let limit = cap.min(by_ratio);
+    let mut capped = CappedRead::new(entry, packed, cap, part);
     let mut content = Vec::new();
-    entry.take(limit + 1).read_to_end(&mut content).map_err(|error| {
-        ImportError::file(file, bilingual!("{part} could not be read: {error}", "no se pudo leer {part}: {error}"))
+    capped.read_to_end(&mut content).map_err(|error| match EntryRefused::inside(&error) {
+        Some(refused) => ImportError::file(file, refused.0.clone()),
+        None => {
+            ImportError::file(file, bilingual!("{part} could not be read: {error}", "no se pudo leer {part}: {error}"))
+        }
     })?;
-    if content.len() as u64 > cap {
-        let megabytes = cap / (1024 * 1024);
-        return Err(ImportError::file(
-            file,
-            bilingual!(
+    Ok(content)
+}
+
+/// Why an entry stopped being read: it unpacks past its cap or its ratio.
+/// Carried inside the I/O error of a [`CappedRead`].
+#[derive(Debug, Clone)]
+pub struct EntryRefused(pub crate::language::Text);
+
+impl std::fmt::Display for EntryRefused {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{}", self.0.get(crate::language::Language::English))
+    }
+}
+
+impl std::error::Error for EntryRefused {}
+
+impl EntryRefused {
+    /// The refusal an I/O error carries, if it is one.
+    pub fn inside(error: &std::io::Error) -> Option<&EntryRefused> {
+        error.get_ref().and_then(|inner| inner.downcast_ref::<EntryRefused>())
+    }
+}
+
+/// Reads an entry of a package as a stream with the limits of [`read_entry`]:
+/// the first byte past [`MAX_RATIO`] times its `packed` size, or past `cap`,
+/// fails the read with an [`EntryRefused`], so a bomb is never unpacked.
+pub struct CappedRead<R> {
+    inner: R,
+    packed: u64,
+    cap: u64,
+    /// The most bytes allowed: the cap, or the ratio's bound if lower.
+    limit: u64,
+    read: u64,
+    part: String,
+}
+
+impl<R: Read> CappedRead<R> {
+    /// Caps `inner`, `part` of a package (named in messages), `packed` bytes in the archive.
+    pub fn new(inner: R, packed: u64, cap: u64, part: &str) -> Self {
+        let by_ratio = packed.saturating_mul(MAX_RATIO).max(RATIO_FREE_BYTES);
+        Self { inner, packed, cap, limit: cap.min(by_ratio), read: 0, part: part.to_owned() }
+    }
+
+    /// Bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.read
+    }
+
+    fn refusal(&self) -> EntryRefused {
+        let (part, packed) = (&self.part, self.packed);
+        if self.limit == self.cap {
+            let megabytes = self.cap / (1024 * 1024);
+            return EntryRefused(bilingual!(
                 "{part} unpacks to more than {megabytes} MB, more than any text it could hold; the file is damaged or not what it claims",
                 "{part} ocupa más de {megabytes} MB al descomprimirse, más que cualquier texto; el archivo está dañado o no es lo que dice ser"
-            ),
-        ));
+            ));
+        }
+        EntryRefused(bilingual!(
+            "{part} unpacks to more than {MAX_RATIO} times its packed size ({packed} bytes), as no text does; the file is damaged or not what it claims",
+            "{part} ocupa al descomprimirse más de {MAX_RATIO} veces su tamaño comprimido ({packed} bytes), como ningún texto; el archivo está dañado o no es lo que dice ser"
+        ))
     }
-    if content.len() as u64 > limit {
-        return Err(ImportError::file(
-            file,
-            bilingual!(
-                "{part} unpacks to more than {MAX_RATIO} times its packed size ({packed} bytes), as no text does; the file is damaged or not what it claims",
-                "{part} ocupa al descomprimirse más de {MAX_RATIO} veces su tamaño comprimido ({packed} bytes), como ningún texto; el archivo está dañado o no es lo que dice ser"
-            ),
-        ));
+}
+
+impl<R: Read> Read for CappedRead<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        // One byte more than allowed may be read, to tell "exactly at the
+        // limit" from "past it".
+        let room = (self.limit + 1).saturating_sub(self.read);
+        let wanted = buffer.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        if wanted == 0 && !buffer.is_empty() {
+            return Err(std::io::Error::other(self.refusal()));
+        }
+        let count = self.inner.read(&mut buffer[..wanted])?;
+        self.read += count as u64;
+        if self.read > self.limit {
+            return Err(std::io::Error::other(self.refusal()));
+        }
+        Ok(count)
     }
-    Ok(content)
 }
 
 /// Parses XML (`part` names it in messages) with limits on nodes and nesting.

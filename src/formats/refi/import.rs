@@ -8,12 +8,16 @@
 use crate::language::{Language, Localized, Text};
 use std::collections::HashMap;
 
-use roxmltree::Node;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::parse_quipu_description;
 use crate::formats::ImportError;
-use crate::formats::package::{Allowance, MAX_ENTRY_BYTES, MAX_PROJECT_DOCUMENT_BYTES, parse_xml, read_entry_up_to};
+use std::io::BufRead;
+
+use super::xml::{Element, StartTag, XmlStream};
+use crate::formats::package::{
+    Allowance, CappedRead, EntryRefused, MAX_ENTRY_BYTES, MAX_PROJECT_DOCUMENT_BYTES, read_entry_up_to,
+};
 use crate::model::{
     AttributeId, AttributeScope, AttributeType, CaseId, CodeDraft, CodeId, CoderId, CodingAnchor, Color, ExcerptDraft,
     ExcerptId, MemoTarget, Side, SourceDraft, SourceId, TranslationStatus,
@@ -44,71 +48,139 @@ pub struct RefiSummary {
     pub unknown_users: Vec<String>,
 }
 
-/// Refuses a file in which two elements share a GUID, naming both: references
-/// to that GUID would be ambiguous.
-fn refuse_duplicate_guids(root: Node<'_, '_>, file: &str) -> Result<(), ImportError> {
-    let mut seen: HashMap<&str, Node<'_, '_>> = HashMap::new();
-    for node in root.descendants().filter(Node::is_element) {
-        let Some(guid) = node.attribute("guid") else {
-            continue;
-        };
-        if let Some(first) = seen.insert(guid, node) {
-            let (first, second) = (describe(first), describe(node));
-            return Err(ImportError::file(
-                file,
-                crate::bilingual!(
-                    "the GUID {guid} names two elements, {first} and {second}; each must have its own",
-                    "el GUID {guid} nombra dos elementos, {first} y {second}; cada uno debe tener el suyo"
-                ),
-            ));
+/// A GUID as a number when it is written the usual way (lower- or upper-case
+/// hex in 8-4-4-4-12 groups), so a million of them take little memory; the
+/// case is kept apart, as GUIDs are compared as written.
+fn packed_guid(guid: &str) -> Option<(bool, u128)> {
+    let bytes = guid.as_bytes();
+    if bytes.len() != 36 || [8, 13, 18, 23].iter().any(|&at| bytes[at] != b'-') {
+        return None;
+    }
+    let hex: String = guid.chars().filter(|c| *c != '-').collect();
+    let upper = hex.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = hex.bytes().any(|b| b.is_ascii_lowercase());
+    if (upper && lower) || hex.len() != 32 {
+        return None;
+    }
+    u128::from_str_radix(&hex, 16).ok().map(|value| (upper, value))
+}
+
+/// The GUIDs met so far, to refuse a file in which two elements share one.
+#[derive(Default)]
+struct SeenGuids {
+    packed: std::collections::HashSet<(bool, u128)>,
+    other: std::collections::HashSet<String>,
+}
+
+impl SeenGuids {
+    /// Whether `guid` is new (it is remembered).
+    fn first(&mut self, guid: &str) -> bool {
+        match packed_guid(guid) {
+            Some(packed) => self.packed.insert(packed),
+            None => self.other.insert(guid.to_owned()),
         }
     }
-    Ok(())
 }
 
-/// An element's name, its `name` or `guid` if it has one: how messages point at it.
-fn describe(node: Node<'_, '_>) -> String {
-    let tag = node.tag_name().name();
-    match (node.attribute("name"), node.attribute("guid")) {
-        (Some(name), _) => format!("<{tag} name=\"{name}\">"),
-        (None, Some(guid)) => format!("<{tag} guid=\"{guid}\">"),
-        _ => format!("<{tag}>"),
+/// What the first pass over a project document finds: the notes (which come
+/// after the sources that point at them), and the first GUID two elements share.
+#[derive(Default)]
+struct Survey {
+    notes: HashMap<String, String>,
+    duplicate: Option<(String, String)>,
+}
+
+/// The XML of a project or codebook, read as a stream.
+type Stream<'a> = XmlStream<Box<dyn BufRead + 'a>>;
+
+/// Walks the whole document: notes, GUIDs, and the limits every part is held to.
+fn survey(stream: &mut Stream<'_>) -> Result<Survey, ImportError> {
+    fn walk(
+        stream: &mut Stream<'_>,
+        depth: usize,
+        seen: &mut SeenGuids,
+        survey: &mut Survey,
+    ) -> Result<(), ImportError> {
+        while let Some(tag) = stream.next_start()? {
+            if survey.duplicate.is_some() {
+                return Ok(());
+            }
+            if let Some(guid) = tag.attribute("guid")
+                && !seen.first(guid)
+            {
+                survey.duplicate = Some((guid.to_owned(), tag.describe()));
+                return Ok(());
+            }
+            if depth == 1 && tag.name() == "Notes" {
+                let notes = stream.element(tag)?;
+                for element in notes.descendants().into_iter().skip(1) {
+                    if let Some(guid) = element.attribute("guid")
+                        && !seen.first(guid)
+                    {
+                        survey.duplicate = Some((guid.to_owned(), element.describe()));
+                        return Ok(());
+                    }
+                }
+                for note in notes.children("Note") {
+                    if let Some(guid) = note.attribute("guid") {
+                        survey.notes.insert(guid.to_owned(), note.child_text("PlainTextContent"));
+                    }
+                }
+            } else if !tag.is_empty() {
+                walk(stream, depth + 1, seen, survey)?;
+            }
+        }
+        Ok(())
     }
+    let mut survey = Survey::default();
+    walk(stream, 0, &mut SeenGuids::default(), &mut survey)?;
+    Ok(survey)
 }
 
-fn children<'a, 'input>(node: Node<'a, 'input>, name: &'a str) -> impl Iterator<Item = Node<'a, 'input>> + 'a {
-    node.children().filter(move |child| child.is_element() && child.tag_name().name() == name)
+/// The first element carrying `guid`, as messages name it.
+fn first_with_guid(stream: &mut Stream<'_>, guid: &str) -> Result<String, ImportError> {
+    fn walk(stream: &mut Stream<'_>, guid: &str) -> Result<Option<String>, ImportError> {
+        while let Some(tag) = stream.next_start()? {
+            if tag.attribute("guid") == Some(guid) {
+                return Ok(Some(tag.describe()));
+            }
+            if !tag.is_empty()
+                && let Some(found) = walk(stream, guid)?
+            {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+    Ok(walk(stream, guid)?.unwrap_or_default())
 }
 
-fn child<'a, 'input>(node: Node<'a, 'input>, name: &'a str) -> Option<Node<'a, 'input>> {
-    children(node, name).next()
+/// A `.qdpx` package: its entries read one at a time, as they are needed.
+struct Package<'a> {
+    archive: std::cell::RefCell<zip::ZipArchive<std::io::Cursor<&'a [u8]>>>,
+    /// Entries by lower-cased path: index and packed size.
+    entries: HashMap<String, (usize, u64)>,
+    allowance: std::cell::Cell<Allowance>,
+    file: String,
 }
 
-fn child_text(node: Node<'_, '_>, name: &str) -> String {
-    child(node, name).and_then(|c| c.text()).unwrap_or_default().to_owned()
+fn not_zip(file: &str, error: zip::result::ZipError) -> ImportError {
+    ImportError::file(
+        file,
+        crate::bilingual!("not a readable .qdpx (ZIP) file: {error}", "no es un archivo .qdpx (ZIP) legible: {error}"),
+    )
 }
 
-/// The files of a `.qdpx`, by lower-cased path.
-struct Package {
-    files: HashMap<String, Vec<u8>>,
-}
-
-impl Package {
-    fn read(bytes: &[u8], file: &str) -> Result<Package, ImportError> {
-        let not_zip = |error: zip::result::ZipError| {
-            ImportError::file(
-                file,
-                crate::bilingual!(
-                    "not a readable .qdpx (ZIP) file: {error}",
-                    "no es un archivo .qdpx (ZIP) legible: {error}"
-                ),
-            )
-        };
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(not_zip)?;
-        let mut files = HashMap::new();
+impl<'a> Package<'a> {
+    /// Opens the archive and checks every text in it against the package limits
+    /// (unpacking each as a stream, keeping nothing), so a bomb is refused
+    /// before anything is written.
+    fn read(bytes: &'a [u8], file: &str) -> Result<Package<'a>, ImportError> {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| not_zip(file, e))?;
+        let mut entries = HashMap::new();
         let mut allowance = Allowance::default();
         for index in 0..archive.len() {
-            let mut entry = archive.by_index(index).map_err(not_zip)?;
+            let entry = archive.by_index(index).map_err(|e| not_zip(file, e))?;
             if entry.is_dir() {
                 continue;
             }
@@ -119,20 +191,73 @@ impl Package {
                 continue;
             }
             let packed = entry.compressed_size();
-            // The project document holds the whole project; a source's text, one interview.
-            let cap = if name.ends_with(".qde") { MAX_PROJECT_DOCUMENT_BYTES } else { MAX_ENTRY_BYTES };
-            let content = read_entry_up_to(&mut entry, packed, cap, file, &name)?;
-            allowance.take(content.len(), file, &name)?;
-            files.insert(name, content);
+            if name.ends_with(".txt") {
+                let mut capped = CappedRead::new(entry, packed, MAX_ENTRY_BYTES, &name);
+                std::io::copy(&mut capped, &mut std::io::sink()).map_err(|error| entry_failed(file, &name, &error))?;
+                allowance.take(capped.bytes_read() as usize, file, &name)?;
+            }
+            entries.insert(name, (index, packed));
         }
-        Ok(Package { files })
+        Ok(Package {
+            archive: std::cell::RefCell::new(archive),
+            entries,
+            allowance: std::cell::Cell::new(allowance),
+            file: file.to_owned(),
+        })
+    }
+
+    /// `project.qde` as a stream, from an archive of its own (`archive`, a
+    /// copy of the package's) so texts can be read while it is.
+    fn project<'s>(
+        &self,
+        archive: &'s mut zip::ZipArchive<std::io::Cursor<&'a [u8]>>,
+    ) -> Result<CappedRead<zip::read::ZipFile<'s, std::io::Cursor<&'a [u8]>>>, ImportError> {
+        let Some(&(index, packed)) = self.entries.get("project.qde") else {
+            return Err(ImportError::file(
+                &self.file,
+                crate::bilingual!("the .qdpx has no project.qde inside", "el .qdpx no contiene project.qde"),
+            ));
+        };
+        let entry = archive.by_index(index).map_err(|e| not_zip(&self.file, e))?;
+        Ok(CappedRead::new(entry, packed, MAX_PROJECT_DOCUMENT_BYTES, "project.qde"))
+    }
+
+    /// A fresh copy of the archive, to stream one entry from.
+    fn archive(&self) -> zip::ZipArchive<std::io::Cursor<&'a [u8]>> {
+        self.archive.borrow().clone()
+    }
+
+    /// Counts `bytes` unpacked from `part` against the package's allowance.
+    fn take(&self, bytes: u64, part: &str) -> Result<(), ImportError> {
+        let mut allowance = self.allowance.get();
+        allowance.take(usize::try_from(bytes).unwrap_or(usize::MAX), &self.file, part)?;
+        self.allowance.set(allowance);
+        Ok(())
     }
 
     /// The text a source points at (`internal://x.txt` lives in `sources/`, which
-    /// some tools spell `Sources/`).
-    fn text(&self, path: &str) -> Option<&[u8]> {
+    /// some tools spell `Sources/`), or `None` if the package does not hold it.
+    fn text(&self, path: &str) -> Result<Option<Vec<u8>>, ImportError> {
         let name = path.trim_start_matches("internal://").trim_start_matches("relative://").to_lowercase();
-        self.files.get(&format!("sources/{name}")).or_else(|| self.files.get(&name)).map(Vec::as_slice)
+        let in_sources = format!("sources/{name}");
+        let Some((part, &(index, packed))) =
+            self.entries.get_key_value(&in_sources).or_else(|| self.entries.get_key_value(&name))
+        else {
+            return Ok(None);
+        };
+        let mut archive = self.archive.borrow_mut();
+        let entry = archive.by_index(index).map_err(|e| not_zip(&self.file, e))?;
+        read_entry_up_to(entry, packed, MAX_ENTRY_BYTES, &self.file, part).map(Some)
+    }
+}
+
+fn entry_failed(file: &str, part: &str, error: &std::io::Error) -> ImportError {
+    match EntryRefused::inside(error) {
+        Some(refused) => ImportError::file(file, refused.0.clone()),
+        None => ImportError::file(
+            file,
+            crate::bilingual!("{part} could not be read: {error}", "no se pudo leer {part}: {error}"),
+        ),
     }
 }
 
@@ -142,6 +267,9 @@ struct SourceText {
     text: String,
     /// For each character position of the file, its position in `text`.
     positions: Vec<usize>,
+    /// For each character position of `text` (and its end), its byte offset:
+    /// selections are sliced in constant time, not by counting characters.
+    offsets: Vec<usize>,
 }
 
 impl SourceText {
@@ -159,7 +287,16 @@ impl SourceText {
             text.push_str(&normalized);
         }
         positions.push(length);
-        SourceText { text, positions }
+        let offsets = text.char_indices().map(|(offset, _)| offset).chain([text.len()]).collect();
+        SourceText { text, positions, offsets }
+    }
+
+    /// The normalised text of `span` (empty if it leaves the text).
+    fn slice(&self, span: CharSpan) -> &str {
+        match (self.offsets.get(span.start.0), self.offsets.get(span.end.0)) {
+            (Some(&start), Some(&end)) if start <= end => &self.text[start..end],
+            _ => "",
+        }
     }
 
     /// The normalised span of a selection, or `None` if it leaves the file.
@@ -171,8 +308,29 @@ impl SourceText {
     }
 }
 
+/// The project document as a stream: `project.qde` from `archive` (a copy of
+/// the package's), or the bare bytes of a `.qde` or `.qdc`.
+fn open_document<'s, 'a: 's>(
+    package: Option<&'s Package<'a>>,
+    archive: Option<&'s mut zip::ZipArchive<std::io::Cursor<&'a [u8]>>>,
+    bare: &'s [u8],
+    file: &str,
+    part: &str,
+) -> Result<Stream<'s>, ImportError> {
+    let source: Box<dyn BufRead + 's> = match (package, archive) {
+        (Some(package), Some(archive)) => {
+            Box::new(std::io::BufReader::with_capacity(1 << 16, package.project(archive)?))
+        }
+        _ => Box::new(bare),
+    };
+    Ok(XmlStream::new(source, file, part))
+}
+
 /// Reads a `.qdpx`, `.qde` or `.qdc` file into the project in one transaction.
 /// Codings without a known user are attributed to `fallback_coder`.
+///
+/// The project document is read twice as a stream, never whole: first for its
+/// notes and to check it (GUIDs, nesting, size), then to write it part by part.
 pub fn import_refi(
     store: &mut Store,
     bytes: &[u8],
@@ -180,32 +338,52 @@ pub fn import_refi(
     fallback_coder: &str,
 ) -> Result<RefiSummary, ImportError> {
     let package = if bytes.starts_with(b"PK") { Some(Package::read(bytes, file)?) } else { None };
-    let xml_bytes = match &package {
-        Some(package) => package.files.get("project.qde").map(Vec::as_slice).ok_or_else(|| {
-            ImportError::file(
+    let bare = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let part = if package.is_some() { "project.qde" } else { "CodeBook" };
+    // Each pass reads the document from a fresh archive of its own.
+    let fresh = || package.as_ref().map(Package::archive);
+    {
+        let mut archive = fresh();
+        let mut stream = open_document(package.as_ref(), archive.as_mut(), bare, file, part)?;
+        if !stream.starts_with_markup()? {
+            return Err(ImportError::file(
                 file,
-                crate::bilingual!("the .qdpx has no project.qde inside", "el .qdpx no contiene project.qde"),
-            )
-        })?,
-        None => bytes,
+                crate::bilingual!(
+                    "the file is neither a REFI-QDA project (.qdpx, a zip archive) nor a codebook (.qdc, XML)",
+                    "el archivo no es un proyecto REFI-QDA (.qdpx, un archivo zip) ni un libro de códigos (.qdc, XML)"
+                ),
+            ));
+        }
+    }
+    let (survey, document_bytes) = {
+        let mut archive = fresh();
+        let mut stream = open_document(package.as_ref(), archive.as_mut(), bare, file, part)?;
+        let survey = survey(&mut stream)?;
+        (survey, stream.bytes_read())
     };
-    let xml_bytes = xml_bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(xml_bytes);
-    if !xml_bytes.trim_ascii_start().starts_with(b"<") {
+    if let Some((guid, second)) = &survey.duplicate {
+        let mut archive = fresh();
+        let first = first_with_guid(&mut open_document(package.as_ref(), archive.as_mut(), bare, file, part)?, guid)?;
         return Err(ImportError::file(
             file,
             crate::bilingual!(
-                "the file is neither a REFI-QDA project (.qdpx, a zip archive) nor a codebook (.qdc, XML)",
-                "el archivo no es un proyecto REFI-QDA (.qdpx, un archivo zip) ni un libro de códigos (.qdc, XML)"
+                "the GUID {guid} names two elements, {first} and {second}; each must have its own",
+                "el GUID {guid} nombra dos elementos, {first} y {second}; cada uno debe tener el suyo"
             ),
         ));
     }
-    let xml = std::str::from_utf8(xml_bytes).map_err(|_| {
-        ImportError::file(file, crate::bilingual!("the XML is not UTF-8 text", "el XML no es texto UTF-8"))
-    })?;
-    let document = parse_xml(xml, file, if package.is_some() { "project.qde" } else { "CodeBook" })?;
-    let root = document.root_element();
-    refuse_duplicate_guids(root, file)?;
-    let kind = match root.tag_name().name() {
+    if let Some(package) = &package {
+        package.take(document_bytes, "project.qde")?;
+    }
+    let mut archive = fresh();
+    let mut stream = open_document(package.as_ref(), archive.as_mut(), bare, file, part)?;
+    let Some(root) = stream.next_start()? else {
+        return Err(ImportError::file(
+            file,
+            crate::bilingual!("{part} has no element in it", "{part} no tiene ningún elemento"),
+        ));
+    };
+    let kind = match root.name() {
         "CodeBook" => "codebook",
         "Project" => "project",
         other => {
@@ -218,16 +396,12 @@ pub fn import_refi(
             ));
         }
     };
+    let notes = survey.notes;
     store.atomically(|store| {
         store.with_bulk_indexing(|store| {
             // New codes must not take the number keys of the codes already there.
             store.freeze_code_keys()?;
             let summary = RefiSummary { kind: kind.to_owned(), ..RefiSummary::default() };
-            let notes = child(root, "Notes")
-                .into_iter()
-                .flat_map(|notes| children(notes, "Note"))
-                .filter_map(|note| Some((note.attribute("guid")?.to_owned(), child_text(note, "PlainTextContent"))))
-                .collect();
             let mut reader = Reader {
                 store,
                 file,
@@ -238,11 +412,13 @@ pub fn import_refi(
                 fallback_coder: None,
                 variables: HashMap::new(),
                 unknown_users: std::cell::RefCell::new(std::collections::BTreeSet::new()),
+                written_sources: std::collections::HashSet::new(),
             };
             if kind == "codebook" {
-                reader.codebook(root)?;
+                let root = stream.element(root)?;
+                reader.codebook(&root)?;
             } else {
-                reader.project(root, package.as_ref(), fallback_coder)?;
+                reader.project(&root, &mut stream, package.as_ref(), fallback_coder)?;
             }
             reader.summary.unknown_users = reader.unknown_users.take().into_iter().collect();
             Ok(reader.summary)
@@ -251,8 +427,9 @@ pub fn import_refi(
 }
 
 /// The texts of the notes an element points at, joined.
-fn note_text(notes: &HashMap<String, String>, node: Node<'_, '_>) -> Option<String> {
-    let texts: Vec<&str> = children(node, "NoteRef")
+fn note_text(notes: &HashMap<String, String>, node: &Element) -> Option<String> {
+    let texts: Vec<&str> = node
+        .children("NoteRef")
         .filter_map(|r| r.attribute("targetGUID"))
         .filter_map(|g| notes.get(g).map(String::as_str))
         .filter(|t| !t.trim().is_empty())
@@ -327,6 +504,8 @@ struct Reader<'s> {
     variables: HashMap<String, Variable>,
     /// `creatingUser`s met that `<Users>` does not declare.
     unknown_users: std::cell::RefCell<std::collections::BTreeSet<String>>,
+    /// Sources of Quipu's own export already written (by their GUID).
+    written_sources: std::collections::HashSet<String>,
 }
 
 /// A `<Variable>`: its name, type, and scope when Quipu wrote it.
@@ -337,8 +516,8 @@ struct Variable {
 
 impl Reader<'_> {
     /// An error at `node`, named by its tag and name or GUID.
-    fn error(&self, node: Node<'_, '_>, message: Text) -> ImportError {
-        let element = describe(node);
+    fn error(&self, node: &Element, message: Text) -> ImportError {
+        let element = node.describe();
         ImportError::file(
             self.file,
             Text::new(
@@ -348,7 +527,7 @@ impl Reader<'_> {
         )
     }
 
-    fn required<'n>(&self, node: Node<'n, '_>, attribute: &str) -> Result<&'n str, ImportError> {
+    fn required<'n>(&self, node: &'n Element, attribute: &str) -> Result<&'n str, ImportError> {
         node.attribute(attribute).ok_or_else(|| {
             self.error(
                 node,
@@ -358,15 +537,15 @@ impl Reader<'_> {
     }
 
     /// Reads `<Codes>` (or a `<CodeBook>` holding them), creating codes missing by name.
-    fn codebook(&mut self, node: Node<'_, '_>) -> Result<(), ImportError> {
-        let codes = if node.tag_name().name() == "Codes" { Some(node) } else { child(node, "Codes") };
-        for code in codes.into_iter().flat_map(|codes| children(codes, "Code")) {
+    fn codebook(&mut self, node: &Element) -> Result<(), ImportError> {
+        let codes = if node.name == "Codes" { Some(node) } else { node.child("Codes") };
+        for code in codes.into_iter().flat_map(|codes| codes.children("Code")) {
             self.code(code, None, 1)?;
         }
         Ok(())
     }
 
-    fn code(&mut self, node: Node<'_, '_>, parent: Option<CodeId>, depth: usize) -> Result<(), ImportError> {
+    fn code(&mut self, node: &Element, parent: Option<CodeId>, depth: usize) -> Result<(), ImportError> {
         if depth > crate::model::MAX_CODE_DEPTH {
             return Err(self.error(
                 node,
@@ -395,7 +574,7 @@ impl Reader<'_> {
                 self.error(node, crate::bilingual!("'{text}' is not a colour", "'{text}' no es un color"))
             })?),
         };
-        let description = child_text(node, "Description");
+        let description = node.child_text("Description");
         let new_codes = self.summary.new_codes;
         let code_id = self.ensure_code(name, description, color, parent)?;
         if self.summary.new_codes > new_codes {
@@ -408,7 +587,7 @@ impl Reader<'_> {
         {
             self.store.set_memo(MemoTarget::Code(code_id), &memo)?;
         }
-        for child_code in children(node, "Code") {
+        for child_code in node.children("Code") {
             self.code(child_code, Some(code_id), depth + 1)?;
         }
         Ok(())
@@ -428,8 +607,8 @@ impl Reader<'_> {
         Ok(self.store.add_code(&CodeDraft { name: name.to_owned(), description, color, parent_id })?)
     }
 
-    fn code_ref(&self, coding: Node<'_, '_>) -> Result<CodeId, ImportError> {
-        let code_ref = child(coding, "CodeRef").ok_or_else(|| {
+    fn code_ref(&self, coding: &Element) -> Result<CodeId, ImportError> {
+        let code_ref = coding.child("CodeRef").ok_or_else(|| {
             self.error(coding, crate::bilingual!("the coding has no <CodeRef>", "la codificación no tiene <CodeRef>"))
         })?;
         let target = self.required(code_ref, "targetGUID")?;
@@ -444,26 +623,71 @@ impl Reader<'_> {
         })
     }
 
+    /// Reads a `<Project>` part by part as it streams past: users, codebook,
+    /// variables and cases whole, then each text source on its own.
     fn project(
         &mut self,
-        root: Node<'_, '_>,
-        package: Option<&Package>,
+        root: &StartTag,
+        stream: &mut Stream<'_>,
+        package: Option<&Package<'_>>,
         fallback_coder: &str,
     ) -> Result<(), ImportError> {
-        for user in child(root, "Users").into_iter().flat_map(|users| children(users, "User")) {
-            let guid = self.required(user, "guid")?;
-            let name = user.attribute("name").filter(|n| !n.trim().is_empty()).unwrap_or(fallback_coder);
-            let coder_id = self.store.ensure_coder(name)?;
-            self.coders.insert(guid.to_owned(), coder_id);
+        let project_name = root.attribute("name").unwrap_or("Imported project").to_owned();
+        let mut case_of_text: HashMap<String, String> = HashMap::new();
+        let mut own_export = OwnExport::default();
+        // The project's own note references, which follow its sources.
+        let mut project_notes = Element::default();
+        while let Some(tag) = stream.next_start()? {
+            if tag.name() != "Users" && self.fallback_coder.is_none() {
+                self.fallback_coder = Some(self.store.ensure_coder(fallback_coder)?);
+            }
+            match tag.name() {
+                "Users" => {
+                    let users = stream.element(tag)?;
+                    for user in users.children("User") {
+                        let guid = self.required(user, "guid")?;
+                        let name = user.attribute("name").filter(|n| !n.trim().is_empty()).unwrap_or(fallback_coder);
+                        let coder_id = self.store.ensure_coder(name)?;
+                        self.coders.insert(guid.to_owned(), coder_id);
+                    }
+                }
+                "CodeBook" => self.codebook(&stream.element(tag)?)?,
+                "Variables" => self.variables(&stream.element(tag)?)?,
+                "Cases" => self.cases(&stream.element(tag)?, &mut case_of_text)?,
+                "Sources" if !tag.is_empty() => {
+                    while let Some(source) = stream.next_start()? {
+                        if source.name() != "TextSource" {
+                            // Quipu holds text: PDF, picture, audio and video sources are counted and left out.
+                            self.summary.skipped_sources += 1;
+                            stream.skip(source)?;
+                            continue;
+                        }
+                        let source = stream.element(source)?;
+                        self.text_source(&source, package, &case_of_text, &project_name, &mut own_export)?;
+                    }
+                }
+                "NoteRef" => project_notes.push(stream.element(tag)?),
+                _ => stream.skip(tag)?,
+            }
         }
-        self.fallback_coder = Some(self.store.ensure_coder(fallback_coder)?);
-        if let Some(codebook) = child(root, "CodeBook") {
-            self.codebook(codebook)?;
+        if self.fallback_coder.is_none() {
+            self.fallback_coder = Some(self.store.ensure_coder(fallback_coder)?);
         }
-        for variable in child(root, "Variables").into_iter().flat_map(|v| children(v, "Variable")) {
+        self.write_quipu_sources(own_export)?;
+        if let Some(memo) = self.note_of(&project_notes)
+            && self.store.memo(MemoTarget::Project)?.is_empty()
+        {
+            self.store.set_memo(MemoTarget::Project, &memo)?;
+        }
+        Ok(())
+    }
+
+    /// `<Variables>`: each declared variable's name and type.
+    fn variables(&mut self, variables: &Element) -> Result<(), ImportError> {
+        for variable in variables.children("Variable") {
             let guid = self.required(variable, "guid")?.to_owned();
             let name = self.required(variable, "name")?.trim().to_owned();
-            let quipu = parse_quipu_description(&child_text(variable, "Description"));
+            let quipu = parse_quipu_description(&variable.child_text("Description"));
             let value_type = match quipu.as_ref().and_then(|q| q.get("type")).and_then(|t| AttributeType::parse(t)) {
                 Some(value_type) => value_type,
                 None => match variable.attribute("typeOfVariable").unwrap_or("Text") {
@@ -475,9 +699,12 @@ impl Reader<'_> {
             };
             self.variables.insert(guid, Variable { name, value_type });
         }
-        // Cases: name, description, values, and which texts they hold.
-        let mut case_of_text: HashMap<String, String> = HashMap::new();
-        for case in child(root, "Cases").into_iter().flat_map(|c| children(c, "Case")) {
+        Ok(())
+    }
+
+    /// `<Cases>`: name, description, values, and which texts each holds.
+    fn cases(&mut self, cases: &Element, case_of_text: &mut HashMap<String, String>) -> Result<(), ImportError> {
+        for case in cases.children("Case") {
             let name =
                 case.attribute("name").map(str::trim).filter(|n| !n.is_empty()).unwrap_or("Unnamed case").to_owned();
             let is_new = self.store.case_by_name(&name)?.is_none();
@@ -485,81 +712,97 @@ impl Reader<'_> {
             if is_new && let Some(guid) = case.attribute("guid") {
                 self.store.adopt_uuid(Identified::Case, case_id.0, guid)?;
             }
-            let description = child_text(case, "Description");
+            let description = case.child_text("Description");
             if !description.is_empty() && self.store.case(case_id)?.description.is_empty() {
                 self.store.set_case_description(case_id, &description)?;
             }
             for (attribute_id, value) in self.values_of(case, AttributeScope::Case)? {
                 self.set_value(case, AttributeScope::Case, case_id.0, attribute_id, &value)?;
             }
-            for source_ref in children(case, "SourceRef") {
+            for source_ref in case.children("SourceRef") {
                 if let Some(target) = source_ref.attribute("targetGUID") {
                     case_of_text.entry(target.to_owned()).or_insert_with(|| name.clone());
                 }
             }
         }
-        let project_name = root.attribute("name").unwrap_or("Imported project").to_owned();
-        let mut own_export = OwnExport::default();
-        // Quipu holds text: PDF, picture, audio and video sources are counted and left out.
-        self.summary.skipped_sources = child(root, "Sources")
-            .into_iter()
-            .flat_map(|s| s.children())
-            .filter(|n| n.is_element() && n.tag_name().name() != "TextSource")
-            .count();
-        for source in child(root, "Sources").into_iter().flat_map(|s| children(s, "TextSource")) {
-            let text_guid = self.required(source, "guid")?.to_owned();
-            let raw = match (child(source, "PlainTextContent"), source.attribute("plainTextPath")) {
-                (Some(content), _) => content.text().unwrap_or_default().to_owned(),
-                (None, Some(path)) => {
-                    // A text the archive does not hold (ATLAS.ti's own sample has
-                    // one) leaves out that source only; the rest comes in.
-                    let Some(bytes) = package.and_then(|p| p.text(path)) else {
-                        let name = source.attribute("name").unwrap_or(text_guid.as_str());
-                        self.summary.missing_texts.push(format!("'{name}' ({path})"));
-                        continue;
-                    };
-                    String::from_utf8(bytes.to_vec()).map_err(|_| {
-                        self.error(
-                            source,
-                            crate::bilingual!("its text {path} is not UTF-8", "su texto {path} no es UTF-8"),
-                        )
-                    })?
-                }
-                (None, None) => {
-                    return Err(self.error(
-                        source,
-                        crate::bilingual!(
-                            "it has neither a plainTextPath nor PlainTextContent",
-                            "no tiene plainTextPath ni PlainTextContent"
-                        ),
-                    ));
-                }
-            };
-            let document = SourceText::new(&raw);
-            let quipu = parse_quipu_description(&child_text(source, "Description"));
-            match quipu.filter(|q| q.contains_key("source") && q.contains_key("side")) {
-                Some(fields) => self.quipu_text(source, &document, &fields, &mut own_export)?,
-                None => {
-                    let case = case_of_text.get(&text_guid).cloned().unwrap_or_else(|| project_name.clone());
-                    self.foreign_text(source, &document, &case)?;
-                }
-            }
-        }
-        self.write_quipu_sources(own_export)?;
-        if let Some(memo) = self.note_of(root)
-            && self.store.memo(MemoTarget::Project)?.is_empty()
-        {
-            self.store.set_memo(MemoTarget::Project, &memo)?;
-        }
         Ok(())
     }
 
-    fn note_of(&self, node: Node<'_, '_>) -> Option<String> {
+    /// One `<TextSource>`: its text read, then kept as Quipu wrote it or split
+    /// into excerpts at its lines.
+    fn text_source(
+        &mut self,
+        source: &Element,
+        package: Option<&Package<'_>>,
+        case_of_text: &HashMap<String, String>,
+        project_name: &str,
+        own_export: &mut OwnExport,
+    ) -> Result<(), ImportError> {
+        let text_guid = self.required(source, "guid")?.to_owned();
+        let raw = match (source.child("PlainTextContent"), source.attribute("plainTextPath")) {
+            (Some(content), _) => content.text().unwrap_or_default().to_owned(),
+            (None, Some(path)) => {
+                // A text the archive does not hold (ATLAS.ti's own sample has
+                // one) leaves out that source only; the rest comes in.
+                let bytes = match package {
+                    Some(package) => package.text(path)?,
+                    None => None,
+                };
+                let Some(bytes) = bytes else {
+                    let name = source.attribute("name").unwrap_or(text_guid.as_str());
+                    self.summary.missing_texts.push(format!("'{name}' ({path})"));
+                    return Ok(());
+                };
+                String::from_utf8(bytes).map_err(|_| {
+                    self.error(source, crate::bilingual!("its text {path} is not UTF-8", "su texto {path} no es UTF-8"))
+                })?
+            }
+            (None, None) => {
+                return Err(self.error(
+                    source,
+                    crate::bilingual!(
+                        "it has neither a plainTextPath nor PlainTextContent",
+                        "no tiene plainTextPath ni PlainTextContent"
+                    ),
+                ));
+            }
+        };
+        let document = SourceText::new(&raw);
+        drop(raw);
+        let quipu = parse_quipu_description(&source.child_text("Description"));
+        match quipu.filter(|q| q.contains_key("source") && q.contains_key("side")) {
+            Some(fields) => {
+                // Quipu writes a source's languages one after the other: once
+                // another source begins, the ones before are complete and are
+                // written, so memory holds one source at a time.
+                let key = fields.get("source").cloned().unwrap_or_default();
+                if self.written_sources.contains(&key) {
+                    return Err(self.error(
+                        source,
+                        crate::bilingual!(
+                            "its other language came earlier in the file, not next to it, as Quipu writes them",
+                            "su otro idioma vino antes en el archivo y no junto a él, como Quipu los escribe"
+                        ),
+                    ));
+                }
+                if own_export.order.last().is_some_and(|last| *last != key) {
+                    self.write_quipu_sources(std::mem::take(own_export))?;
+                }
+                self.quipu_text(source, &document, &fields, own_export)
+            }
+            None => {
+                let case = case_of_text.get(&text_guid).map_or(project_name, String::as_str).to_owned();
+                self.foreign_text(source, &document, &case)
+            }
+        }
+    }
+
+    fn note_of(&self, node: &Element) -> Option<String> {
         note_text(&self.notes, node)
     }
 
     /// The coder of a selection or coding: its `creatingUser`, else the fallback.
-    fn coder_of(&self, node: Node<'_, '_>) -> CoderId {
+    fn coder_of(&self, node: &Element) -> CoderId {
         let user = node.attribute("creatingUser");
         let known = user.and_then(|guid| self.coders.get(guid)).copied();
         if let (Some(guid), None) = (user, known) {
@@ -569,14 +812,10 @@ impl Reader<'_> {
     }
 
     /// The `<VariableValue>`s of a case or text, as attributes of `scope`.
-    fn values_of(
-        &mut self,
-        node: Node<'_, '_>,
-        scope: AttributeScope,
-    ) -> Result<Vec<(AttributeId, String)>, ImportError> {
+    fn values_of(&mut self, node: &Element, scope: AttributeScope) -> Result<Vec<(AttributeId, String)>, ImportError> {
         let mut values = Vec::new();
-        for value in children(node, "VariableValue") {
-            let Some(target) = child(value, "VariableRef").and_then(|r| r.attribute("targetGUID")) else {
+        for value in node.children("VariableValue") {
+            let Some(target) = value.child("VariableRef").and_then(|r| r.attribute("targetGUID")) else {
                 return Err(self.error(
                     value,
                     crate::bilingual!("the value has no <VariableRef>", "el valor no tiene <VariableRef>"),
@@ -591,11 +830,7 @@ impl Reader<'_> {
                     ),
                 ));
             };
-            let text = value
-                .children()
-                .find(|c| c.is_element() && c.tag_name().name() != "VariableRef")
-                .and_then(|c| c.text())
-                .unwrap_or_default();
+            let text = value.elements().find(|c| c.name != "VariableRef").and_then(Element::text).unwrap_or_default();
             let text = match (variable.value_type, text) {
                 (AttributeType::Boolean, "true" | "1") => "yes",
                 (AttributeType::Boolean, "false" | "0") => "no",
@@ -617,7 +852,7 @@ impl Reader<'_> {
 
     fn set_value(
         &mut self,
-        node: Node<'_, '_>,
+        node: &Element,
         scope: AttributeScope,
         owner: i64,
         attribute_id: AttributeId,
@@ -645,7 +880,7 @@ impl Reader<'_> {
 
     /// A text from another tool: each non-empty line an excerpt (in the original
     /// language), its selections coded whole or as passages.
-    fn foreign_text(&mut self, source: Node<'_, '_>, document: &SourceText, case: &str) -> Result<(), ImportError> {
+    fn foreign_text(&mut self, source: &Element, document: &SourceText, case: &str) -> Result<(), ImportError> {
         let case_id = self.case_id(case)?;
         let name = source.attribute("name").map(str::trim).filter(|n| !n.is_empty()).unwrap_or("Imported source");
         let name = self.free_source_name(case_id, name)?;
@@ -664,7 +899,7 @@ impl Reader<'_> {
             if span.is_empty() {
                 continue;
             }
-            let body = text::slice_chars(&document.text, span).unwrap_or_default().to_owned();
+            let body = document.slice(span).to_owned();
             let draft = ExcerptDraft { original: Some(body), ..ExcerptDraft::default() };
             lines.push((span, self.store.add_excerpt(source_id, &draft)?));
             self.summary.excerpts += 1;
@@ -675,13 +910,13 @@ impl Reader<'_> {
             self.store.set_memo(MemoTarget::Excerpt(*first), &memo)?;
         }
         // Codings of the whole text code every line.
-        for coding in children(source, "Coding") {
+        for coding in source.children("Coding") {
             let code_id = self.code_ref(coding)?;
             for (_, excerpt_id) in &lines {
                 self.add_coding(*excerpt_id, code_id, self.coder_of(coding), CodingAnchor::Whole, None, None)?;
             }
         }
-        for selection in children(source, "PlainTextSelection") {
+        for selection in source.children("PlainTextSelection") {
             let start: usize = self.position(selection, "startPosition")?;
             let end: usize = self.position(selection, "endPosition")?;
             let Some(span) = document.span(start, end) else {
@@ -695,7 +930,7 @@ impl Reader<'_> {
                 ));
             };
             let memo = self.note_of(selection);
-            for coding in children(selection, "Coding") {
+            for coding in selection.children("Coding") {
                 let code_id = self.code_ref(coding)?;
                 for (line, excerpt_id) in lines.iter().filter(|(line, _)| line.overlaps(&span)) {
                     let clipped = CharSpan { start: span.start.max(line.start), end: span.end.min(line.end) };
@@ -712,7 +947,7 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn position(&self, node: Node<'_, '_>, attribute: &str) -> Result<usize, ImportError> {
+    fn position(&self, node: &Element, attribute: &str) -> Result<usize, ImportError> {
         let text = self.required(node, attribute)?;
         text.trim().parse().map_err(|_| {
             self.error(
@@ -747,7 +982,7 @@ impl Reader<'_> {
     /// One language of a source Quipu wrote: collect its excerpts' text and codings.
     fn quipu_text(
         &mut self,
-        source: Node<'_, '_>,
+        source: &Element,
         document: &SourceText,
         fields: &HashMap<String, String>,
         own: &mut OwnExport,
@@ -788,7 +1023,7 @@ impl Reader<'_> {
             return Ok(());
         };
         quipu_source.langs[slot] = Some(field("lang"));
-        for selection in children(source, "PlainTextSelection") {
+        for selection in source.children("PlainTextSelection") {
             let start = self.position(selection, "startPosition")?;
             let end = self.position(selection, "endPosition")?;
             let span = document.span(start, end).ok_or_else(|| {
@@ -800,7 +1035,7 @@ impl Reader<'_> {
                     ),
                 )
             })?;
-            let description = parse_quipu_description(&child_text(selection, "Description")).unwrap_or_default();
+            let description = parse_quipu_description(&selection.child_text("Description")).unwrap_or_default();
             if let Some(excerpt_key) = description.get("excerpt") {
                 if !quipu_source.excerpts.contains(excerpt_key) {
                     quipu_source.excerpts.push(excerpt_key.clone());
@@ -812,7 +1047,7 @@ impl Reader<'_> {
                 if let Some(position) = description.get("position").and_then(|p| p.parse().ok()) {
                     excerpt.order = position;
                 }
-                let body = text::slice_chars(&document.text, span).unwrap_or_default().to_owned();
+                let body = document.slice(span).to_owned();
                 excerpt.texts[slot] = Some((body, field("lang")));
                 excerpt.starts[slot] = span.start.0;
                 excerpt.label = selection.attribute("name").unwrap_or_default().trim_start_matches('#').to_owned();
@@ -833,7 +1068,7 @@ impl Reader<'_> {
                 if let Some(memo) = self.note_of(selection) {
                     excerpt.memo = Some(memo);
                 }
-                for coding in children(selection, "Coding") {
+                for coding in selection.children("Coding") {
                     let (code_id, coder_id) = (self.code_ref(coding)?, self.coder_of(coding));
                     if !excerpt.whole.iter().any(|(code, coder, _)| (*code, *coder) == (code_id, coder_id)) {
                         excerpt.whole.push((code_id, coder_id, coding.attribute("guid").map(str::to_owned)));
@@ -845,7 +1080,7 @@ impl Reader<'_> {
                 let excerpt = excerpts
                     .entry(excerpt_key.clone())
                     .or_insert_with(|| QuipuExcerpt { order: count, ..QuipuExcerpt::default() });
-                for coding in children(selection, "Coding") {
+                for coding in selection.children("Coding") {
                     let code_id = self.code_ref(coding)?;
                     let guid = coding.attribute("guid").map(str::to_owned);
                     let coder_id = self.coder_of(coding);
@@ -870,6 +1105,7 @@ impl Reader<'_> {
                 self.free_source_name(case_id, if draft.name.is_empty() { "Imported source" } else { &draft.name })?;
             let source_id = self.store.add_source(case_id, &draft)?;
             self.store.adopt_uuid(Identified::Source, source_id.0, &key)?;
+            self.written_sources.insert(key.clone());
             self.summary.sources += 1;
             if !source.pseudonym.is_empty() {
                 self.store.set_pseudonym(source_id, &source.pseudonym)?;

@@ -12,6 +12,7 @@
 
 mod export;
 mod import;
+mod xml;
 
 pub use export::{render_codebook, render_project, render_project_named};
 pub use import::{RefiSummary, import_refi};
