@@ -147,14 +147,37 @@ impl Store {
         coder_id: CoderId,
         anchor: CodingAnchor,
     ) -> StoreResult<(CodingId, bool)> {
-        let excerpt = self.excerpt(excerpt_id)?;
-        // Named by its label, as people know it (an import that fails rolls
-        // its new excerpts back, and their IDs with them).
-        let excerpt_name =
-            if excerpt.label.is_empty() { format!("#{excerpt_id}") } else { format!("'{}'", excerpt.label) };
+        self.add_coding_identified(excerpt_id, code_id, coder_id, anchor, None)
+    }
+
+    /// Same as [`Store::add_coding_if_new`]; a new coding takes `uuid` as its
+    /// identity when that is a UUID no other coding has (as
+    /// [`Store::adopt_uuid`] would give it), in the same statement that adds it.
+    pub fn add_coding_identified(
+        &mut self,
+        excerpt_id: ExcerptId,
+        code_id: CodeId,
+        coder_id: CoderId,
+        anchor: CodingAnchor,
+        uuid: Option<&str>,
+    ) -> StoreResult<(CodingId, bool)> {
         let (anchor, covered_text) = match anchor {
-            CodingAnchor::Whole => (CodingAnchor::Whole, String::new()),
+            CodingAnchor::Whole => {
+                // Only that it exists: a million whole codings of an import
+                // need not read their excerpts' texts.
+                let exists =
+                    self.conn.prepare_cached("SELECT 1 FROM excerpts WHERE excerpt_id = ?1")?.exists([excerpt_id])?;
+                if !exists {
+                    return Err(StoreError::NotFound { kind: "excerpt", name: excerpt_id.to_string() });
+                }
+                (CodingAnchor::Whole, String::new())
+            }
             CodingAnchor::Passage { side, span } => {
+                let excerpt = self.excerpt(excerpt_id)?;
+                // Named by its label, as people know it (an import that fails rolls
+                // its new excerpts back, and their IDs with them).
+                let excerpt_name =
+                    if excerpt.label.is_empty() { format!("#{excerpt_id}") } else { format!("'{}'", excerpt.label) };
                 let Some(text) = excerpt.text(side) else {
                     return Err(StoreError::Invalid(match side {
                         Side::Original => crate::bilingual!(
@@ -196,13 +219,19 @@ impl Store {
         if let Some(coding_id) = existing {
             return Ok((coding_id, false));
         }
+        let uuid = match uuid.filter(|uuid| super::identity::is_uuid(uuid)).map(str::to_lowercase) {
+            Some(uuid) if !self.conn.prepare_cached("SELECT 1 FROM codings WHERE uuid = ?1")?.exists([&uuid])? => {
+                Some(uuid)
+            }
+            _ => None,
+        };
         self.conn
             .prepare_cached(&format!(
                 "INSERT INTO codings (excerpt_id, code_id, coder_id, source_id, side, start_char, end_char,
-                     covered_text, created_at)
-                 VALUES (?1, ?2, ?3, (SELECT source_id FROM excerpts WHERE excerpt_id = ?1), ?4, ?5, ?6, ?7, {NOW_SQL})"
+                     covered_text, created_at, uuid)
+                 VALUES (?1, ?2, ?3, (SELECT source_id FROM excerpts WHERE excerpt_id = ?1), ?4, ?5, ?6, ?7, {NOW_SQL}, ?8)"
             ))?
-            .execute(params![excerpt_id, code_id, coder_id, side, start, end, covered_text])?;
+            .execute(params![excerpt_id, code_id, coder_id, side, start, end, covered_text, uuid])?;
         Ok((CodingId(self.conn.last_insert_rowid()), true))
     }
 

@@ -52,6 +52,18 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound { kind: "excerpt", name: excerpt_id.to_string() })
     }
 
+    /// Which languages each source has text in: for every source with
+    /// excerpts, whether any has an original and whether any has a translation.
+    pub fn source_sides(&self) -> StoreResult<std::collections::HashMap<SourceId, [bool; 2]>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT source_id, MAX(original_text IS NOT NULL), MAX(translation_text IS NOT NULL)
+             FROM excerpts GROUP BY source_id",
+        )?;
+        let sides =
+            statement.query_map([], |row| Ok((row.get(0)?, [row.get(1)?, row.get(2)?])))?.collect::<Result<_, _>>()?;
+        Ok(sides)
+    }
+
     /// The excerpts of a source, in order.
     pub fn excerpts_of_source(&self, source_id: SourceId) -> StoreResult<Vec<Excerpt>> {
         let mut statement = self.conn.prepare_cached(&format!(

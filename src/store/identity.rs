@@ -172,4 +172,32 @@ mod tests {
         assert!(!store.adopt_uuid(Identified::Case, second, "not-a-guid").unwrap());
         assert!(is_uuid(&store.uuids(Identified::Case).unwrap()[&second]), "the second keeps its own");
     }
+
+    #[test]
+    fn a_coding_added_with_a_files_identity_takes_it_unless_another_coding_has_it() {
+        use crate::model::{CodeDraft, CodingAnchor, ExcerptDraft, ExcerptId, SourceDraft};
+        use crate::store::StoreError;
+        let mut store = Store::in_memory().unwrap();
+        let case = store.add_case("Cerro Alto", "").unwrap();
+        let source = store.add_source(case, &SourceDraft { name: "E1".into(), ..SourceDraft::default() }).unwrap();
+        let draft = ExcerptDraft { original: Some("El agua.".into()), ..ExcerptDraft::default() };
+        let excerpt = store.add_excerpt(source, &draft).unwrap();
+        let other = store.add_excerpt(source, &draft).unwrap();
+        let code = store
+            .add_code(&CodeDraft { name: "Agua".into(), description: String::new(), color: None, parent_id: None })
+            .unwrap();
+        let coder = store.ensure_coder("Ana").unwrap();
+        let guid = "6F9619FF-8B86-D011-B42D-00C04FC964FF";
+        let (first, new) = store.add_coding_identified(excerpt, code, coder, CodingAnchor::Whole, Some(guid)).unwrap();
+        assert!(new);
+        assert_eq!(store.uuids(Identified::Coding).unwrap()[&first.0], guid.to_lowercase());
+        let (again, new) =
+            store.add_coding_identified(excerpt, code, coder, CodingAnchor::Whole, Some("not-a-guid")).unwrap();
+        assert_eq!((again, new), (first, false), "the same coding is not added twice");
+        let (second, _) = store.add_coding_identified(other, code, coder, CodingAnchor::Whole, Some(guid)).unwrap();
+        let second_uuid = &store.uuids(Identified::Coding).unwrap()[&second.0];
+        assert!(is_uuid(second_uuid) && *second_uuid != guid.to_lowercase(), "two codings cannot share one");
+        let missing = store.add_coding_identified(ExcerptId(999), code, coder, CodingAnchor::Whole, None);
+        assert!(matches!(missing, Err(StoreError::NotFound { kind: "excerpt", .. })), "{missing:?}");
+    }
 }

@@ -179,9 +179,88 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
         }
     }
 
-    let mut texts: Vec<(String, String)> = Vec::new();
-    let mut sources_xml = String::new();
+    // Which texts each case holds, known before the sources are written:
+    // the cases come first in the document.
+    let sides = store.source_sides()?;
     let mut case_sources: HashMap<crate::model::CaseId, Vec<String>> = HashMap::new();
+    for source in &sources {
+        let has = sides.get(&source.source_id).copied().unwrap_or_default();
+        for (side, present) in [Side::Original, Side::Translation].into_iter().zip(has) {
+            if present {
+                let text_guid = guids.of(&format!("text-{}", side.as_str()), source.source_id.0);
+                case_sources.entry(source.case_id).or_default().push(text_guid);
+            }
+        }
+    }
+
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let failed = |error: String| {
+        ExportError::Unsupported(crate::bilingual!(
+            "could not write the REFI-QDA file: {error}",
+            "no se pudo escribir el archivo REFI-QDA: {error}"
+        ))
+    };
+    // The document goes into the archive as it is written, a source at a
+    // time: a large project's document is hundreds of megabytes.
+    zip.start_file("project.qde", options).map_err(|e| failed(e.to_string()))?;
+    let flush = |zip: &mut zip::ZipWriter<std::io::Cursor<Vec<u8>>>, xml: &mut String| {
+        let written = zip.write_all(xml.as_bytes()).map_err(|e| failed(e.to_string()));
+        xml.clear();
+        written
+    };
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project xmlns=\"{PROJECT_NAMESPACE}\" name=\"{}\" origin=\"Quipu {}\">",
+        escape(&store.setting("title")?.unwrap_or_else(|| "Quipu project".to_owned())),
+        env!("CARGO_PKG_VERSION")
+    );
+    if !coders.is_empty() {
+        xml.push_str("<Users>");
+        for coder in &coders {
+            let _ = write!(xml, "<User guid=\"{}\" name=\"{}\"/>", coder_guid(coder.coder_id), escape(&coder.name));
+        }
+        xml.push_str("</Users>");
+    }
+    if !codes.is_empty() {
+        let _ = write!(xml, "<CodeBook>{}</CodeBook>", codes_xml(&codes, &guids, &code_notes));
+    }
+    if !attributes.is_empty() {
+        xml.push_str("<Variables>");
+        for attribute in &attributes {
+            let _ = write!(
+                xml,
+                "<Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"{}\"><Description>{}</Description></Variable>",
+                guids.of("attribute", attribute.attribute_id.0),
+                escape(&attribute.name),
+                variable_type(attribute.value_type),
+                escape(&quipu_description(&[
+                    ("scope", attribute.scope.as_str()),
+                    ("type", attribute.value_type.as_str())
+                ]))
+            );
+        }
+        xml.push_str("</Variables>");
+    }
+    xml.push_str("<Cases>");
+    for case in &cases {
+        let _ =
+            write!(xml, "<Case guid=\"{}\" name=\"{}\">", guids.of("case", case.case_id.0), escape(&scrub(&case.name)));
+        if !case.description.is_empty() {
+            let _ = write!(xml, "<Description>{}</Description>", escape(&scrub(&case.description)));
+        }
+        for value in store.case_attributes(case.case_id)? {
+            if let Some(attribute) = attributes.iter().find(|a| a.attribute_id == value.attribute_id) {
+                xml.push_str(&variable_value(attribute, &scrub(&value.value), &guids));
+            }
+        }
+        for text_guid in case_sources.get(&case.case_id).into_iter().flatten() {
+            let _ = write!(xml, "<SourceRef targetGUID=\"{text_guid}\"/>");
+        }
+        xml.push_str("</Case>");
+    }
+    xml.push_str("</Cases>");
+    xml.push_str("<Sources>");
+    let mut texts: Vec<(String, String)> = Vec::new();
     for source in &sources {
         let excerpts = store.excerpts_of_source(source.source_id)?;
         let source_values = store.source_attributes(source.source_id)?;
@@ -194,7 +273,6 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
             };
             let lang = first.lang(side).to_owned();
             let text_guid = guids.of(&format!("text-{}", side.as_str()), source.source_id.0);
-            case_sources.entry(source.case_id).or_default().push(text_guid.clone());
             let mut document = String::new();
             let mut selections = String::new();
             for (position, excerpt) in with_text {
@@ -301,7 +379,7 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
                 ("description", &scrub(&source.description)),
             ]);
             let _ = write!(
-                sources_xml,
+                xml,
                 "<TextSource guid=\"{text_guid}\" name=\"{} ({lang})\" plainTextPath=\"internal://{text_guid}.txt\">\
                  <Description>{}</Description>{selections}",
                 escape(&scrub(&source.name)),
@@ -309,65 +387,16 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
             );
             for value in &source_values {
                 if let Some(attribute) = attributes.iter().find(|a| a.attribute_id == value.attribute_id) {
-                    sources_xml.push_str(&variable_value(attribute, &scrub(&value.value), &guids));
+                    xml.push_str(&variable_value(attribute, &scrub(&value.value), &guids));
                 }
             }
-            sources_xml.push_str("</TextSource>");
+            xml.push_str("</TextSource>");
             texts.push((text_guid, document));
+            flush(&mut zip, &mut xml)?;
         }
     }
 
-    let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project xmlns=\"{PROJECT_NAMESPACE}\" name=\"{}\" origin=\"Quipu {}\">",
-        escape(&store.setting("title")?.unwrap_or_else(|| "Quipu project".to_owned())),
-        env!("CARGO_PKG_VERSION")
-    );
-    if !coders.is_empty() {
-        xml.push_str("<Users>");
-        for coder in &coders {
-            let _ = write!(xml, "<User guid=\"{}\" name=\"{}\"/>", coder_guid(coder.coder_id), escape(&coder.name));
-        }
-        xml.push_str("</Users>");
-    }
-    if !codes.is_empty() {
-        let _ = write!(xml, "<CodeBook>{}</CodeBook>", codes_xml(&codes, &guids, &code_notes));
-    }
-    if !attributes.is_empty() {
-        xml.push_str("<Variables>");
-        for attribute in &attributes {
-            let _ = write!(
-                xml,
-                "<Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"{}\"><Description>{}</Description></Variable>",
-                guids.of("attribute", attribute.attribute_id.0),
-                escape(&attribute.name),
-                variable_type(attribute.value_type),
-                escape(&quipu_description(&[
-                    ("scope", attribute.scope.as_str()),
-                    ("type", attribute.value_type.as_str())
-                ]))
-            );
-        }
-        xml.push_str("</Variables>");
-    }
-    xml.push_str("<Cases>");
-    for case in &cases {
-        let _ =
-            write!(xml, "<Case guid=\"{}\" name=\"{}\">", guids.of("case", case.case_id.0), escape(&scrub(&case.name)));
-        if !case.description.is_empty() {
-            let _ = write!(xml, "<Description>{}</Description>", escape(&scrub(&case.description)));
-        }
-        for value in store.case_attributes(case.case_id)? {
-            if let Some(attribute) = attributes.iter().find(|a| a.attribute_id == value.attribute_id) {
-                xml.push_str(&variable_value(attribute, &scrub(&value.value), &guids));
-            }
-        }
-        for text_guid in case_sources.get(&case.case_id).into_iter().flatten() {
-            let _ = write!(xml, "<SourceRef targetGUID=\"{text_guid}\"/>");
-        }
-        xml.push_str("</Case>");
-    }
-    xml.push_str("</Cases>");
-    let _ = write!(xml, "<Sources>{sources_xml}</Sources>");
+    xml.push_str("</Sources>");
     let project_memo = scrub(&store.memo(MemoTarget::Project)?);
     let project_note =
         (!project_memo.is_empty()).then(|| note("project", 0, "Project memo".to_owned(), project_memo, &mut notes));
@@ -388,16 +417,7 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
     }
     xml.push_str("</Project>\n");
 
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let failed = |error: String| {
-        ExportError::Unsupported(crate::bilingual!(
-            "could not write the REFI-QDA file: {error}",
-            "no se pudo escribir el archivo REFI-QDA: {error}"
-        ))
-    };
-    zip.start_file("project.qde", options).map_err(|e| failed(e.to_string()))?;
-    zip.write_all(xml.as_bytes()).map_err(|e| failed(e.to_string()))?;
+    flush(&mut zip, &mut xml)?;
     for (text_guid, document) in texts {
         zip.start_file(format!("sources/{text_guid}.txt"), options).map_err(|e| failed(e.to_string()))?;
         zip.write_all(document.as_bytes()).map_err(|e| failed(e.to_string()))?;

@@ -966,12 +966,9 @@ impl Reader<'_> {
         memo: Option<String>,
         guid: Option<&str>,
     ) -> Result<(), ImportError> {
-        let (coding_id, is_new) = self.store.add_coding_if_new(excerpt_id, code_id, coder_id, anchor)?;
+        let (coding_id, is_new) = self.store.add_coding_identified(excerpt_id, code_id, coder_id, anchor, guid)?;
         if is_new {
             self.summary.codings += 1;
-            if let Some(guid) = guid {
-                self.store.adopt_uuid(Identified::Coding, coding_id.0, guid)?;
-            }
         }
         if let Some(memo) = memo {
             self.store.set_memo(MemoTarget::Coding(coding_id), &memo)?;
