@@ -210,10 +210,23 @@ struct Measured {
 struct Report {
     json: bool,
     measured: Vec<Measured>,
+    /// The highest resident memory of the phases measured so far, in MB.
+    peak_mb: f64,
 }
 
 impl Report {
+    /// The peak resident memory since the last call, in MB; the kernel's
+    /// mark is reset, so each row of the table shows what its work took.
+    fn phase_peak_mb(&mut self) -> f64 {
+        let peak = peak_rss_mb();
+        self.peak_mb = self.peak_mb.max(peak);
+        // Linux resets the peak ("VmHWM") to the current size on "5".
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+        peak
+    }
+
     fn add(&mut self, measured: Measured) {
+        let phase_peak = self.phase_peak_mb();
         if self.json {
             let line = serde_json::json!({
                 "op": measured.op,
@@ -233,7 +246,14 @@ impl Report {
                 |baseline| format!("{:>5.2}x", measured.quipu.as_secs_f64() / baseline.as_secs_f64().max(1e-9)),
             );
             let p95 = measured.p95.map(|p95| format!("  p95 {}", ms(p95).trim_start())).unwrap_or_default();
-            println!("{:<46}{}  {}  {}{p95}  {}", measured.label, ms(measured.quipu), baseline, ratio, measured.note);
+            println!(
+                "{:<46}{}  {}  {}{p95}  {}  (peak {phase_peak:.0} MB)",
+                measured.label,
+                ms(measured.quipu),
+                baseline,
+                ratio,
+                measured.note
+            );
         }
         self.measured.push(measured);
     }
@@ -375,7 +395,7 @@ fn drain(conn: &rusqlite::Connection, sql: &str, params: impl rusqlite::Params) 
 
 fn main() {
     let json = std::env::args().any(|arg| arg == "--json");
-    let mut report = Report { json, measured: Vec::new() };
+    let mut report = Report { json, measured: Vec::new(), peak_mb: 0.0 };
     let excerpts: usize = std::env::var("QUIPU_BENCH_EXCERPTS").ok().and_then(|n| n.parse().ok()).unwrap_or(200_000);
     let codes_per_excerpt = 5;
     let dir = tempfile::tempdir().expect("temporary folder");
@@ -673,10 +693,12 @@ fn main() {
     frames::measure(&path, &mut report);
 
     if json {
-        println!("{}", serde_json::json!({ "op": "peak_rss", "mb": (peak_rss_mb() * 10.0).round() / 10.0 }));
+        report.phase_peak_mb();
+        println!("{}", serde_json::json!({ "op": "peak_rss", "mb": (report.peak_mb * 10.0).round() / 10.0 }));
         return;
     }
-    println!("{:<46}{:>9.1} MB", "peak resident memory", peak_rss_mb());
+    report.phase_peak_mb();
+    println!("{:<46}{:>9.1} MB", "peak resident memory", report.peak_mb);
 
     // Encryption at rest, both ways in the same run: an encrypted project of
     // the same rows (imported anew), then the same reads on each.

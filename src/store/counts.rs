@@ -478,20 +478,37 @@ impl Store {
         if !kept.is_sorted_by_key(|coding| (coding.excerpt_id, coding.code_id)) {
             kept.sort_unstable_by_key(|coding| (coding.excerpt_id, coding.code_id));
         }
-        let mut totals: HashMap<CodeId, u64> = HashMap::new();
-        let mut pairs: HashMap<(CodeId, CodeId), (u64, u64)> = HashMap::new();
-        let mut met: Vec<((CodeId, CodeId), bool)> = Vec::new();
+        // Each code met gets a small slot number, so counting is array
+        // indexing rather than hashing (a million codings, two million pairs).
+        // Every coding's code is in the codebook, which is small.
+        let mut codes_met: Vec<CodeId> = self.codes()?.into_iter().map(|code| code.code_id).collect();
+        codes_met.sort_unstable();
+        if kept.iter().any(|coding| codes_met.binary_search(&coding.code_id).is_err()) {
+            // Only a file whose foreign keys were broken outside Quipu gets here.
+            codes_met.extend(kept.iter().map(|coding| coding.code_id));
+            codes_met.sort_unstable();
+            codes_met.dedup();
+        }
+        let slots: Vec<usize> =
+            kept.iter().map(|coding| codes_met.binary_search(&coding.code_id).unwrap_or_default()).collect();
+        let width = codes_met.len();
+        let mut totals = vec![0u64; width];
+        let mut pairs = PairCounts::for_codes(width);
+        let mut met: Vec<((usize, usize), bool)> = Vec::new();
+        let mut start = 0;
         for excerpt in kept.chunk_by(|a, b| a.excerpt_id == b.excerpt_id) {
+            let excerpt_slots = &slots[start..start + excerpt.len()];
+            start += excerpt.len();
             met.clear();
             for (i, first) in excerpt.iter().enumerate() {
                 if i == 0 || excerpt[i - 1].code_id != first.code_id {
-                    *totals.entry(first.code_id).or_default() += 1;
+                    totals[excerpt_slots[i]] += 1;
                 }
-                for second in &excerpt[i + 1..] {
+                for (j, second) in excerpt.iter().enumerate().skip(i + 1) {
                     if second.code_id == first.code_id {
                         continue;
                     }
-                    let key = (first.code_id, second.code_id);
+                    let key = (excerpt_slots[i], excerpt_slots[j]);
                     let overlapping = first.overlaps(second);
                     match met.iter_mut().find(|(pair, _)| *pair == key) {
                         Some((_, already)) => *already |= overlapping,
@@ -500,18 +517,21 @@ impl Store {
                 }
             }
             for (key, overlapping) in &met {
-                let counts = pairs.entry(*key).or_default();
-                counts.0 += 1;
-                counts.1 += u64::from(*overlapping);
+                pairs.add(*key, *overlapping);
             }
         }
-        let mut pairs: Vec<CodePair> = pairs
+        let pairs = pairs
+            .into_counts()
             .into_iter()
-            .map(|((first, second), (excerpts, overlapping))| CodePair { first, second, excerpts, overlapping })
+            .map(|((first, second), (excerpts, overlapping))| CodePair {
+                first: codes_met[first],
+                second: codes_met[second],
+                excerpts,
+                overlapping,
+            })
             .collect();
-        pairs.sort_unstable_by_key(|pair| (pair.first, pair.second));
-        let mut totals: Vec<(CodeId, u64)> = totals.into_iter().collect();
-        totals.sort_unstable();
+        let totals =
+            codes_met.iter().zip(totals).filter(|(_, total)| *total > 0).map(|(code, total)| (*code, total)).collect();
         Ok(CodeMeetings { totals, pairs })
     }
 
@@ -610,6 +630,52 @@ pub struct CodeMeetings {
 
 /// `side` of a coding of the whole excerpt.
 const WHOLE: u8 = 0;
+
+/// Excerpts and overlapping excerpts per pair of code slots (the smaller
+/// first): a square table while the codes met are few enough, else a map.
+enum PairCounts {
+    Table { width: usize, counts: Vec<(u64, u64)> },
+    Map(HashMap<(usize, usize), (u64, u64)>),
+}
+
+impl PairCounts {
+    /// A square table costs 16 bytes per pair of codes: up to 2,048 codes, 64 MB.
+    const MOST_CODES_IN_TABLE: usize = 2_048;
+
+    fn for_codes(width: usize) -> Self {
+        if width <= Self::MOST_CODES_IN_TABLE {
+            PairCounts::Table { width, counts: vec![(0, 0); width * width] }
+        } else {
+            PairCounts::Map(HashMap::new())
+        }
+    }
+
+    fn add(&mut self, (first, second): (usize, usize), overlapping: bool) {
+        let counts = match self {
+            PairCounts::Table { width, counts } => &mut counts[first * *width + second],
+            PairCounts::Map(map) => map.entry((first, second)).or_default(),
+        };
+        counts.0 += 1;
+        counts.1 += u64::from(overlapping);
+    }
+
+    /// The pairs that met, in slot order.
+    fn into_counts(self) -> Vec<((usize, usize), (u64, u64))> {
+        match self {
+            PairCounts::Table { width, counts } => counts
+                .into_iter()
+                .enumerate()
+                .filter(|(_, (excerpts, _))| *excerpts > 0)
+                .map(|(at, counts)| ((at / width, at % width), counts))
+                .collect(),
+            PairCounts::Map(map) => {
+                let mut counts: Vec<_> = map.into_iter().collect();
+                counts.sort_unstable_by_key(|(pair, _)| *pair);
+                counts
+            }
+        }
+    }
+}
 
 /// One coding, as co-occurrence compares them.
 struct KeptCoding {

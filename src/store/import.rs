@@ -79,31 +79,52 @@ impl Store {
         dry_run: bool,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> StoreResult<ImportSummary> {
-        // A large import touches every page of the codings' indexes many times:
-        // with SQLite's default 2 MB page cache, each touch would write the page
-        // out to the log again.
-        let cache_size: i64 = self.conn.query_row("PRAGMA cache_size", [], |row| row.get(0))?;
-        if batch.rows.len() > 1_000 {
-            self.conn.pragma_update(None, "cache_size", IMPORT_CACHE_SIZE)?;
-        }
-        // Every row an import writes points at rows it has just found or made,
-        // so checking each reference again (four lookups per coding) buys
-        // nothing. The setting can change only outside a transaction; inside
-        // one, the checks stay on.
-        let checking = self.conn.is_autocommit() && batch.rows.len() > 1_000;
-        if checking {
-            self.conn.pragma_update(None, "foreign_keys", false)?;
-        }
-        let summary = if dry_run {
-            self.try_out(|store| store.with_bulk_indexing(|store| store.import_rows(batch, coder_name, progress)))
-        } else {
-            self.atomically(|store| store.with_bulk_indexing(|store| store.import_rows(batch, coder_name, progress)))
-        };
-        self.conn.pragma_update(None, "cache_size", cache_size)?;
-        if checking {
-            self.conn.pragma_update(None, "foreign_keys", true)?;
-        }
+        let summary = self.with_import_settings(batch.rows.len() > 1_000, |store| {
+            if dry_run {
+                store.try_out(|store| store.with_bulk_indexing(|store| store.import_rows(batch, coder_name, progress)))
+            } else {
+                store.atomically(|store| {
+                    store.with_bulk_indexing(|store| store.import_rows(batch, coder_name, progress))
+                })
+            }
+        });
         Ok(ImportSummary { dry_run, ..summary? })
+    }
+
+    /// Runs a large import (`large`) with the settings it needs, restored after:
+    /// a 64 MB page cache, since a large import touches every page of the
+    /// codings' indexes many times and with SQLite's default 2 MB cache each
+    /// touch would write the page out to the log again; and, outside a
+    /// transaction, no foreign-key checks, since every row an import writes
+    /// points at rows it has just found or made, so checking each reference
+    /// again (four lookups per coding) buys nothing. (The setting can change
+    /// only outside a transaction; inside one, the checks stay on.)
+    pub fn with_import_settings<T, E: From<StoreError>>(
+        &mut self,
+        large: bool,
+        work: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        if !large {
+            return work(self);
+        }
+        let cache_size: i64 =
+            self.conn.query_row("PRAGMA cache_size", [], |row| row.get(0)).map_err(StoreError::from)?;
+        self.conn.pragma_update(None, "cache_size", IMPORT_CACHE_SIZE).map_err(StoreError::from)?;
+        let checking = self.conn.is_autocommit();
+        if checking {
+            self.conn.pragma_update(None, "foreign_keys", false).map_err(StoreError::from)?;
+        }
+        let result = work(self);
+        let restored = (|| -> StoreResult<()> {
+            self.conn.pragma_update(None, "cache_size", cache_size)?;
+            if checking {
+                self.conn.pragma_update(None, "foreign_keys", true)?;
+            }
+            Ok(())
+        })();
+        let result = result?;
+        restored?;
+        Ok(result)
     }
 
     fn import_rows(

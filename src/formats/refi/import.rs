@@ -265,8 +265,9 @@ fn entry_failed(file: &str, part: &str, error: &std::io::Error) -> ImportError {
 /// character positions (which REFI-QDA selections count) to the normalised ones.
 struct SourceText {
     text: String,
-    /// For each character position of the file, its position in `text`.
-    positions: Vec<usize>,
+    /// For each character position of the file, its position in `text`;
+    /// `None` when the file's text was already normalised (each position is its own).
+    positions: Option<Vec<usize>>,
     /// For each character position of `text` (and its end), its byte offset:
     /// selections are sliced in constant time, not by counting characters.
     offsets: Vec<usize>,
@@ -275,20 +276,32 @@ struct SourceText {
 impl SourceText {
     fn new(raw: &str) -> SourceText {
         let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-        let mut text = String::with_capacity(raw.len());
-        let mut positions = Vec::with_capacity(raw.len() + 1);
-        // Normalising a grapheme at a time keeps every position inside the text:
-        // CRLF becomes LF, decomposed accents compose, within one grapheme.
-        let mut length = 0;
-        for grapheme in raw.graphemes(true) {
-            positions.extend(std::iter::repeat_n(length, grapheme.chars().count()));
-            let normalized = text::normalized(grapheme);
-            length += text::char_len(&normalized);
-            text.push_str(&normalized);
-        }
-        positions.push(length);
+        let already_normal = !raw.contains(['\r', '\u{feff}'])
+            && unicode_normalization::is_nfc_quick(raw.chars()) == unicode_normalization::IsNormalized::Yes;
+        let (text, positions) = if already_normal {
+            (raw.to_owned(), None)
+        } else {
+            let mut text = String::with_capacity(raw.len());
+            let mut positions = Vec::with_capacity(raw.len() + 1);
+            // Normalising a grapheme at a time keeps every position inside the text:
+            // CRLF becomes LF, decomposed accents compose, within one grapheme.
+            let mut length = 0;
+            for grapheme in raw.graphemes(true) {
+                positions.extend(std::iter::repeat_n(length, grapheme.chars().count()));
+                let normalized = text::normalized(grapheme);
+                length += text::char_len(&normalized);
+                text.push_str(&normalized);
+            }
+            positions.push(length);
+            (text, Some(positions))
+        };
         let offsets = text.char_indices().map(|(offset, _)| offset).chain([text.len()]).collect();
         SourceText { text, positions, offsets }
+    }
+
+    /// How many characters the file's text has (what its selections count).
+    fn file_chars(&self) -> usize {
+        self.positions.as_ref().map_or(self.offsets.len(), Vec::len) - 1
     }
 
     /// The normalised text of `span` (empty if it leaves the text).
@@ -304,7 +317,10 @@ impl SourceText {
         if start > end {
             return None;
         }
-        Some(CharSpan::new(*self.positions.get(start)?, *self.positions.get(end)?))
+        match &self.positions {
+            Some(positions) => Some(CharSpan::new(*positions.get(start)?, *positions.get(end)?)),
+            None => (end <= self.file_chars()).then(|| CharSpan::new(start, end)),
+        }
     }
 }
 
@@ -397,31 +413,35 @@ pub fn import_refi(
         }
     };
     let notes = survey.notes;
-    store.atomically(|store| {
-        store.with_bulk_indexing(|store| {
-            // New codes must not take the number keys of the codes already there.
-            store.freeze_code_keys()?;
-            let summary = RefiSummary { kind: kind.to_owned(), ..RefiSummary::default() };
-            let mut reader = Reader {
-                store,
-                file,
-                summary,
-                code_ids: HashMap::new(),
-                notes,
-                coders: HashMap::new(),
-                fallback_coder: None,
-                variables: HashMap::new(),
-                unknown_users: std::cell::RefCell::new(std::collections::BTreeSet::new()),
-                written_sources: std::collections::HashSet::new(),
-            };
-            if kind == "codebook" {
-                let root = stream.element(root)?;
-                reader.codebook(&root)?;
-            } else {
-                reader.project(&root, &mut stream, package.as_ref(), fallback_coder)?;
-            }
-            reader.summary.unknown_users = reader.unknown_users.take().into_iter().collect();
-            Ok(reader.summary)
+    // A project document of more than a few megabytes is a large import.
+    let large = document_bytes > 4 * 1024 * 1024;
+    store.with_import_settings(large, |store| {
+        store.atomically(|store| {
+            store.with_bulk_indexing(|store| {
+                // New codes must not take the number keys of the codes already there.
+                store.freeze_code_keys()?;
+                let summary = RefiSummary { kind: kind.to_owned(), ..RefiSummary::default() };
+                let mut reader = Reader {
+                    store,
+                    file,
+                    summary,
+                    code_ids: HashMap::new(),
+                    notes,
+                    coders: HashMap::new(),
+                    fallback_coder: None,
+                    variables: HashMap::new(),
+                    unknown_users: std::cell::RefCell::new(std::collections::BTreeSet::new()),
+                    written_sources: std::collections::HashSet::new(),
+                };
+                if kind == "codebook" {
+                    let root = stream.element(root)?;
+                    reader.codebook(&root)?;
+                } else {
+                    reader.project(&root, &mut stream, package.as_ref(), fallback_coder)?;
+                }
+                reader.summary.unknown_users = reader.unknown_users.take().into_iter().collect();
+                Ok(reader.summary)
+            })
         })
     })
 }
@@ -925,7 +945,7 @@ impl Reader<'_> {
                     crate::bilingual!(
                         "it runs from {start} to {end}, outside the text's {} characters",
                         "va de {start} a {end}, fuera de los {} caracteres del texto",
-                        document.positions.len() - 1
+                        document.file_chars()
                     ),
                 ));
             };
@@ -1183,5 +1203,29 @@ impl Reader<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selections_map_onto_the_normalised_text_whether_or_not_it_changed() {
+        // Already normalised: positions are their own, slices are the characters.
+        let plain = SourceText::new("Señora Quispe: el agua.\nOtra línea.");
+        assert!(plain.positions.is_none());
+        let span = plain.span(7, 13).unwrap();
+        assert_eq!((span, plain.slice(span)), (CharSpan::new(7, 13), "Quispe"));
+        assert_eq!(plain.file_chars(), 35);
+        assert!(plain.span(30, 36).is_none(), "past the end");
+        // CRLF and a decomposed accent: positions after them move back.
+        let mixed = SourceText::new("agua\r\nri\u{301}o seco");
+        assert_eq!(mixed.text, "agua\nrío seco");
+        assert_eq!(mixed.file_chars(), 15);
+        let span = mixed.span(6, 10).unwrap();
+        assert_eq!(mixed.slice(span), "río");
+        assert_eq!(mixed.slice(mixed.span(11, 15).unwrap()), "seco");
+        assert!(mixed.span(11, 16).is_none());
     }
 }
