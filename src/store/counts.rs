@@ -242,13 +242,16 @@ impl Store {
             }
         }
         if !counted_for.is_empty() {
-            // One pass over the covering index, source by source: each rolled-up
-            // code's codings and the distinct excerpts among them.
+            // The covering index, source by source: each rolled-up code's
+            // codings and the distinct excerpts among them. Naming every source
+            // lets SQLite seek to each (source, code) run of the index instead
+            // of reading all of it for the few codes asked.
             let ids = serde_json::to_string(&counted_for.keys().map(|id| id.0).collect::<Vec<_>>())
                 .unwrap_or_else(|_| "[]".to_owned());
             let mut statement = self.conn.prepare_cached(
                 "SELECT k.source_id, k.code_id, k.excerpt_id FROM codings k INDEXED BY codings_by_source
-                 WHERE k.code_id IN (SELECT value FROM json_each(?1))
+                 WHERE k.source_id IN (SELECT source_id FROM sources ORDER BY source_id)
+                   AND k.code_id IN (SELECT value FROM json_each(?1))
                  ORDER BY k.source_id",
             )?;
             let mut rows = statement.query([ids])?;

@@ -91,7 +91,61 @@ impl UuidSequence {
     }
 }
 
+/// Every row's UUID of one kind, by row ID, held as numbers: an export of a
+/// million codings keeps 40 MB of them rather than 100 MB of strings.
+#[derive(Debug, Default)]
+pub struct UuidMap {
+    /// UUIDs in the canonical lower-case form, as 128-bit numbers.
+    packed: HashMap<i64, u128>,
+    /// Any other (a file from elsewhere may carry one), as written.
+    other: HashMap<i64, String>,
+}
+
+impl UuidMap {
+    /// The UUID of row `id`, in its canonical written form.
+    pub fn get(&self, id: i64) -> Option<String> {
+        if let Some(value) = self.packed.get(&id) {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let mut uuid = String::with_capacity(36);
+            for digit in 0..32 {
+                if matches!(digit, 8 | 12 | 16 | 20) {
+                    uuid.push('-');
+                }
+                let nibble = (value >> (124 - 4 * digit)) & 0xf;
+                uuid.push(char::from(HEX[nibble as usize]));
+            }
+            return Some(uuid);
+        }
+        self.other.get(&id).cloned()
+    }
+
+    fn insert(&mut self, id: i64, uuid: String) {
+        let canonical = is_uuid(&uuid) && !uuid.bytes().any(|b| b.is_ascii_uppercase());
+        match u128::from_str_radix(&uuid.replace('-', ""), 16) {
+            Ok(value) if canonical => {
+                self.packed.insert(id, value);
+            }
+            _ => {
+                self.other.insert(id, uuid);
+            }
+        }
+    }
+}
+
 impl Store {
+    /// Every row's UUID of one kind, as a compact [`UuidMap`].
+    pub fn uuid_map(&self, kind: Identified) -> StoreResult<UuidMap> {
+        let (table, key) = kind.table_and_key();
+        let mut statement =
+            self.conn.prepare_cached(&format!("SELECT {key}, uuid FROM {table} WHERE uuid IS NOT NULL"))?;
+        let mut rows = statement.query([])?;
+        let mut map = UuidMap::default();
+        while let Some(row) = rows.next()? {
+            map.insert(row.get(0)?, row.get(1)?);
+        }
+        Ok(map)
+    }
+
     /// Every row's UUID of one kind, by row ID.
     pub fn uuids(&self, kind: Identified) -> StoreResult<HashMap<i64, String>> {
         let (table, key) = kind.table_and_key();
@@ -199,5 +253,19 @@ mod tests {
         assert!(is_uuid(second_uuid) && *second_uuid != guid.to_lowercase(), "two codings cannot share one");
         let missing = store.add_coding_identified(ExcerptId(999), code, coder, CodingAnchor::Whole, None);
         assert!(matches!(missing, Err(StoreError::NotFound { kind: "excerpt", .. })), "{missing:?}");
+    }
+
+    #[test]
+    fn a_uuid_map_gives_back_each_uuid_as_it_was_written() {
+        let mut map = UuidMap::default();
+        let written = ["0193a5b2-7c4e-7d3f-9a1b-2c3d4e5f6a7b", "6f9619ff-8b86-d011-b42d-00c04fc964ff", "not-a-uuid"];
+        for (id, uuid) in written.iter().enumerate() {
+            map.insert(id as i64, (*uuid).to_owned());
+        }
+        assert_eq!((map.packed.len(), map.other.len()), (2, 1));
+        for (id, uuid) in written.iter().enumerate() {
+            assert_eq!(map.get(id as i64).as_deref(), Some(*uuid));
+        }
+        assert_eq!(map.get(7), None);
     }
 }

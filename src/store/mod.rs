@@ -54,7 +54,7 @@ pub struct CopyOptions {
     /// Leave out every memo.
     pub without_memos: bool,
 }
-pub use identity::{Identified, is_uuid};
+pub use identity::{Identified, UuidMap, is_uuid};
 pub use import::{ImportBatch, ImportRow, ImportSummary};
 pub use keys::{forget_passphrase, looks_encrypted, remember_passphrase};
 pub use merge::{MergeConflict, MergeSummary, Theirs};

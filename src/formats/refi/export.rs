@@ -13,7 +13,7 @@ use super::{CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, guid, quipu_description};
 use crate::formats::pseudonyms::{Names, Pseudonymizer};
 use crate::formats::{ExportError, escape_xml as escape};
 use crate::model::{AttributeScope, AttributeType, Code, CodeId, CodingAnchor, MemoTarget, Side};
-use crate::store::{Attribute, Identified, Store};
+use crate::store::{Attribute, Identified, Store, UuidMap};
 use crate::text;
 
 /// Names things by GUID for one project: a case, source, excerpt, code or
@@ -22,7 +22,7 @@ use crate::text;
 /// every export.
 struct Guids {
     project: String,
-    uuids: HashMap<&'static str, HashMap<i64, String>>,
+    uuids: HashMap<&'static str, UuidMap>,
 }
 
 impl Guids {
@@ -35,14 +35,14 @@ impl Guids {
             ("code", Identified::Code),
             ("coding", Identified::Coding),
         ] {
-            uuids.insert(kind, store.uuids(identified)?);
+            uuids.insert(kind, store.uuid_map(identified)?);
         }
         Ok(Self { project: project_identity(store)?, uuids })
     }
 
     fn of(&self, kind: &str, id: i64) -> String {
-        match self.uuids.get(kind).and_then(|uuids| uuids.get(&id)) {
-            Some(uuid) => uuid.clone(),
+        match self.uuids.get(kind).and_then(|uuids| uuids.get(id)) {
+            Some(uuid) => uuid,
             None => guid(&self.project, kind, id),
         }
     }
