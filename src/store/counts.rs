@@ -443,6 +443,57 @@ impl Store {
     /// compared excerpt by excerpt in memory; the same counts by a self-join
     /// of the codings took seconds at a million codings.
     pub fn code_meetings(&self, filter: &Filter) -> StoreResult<CodeMeetings> {
+        // Any coder, nothing about the excerpts themselves: the running pairs answer.
+        if filter.coder_id.is_none() && !filter.reads_excerpts() {
+            return self.code_meetings_from_running_counts(filter);
+        }
+        self.code_meetings_by_scan(filter)
+    }
+
+    /// [`Store::code_meetings`] from the running pair counts (`code_pairs`)
+    /// and code counts (`code_tallies`), summed over the sources the filter keeps.
+    fn code_meetings_from_running_counts(&self, filter: &Filter) -> StoreResult<CodeMeetings> {
+        let codes = self.filter_codes(filter)?;
+        let kept = |code: CodeId| codes.is_empty() || codes.contains(&code);
+        let source_condition = filter.source_condition("s");
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT p.first_code, p.second_code, SUM(p.excerpts), SUM(p.overlapping)
+             FROM code_pairs p JOIN sources s ON s.source_id = p.source_id
+             WHERE {source_condition} GROUP BY p.first_code, p.second_code"
+        ))?;
+        let mut pairs = Vec::new();
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let (first, second, excerpts, overlapping): (CodeId, CodeId, i64, i64) =
+                (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+            if excerpts > 0 && kept(first) && kept(second) {
+                pairs.push(CodePair {
+                    first,
+                    second,
+                    excerpts: excerpts.unsigned_abs(),
+                    overlapping: overlapping.max(0).unsigned_abs(),
+                });
+            }
+        }
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT t.code_id, SUM(t.excerpts) FROM code_tallies t JOIN sources s ON s.source_id = t.source_id
+             WHERE {source_condition} GROUP BY t.code_id ORDER BY t.code_id"
+        ))?;
+        let mut totals = Vec::new();
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let (code, excerpts): (CodeId, i64) = (row.get(0)?, row.get(1)?);
+            if excerpts > 0 && kept(code) {
+                totals.push((code, excerpts.unsigned_abs()));
+            }
+        }
+        pairs.sort_unstable_by_key(|pair| (pair.first, pair.second));
+        Ok(CodeMeetings { totals, pairs })
+    }
+
+    /// [`Store::code_meetings`] from the codings themselves: read once, in
+    /// table order, and compared excerpt by excerpt in memory.
+    pub(super) fn code_meetings_by_scan(&self, filter: &Filter) -> StoreResult<CodeMeetings> {
         let codes = self.filter_codes(filter)?;
         let coding_condition =
             format!("{} AND {}", filter.coding_condition("k", &codes), filter.coded_excerpt_condition("k"));
@@ -462,19 +513,7 @@ impl Store {
         let mut rows = statement.query([])?;
         let mut kept: Vec<KeptCoding> = Vec::new();
         while let Some(row) = rows.next()? {
-            let side = match row.get_ref(2)? {
-                rusqlite::types::ValueRef::Null => WHOLE,
-                rusqlite::types::ValueRef::Text(b"original") => 1,
-                rusqlite::types::ValueRef::Text(b"translation") => 2,
-                _ => 3,
-            };
-            kept.push(KeptCoding {
-                excerpt_id: row.get(0)?,
-                code_id: row.get(1)?,
-                side,
-                start: row.get::<_, Option<i64>>(3)?.unwrap_or(0),
-                end: row.get::<_, Option<i64>>(4)?.unwrap_or(0),
-            });
+            kept.push(kept_coding(row, 0)?);
         }
         // Codings are written excerpt by excerpt, so the table is nearly in
         // excerpt order already; sorting is then cheap.
@@ -536,6 +575,55 @@ impl Store {
         let totals =
             codes_met.iter().zip(totals).filter(|(_, total)| *total > 0).map(|(code, total)| (*code, total)).collect();
         Ok(CodeMeetings { totals, pairs })
+    }
+
+    /// Fills the running pair counts (`code_pairs`) of the sources listed in
+    /// `temp.quipu_touched_sources`, whose rows there were removed: after a
+    /// bulk import, in one pass over their codings rather than two per coding.
+    pub(super) fn recount_pairs(&self) -> StoreResult<()> {
+        let mut statement = self.conn.prepare(
+            "SELECT k.source_id, k.excerpt_id, k.code_id, k.side, k.start_char, k.end_char FROM codings k
+             WHERE k.source_id IN (SELECT source_id FROM temp.quipu_touched_sources)",
+        )?;
+        let mut rows = statement.query([])?;
+        let mut kept: Vec<(SourceId, KeptCoding)> = Vec::new();
+        while let Some(row) = rows.next()? {
+            kept.push((row.get(0)?, kept_coding(row, 1)?));
+        }
+        kept.sort_unstable_by_key(|(source, coding)| (*source, coding.excerpt_id, coding.code_id));
+        let mut insert = self.conn.prepare(
+            "INSERT INTO code_pairs (source_id, first_code, second_code, excerpts, overlapping) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut met: Vec<((CodeId, CodeId), bool)> = Vec::new();
+        for source in kept.chunk_by(|a, b| a.0 == b.0) {
+            let source_id = source[0].0;
+            let mut pairs: HashMap<(CodeId, CodeId), (i64, i64)> = HashMap::new();
+            for unit in source.chunk_by(|a, b| a.1.excerpt_id == b.1.excerpt_id) {
+                met.clear();
+                for (i, (_, first)) in unit.iter().enumerate() {
+                    for (_, second) in &unit[i + 1..] {
+                        if second.code_id == first.code_id {
+                            continue;
+                        }
+                        let key = (first.code_id, second.code_id);
+                        let overlapping = first.overlaps(second);
+                        match met.iter_mut().find(|(pair, _)| *pair == key) {
+                            Some((_, already)) => *already |= overlapping,
+                            None => met.push((key, overlapping)),
+                        }
+                    }
+                }
+                for (key, overlapping) in &met {
+                    let counts = pairs.entry(*key).or_default();
+                    counts.0 += 1;
+                    counts.1 += i64::from(*overlapping);
+                }
+            }
+            for ((first, second), (excerpts, overlapping)) in pairs {
+                insert.execute(rusqlite::params![source_id, first, second, excerpts, overlapping])?;
+            }
+        }
+        Ok(())
     }
 
     /// Distinct excerpts carrying each code within the filter (for the diagonal of
@@ -680,6 +768,24 @@ impl PairCounts {
     }
 }
 
+/// A coding read from the columns excerpt, code, side, start and end, the
+/// first at `at`.
+fn kept_coding(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<KeptCoding> {
+    let side = match row.get_ref(at + 2)? {
+        rusqlite::types::ValueRef::Null => WHOLE,
+        rusqlite::types::ValueRef::Text(b"original") => 1,
+        rusqlite::types::ValueRef::Text(b"translation") => 2,
+        _ => 3,
+    };
+    Ok(KeptCoding {
+        excerpt_id: row.get(at)?,
+        code_id: row.get(at + 1)?,
+        side,
+        start: row.get::<_, Option<i64>>(at + 3)?.unwrap_or(0),
+        end: row.get::<_, Option<i64>>(at + 4)?.unwrap_or(0),
+    })
+}
+
 /// One coding, as co-occurrence compares them.
 struct KeptCoding {
     excerpt_id: ExcerptId,
@@ -731,11 +837,22 @@ mod tests {
             filters.push(Filter { with_children: true, codes: vec![parent.code_id], ..Filter::default() });
             filters.push(Filter { codes: vec![parent.code_id], ..Filter::default() });
         }
-        for filter in filters {
+        for filter in &filters {
             assert_eq!(
-                store.source_code_counts(&filter).unwrap(),
-                store.source_code_counts_by_scan(&filter).unwrap(),
+                store.source_code_counts(filter).unwrap(),
+                store.source_code_counts_by_scan(filter).unwrap(),
                 "after {moment}, {filter:?}"
+            );
+        }
+        // The running pairs agree with pairing the codings, for the whole
+        // project, a code and its sub-codes, and each case.
+        let cases = store.cases().unwrap();
+        filters.extend(cases.iter().map(|case| Filter { cases: vec![case.case_id], ..Filter::default() }));
+        for filter in &filters {
+            assert_eq!(
+                store.code_meetings(filter).unwrap(),
+                store.code_meetings_by_scan(filter).unwrap(),
+                "co-occurrence after {moment}, {filter:?}"
             );
         }
         let slow: Vec<CodeCount> = store

@@ -386,7 +386,7 @@ impl Store {
                 .prepare(
                     "SELECT name, sql FROM sqlite_schema
                      WHERE type = 'trigger' AND tbl_name IN ('excerpts', 'codings')
-                       AND (name LIKE 'excerpts_search_%' OR name LIKE 'codings_tally_%'
+                       AND (name LIKE 'excerpts_search_%' OR name LIKE 'codings_tally_%' OR name LIKE 'codings_pairs_%'
                             OR name IN ('excerpts_uuid', 'codings_uuid'))",
                 )?
                 .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
@@ -433,8 +433,10 @@ impl Store {
                  SELECT source_id, code_id, COUNT(*), COUNT(DISTINCT excerpt_id) FROM codings
                  WHERE source_id IN (SELECT source_id FROM temp.quipu_touched_sources)
                  GROUP BY source_id, code_id;
-             DROP TABLE temp.quipu_touched_sources;"
+             DELETE FROM code_pairs WHERE source_id IN (SELECT source_id FROM temp.quipu_touched_sources);"
         ))?;
+        self.recount_pairs()?;
+        self.conn.execute_batch("DROP TABLE temp.quipu_touched_sources;")?;
         // Rows that came without an identity (a file that named none) get one.
         let mut uuids = super::identity::UuidSequence::start(&self.conn)?;
         for (table, key, after) in [("excerpts", "excerpt_id", last_excerpt), ("codings", "coding_id", last_coding)] {

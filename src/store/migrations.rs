@@ -283,6 +283,134 @@ const MIGRATIONS: &[&str] = &[
         ON CONFLICT (source_id, code_id) DO UPDATE SET codings = codings + 1, excerpts = excerpts + excluded.excerpts;
     END;
     "#,
+    // 6: running co-occurrence. For each source and pair of codes (the smaller
+    // ID first), the excerpts carrying both and those where codings of the two
+    // overlap, so co-occurrence reads a few hundred thousand rows at most
+    // instead of a million codings. A change to a coding takes the pairs of its
+    // excerpt (within its source) out before and puts them back after, so every
+    // step, the moving of an excerpt's codings to another source among them,
+    // leaves the counts right.
+    r#"
+    CREATE TABLE code_pairs (
+        source_id   INTEGER NOT NULL,
+        first_code  INTEGER NOT NULL,
+        second_code INTEGER NOT NULL,
+        excerpts    INTEGER NOT NULL,
+        overlapping INTEGER NOT NULL,
+        PRIMARY KEY (source_id, first_code, second_code)
+    ) WITHOUT ROWID;
+    INSERT INTO code_pairs (source_id, first_code, second_code, excerpts, overlapping)
+        SELECT source_id, first_code, second_code, COUNT(*), SUM(overlapping) FROM (
+            SELECT a.source_id, a.code_id AS first_code, b.code_id AS second_code,
+                   MAX(a.side IS NULL OR b.side IS NULL
+                       OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char)) AS overlapping
+            FROM codings a JOIN codings b
+                 ON b.excerpt_id = a.excerpt_id AND b.source_id = a.source_id AND b.code_id > a.code_id
+            GROUP BY a.source_id, a.excerpt_id, a.code_id, b.code_id)
+        GROUP BY source_id, first_code, second_code;
+    CREATE TRIGGER codings_pairs_insert_before BEFORE INSERT ON codings BEGIN
+        UPDATE code_pairs SET excerpts = code_pairs.excerpts - 1, overlapping = code_pairs.overlapping - unit.overlapping
+        FROM (SELECT a.code_id AS first_code, b.code_id AS second_code,
+                   MAX(a.side IS NULL OR b.side IS NULL
+                       OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char)) AS overlapping
+            FROM codings a JOIN codings b
+                 ON b.excerpt_id = a.excerpt_id AND b.source_id = a.source_id AND b.code_id > a.code_id
+            WHERE a.excerpt_id = new.excerpt_id AND a.source_id = new.source_id
+            GROUP BY a.code_id, b.code_id) AS unit
+        WHERE code_pairs.source_id = new.source_id AND code_pairs.first_code = unit.first_code
+              AND code_pairs.second_code = unit.second_code;
+    END;
+    CREATE TRIGGER codings_pairs_insert_after AFTER INSERT ON codings BEGIN
+        INSERT INTO code_pairs (source_id, first_code, second_code, excerpts, overlapping)
+            SELECT new.source_id, first_code, second_code, 1, overlapping FROM (SELECT a.code_id AS first_code, b.code_id AS second_code,
+                   MAX(a.side IS NULL OR b.side IS NULL
+                       OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char)) AS overlapping
+            FROM codings a JOIN codings b
+                 ON b.excerpt_id = a.excerpt_id AND b.source_id = a.source_id AND b.code_id > a.code_id
+            WHERE a.excerpt_id = new.excerpt_id AND a.source_id = new.source_id
+            GROUP BY a.code_id, b.code_id) WHERE true
+            ON CONFLICT (source_id, first_code, second_code)
+            DO UPDATE SET excerpts = excerpts + 1, overlapping = overlapping + excluded.overlapping;
+        DELETE FROM code_pairs WHERE source_id = new.source_id AND excerpts <= 0;
+    END;
+    CREATE TRIGGER codings_pairs_delete_before BEFORE DELETE ON codings BEGIN
+        UPDATE code_pairs SET excerpts = code_pairs.excerpts - 1, overlapping = code_pairs.overlapping - unit.overlapping
+        FROM (SELECT a.code_id AS first_code, b.code_id AS second_code,
+                   MAX(a.side IS NULL OR b.side IS NULL
+                       OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char)) AS overlapping
+            FROM codings a JOIN codings b
+                 ON b.excerpt_id = a.excerpt_id AND b.source_id = a.source_id AND b.code_id > a.code_id
+            WHERE a.excerpt_id = old.excerpt_id AND a.source_id = old.source_id
+            GROUP BY a.code_id, b.code_id) AS unit
+        WHERE code_pairs.source_id = old.source_id AND code_pairs.first_code = unit.first_code
+              AND code_pairs.second_code = unit.second_code;
+    END;
+    CREATE TRIGGER codings_pairs_delete_after AFTER DELETE ON codings BEGIN
+        INSERT INTO code_pairs (source_id, first_code, second_code, excerpts, overlapping)
+            SELECT old.source_id, first_code, second_code, 1, overlapping FROM (SELECT a.code_id AS first_code, b.code_id AS second_code,
+                   MAX(a.side IS NULL OR b.side IS NULL
+                       OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char)) AS overlapping
+            FROM codings a JOIN codings b
+                 ON b.excerpt_id = a.excerpt_id AND b.source_id = a.source_id AND b.code_id > a.code_id
+            WHERE a.excerpt_id = old.excerpt_id AND a.source_id = old.source_id
+            GROUP BY a.code_id, b.code_id) WHERE true
+            ON CONFLICT (source_id, first_code, second_code)
+            DO UPDATE SET excerpts = excerpts + 1, overlapping = overlapping + excluded.overlapping;
+        DELETE FROM code_pairs WHERE source_id = old.source_id AND excerpts <= 0;
+    END;
+    CREATE TRIGGER codings_pairs_update_before BEFORE UPDATE OF excerpt_id, code_id, source_id, side, start_char, end_char ON codings BEGIN
+        UPDATE code_pairs SET excerpts = code_pairs.excerpts - 1, overlapping = code_pairs.overlapping - unit.overlapping
+        FROM (SELECT a.code_id AS first_code, b.code_id AS second_code,
+                   MAX(a.side IS NULL OR b.side IS NULL
+                       OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char)) AS overlapping
+            FROM codings a JOIN codings b
+                 ON b.excerpt_id = a.excerpt_id AND b.source_id = a.source_id AND b.code_id > a.code_id
+            WHERE a.excerpt_id = old.excerpt_id AND a.source_id = old.source_id
+            GROUP BY a.code_id, b.code_id) AS unit
+        WHERE code_pairs.source_id = old.source_id AND code_pairs.first_code = unit.first_code
+              AND code_pairs.second_code = unit.second_code;
+    END;
+    CREATE TRIGGER codings_pairs_update_before_moved BEFORE UPDATE OF excerpt_id, code_id, source_id, side, start_char, end_char ON codings
+    WHEN new.excerpt_id IS NOT old.excerpt_id OR new.source_id IS NOT old.source_id BEGIN
+        UPDATE code_pairs SET excerpts = code_pairs.excerpts - 1, overlapping = code_pairs.overlapping - unit.overlapping
+        FROM (SELECT a.code_id AS first_code, b.code_id AS second_code,
+                   MAX(a.side IS NULL OR b.side IS NULL
+                       OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char)) AS overlapping
+            FROM codings a JOIN codings b
+                 ON b.excerpt_id = a.excerpt_id AND b.source_id = a.source_id AND b.code_id > a.code_id
+            WHERE a.excerpt_id = new.excerpt_id AND a.source_id = new.source_id
+            GROUP BY a.code_id, b.code_id) AS unit
+        WHERE code_pairs.source_id = new.source_id AND code_pairs.first_code = unit.first_code
+              AND code_pairs.second_code = unit.second_code;
+    END;
+    CREATE TRIGGER codings_pairs_update_after AFTER UPDATE OF excerpt_id, code_id, source_id, side, start_char, end_char ON codings BEGIN
+        INSERT INTO code_pairs (source_id, first_code, second_code, excerpts, overlapping)
+            SELECT old.source_id, first_code, second_code, 1, overlapping FROM (SELECT a.code_id AS first_code, b.code_id AS second_code,
+                   MAX(a.side IS NULL OR b.side IS NULL
+                       OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char)) AS overlapping
+            FROM codings a JOIN codings b
+                 ON b.excerpt_id = a.excerpt_id AND b.source_id = a.source_id AND b.code_id > a.code_id
+            WHERE a.excerpt_id = old.excerpt_id AND a.source_id = old.source_id
+            GROUP BY a.code_id, b.code_id) WHERE true
+            ON CONFLICT (source_id, first_code, second_code)
+            DO UPDATE SET excerpts = excerpts + 1, overlapping = overlapping + excluded.overlapping;
+        DELETE FROM code_pairs WHERE source_id = old.source_id AND excerpts <= 0;
+    END;
+    CREATE TRIGGER codings_pairs_update_after_moved AFTER UPDATE OF excerpt_id, code_id, source_id, side, start_char, end_char ON codings
+    WHEN new.excerpt_id IS NOT old.excerpt_id OR new.source_id IS NOT old.source_id BEGIN
+        INSERT INTO code_pairs (source_id, first_code, second_code, excerpts, overlapping)
+            SELECT new.source_id, first_code, second_code, 1, overlapping FROM (SELECT a.code_id AS first_code, b.code_id AS second_code,
+                   MAX(a.side IS NULL OR b.side IS NULL
+                       OR (a.side = b.side AND a.start_char < b.end_char AND b.start_char < a.end_char)) AS overlapping
+            FROM codings a JOIN codings b
+                 ON b.excerpt_id = a.excerpt_id AND b.source_id = a.source_id AND b.code_id > a.code_id
+            WHERE a.excerpt_id = new.excerpt_id AND a.source_id = new.source_id
+            GROUP BY a.code_id, b.code_id) WHERE true
+            ON CONFLICT (source_id, first_code, second_code)
+            DO UPDATE SET excerpts = excerpts + 1, overlapping = overlapping + excluded.overlapping;
+        DELETE FROM code_pairs WHERE source_id = new.source_id AND excerpts <= 0;
+    END;
+    "#,
 ];
 
 /// A random version-4 UUID in plain SQL, so any program writing the file gives
@@ -490,6 +618,12 @@ mod tests {
             .map(|c| (c.source_id.0, c.code_id.0, c.excerpts, c.codings))
             .collect();
         assert_eq!(by_source, vec![(1, 2, 2, 3), (2, 1, 1, 1), (2, 2, 1, 1)]);
+        // Format 6 counts pairs of codes too: only "La policía llegó." carries both.
+        let meetings = store.code_meetings(&crate::store::Filter::default()).unwrap();
+        let pairs: Vec<(i64, i64, u64, u64)> =
+            meetings.pairs.iter().map(|p| (p.first.0, p.second.0, p.excerpts, p.overlapping)).collect();
+        assert_eq!(pairs, vec![(1, 2, 1, 1)]);
+        assert_eq!(meetings, store.code_meetings_by_scan(&crate::store::Filter::default()).unwrap());
     }
 
     #[test]

@@ -485,20 +485,38 @@ impl Store {
         if options == CopyOptions::default() {
             return Ok(());
         }
-        let mut sql = String::from("PRAGMA foreign_keys = ON; BEGIN;");
-        if options.without_codings {
-            sql.push_str("DELETE FROM codings; DELETE FROM coders;");
-        }
-        if options.without_memos {
-            sql.push_str("DELETE FROM memos;");
-        }
-        sql.push_str("COMMIT; VACUUM;");
         // A copy of an encrypted project is encrypted with the same passphrase.
         let passphrase = self.path.as_deref().filter(|path| keys::looks_encrypted(path)).and_then(keys::passphrase_of);
         let trimmed = Connection::open(target).and_then(|copy| {
             if let Some(passphrase) = &passphrase {
                 keys::apply_key(&copy, passphrase)?;
             }
+            let mut sql = String::from("PRAGMA foreign_keys = ON; BEGIN;");
+            if options.without_codings {
+                // The running counts simply empty: their triggers, which would
+                // recount an excerpt for each coding removed, are set aside.
+                let triggers: Vec<(String, String)> = copy
+                    .prepare(
+                        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'
+                         AND (name LIKE 'codings_tally_%' OR name LIKE 'codings_pairs_%')",
+                    )?
+                    .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                for (name, _) in &triggers {
+                    sql.push_str(&format!("DROP TRIGGER \"{name}\";"));
+                }
+                sql.push_str(
+                    "DELETE FROM codings; DELETE FROM coders; DELETE FROM code_tallies; DELETE FROM code_pairs;",
+                );
+                for (_, trigger) in &triggers {
+                    sql.push_str(trigger);
+                    sql.push(';');
+                }
+            }
+            if options.without_memos {
+                sql.push_str("DELETE FROM memos;");
+            }
+            sql.push_str("COMMIT; VACUUM;");
             copy.execute_batch(&sql)
         });
         if let Err(error) = trimmed {

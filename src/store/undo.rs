@@ -53,7 +53,7 @@ impl Store {
                 "SELECT name FROM sqlite_schema
                  WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'excerpt_search%'
                        -- Kept by the codings' own triggers, which undo's replay fires.
-                       AND name <> 'code_tallies'
+                       AND name NOT IN ('code_tallies', 'code_pairs')
                  ORDER BY name",
             )?
             .query_map([], |row| row.get(0))?
