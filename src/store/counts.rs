@@ -255,30 +255,60 @@ impl Store {
                  ORDER BY k.source_id",
             )?;
             let mut rows = statement.query([ids])?;
-            let mut current: Option<SourceId> = None;
-            let mut per_code: HashMap<CodeId, Vec<ExcerptId>> = HashMap::new();
-            let mut flush = |source_id: SourceId, per_code: &mut HashMap<CodeId, Vec<ExcerptId>>| {
-                for (code_id, mut excerpts) in per_code.drain() {
+            // Rolled-up codes by slot, and for each code read, the slots it adds to
+            // (looked up once per run of one code, as the index groups them).
+            let rolled: Vec<CodeId> = {
+                let mut rolled: Vec<CodeId> = counted_for.values().flatten().copied().collect();
+                rolled.sort_unstable();
+                rolled.dedup();
+                rolled
+            };
+            let slots_of: HashMap<CodeId, Vec<usize>> = counted_for
+                .iter()
+                .map(|(code, counted)| {
+                    (*code, counted.iter().filter_map(|c| rolled.binary_search(c).ok()).collect::<Vec<_>>())
+                })
+                .collect();
+            let mut per_slot: Vec<Vec<ExcerptId>> = vec![Vec::new(); rolled.len()];
+            let mut flush = |source_id: SourceId, per_slot: &mut Vec<Vec<ExcerptId>>| {
+                for (slot, excerpts) in per_slot.iter_mut().enumerate() {
+                    if excerpts.is_empty() {
+                        continue;
+                    }
                     let codings = excerpts.len() as u64;
                     excerpts.sort_unstable();
                     excerpts.dedup();
-                    counts.push(SourceCodeCount { source_id, code_id, excerpts: excerpts.len() as u64, codings });
+                    counts.push(SourceCodeCount {
+                        source_id,
+                        code_id: rolled[slot],
+                        excerpts: excerpts.len() as u64,
+                        codings,
+                    });
+                    excerpts.clear();
                 }
             };
+            let mut current: Option<SourceId> = None;
+            let mut current_code: Option<CodeId> = None;
+            let no_slots = Vec::new();
+            let mut slots: &Vec<usize> = &no_slots;
             while let Some(row) = rows.next()? {
                 let source_id: SourceId = row.get(0)?;
                 if current.is_some_and(|current| current != source_id) {
-                    flush(current.unwrap_or(source_id), &mut per_code);
+                    flush(current.unwrap_or(source_id), &mut per_slot);
                 }
                 current = Some(source_id);
                 let code_id: CodeId = row.get(1)?;
+                if current_code != Some(code_id) {
+                    slots = slots_of.get(&code_id).unwrap_or(&no_slots);
+                    current_code = Some(code_id);
+                }
                 let excerpt_id: ExcerptId = row.get(2)?;
-                for counted in counted_for.get(&code_id).into_iter().flatten() {
-                    per_code.entry(*counted).or_default().push(excerpt_id);
+                for slot in slots {
+                    per_slot[*slot].push(excerpt_id);
                 }
             }
             if let Some(source_id) = current {
-                flush(source_id, &mut per_code);
+                flush(source_id, &mut per_slot);
             }
         }
         counts.sort_unstable_by_key(|count| (count.source_id, count.code_id));
