@@ -22,6 +22,7 @@ pub mod formats;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod language;
+pub mod memory;
 pub mod model;
 pub mod store;
 pub mod text;

@@ -122,6 +122,7 @@ impl Store {
             }
             Ok(())
         })();
+        crate::memory::give_back_freed();
         let result = result?;
         restored?;
         Ok(result)

@@ -422,5 +422,7 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
         zip.start_file(format!("sources/{text_guid}.txt"), options).map_err(|e| failed(e.to_string()))?;
         zip.write_all(document.as_bytes()).map_err(|e| failed(e.to_string()))?;
     }
-    Ok(zip.finish().map_err(|e| failed(e.to_string()))?.into_inner())
+    let package = zip.finish().map_err(|e| failed(e.to_string()))?.into_inner();
+    crate::memory::give_back_freed();
+    Ok(package)
 }
