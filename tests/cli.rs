@@ -646,6 +646,25 @@ fn a_blind_copy_for_a_second_coder_keeps_the_material_and_identities_without_cod
             || dump(&project).contains(secret);
         assert!(in_original, "{secret} was in the original");
     }
+    // The running counts start empty and follow the second coder's codings.
+    drop(copy);
+    let mut copy = quipu::store::Store::open(&blind).unwrap();
+    let everything = quipu::store::Filter::default();
+    assert!(copy.code_counts().unwrap().iter().all(|count| count.codings == 0));
+    assert!(copy.code_meetings(&everything).unwrap().pairs.is_empty());
+    let excerpt = copy.excerpt_ids().unwrap()[0];
+    let coder = copy.ensure_coder("Luis").unwrap();
+    let codes: Vec<_> = copy.codes().unwrap().into_iter().take(2).map(|code| code.code_id).collect();
+    for code in &codes {
+        copy.add_coding(excerpt, *code, coder, quipu::model::CodingAnchor::Whole).unwrap();
+    }
+    let pairs = copy.code_meetings(&everything).unwrap().pairs;
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(
+        (pairs[0].first, pairs[0].second, pairs[0].excerpts),
+        (codes[0].min(codes[1]), codes[0].max(codes[1]), 1)
+    );
+    assert_eq!(copy.code_counts().unwrap().iter().map(|count| count.codings).sum::<u64>(), 2);
     // A copy never overwrites a file.
     let stderr = quipu_err(&["copy", arg(&project), arg(&blind)]);
     assert!(stderr.contains("para-luis.quipu"), "{stderr}");
