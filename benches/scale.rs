@@ -283,16 +283,26 @@ fn compare(
     report.add(Measured { op, label: label.to_owned(), quipu, baseline, runs, p95: None, note });
 }
 
-/// The peak resident memory of this process, in MB (Linux; 0 elsewhere).
-fn peak_rss_mb() -> f64 {
+/// One memory figure of this process from `/proc/self/status`, in MB (Linux; 0 elsewhere).
+fn status_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
-            status.lines().find(|line| line.starts_with("VmHWM:")).and_then(|line| {
+            status.lines().find(|line| line.starts_with(field)).and_then(|line| {
                 line.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()).map(|kb| kb / 1024.0)
             })
         })
         .unwrap_or(0.0)
+}
+
+/// The peak resident memory of this process, in MB.
+fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// The resident memory of this process now, in MB.
+fn resident_mb() -> f64 {
+    status_mb("VmRSS:")
 }
 
 /// The baseline import: the same rows written by a bare program into tables
@@ -415,8 +425,14 @@ fn main() {
     ));
 
     let start = Instant::now();
+    let resident_before = resident_mb();
     let rows = batch(excerpts, codes_per_excerpt);
-    report.say(&format!("{:<46}{}", "(generate rows in memory)", ms(start.elapsed())));
+    report.say(&format!(
+        "{:<46}{}  (they take {:.0} MB)",
+        "(generate rows in memory)",
+        ms(start.elapsed()),
+        resident_mb() - resident_before
+    ));
 
     // Import: Quipu into a new project, the baseline into a bare file, once each.
     let mut store = Store::create(&path).expect("create");

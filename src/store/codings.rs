@@ -161,12 +161,42 @@ impl Store {
         anchor: CodingAnchor,
         uuid: Option<&str>,
     ) -> StoreResult<(CodingId, bool)> {
+        self.insert_coding(excerpt_id, code_id, coder_id, anchor, uuid, false)
+    }
+
+    /// Same as [`Store::add_coding_identified`] without looking for the
+    /// excerpt or the same coding first: for an importer writing the codings
+    /// of an excerpt it has just added, which it knows to differ from each other.
+    pub fn add_new_coding_identified(
+        &mut self,
+        excerpt_id: ExcerptId,
+        code_id: CodeId,
+        coder_id: CoderId,
+        anchor: CodingAnchor,
+        uuid: Option<&str>,
+    ) -> StoreResult<CodingId> {
+        Ok(self.insert_coding(excerpt_id, code_id, coder_id, anchor, uuid, true)?.0)
+    }
+
+    fn insert_coding(
+        &mut self,
+        excerpt_id: ExcerptId,
+        code_id: CodeId,
+        coder_id: CoderId,
+        anchor: CodingAnchor,
+        uuid: Option<&str>,
+        fresh_excerpt: bool,
+    ) -> StoreResult<(CodingId, bool)> {
         let (anchor, covered_text) = match anchor {
             CodingAnchor::Whole => {
-                // Only that it exists: a million whole codings of an import
-                // need not read their excerpts' texts.
-                let exists =
-                    self.conn.prepare_cached("SELECT 1 FROM excerpts WHERE excerpt_id = ?1")?.exists([excerpt_id])?;
+                // Only that it exists (an excerpt the caller has just added
+                // does): a million whole codings of an import need not read
+                // their excerpts' texts.
+                let exists = fresh_excerpt
+                    || self
+                        .conn
+                        .prepare_cached("SELECT 1 FROM excerpts WHERE excerpt_id = ?1")?
+                        .exists([excerpt_id])?;
                 if !exists {
                     return Err(StoreError::NotFound { kind: "excerpt", name: excerpt_id.to_string() });
                 }
@@ -206,25 +236,22 @@ impl Store {
             }
         };
         let (side, start, end) = anchor_columns(anchor);
-        let existing = self
-            .conn
-            .prepare_cached(
-                // Without statistics SQLite may pick the coder index, which with one
-                // coder scans every coding of the code (an import then grows quadratic).
-                "SELECT coding_id FROM codings INDEXED BY codings_by_excerpt WHERE excerpt_id = ?1 AND code_id = ?2 AND coder_id = ?3
+        if !fresh_excerpt {
+            let existing = self
+                .conn
+                .prepare_cached(
+                    // Without statistics SQLite may pick the coder index, which with one
+                    // coder scans every coding of the code (an import then grows quadratic).
+                    "SELECT coding_id FROM codings INDEXED BY codings_by_excerpt WHERE excerpt_id = ?1 AND code_id = ?2 AND coder_id = ?3
                      AND side IS ?4 AND start_char IS ?5 AND end_char IS ?6",
-            )?
-            .query_row(params![excerpt_id, code_id, coder_id, side, start, end], |row| row.get(0))
-            .optional()?;
-        if let Some(coding_id) = existing {
-            return Ok((coding_id, false));
-        }
-        let uuid = match uuid.filter(|uuid| super::identity::is_uuid(uuid)).map(str::to_lowercase) {
-            Some(uuid) if !self.conn.prepare_cached("SELECT 1 FROM codings WHERE uuid = ?1")?.exists([&uuid])? => {
-                Some(uuid)
+                )?
+                .query_row(params![excerpt_id, code_id, coder_id, side, start, end], |row| row.get(0))
+                .optional()?;
+            if let Some(coding_id) = existing {
+                return Ok((coding_id, false));
             }
-            _ => None,
-        };
+        }
+        let uuid = self.free_uuid(super::Identified::Coding, uuid)?;
         self.conn
             .prepare_cached(&format!(
                 "INSERT INTO codings (excerpt_id, code_id, coder_id, source_id, side, start_char, end_char,

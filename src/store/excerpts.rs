@@ -15,9 +15,9 @@ pub(super) const EXCERPT_COLUMN_COUNT: usize = 13;
 
 /// Adds an excerpt at the end of its source.
 const ADD_EXCERPT_SQL: &str = "INSERT INTO excerpts (source_id, label, position, original_text, original_lang,
-         translation_text, translation_lang, translation_status, translation_note, speaker, interviewer, time)
+         translation_text, translation_lang, translation_status, translation_note, speaker, interviewer, time, uuid)
      VALUES (?1, ?2, (SELECT IFNULL(MAX(position), 0) + 1 FROM excerpts WHERE source_id = ?1),
-         ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+         ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 pub(super) fn excerpt_from_row(row: &Row<'_>) -> rusqlite::Result<Excerpt> {
     Ok(Excerpt {
@@ -92,6 +92,18 @@ impl Store {
 
     /// Adds an excerpt at the end of a source, its texts normalised (NFC, LF, no BOM).
     pub fn add_excerpt(&mut self, source_id: SourceId, draft: &ExcerptDraft) -> StoreResult<ExcerptId> {
+        self.add_excerpt_identified(source_id, draft, None)
+    }
+
+    /// Same as [`Store::add_excerpt`]; the new excerpt takes `uuid` as its
+    /// identity when that is a UUID no other excerpt has (as
+    /// [`Store::adopt_uuid`] would give it), in the same statement that adds it.
+    pub fn add_excerpt_identified(
+        &mut self,
+        source_id: SourceId,
+        draft: &ExcerptDraft,
+        uuid: Option<&str>,
+    ) -> StoreResult<ExcerptId> {
         // Spans count characters of the stored text, so it is always normalised.
         let original = draft.original.as_deref().map(|text| crate::text::normalized(text.trim()));
         let translation = draft.translation.as_deref().map(|text| crate::text::normalized(text.trim()));
@@ -103,6 +115,7 @@ impl Store {
                 "un fragmento necesita un texto original, una traducción o ambos"
             )));
         }
+        let uuid = self.free_uuid(super::Identified::Excerpt, uuid)?;
         self.conn.prepare_cached(ADD_EXCERPT_SQL)?.execute(params![
             source_id,
             draft.label,
@@ -114,7 +127,8 @@ impl Store {
             draft.translation_note,
             draft.speaker,
             draft.interviewer,
-            draft.time
+            draft.time,
+            uuid
         ])?;
         Ok(ExcerptId(self.conn.last_insert_rowid()))
     }

@@ -146,6 +146,17 @@ impl Store {
         Ok(map)
     }
 
+    /// `uuid` in the form stored, if it is a UUID no row of `kind` has yet:
+    /// what a new row adding it may take as its identity.
+    pub(super) fn free_uuid(&self, kind: Identified, uuid: Option<&str>) -> StoreResult<Option<String>> {
+        let Some(uuid) = uuid.filter(|uuid| is_uuid(uuid)).map(str::to_lowercase) else {
+            return Ok(None);
+        };
+        let (table, _) = kind.table_and_key();
+        let taken = self.conn.prepare_cached(&format!("SELECT 1 FROM {table} WHERE uuid = ?1"))?.exists([&uuid])?;
+        Ok((!taken).then_some(uuid))
+    }
+
     /// Every row's UUID of one kind, by row ID.
     pub fn uuids(&self, kind: Identified) -> StoreResult<HashMap<i64, String>> {
         let (table, key) = kind.table_and_key();
@@ -253,6 +264,18 @@ mod tests {
         assert!(is_uuid(second_uuid) && *second_uuid != guid.to_lowercase(), "two codings cannot share one");
         let missing = store.add_coding_identified(ExcerptId(999), code, coder, CodingAnchor::Whole, None);
         assert!(matches!(missing, Err(StoreError::NotFound { kind: "excerpt", .. })), "{missing:?}");
+        // An excerpt added with a file's identity, and its new coding, take theirs the same way.
+        let excerpt_guid = "0193A5B2-7C4E-7D3F-9A1B-2C3D4E5F6A7B";
+        let third = store.add_excerpt_identified(source, &draft, Some(excerpt_guid)).unwrap();
+        assert_eq!(store.uuids(Identified::Excerpt).unwrap()[&third.0], excerpt_guid.to_lowercase());
+        let fourth = store.add_excerpt_identified(source, &draft, Some(excerpt_guid)).unwrap();
+        let fourth_uuid = &store.uuids(Identified::Excerpt).unwrap()[&fourth.0];
+        assert!(is_uuid(fourth_uuid) && *fourth_uuid != excerpt_guid.to_lowercase(), "two excerpts cannot share one");
+        let coding_guid = "11111111-2222-4333-8444-555555555555";
+        let fresh =
+            store.add_new_coding_identified(third, code, coder, CodingAnchor::Whole, Some(coding_guid)).unwrap();
+        assert_eq!(store.uuids(Identified::Coding).unwrap()[&fresh.0], coding_guid);
+        assert_eq!(store.codings_of_excerpt(third).unwrap().len(), 1);
     }
 
     #[test]

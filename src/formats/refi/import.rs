@@ -1168,14 +1168,22 @@ impl Reader<'_> {
                     interviewer: excerpt.turn.1,
                     time: excerpt.turn.2.clone(),
                 };
-                let excerpt_id = self.store.add_excerpt(source_id, &draft)?;
-                self.store.adopt_uuid(Identified::Excerpt, excerpt_id.0, &key)?;
+                let excerpt_id = self.store.add_excerpt_identified(source_id, &draft, Some(&key))?;
                 self.summary.excerpts += 1;
                 if let Some(memo) = &excerpt.memo {
                     self.store.set_memo(MemoTarget::Excerpt(excerpt_id), memo)?;
                 }
+                // The excerpt is new, and its whole codings differ by code or
+                // coder (`quipu_text` keeps one of each): nothing to look up.
                 for (code_id, coder_id, guid) in &excerpt.whole {
-                    self.add_coding(excerpt_id, *code_id, *coder_id, CodingAnchor::Whole, None, guid.as_deref())?;
+                    self.store.add_new_coding_identified(
+                        excerpt_id,
+                        *code_id,
+                        *coder_id,
+                        CodingAnchor::Whole,
+                        guid.as_deref(),
+                    )?;
+                    self.summary.codings += 1;
                 }
                 for QuipuPassage { side, span, code_id, coder_id, memo, guid } in &excerpt.passages {
                     let slot = if *side == Side::Original { 0 } else { 1 };
