@@ -606,3 +606,54 @@ fn a_project_missing_a_text_comes_in_without_it_and_unknown_users_are_named() {
     let coder = store.coders().unwrap().into_iter().find(|c| c.coder_id == coding.coder_id).unwrap();
     assert_eq!(coder.name, "Revisora");
 }
+
+#[test]
+fn a_refi_qda_import_reports_its_progress_and_a_cancel_leaves_the_project_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.quipu");
+    quipu_ok(&["demo", arg(&demo)]);
+    let qdpx = quipu::formats::refi::render_project(&Store::open(&demo).unwrap()).unwrap();
+    let fresh = |name: &str| {
+        let project = dir.path().join(name);
+        quipu_ok(&["new", arg(&project), "--empty-codebook"]);
+        project
+    };
+    // Progress rises through the project document, once per text source.
+    let project = fresh("entera.quipu");
+    let mut seen: Vec<(u64, u64)> = Vec::new();
+    let summary = quipu::formats::refi::import_refi_with_progress(
+        &mut Store::open(&project).unwrap(),
+        &qdpx,
+        "demo.qdpx",
+        "Ana",
+        &mut |done, total| {
+            seen.push((done, total));
+            true
+        },
+    )
+    .unwrap();
+    assert!(seen.len() >= summary.sources, "{} reports for {} sources", seen.len(), summary.sources);
+    assert!(seen.windows(2).all(|pair| pair[0].0 < pair[1].0), "{seen:?}");
+    assert!(seen.iter().all(|(done, total)| *total > 0 && done <= total), "{seen:?}");
+    assert!(seen.last().unwrap().0 * 10 > seen.last().unwrap().1 * 9, "the last text source ends near the end");
+    // Cancelled at the second text source: nothing of it stays.
+    let project = fresh("cancelada.quipu");
+    let before = dump(&project);
+    let mut calls = 0;
+    let result = quipu::formats::refi::import_refi_with_progress(
+        &mut Store::open(&project).unwrap(),
+        &qdpx,
+        "demo.qdpx",
+        "Ana",
+        &mut |_, _| {
+            calls += 1;
+            calls < 2
+        },
+    );
+    assert!(
+        matches!(result, Err(quipu::formats::ImportError::Store(quipu::store::StoreError::Cancelled))),
+        "{result:?}"
+    );
+    assert_eq!(calls, 2);
+    assert_eq!(dump(&project), before, "a cancelled import changes nothing");
+}

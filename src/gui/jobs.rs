@@ -12,7 +12,7 @@ use std::sync::{Arc, mpsc};
 use crate::analysis::{cooccurrence, frequencies};
 use crate::formats::chart::ChartKind;
 use crate::formats::csv_import::{ColumnMapping, CsvOptions, read_csv_with_mapping};
-use crate::formats::refi::{RefiSummary, import_refi};
+use crate::formats::refi::{RefiSummary, import_refi_with_progress};
 use crate::formats::report::ReportOptions;
 use crate::formats::transcript::{TranscriptPlan, TranscriptSummary, import_transcript};
 use crate::formats::{
@@ -536,7 +536,10 @@ impl Jobs {
                 let mut store = Store::open(&project)?;
                 progress.store(200, Ordering::Relaxed);
                 store.recorded(Msg::ActImportRefi.text(Language::English), |store| {
-                    let summary = import_refi(store, &bytes, &file, &coder)?;
+                    let summary = import_refi_with_progress(store, &bytes, &file, &coder, &mut |done, total| {
+                        progress.store(200 + (done * 700 / total.max(1)) as u32, Ordering::Relaxed);
+                        !cancel.load(Ordering::Relaxed)
+                    })?;
                     progress.store(900, Ordering::Relaxed);
                     if cancel.load(Ordering::Relaxed) {
                         return Err(ImportError::Store(StoreError::Cancelled));

@@ -353,6 +353,19 @@ pub fn import_refi(
     file: &str,
     fallback_coder: &str,
 ) -> Result<RefiSummary, ImportError> {
+    import_refi_with_progress(store, bytes, file, fallback_coder, &mut |_, _| true)
+}
+
+/// Like [`import_refi`], calling `progress(bytes written, bytes in all)` of
+/// the project document after each text source is written; when it returns
+/// false the import stops and nothing is written (`StoreError::Cancelled`).
+pub fn import_refi_with_progress(
+    store: &mut Store,
+    bytes: &[u8],
+    file: &str,
+    fallback_coder: &str,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<RefiSummary, ImportError> {
     let package = if bytes.starts_with(b"PK") { Some(Package::read(bytes, file)?) } else { None };
     let bare = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let part = if package.is_some() { "project.qde" } else { "CodeBook" };
@@ -432,6 +445,8 @@ pub fn import_refi(
                     variables: HashMap::new(),
                     unknown_users: std::cell::RefCell::new(std::collections::BTreeSet::new()),
                     written_sources: std::collections::HashSet::new(),
+                    progress: &mut *progress,
+                    document_bytes,
                 };
                 if kind == "codebook" {
                     let root = stream.element(root)?;
@@ -526,6 +541,10 @@ struct Reader<'s> {
     unknown_users: std::cell::RefCell<std::collections::BTreeSet<String>>,
     /// Sources of Quipu's own export already written (by their GUID).
     written_sources: std::collections::HashSet<String>,
+    /// Told of the document bytes written after each text source; false cancels.
+    progress: &'s mut dyn FnMut(u64, u64) -> bool,
+    /// The project document's size, found by the first pass.
+    document_bytes: u64,
 }
 
 /// A `<Variable>`: its name, type, and scope when Quipu wrote it.
@@ -684,6 +703,9 @@ impl Reader<'_> {
                         }
                         let source = stream.element(source)?;
                         self.text_source(&source, package, &case_of_text, &project_name, &mut own_export)?;
+                        if !(self.progress)(stream.bytes_read().min(self.document_bytes), self.document_bytes) {
+                            return Err(ImportError::Store(crate::store::StoreError::Cancelled));
+                        }
                     }
                 }
                 "NoteRef" => project_notes.push(stream.element(tag)?),

@@ -15,7 +15,7 @@ mod import;
 mod xml;
 
 pub use export::{render_codebook, render_project, render_project_named};
-pub use import::{RefiSummary, import_refi};
+pub use import::{RefiSummary, import_refi, import_refi_with_progress};
 
 /// The project namespace written (version 1.0).
 pub const PROJECT_NAMESPACE: &str = "urn:QDA-XML:project:1.0";
