@@ -53,22 +53,40 @@ pub struct RefiSummary {
 /// case is kept apart, as GUIDs are compared as written.
 fn packed_guid(guid: &str) -> Option<(bool, u128)> {
     let bytes = guid.as_bytes();
-    if bytes.len() != 36 || [8, 13, 18, 23].iter().any(|&at| bytes[at] != b'-') {
+    if bytes.len() != 36 {
         return None;
     }
-    let hex: String = guid.chars().filter(|c| *c != '-').collect();
-    let upper = hex.bytes().any(|b| b.is_ascii_uppercase());
-    let lower = hex.bytes().any(|b| b.is_ascii_lowercase());
-    if (upper && lower) || hex.len() != 32 {
-        return None;
+    let (mut value, mut upper, mut lower) = (0u128, false, false);
+    for (at, &byte) in bytes.iter().enumerate() {
+        if matches!(at, 8 | 13 | 18 | 23) {
+            if byte != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let nibble = match byte {
+            b'0'..=b'9' => byte - b'0',
+            b'a'..=b'f' => {
+                lower = true;
+                byte - b'a' + 10
+            }
+            b'A'..=b'F' => {
+                upper = true;
+                byte - b'A' + 10
+            }
+            _ => return None,
+        };
+        value = (value << 4) | u128::from(nibble);
     }
-    u128::from_str_radix(&hex, 16).ok().map(|value| (upper, value))
+    (!(upper && lower)).then_some((upper, value))
 }
 
 /// The GUIDs met so far, to refuse a file in which two elements share one.
 #[derive(Default)]
 struct SeenGuids {
-    packed: std::collections::HashSet<(bool, u128)>,
+    /// Written in lower case, and in upper case, as numbers (16 bytes each).
+    lower: std::collections::HashSet<u128>,
+    upper: std::collections::HashSet<u128>,
     other: std::collections::HashSet<String>,
 }
 
@@ -76,7 +94,8 @@ impl SeenGuids {
     /// Whether `guid` is new (it is remembered).
     fn first(&mut self, guid: &str) -> bool {
         match packed_guid(guid) {
-            Some(packed) => self.packed.insert(packed),
+            Some((false, value)) => self.lower.insert(value),
+            Some((true, value)) => self.upper.insert(value),
             None => self.other.insert(guid.to_owned()),
         }
     }
@@ -1239,6 +1258,28 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guids_are_packed_as_written_and_anything_else_is_kept_as_text() {
+        let lower = packed_guid("6f9619ff-8b86-d011-b42d-00c04fc964ff").unwrap();
+        let upper = packed_guid("6F9619FF-8B86-D011-B42D-00C04FC964FF").unwrap();
+        assert_eq!((lower.0, upper.0, lower.1), (false, true, upper.1));
+        assert_eq!(lower.1, 0x6f9619ff_8b86_d011_b42d_00c04fc964ff);
+        for other in [
+            "6f9619ff-8B86-d011-b42d-00c04fc964ff",
+            "6f9619ff8b86d011b42d00c04fc964ff",
+            "guid-1",
+            "6f9619ff-8b86-d011-b42d-00c04fc964fg",
+        ] {
+            assert_eq!(packed_guid(other), None, "{other}");
+        }
+        let mut seen = SeenGuids::default();
+        assert!(seen.first("6f9619ff-8b86-d011-b42d-00c04fc964ff"));
+        assert!(seen.first("6F9619FF-8B86-D011-B42D-00C04FC964FF"), "GUIDs compare as written");
+        assert!(seen.first("guid-1"));
+        assert!(!seen.first("6f9619ff-8b86-d011-b42d-00c04fc964ff"));
+        assert!(!seen.first("guid-1"));
+    }
 
     #[test]
     fn selections_map_onto_the_normalised_text_whether_or_not_it_changed() {
