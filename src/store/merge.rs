@@ -480,8 +480,11 @@ impl Store {
                 theirs: Theirs::Coding { coding: CodingId(coding), code: CodeId(code), anchor },
             });
         }
-        summary.codings = self.conn.execute(
-            "INSERT INTO main.codings (excerpt_id, code_id, coder_id, source_id, side, start_char, end_char,
+        // Only rows are added: the running counts and pairs are counted once
+        // for the sources that gained codings, not recounted per coding.
+        summary.codings = self.with_bulk_indexing(|store| -> StoreResult<usize> {
+            Ok(store.conn.execute(
+                "INSERT INTO main.codings (excerpt_id, code_id, coder_id, source_id, side, start_char, end_char,
                                        covered_text, needs_review, created_at, uuid)
              SELECT me.our_id, mc.our_id, mk.our_id, e.source_id, o.side, o.start_char, o.end_char,
                     o.covered_text, o.needs_review, o.created_at, o.uuid
@@ -498,8 +501,9 @@ impl Store {
                AND (o.side IS NULL OR (o.side = 'original' AND e.original_text IS oe.original_text)
                     OR (o.side = 'translation' AND e.translation_text IS oe.translation_text))
              ORDER BY o.coding_id",
-            [],
-        )?;
+                [],
+            )?)
+        })?;
         self.conn.execute_batch(
             "INSERT OR IGNORE INTO temp.merge_codings (other_id, our_id)
                  SELECT o.coding_id, c.coding_id FROM other.codings o JOIN main.codings c ON c.uuid = o.uuid;
