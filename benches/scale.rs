@@ -707,6 +707,58 @@ fn main() {
     });
     drop(target);
     drop(qdpx);
+
+    // A second coder's work merged back: the whole project's codings into its
+    // blind copy (as the window does it, as one undoable step). The baseline
+    // copies the same rows across with one bare statement, into another blind
+    // copy with the running-count triggers taken out.
+    let blind = dir.path().join("blind.quipu");
+    store
+        .save_copy_with(&blind, quipu::store::CopyOptions { without_codings: true, without_memos: false })
+        .expect("blind copy");
+    let bare_blind = dir.path().join("blind-bare.quipu");
+    std::fs::copy(&blind, &bare_blind).expect("second blind copy");
+    let mut coder = Store::open(&blind).expect("blind copy opens");
+    let start = Instant::now();
+    let merged = coder
+        .with_import_settings(true, |coder| {
+            coder.with_copy_attached(&path, |coder| coder.recorded("Merge", Store::merge_attached))
+        })
+        .expect("merge")
+        .0;
+    let merge_time = start.elapsed();
+    drop(coder);
+    let bare = rusqlite::Connection::open(&bare_blind).expect("bare connection");
+    let start = Instant::now();
+    let triggers: Vec<String> = bare
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'codings'")
+        .and_then(|mut statement| statement.query_map([], |row| row.get(0))?.collect())
+        .expect("triggers");
+    for trigger in triggers {
+        bare.execute_batch(&format!("DROP TRIGGER \"{trigger}\"")).expect("drop trigger");
+    }
+    bare.execute("ATTACH DATABASE ?1 AS other", [path.to_string_lossy()]).expect("attach");
+    bare.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         BEGIN;
+         INSERT INTO main.codings (excerpt_id, code_id, coder_id, source_id, side, start_char, end_char,
+                                   covered_text, needs_review, created_at, uuid)
+         SELECT excerpt_id, code_id, coder_id, source_id, side, start_char, end_char,
+                covered_text, needs_review, created_at, uuid FROM other.codings;
+         COMMIT;",
+    )
+    .expect("bare merge");
+    let bare_merge_time = start.elapsed();
+    drop(bare);
+    report.add(Measured {
+        op: "merge_copy",
+        label: "merge a coder's copy (every coding new)".into(),
+        quipu: merge_time,
+        baseline: Some(bare_merge_time),
+        runs: 1,
+        p95: None,
+        note: format!("{} codings", merged.codings),
+    });
     drop(raw);
     drop(store);
 

@@ -296,12 +296,13 @@ impl Store {
                     "un código no puede fusionarse con uno de sus subcódigos"
                 )));
             }
+            // `+t.coder_id` keeps SQLite on the excerpt's index (see `merge_codings`).
             store
                 .conn
                 .prepare_cached(
                     "DELETE FROM codings WHERE code_id = ?1 AND EXISTS (
                          SELECT 1 FROM codings t WHERE t.code_id = ?2 AND t.excerpt_id = codings.excerpt_id
-                             AND t.coder_id = codings.coder_id AND t.side IS codings.side
+                             AND +t.coder_id = codings.coder_id AND t.side IS codings.side
                              AND t.start_char IS codings.start_char AND t.end_char IS codings.end_char)",
                 )?
                 .execute(params![source, target])?;

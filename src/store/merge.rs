@@ -151,6 +151,47 @@ const MEMO_TARGETS: [(&str, &str); 5] = [
     ("coding_id", "merge_codings"),
 ];
 
+/// Adds the copy's codings that this project lacks: not the same coding (its
+/// UUID), nor an identical one (same excerpt, code, coder and place), nor a
+/// passage on a text that differs here.
+///
+/// `+c.coder_id` (here and in [`MATCH_PRESENT_CODINGS`]) keeps SQLite on the
+/// excerpt's index: on `codings_by_coder` each coding read every earlier
+/// coding of its coder and code, and merging 100,000 codings took minutes.
+const ADD_MISSING_CODINGS: &str = "
+    INSERT INTO main.codings (excerpt_id, code_id, coder_id, source_id, side, start_char, end_char,
+                              covered_text, needs_review, created_at, uuid)
+    SELECT me.our_id, mc.our_id, mk.our_id, e.source_id, o.side, o.start_char, o.end_char,
+           o.covered_text, o.needs_review, o.created_at, o.uuid
+    FROM other.codings o
+    JOIN temp.merge_excerpts me ON me.other_id = o.excerpt_id
+    JOIN temp.merge_codes mc ON mc.other_id = o.code_id
+    JOIN temp.merge_coders mk ON mk.other_id = o.coder_id
+    JOIN main.excerpts e ON e.excerpt_id = me.our_id
+    JOIN other.excerpts oe ON oe.excerpt_id = o.excerpt_id
+    WHERE NOT EXISTS (SELECT 1 FROM main.codings c WHERE c.uuid = o.uuid)
+      AND NOT EXISTS (SELECT 1 FROM main.codings c
+                      WHERE c.excerpt_id = me.our_id AND c.code_id = mc.our_id AND +c.coder_id = mk.our_id
+                        AND c.side IS o.side AND c.start_char IS o.start_char AND c.end_char IS o.end_char)
+      AND (o.side IS NULL OR (o.side = 'original' AND e.original_text IS oe.original_text)
+           OR (o.side = 'translation' AND e.translation_text IS oe.translation_text))
+    ORDER BY o.coding_id";
+
+/// Map each of the copy's codings that is here now (the same UUID, or an
+/// identical coding) to this project's.
+const MATCH_PRESENT_CODINGS: [&str; 2] = [
+    "INSERT OR IGNORE INTO temp.merge_codings (other_id, our_id)
+     SELECT o.coding_id, c.coding_id FROM other.codings o JOIN main.codings c ON c.uuid = o.uuid",
+    "INSERT OR IGNORE INTO temp.merge_codings (other_id, our_id)
+     SELECT o.coding_id, c.coding_id FROM other.codings o
+     JOIN temp.merge_excerpts me ON me.other_id = o.excerpt_id
+     JOIN temp.merge_codes mc ON mc.other_id = o.code_id
+     JOIN temp.merge_coders mk ON mk.other_id = o.coder_id
+     JOIN main.codings c ON c.excerpt_id = me.our_id AND c.code_id = mc.our_id AND +c.coder_id = mk.our_id
+          AND c.side IS o.side AND c.start_char IS o.start_char AND c.end_char IS o.end_char
+     WHERE o.coding_id NOT IN (SELECT other_id FROM temp.merge_codings)",
+];
+
 impl Store {
     /// Runs `action` with the project at `other` attached read-only as the
     /// schema `other`, as [`Store::merge_attached`] needs. The copy is checked
@@ -189,6 +230,18 @@ impl Store {
     /// [`Store::recorded`] for one undo step.
     pub fn merge_attached(&mut self) -> StoreResult<MergeSummary> {
         let mut summary = MergeSummary::default();
+        self.create_merge_tables()?;
+        self.merge_copy_codes(&mut summary)?;
+        self.match_material(&mut summary)?;
+        self.merge_texts_and_reviews(&mut summary)?;
+        self.merge_codings(&mut summary)?;
+        self.merge_memos(&mut summary)?;
+        Ok(summary)
+    }
+
+    /// Creates (or empties) the temporary tables that map the copy's rows to
+    /// this project's.
+    fn create_merge_tables(&mut self) -> StoreResult<()> {
         self.conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS merge_cases (other_id INTEGER PRIMARY KEY, our_id INTEGER NOT NULL);
              CREATE TEMP TABLE IF NOT EXISTS merge_sources (other_id INTEGER PRIMARY KEY, our_id INTEGER NOT NULL);
@@ -199,12 +252,7 @@ impl Store {
              DELETE FROM temp.merge_cases; DELETE FROM temp.merge_sources; DELETE FROM temp.merge_excerpts;
              DELETE FROM temp.merge_codes; DELETE FROM temp.merge_coders; DELETE FROM temp.merge_codings;",
         )?;
-        self.merge_copy_codes(&mut summary)?;
-        self.match_material(&mut summary)?;
-        self.merge_texts_and_reviews(&mut summary)?;
-        self.merge_codings(&mut summary)?;
-        self.merge_memos(&mut summary)?;
-        Ok(summary)
+        Ok(())
     }
 
     /// Matches the copy's codes (by UUID, then by name), creates the ones this
@@ -327,14 +375,16 @@ impl Store {
                  SELECT o.case_id, c.case_id FROM other.cases o JOIN main.cases c ON c.uuid = o.uuid;
              INSERT OR IGNORE INTO temp.merge_cases (other_id, our_id)
                  SELECT o.case_id, c.case_id FROM other.cases o JOIN main.cases c ON c.name = o.name COLLATE NOCASE
-                 WHERE c.case_id NOT IN (SELECT our_id FROM temp.merge_cases);
+                 WHERE o.case_id NOT IN (SELECT other_id FROM temp.merge_cases)
+                   AND c.case_id NOT IN (SELECT our_id FROM temp.merge_cases);
              INSERT OR IGNORE INTO temp.merge_sources (other_id, our_id)
                  SELECT o.source_id, s.source_id FROM other.sources o JOIN main.sources s ON s.uuid = o.uuid;
              INSERT OR IGNORE INTO temp.merge_sources (other_id, our_id)
                  SELECT o.source_id, s.source_id FROM other.sources o
                  JOIN temp.merge_cases mc ON mc.other_id = o.case_id
                  JOIN main.sources s ON s.case_id = mc.our_id AND s.name = o.name COLLATE NOCASE
-                 WHERE s.source_id NOT IN (SELECT our_id FROM temp.merge_sources);
+                 WHERE o.source_id NOT IN (SELECT other_id FROM temp.merge_sources)
+                   AND s.source_id NOT IN (SELECT our_id FROM temp.merge_sources);
              INSERT OR IGNORE INTO temp.merge_excerpts (other_id, our_id)
                  SELECT o.excerpt_id, e.excerpt_id FROM other.excerpts o JOIN main.excerpts e ON e.uuid = o.uuid;
              INSERT OR IGNORE INTO temp.merge_excerpts (other_id, our_id)
@@ -342,7 +392,8 @@ impl Store {
                  JOIN temp.merge_sources ms ON ms.other_id = o.source_id
                  JOIN main.excerpts e ON e.source_id = ms.our_id
                      AND e.original_text IS o.original_text AND e.translation_text IS o.translation_text
-                 WHERE e.excerpt_id NOT IN (SELECT our_id FROM temp.merge_excerpts);",
+                 WHERE o.excerpt_id NOT IN (SELECT other_id FROM temp.merge_excerpts)
+                   AND e.excerpt_id NOT IN (SELECT our_id FROM temp.merge_excerpts);",
         )?;
         summary.matched_excerpts =
             self.conn.query_row("SELECT count(*) FROM temp.merge_excerpts", [], |row| row.get::<_, i64>(0))? as usize;
@@ -482,39 +533,11 @@ impl Store {
         }
         // Only rows are added: the running counts and pairs are counted once
         // for the sources that gained codings, not recounted per coding.
-        summary.codings = self.with_bulk_indexing(|store| -> StoreResult<usize> {
-            Ok(store.conn.execute(
-                "INSERT INTO main.codings (excerpt_id, code_id, coder_id, source_id, side, start_char, end_char,
-                                       covered_text, needs_review, created_at, uuid)
-             SELECT me.our_id, mc.our_id, mk.our_id, e.source_id, o.side, o.start_char, o.end_char,
-                    o.covered_text, o.needs_review, o.created_at, o.uuid
-             FROM other.codings o
-             JOIN temp.merge_excerpts me ON me.other_id = o.excerpt_id
-             JOIN temp.merge_codes mc ON mc.other_id = o.code_id
-             JOIN temp.merge_coders mk ON mk.other_id = o.coder_id
-             JOIN main.excerpts e ON e.excerpt_id = me.our_id
-             JOIN other.excerpts oe ON oe.excerpt_id = o.excerpt_id
-             WHERE NOT EXISTS (SELECT 1 FROM main.codings c WHERE c.uuid = o.uuid)
-               AND NOT EXISTS (SELECT 1 FROM main.codings c
-                               WHERE c.excerpt_id = me.our_id AND c.code_id = mc.our_id AND c.coder_id = mk.our_id
-                                 AND c.side IS o.side AND c.start_char IS o.start_char AND c.end_char IS o.end_char)
-               AND (o.side IS NULL OR (o.side = 'original' AND e.original_text IS oe.original_text)
-                    OR (o.side = 'translation' AND e.translation_text IS oe.translation_text))
-             ORDER BY o.coding_id",
-                [],
-            )?)
-        })?;
-        self.conn.execute_batch(
-            "INSERT OR IGNORE INTO temp.merge_codings (other_id, our_id)
-                 SELECT o.coding_id, c.coding_id FROM other.codings o JOIN main.codings c ON c.uuid = o.uuid;
-             INSERT OR IGNORE INTO temp.merge_codings (other_id, our_id)
-                 SELECT o.coding_id, c.coding_id FROM other.codings o
-                 JOIN temp.merge_excerpts me ON me.other_id = o.excerpt_id
-                 JOIN temp.merge_codes mc ON mc.other_id = o.code_id
-                 JOIN temp.merge_coders mk ON mk.other_id = o.coder_id
-                 JOIN main.codings c ON c.excerpt_id = me.our_id AND c.code_id = mc.our_id AND c.coder_id = mk.our_id
-                      AND c.side IS o.side AND c.start_char IS o.start_char AND c.end_char IS o.end_char;",
-        )?;
+        summary.codings = self
+            .with_bulk_indexing(|store| -> StoreResult<usize> { Ok(store.conn.execute(ADD_MISSING_CODINGS, [])?) })?;
+        for statement in MATCH_PRESENT_CODINGS {
+            self.conn.execute(statement, [])?;
+        }
         let present =
             self.conn.query_row("SELECT count(*) FROM temp.merge_codings", [], |row| row.get::<_, i64>(0))? as usize;
         let total = self.conn.query_row("SELECT count(*) FROM other.codings", [], |row| row.get::<_, i64>(0))? as usize;
@@ -667,5 +690,38 @@ impl Store {
                 Ok(())
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::CopyOptions;
+
+    /// The plan SQLite chooses for `sql`, one line per step.
+    fn plan(store: &Store, sql: &str) -> String {
+        let mut statement = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let steps: Vec<String> =
+            statement.query_map([], |row| row.get::<_, String>(3)).unwrap().collect::<Result<_, _>>().unwrap();
+        steps.join("\n")
+    }
+
+    #[test]
+    fn a_merge_looks_codings_up_by_their_excerpt_not_by_their_coder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (project, copy) = (dir.path().join("campo.quipu"), dir.path().join("copia.quipu"));
+        let mut store = Store::create(&project).unwrap();
+        store.add_default_codebook().unwrap();
+        store.save_copy_with(&copy, CopyOptions { without_codings: true, without_memos: false }).unwrap();
+        let plans = store
+            .with_copy_attached(&copy, |store| -> StoreResult<Vec<String>> {
+                store.create_merge_tables()?;
+                Ok([ADD_MISSING_CODINGS, MATCH_PRESENT_CODINGS[1]].map(|sql| plan(store, sql)).to_vec())
+            })
+            .unwrap();
+        for plan in plans {
+            assert!(plan.contains("codings_by_excerpt (excerpt_id=? AND code_id=?)"), "{plan}");
+            assert!(!plan.contains("codings_by_coder"), "{plan}");
+        }
     }
 }
