@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use quipu::analysis::frequencies;
 use quipu::model::{DEFAULT_CODEBOOK, ExcerptDraft, SourceDraft, TranslationStatus};
-use quipu::store::{Filter, Grouping, ImportBatch, ImportRow, SearchQuery, Store};
+use quipu::store::{Filter, Grouping, ImportOptions, ImportRow, SearchQuery, Store, StoreError};
 
 const SPANISH: &[&str] = &[
     "la",
@@ -105,6 +105,10 @@ fn add_codebook(store: &mut Store) {
     }
 }
 
+/// How the benchmark imports: as the CSV importer does a large file.
+const STREAMED: ImportOptions<'static> =
+    ImportOptions { coder: "bench", dry_run: false, code_choices: &[], large: true };
+
 /// A small deterministic generator, so every run builds the same project.
 struct Lcg(u64);
 
@@ -121,50 +125,44 @@ fn sentence(rng: &mut Lcg, words: &[&str], length: usize) -> String {
     text.join(" ")
 }
 
-fn batch(excerpts: usize, codes_per_excerpt: usize) -> ImportBatch {
+/// The benchmark's rows, made one at a time as they are read (the same every
+/// run), so the rows never take memory of their own: what the process holds
+/// is the program's.
+fn rows(excerpts: usize, codes_per_excerpt: usize) -> impl Iterator<Item = ImportRow> {
     let mut rng = Lcg(42);
     let mut codes: Vec<String> = DEFAULT_CODEBOOK.iter().map(|code| code.name.to_owned()).collect();
     codes.extend(SUB_CODES.iter().map(|(parent, child)| format!("{parent}/{child}")));
-    ImportBatch {
-        rows: (0..excerpts)
-            .map(|n| {
-                let case = n % 40;
-                let length = 20 + rng.next() % 40;
-                let mut row_codes: Vec<String> = Vec::new();
-                while row_codes.len() < codes_per_excerpt {
-                    // Cases lean towards different codes, as real ones do.
-                    let code = codes[(case + rng.next() % 6 * (rng.next() % 3)) % codes.len()].clone();
-                    if !row_codes.contains(&code) {
-                        row_codes.push(code);
-                    }
-                }
-                ImportRow {
-                    row_number: n + 2,
-                    case_name: format!("Caso {case:02}"),
-                    source: SourceDraft {
-                        name: format!("Entrevista {:04}", n % 2000),
-                        speaker: format!("Hablante {:04}", n % 1500),
-                        role: ["dirigente", "funcionaria", "ingeniero", "ONG"][n % 4].to_owned(),
-                        ..SourceDraft::default()
-                    },
-                    excerpt: ExcerptDraft {
-                        label: format!("E{n:06}"),
-                        original: Some(sentence(&mut rng, SPANISH, length)),
-                        translation: (n % 10 != 0).then(|| sentence(&mut rng, ENGLISH, length)),
-                        translation_status: if n % 10 == 0 {
-                            TranslationStatus::Missing
-                        } else {
-                            TranslationStatus::Draft
-                        },
-                        ..ExcerptDraft::default()
-                    },
-                    codes: row_codes,
-                    memo: String::new(),
-                }
-            })
-            .collect(),
-        code_choices: Vec::new(),
-    }
+    (0..excerpts).map(move |n| {
+        let case = n % 40;
+        let length = 20 + rng.next() % 40;
+        let mut row_codes: Vec<String> = Vec::new();
+        while row_codes.len() < codes_per_excerpt {
+            // Cases lean towards different codes, as real ones do.
+            let code = codes[(case + rng.next() % 6 * (rng.next() % 3)) % codes.len()].clone();
+            if !row_codes.contains(&code) {
+                row_codes.push(code);
+            }
+        }
+        ImportRow {
+            row_number: n + 2,
+            case_name: format!("Caso {case:02}"),
+            source: SourceDraft {
+                name: format!("Entrevista {:04}", n % 2000),
+                speaker: format!("Hablante {:04}", n % 1500),
+                role: ["dirigente", "funcionaria", "ingeniero", "ONG"][n % 4].to_owned(),
+                ..SourceDraft::default()
+            },
+            excerpt: ExcerptDraft {
+                label: format!("E{n:06}"),
+                original: Some(sentence(&mut rng, SPANISH, length)),
+                translation: (n % 10 != 0).then(|| sentence(&mut rng, ENGLISH, length)),
+                translation_status: if n % 10 == 0 { TranslationStatus::Missing } else { TranslationStatus::Draft },
+                ..ExcerptDraft::default()
+            },
+            codes: row_codes,
+            memo: String::new(),
+        }
+    })
 }
 
 /// Runs `work` `runs` times and returns every duration, sorted.
@@ -300,15 +298,10 @@ fn peak_rss_mb() -> f64 {
     status_mb("VmHWM:")
 }
 
-/// The resident memory of this process now, in MB.
-fn resident_mb() -> f64 {
-    status_mb("VmRSS:")
-}
-
 /// The baseline import: the same rows written by a bare program into tables
 /// holding the same columns and indexes, with a full-text index, in one
 /// transaction with prepared statements.
-fn baseline_import(path: &std::path::Path, batch: &ImportBatch) {
+fn baseline_import(path: &std::path::Path, rows: impl Iterator<Item = ImportRow>) {
     let mut conn = rusqlite::Connection::open(path).expect("baseline file");
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
@@ -330,9 +323,9 @@ fn baseline_import(path: &std::path::Path, batch: &ImportBatch) {
     .expect("baseline schema");
     let transaction = conn.transaction().expect("transaction");
     {
-        let mut cases: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
-        let mut sources: std::collections::HashMap<(i64, &str), (i64, i64)> = std::collections::HashMap::new();
-        let mut codes: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+        let mut cases: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        let mut sources: std::collections::HashMap<(i64, String), (i64, i64)> = std::collections::HashMap::new();
+        let mut codes: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
         let mut insert_case = transaction.prepare("INSERT INTO cases (name) VALUES (?1)").expect("sql");
         let mut insert_source = transaction
             .prepare("INSERT INTO sources (case_id, name, speaker, role) VALUES (?1, ?2, ?3, ?4)")
@@ -350,17 +343,24 @@ fn baseline_import(path: &std::path::Path, batch: &ImportBatch) {
         let mut insert_coding = transaction
             .prepare("INSERT INTO codings (excerpt_id, code_id, source_id) VALUES (?1, ?2, ?3)")
             .expect("sql");
-        for row in &batch.rows {
-            let case_id = *cases.entry(&row.case_name).or_insert_with(|| {
-                insert_case.execute([&row.case_name]).expect("case");
-                transaction.last_insert_rowid()
-            });
-            let source = sources.entry((case_id, &row.source.name)).or_insert_with(|| {
+        for row in rows {
+            let case_id = match cases.get(&row.case_name) {
+                Some(case_id) => *case_id,
+                None => {
+                    insert_case.execute([&row.case_name]).expect("case");
+                    let case_id = transaction.last_insert_rowid();
+                    cases.insert(row.case_name.clone(), case_id);
+                    case_id
+                }
+            };
+            let key = (case_id, row.source.name);
+            if !sources.contains_key(&key) {
                 insert_source
-                    .execute(rusqlite::params![case_id, row.source.name, row.source.speaker, row.source.role])
+                    .execute(rusqlite::params![case_id, key.1, row.source.speaker, row.source.role])
                     .expect("source");
-                (transaction.last_insert_rowid(), 0)
-            });
+                sources.insert(key.clone(), (transaction.last_insert_rowid(), 0));
+            }
+            let source = sources.get_mut(&key).expect("just added");
             source.1 += 1;
             let source_id = source.0;
             let excerpt = &row.excerpt;
@@ -377,10 +377,15 @@ fn baseline_import(path: &std::path::Path, batch: &ImportBatch) {
             let excerpt_id = transaction.last_insert_rowid();
             insert_search.execute(rusqlite::params![excerpt_id, excerpt.original, excerpt.translation]).expect("fts");
             for code in &row.codes {
-                let code_id = *codes.entry(code).or_insert_with(|| {
-                    insert_code.execute([code]).expect("code");
-                    transaction.last_insert_rowid()
-                });
+                let code_id = match codes.get(code) {
+                    Some(code_id) => *code_id,
+                    None => {
+                        insert_code.execute([code]).expect("code");
+                        let code_id = transaction.last_insert_rowid();
+                        codes.insert(code.clone(), code_id);
+                        code_id
+                    }
+                };
                 insert_coding.execute(rusqlite::params![excerpt_id, code_id, source_id]).expect("coding");
             }
         }
@@ -424,31 +429,23 @@ fn main() {
         "ratio"
     ));
 
+    // Both imports read the rows as they are made; making them alone takes this.
     let start = Instant::now();
-    let resident_before = resident_mb();
-    let rows = batch(excerpts, codes_per_excerpt);
-    report.say(&format!(
-        "{:<46}{}  (they take {:.0} MB)",
-        "(generate rows in memory)",
-        ms(start.elapsed()),
-        resident_mb() - resident_before
-    ));
+    let made = rows(excerpts, codes_per_excerpt).count();
+    report.say(&format!("{:<46}{}  ({made} rows, made one at a time)", "(make the rows alone)", ms(start.elapsed())));
 
     // Import: Quipu into a new project, the baseline into a bare file, once each.
     let mut store = Store::create(&path).expect("create");
     add_codebook(&mut store);
     let start = Instant::now();
-    let summary = store.import_batch(&rows, "bench", false).expect("import");
+    let summary = store
+        .import_stream(rows(excerpts, codes_per_excerpt).map(Ok::<_, StoreError>), STREAMED, &mut |_| true)
+        .expect("import");
     let import_time = start.elapsed();
     drop(store);
     let bare = dir.path().join("baseline.sqlite");
     let start = Instant::now();
-    baseline_import(&bare, &rows);
-    // The rows are test data, not the program's: they go (and the memory they
-    // took back to the system) before anything else is measured, and are made
-    // again (the same) for the encryption comparison.
-    drop(rows);
-    quipu::memory::give_back_freed();
+    baseline_import(&bare, rows(excerpts, codes_per_excerpt));
     let baseline_import_time = start.elapsed();
     report.add(Measured {
         op: "import",
@@ -780,9 +777,10 @@ fn main() {
     quipu::store::remember_passphrase(&encrypted, "a bench passphrase");
     let mut locked = Store::create(&encrypted).expect("encrypted project");
     add_codebook(&mut locked);
-    let rows = batch(excerpts, codes_per_excerpt);
     let start = Instant::now();
-    locked.import_batch(&rows, "bench", false).expect("import");
+    locked
+        .import_stream(rows(excerpts, codes_per_excerpt).map(Ok::<_, StoreError>), STREAMED, &mut |_| true)
+        .expect("import");
     let encrypted_import = start.elapsed();
     drop(locked);
     let compare = |label: &str, plain: Duration, encrypted: Duration| {

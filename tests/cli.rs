@@ -226,6 +226,34 @@ fn a_row_without_text_is_refused_naming_the_row_and_nothing_is_imported() {
 }
 
 #[test]
+fn a_bad_row_deep_in_a_large_file_is_refused_and_the_rows_read_before_it_are_not_kept() {
+    // Rows go into the project as they are read; a large file (past the
+    // large-import settings' threshold) whose last row is bad must still leave
+    // the project as it was, and a dry run of the good part must write nothing.
+    let mut good_rows = String::from("caso,original,traducción,códigos\n");
+    for n in 0..6_000 {
+        good_rows.push_str(&format!(
+            "Cerro Alto,\"Hay agua en el río, dice la fila {n}, y la comunidad lo sabe\",There is water {n},Trust\n"
+        ));
+    }
+    assert!(good_rows.len() > 256 * 1024, "large enough for the large-import settings");
+    let mut csv = good_rows.clone();
+    csv.push_str("Cerro Alto,uno,one,Trust,sobra\n");
+    assert_import_fails(csv.as_bytes(), &[], "row 6002: the row has 5 cells but the header names 4 columns");
+
+    let dir = tempfile::tempdir().unwrap();
+    let project = new_project(dir.path(), true);
+    let path = dir.path().join("grande.csv");
+    std::fs::write(&path, &good_rows).unwrap();
+    let before = dump(&project);
+    let report = quipu_ok(&["import", "csv", arg(&project), arg(&path), "--dry-run"]);
+    assert!(report.contains("Would import 6000 excerpts"), "{report}");
+    assert_eq!(dump(&project), before, "a dry run writes nothing");
+    let report = quipu_ok(&["import", "csv", arg(&project), arg(&path)]);
+    assert!(report.contains("Imported 6000 excerpts") && report.contains("6000 codings"), "{report}");
+}
+
+#[test]
 fn an_empty_case_is_refused_naming_the_row_and_column() {
     let csv = "caso,original\nCerro Alto,uno\nCerro Alto,dos\n,tres\n";
     assert_import_fails(csv.as_bytes(), &[], "row 4, column 'caso': the case is empty");

@@ -7,8 +7,9 @@ use std::path::Path;
 use super::{CliError, open, plural};
 use crate::formats::ImportError;
 use crate::formats::attributes_csv::{import_attributes as apply_attributes, read_attributes_csv};
-use crate::formats::csv_import::{CsvOptions, read_csv};
+use crate::formats::csv_import::{CsvOptions, CsvRows, LARGE_CSV_BYTES};
 use crate::formats::transcript::{TranscriptOptions, plan_transcript, read_transcript_file};
+use crate::store::ImportOptions;
 
 pub(super) fn import_csv(
     out: &mut String,
@@ -22,8 +23,12 @@ pub(super) fn import_csv(
     let file_name = file.display().to_string();
     let bytes = std::fs::read(file).map_err(|source| ImportError::Io { file: file_name.clone(), source })?;
     let mut store = open(project)?;
-    let parsed = read_csv(&bytes, &file_name, &CsvOptions { map, codes_separator })?;
-    let summary = store.import_batch(&parsed.batch, coder, dry_run)?;
+    // Rows go into the project as they are read, so a large file's rows are
+    // never all held at once; a bad row stops the import and changes nothing.
+    let mut rows = CsvRows::open(&bytes, &file_name, &CsvOptions { map, codes_separator })?;
+    let options = ImportOptions { coder, dry_run, code_choices: &[], large: bytes.len() > LARGE_CSV_BYTES };
+    let summary = store.import_stream(rows.by_ref(), options, &mut |_| true)?;
+    let parsed = rows.finish();
     let verb = if dry_run { "Would import" } else { "Imported" };
     let _ = writeln!(
         out,

@@ -471,11 +471,7 @@ pub fn apply_map_options(mapping: &mut ColumnMapping, map: &[(String, String)], 
 /// Reads a CSV file of excerpts into an import batch, checking every row. The first
 /// row must name the columns. `file` names the file in messages.
 pub fn read_csv(bytes: &[u8], file: &str, options: &CsvOptions) -> Result<ParsedCsv, ImportError> {
-    let mut reader = csv_reader(bytes, file)?;
-    let headers = read_headers(&mut reader, file)?;
-    let mut mapping = ColumnMapping::guess(&headers);
-    apply_map_options(&mut mapping, &options.map, file)?;
-    read_rows(reader, file, mapping, options)
+    CsvRows::open(bytes, file, options)?.collect_batch()
 }
 
 /// Reads a CSV file with a mapping chosen by the user (the import dialog).
@@ -485,99 +481,209 @@ pub fn read_csv_with_mapping(
     mapping: &ColumnMapping,
     options: &CsvOptions,
 ) -> Result<ParsedCsv, ImportError> {
-    let mut reader = csv_reader(bytes, file)?;
-    let headers = read_headers(&mut reader, file)?;
-    if headers != mapping.headers {
-        return Err(ImportError::file(
-            file,
-            crate::bilingual!(
-                "the file's columns changed since it was previewed; open it again",
-                "las columnas del archivo cambiaron desde la vista previa; ábralo de nuevo"
-            ),
-        ));
-    }
-    read_rows(reader, file, mapping.clone(), options)
+    CsvRows::open_with_mapping(bytes, file, mapping, options)?.collect_batch()
 }
 
-fn read_rows(
-    mut reader: csv::Reader<&[u8]>,
-    file: &str,
-    mapping: ColumnMapping,
-    options: &CsvOptions,
-) -> Result<ParsedCsv, ImportError> {
-    if mapping.column(Field::Original).is_none() && mapping.column(Field::Translation).is_none() {
-        return Err(ImportError::file(
-            file,
-            crate::bilingual!(
-                "no column holds the excerpt text: name a column 'original' (or 'texto original') and/or \
-                 'translation' (or 'traducción'), or use --map original=COLUMN. The file's columns are: {}",
-                "ninguna columna contiene el texto del fragmento: nombre una columna 'original' (o 'texto original') \
-                 y/o 'traducción' (o 'translation'), o use --map original=COLUMNA. Las columnas del archivo son: {}",
-                mapping.headers.join(", ")
-            ),
-        ));
+/// A CSV file larger than this (about a thousand excerpts) is imported with
+/// the large-import settings (see [`crate::store::Store::with_import_settings`]).
+pub const LARGE_CSV_BYTES: usize = 256 * 1024;
+
+/// A CSV file of excerpts read one row at a time, each row checked as it is
+/// read, for [`crate::store::Store::import_stream`]: a large file's rows are
+/// never all held at once. The iterator yields each row or the first error,
+/// naming the row and column; a file with no excerpts at all is refused at
+/// its end. [`CsvRows::finish`] then says what the reading found.
+pub struct CsvRows<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    file: &'a str,
+    separator: String,
+    /// The case of rows that name none: the file's name.
+    default_case: String,
+    record: csv::ByteRecord,
+    /// The row last read, counted as a spreadsheet does (the header is row 1).
+    row_number: usize,
+    /// What the reading found so far (its batch stays empty).
+    found: ParsedCsv,
+    /// Rows yielded so far.
+    rows: usize,
+    /// An error was yielded, or the end reached: nothing more comes.
+    ended: bool,
+}
+
+impl<'a> CsvRows<'a> {
+    /// Opens a CSV file, guessing the mapping from its header (then applying
+    /// `options.map`). The first row must name the columns.
+    pub fn open(bytes: &'a [u8], file: &'a str, options: &CsvOptions) -> Result<Self, ImportError> {
+        let mut reader = csv_reader(bytes, file)?;
+        let headers = read_headers(&mut reader, file)?;
+        let mut mapping = ColumnMapping::guess(&headers);
+        apply_map_options(&mut mapping, &options.map, file)?;
+        Self::start(reader, file, mapping, options)
     }
-    let separator = if options.codes_separator.is_empty() { ";" } else { options.codes_separator.as_str() };
-    let default_case = Path::new(file)
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "Imported".to_owned());
-    let mut parsed = ParsedCsv {
-        batch: ImportBatch::default(),
-        mapping,
-        normalization: NormalizationChanges::default(),
-        normalized_cells: 0,
-        skipped_empty_rows: 0,
-        short_rows: Vec::new(),
-    };
-    let header_count = parsed.mapping.headers.len();
-    let mut record = csv::ByteRecord::new();
-    // Row 1 is the header, as in a spreadsheet.
-    let mut row_number = 1;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(error) => return Err(csv_error(file, error)),
-        }
-        row_number += 1;
-        if record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace)) {
-            parsed.skipped_empty_rows += 1;
-            continue;
-        }
-        if record.len() < header_count {
-            parsed.short_rows.push(row_number);
-        }
-        if record.len() > header_count {
-            return Err(ImportError::row(
+
+    /// Opens a CSV file with a mapping chosen by the user (the import dialog),
+    /// refusing a file whose header changed since it was previewed.
+    pub fn open_with_mapping(
+        bytes: &'a [u8],
+        file: &'a str,
+        mapping: &ColumnMapping,
+        options: &CsvOptions,
+    ) -> Result<Self, ImportError> {
+        let mut reader = csv_reader(bytes, file)?;
+        let headers = read_headers(&mut reader, file)?;
+        if headers != mapping.headers {
+            return Err(ImportError::file(
                 file,
-                row_number,
-                None,
                 crate::bilingual!(
-                    "the row has {} cells but the header names {header_count} columns; a text with a comma \
-                     or line break may be missing its quotes",
-                    "la fila tiene {} celdas pero el encabezado nombra {header_count} columnas; puede que a un texto \
-                     con coma o salto de línea le falten las comillas",
-                    record.len()
+                    "the file's columns changed since it was previewed; open it again",
+                    "las columnas del archivo cambiaron desde la vista previa; ábralo de nuevo"
                 ),
             ));
         }
-        let row = RowReader { file, row_number, record: &record, mapping: &parsed.mapping };
-        let mut changes = NormalizationChanges::default();
-        let import_row = row.to_import_row(separator, &default_case, &mut changes, &mut parsed.normalized_cells)?;
-        parsed.normalization.merge(changes);
-        parsed.batch.rows.push(import_row);
+        Self::start(reader, file, mapping.clone(), options)
     }
-    if parsed.batch.rows.is_empty() {
-        return Err(ImportError::file(
+
+    fn start(
+        reader: csv::Reader<&'a [u8]>,
+        file: &'a str,
+        mapping: ColumnMapping,
+        options: &CsvOptions,
+    ) -> Result<Self, ImportError> {
+        if mapping.column(Field::Original).is_none() && mapping.column(Field::Translation).is_none() {
+            return Err(ImportError::file(
+                file,
+                crate::bilingual!(
+                    "no column holds the excerpt text: name a column 'original' (or 'texto original') and/or \
+                     'translation' (or 'traducción'), or use --map original=COLUMN. The file's columns are: {}",
+                    "ninguna columna contiene el texto del fragmento: nombre una columna 'original' (o 'texto original') \
+                     y/o 'traducción' (o 'translation'), o use --map original=COLUMNA. Las columnas del archivo son: {}",
+                    mapping.headers.join(", ")
+                ),
+            ));
+        }
+        let separator = if options.codes_separator.is_empty() { ";" } else { options.codes_separator.as_str() };
+        let default_case = Path::new(file)
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "Imported".to_owned());
+        Ok(CsvRows {
+            reader,
             file,
-            crate::bilingual!(
-                "the file has a header row but no excerpts",
-                "el archivo tiene fila de encabezados pero ningún fragmento"
-            ),
-        ));
+            separator: separator.to_owned(),
+            default_case,
+            record: csv::ByteRecord::new(),
+            // Row 1 is the header, as in a spreadsheet.
+            row_number: 1,
+            found: ParsedCsv {
+                batch: ImportBatch::default(),
+                mapping,
+                normalization: NormalizationChanges::default(),
+                normalized_cells: 0,
+                skipped_empty_rows: 0,
+                short_rows: Vec::new(),
+            },
+            rows: 0,
+            ended: false,
+        })
     }
-    Ok(parsed)
+
+    /// How far into the file the reading is, in bytes.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
+    /// What the reading found: the mapping, what normalisation changed, the
+    /// rows skipped as empty and the short ones (the batch is empty).
+    pub fn finish(self) -> ParsedCsv {
+        self.found
+    }
+
+    /// Reads every row into the batch.
+    fn collect_batch(mut self) -> Result<ParsedCsv, ImportError> {
+        let mut rows = Vec::new();
+        for row in self.by_ref() {
+            rows.push(row?);
+        }
+        let mut parsed = self.finish();
+        parsed.batch.rows = rows;
+        Ok(parsed)
+    }
+
+    /// The next non-empty row, checked; `None` at the end of the file.
+    fn next_row(&mut self) -> Result<Option<ImportRow>, ImportError> {
+        let file = self.file;
+        let header_count = self.found.mapping.headers.len();
+        loop {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(error) => return Err(csv_error(file, error)),
+            }
+            self.row_number += 1;
+            let record = &self.record;
+            if record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace)) {
+                self.found.skipped_empty_rows += 1;
+                continue;
+            }
+            if record.len() < header_count {
+                self.found.short_rows.push(self.row_number);
+            }
+            if record.len() > header_count {
+                return Err(ImportError::row(
+                    file,
+                    self.row_number,
+                    None,
+                    crate::bilingual!(
+                        "the row has {} cells but the header names {header_count} columns; a text with a comma \
+                         or line break may be missing its quotes",
+                        "la fila tiene {} celdas pero el encabezado nombra {header_count} columnas; puede que a un texto \
+                         con coma o salto de línea le falten las comillas",
+                        record.len()
+                    ),
+                ));
+            }
+            let row = RowReader { file, row_number: self.row_number, record, mapping: &self.found.mapping };
+            let mut changes = NormalizationChanges::default();
+            let import_row =
+                row.to_import_row(&self.separator, &self.default_case, &mut changes, &mut self.found.normalized_cells)?;
+            self.found.normalization.merge(changes);
+            return Ok(Some(import_row));
+        }
+        if self.rows == 0 {
+            return Err(ImportError::file(
+                file,
+                crate::bilingual!(
+                    "the file has a header row but no excerpts",
+                    "el archivo tiene fila de encabezados pero ningún fragmento"
+                ),
+            ));
+        }
+        Ok(None)
+    }
+}
+
+impl Iterator for CsvRows<'_> {
+    type Item = Result<ImportRow, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.ended {
+            return None;
+        }
+        match self.next_row() {
+            Ok(Some(row)) => {
+                self.rows += 1;
+                Some(Ok(row))
+            }
+            Ok(None) => {
+                self.ended = true;
+                None
+            }
+            Err(error) => {
+                self.ended = true;
+                Some(Err(error))
+            }
+        }
+    }
 }
 
 /// Reads the cells of one row by field, naming the row and column in errors.

@@ -11,14 +11,14 @@ use std::sync::{Arc, mpsc};
 
 use crate::analysis::{cooccurrence, frequencies};
 use crate::formats::chart::ChartKind;
-use crate::formats::csv_import::{ColumnMapping, CsvOptions, read_csv_with_mapping};
+use crate::formats::csv_import::{ColumnMapping, CsvOptions, CsvRows, LARGE_CSV_BYTES};
 use crate::formats::refi::{RefiSummary, import_refi_with_progress};
 use crate::formats::report::ReportOptions;
 use crate::formats::transcript::{TranscriptPlan, TranscriptSummary, import_transcript};
 use crate::formats::{
     ExportSummary, FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes, write_atomically,
 };
-use crate::store::{Filter, Grouping, ImportSummary, MergeSummary, RecordedChange, Store, StoreError};
+use crate::store::{Filter, Grouping, ImportOptions, ImportSummary, MergeSummary, RecordedChange, Store, StoreError};
 
 use super::i18n::{Language, Msg, Tr};
 use super::workspace::{AnalysisRequest, AnalysisResult};
@@ -651,17 +651,31 @@ fn run_import(
 ) -> Result<(ImportSummary, RecordedChange), ImportError> {
     let file = request.file.display().to_string();
     let bytes = std::fs::read(&request.file).map_err(|source| ImportError::Io { file: file.clone(), source })?;
-    let mut parsed = read_csv_with_mapping(&bytes, &file, &request.mapping, &request.options)?;
-    parsed.batch.code_choices = request.code_choices.clone();
+    // Rows go into the project as they are read (a large file's rows are never
+    // all held at once); the bar follows the bytes read.
+    let mut rows = CsvRows::open_with_mapping(&bytes, &file, &request.mapping, &request.options)?;
     let mut store = Store::open(&request.project)?;
     let label = Msg::ActImport.text(Language::English);
+    let options = ImportOptions {
+        coder: &request.coder,
+        dry_run: request.dry_run,
+        code_choices: &request.code_choices,
+        large: bytes.len() > LARGE_CSV_BYTES,
+    };
+    let total = bytes.len().max(1) as u64;
+    let read = std::cell::Cell::new(0u64);
+    let stream = std::iter::from_fn(|| {
+        let row = rows.next()?;
+        read.set(rows.bytes_read());
+        Some(row)
+    });
     let (mut summary, change) = store.recorded(label, |store| {
-        store.import_batch_with_progress(&parsed.batch, &request.coder, request.dry_run, &mut |done, total| {
-            progress.store((done * 1000 / total.max(1)) as u32, Ordering::Relaxed);
+        store.import_stream(stream, options, &mut |_| {
+            progress.store((read.get() * 1000 / total).min(1000) as u32, Ordering::Relaxed);
             !cancel.load(Ordering::Relaxed)
         })
     })?;
-    summary.short_rows = parsed.short_rows;
+    summary.short_rows = rows.finish().short_rows;
     Ok((summary, change))
 }
 

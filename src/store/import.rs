@@ -79,14 +79,35 @@ impl Store {
         dry_run: bool,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> StoreResult<ImportSummary> {
-        let summary = self.with_import_settings(batch.rows.len() > 1_000, |store| {
-            if dry_run {
-                store.try_out(|store| store.with_bulk_indexing(|store| store.import_rows(batch, coder_name, progress)))
-            } else {
-                store.atomically(|store| {
-                    store.with_bulk_indexing(|store| store.import_rows(batch, coder_name, progress))
-                })
-            }
+        let total = batch.rows.len();
+        let options =
+            ImportOptions { coder: coder_name, dry_run, code_choices: &batch.code_choices, large: total > 1_000 };
+        self.import_stream(batch.rows.iter().map(Ok::<_, StoreError>), options, &mut |done| progress(done, total))
+    }
+
+    /// Imports rows as a reader yields them, in one transaction, so a large
+    /// file's rows never need to be held all at once. A reader's error stops
+    /// the import and comes back as it was; like any failure it leaves the
+    /// project exactly as it was. `progress(rows done)` is called as it goes;
+    /// when it returns false the import stops and nothing is written
+    /// ([`StoreError::Cancelled`]).
+    pub fn import_stream<R, E>(
+        &mut self,
+        rows: impl IntoIterator<Item = Result<R, E>>,
+        options: ImportOptions<'_>,
+        progress: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<ImportSummary, E>
+    where
+        R: std::borrow::Borrow<ImportRow>,
+        E: From<StoreError>,
+    {
+        let ImportOptions { coder, dry_run, code_choices, large } = options;
+        let rows = rows.into_iter();
+        let summary = self.with_import_settings(large, |store| {
+            let import = |store: &mut Store| {
+                store.with_bulk_indexing(|store| store.import_rows(rows, code_choices, coder, progress))
+            };
+            if dry_run { store.try_out(import) } else { store.atomically(import) }
         });
         Ok(ImportSummary { dry_run, ..summary? })
     }
@@ -128,24 +149,38 @@ impl Store {
         Ok(result)
     }
 
-    fn import_rows(
+    /// Writes each row as it comes (see [`RowWriter`]), checking `progress`
+    /// every 512 rows.
+    fn import_rows<R: std::borrow::Borrow<ImportRow>, E: From<StoreError>>(
         &mut self,
-        batch: &ImportBatch,
+        rows: impl Iterator<Item = Result<R, E>>,
+        code_choices: &[(String, CodeId)],
         coder_name: &str,
-        progress: &mut dyn FnMut(usize, usize) -> bool,
-    ) -> StoreResult<ImportSummary> {
-        let mut summary = ImportSummary::default();
+        progress: &mut dyn FnMut(usize) -> bool,
+    ) -> Result<ImportSummary, E> {
+        let known = self.known_codes(code_choices, coder_name)?;
+        let mut writer = RowWriter::prepare(&self.conn, known)?;
+        for (done, row) in rows.enumerate() {
+            if done % 512 == 0 && !progress(done) {
+                return Err(E::from(StoreError::Cancelled));
+            }
+            writer.write(row?.borrow())?;
+        }
+        Ok(writer.finish())
+    }
+
+    /// What an import needs to know before its first row: the coder, and how
+    /// the project's codes are found by name or path.
+    fn known_codes(&mut self, code_choices: &[(String, CodeId)], coder_name: &str) -> StoreResult<KnownCodes> {
         // New codes must not take the number keys of the codes already there.
         self.freeze_code_keys()?;
         let coder_id = self.ensure_coder(coder_name)?;
-        let mut cases: HashMap<String, CaseId> = HashMap::new();
-        let mut sources: HashMap<(CaseId, String), SourceState> = HashMap::new();
         // Codes are matched without case, accents or `_`/`-` (see `code_key`); a
         // value the person mapped to a code goes to that code.
         // A code is found by its path (`Parent/Child`) or by its name; a name
         // several codes share finds the one at the top level, or none.
         let existing = self.codes()?;
-        let mut code_count = existing.len();
+        let code_count = existing.len();
         let paths = crate::model::code_paths(&existing, "/");
         let mut codes: HashMap<String, (CodeId, String)> = HashMap::new();
         let mut shared: HashMap<String, Vec<String>> = HashMap::new();
@@ -159,211 +194,11 @@ impl Store {
             }
             codes.insert(code_key(&paths[&code.code_id]), (code.code_id, code.name));
         }
-        for (value, code_id) in &batch.code_choices {
+        for (value, code_id) in code_choices {
             let name = self.code(*code_id)?.name;
             codes.insert(code_key(value), (*code_id, name));
         }
-        let mut matched: std::collections::BTreeSet<(String, String)> = std::collections::BTreeSet::new();
-
-        let conn = &self.conn;
-        // Rows get their UUIDs here, in ascending order (see `UuidSequence`),
-        // so no trigger has to give each one afterwards.
-        let mut uuids = super::identity::UuidSequence::start(conn)?;
-        let mut find_case = conn.prepare_cached("SELECT case_id FROM cases WHERE name = ?1")?;
-        let mut insert_case = conn.prepare_cached("INSERT INTO cases (name, uuid) VALUES (?1, ?2)")?;
-        let mut find_source = conn.prepare_cached(
-            "SELECT s.source_id, (SELECT IFNULL(MAX(position), 0) FROM excerpts WHERE source_id = s.source_id),
-                    s.speaker <> '', s.role <> '', s.place <> '', s.date <> '', s.interviewer <> ''
-             FROM sources s WHERE s.case_id = ?1 AND s.name = ?2",
-        )?;
-        let mut insert_source = conn.prepare_cached(
-            "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer, description, uuid)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
-        let mut fill_source = conn.prepare_cached(
-            "UPDATE sources SET speaker = IIF(speaker = '', ?2, speaker), role = IIF(role = '', ?3, role),
-                 place = IIF(place = '', ?4, place), date = IIF(date = '', ?5, date),
-                 interviewer = IIF(interviewer = '', ?6, interviewer)
-             WHERE source_id = ?1",
-        )?;
-        let mut insert_excerpt = conn.prepare_cached(
-            "INSERT INTO excerpts (source_id, label, position, original_text, original_lang,
-                 translation_text, translation_lang, translation_status, translation_note,
-                 speaker, interviewer, time, uuid)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )?;
-        let mut insert_code = conn.prepare_cached(
-            "INSERT INTO codes (name, color, sort_order, uuid)
-             VALUES (?1, ?2, (SELECT IFNULL(MAX(sort_order), 0) + 1 FROM codes WHERE parent_id IS NULL), ?3)",
-        )?;
-        let now: String = conn.query_row(&format!("SELECT {NOW_SQL}"), [], |row| row.get(0))?;
-        let mut insert_coding = conn.prepare_cached(
-            "INSERT INTO codings (excerpt_id, code_id, coder_id, source_id, created_at, uuid)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        let mut insert_memo = conn
-            .prepare_cached(&format!("INSERT INTO memos (excerpt_id, text, updated_at) VALUES (?1, ?2, {NOW_SQL})"))?;
-
-        let mut resolved: HashMap<&str, CodeId> = HashMap::new();
-        let total = batch.rows.len();
-        for (done, row) in batch.rows.iter().enumerate() {
-            if done % 512 == 0 && !progress(done, total) {
-                return Err(StoreError::Cancelled);
-            }
-            // A row the rules refuse is named; a failure of the file itself (a
-            // full disk, another writer) is not the row's fault and says so.
-            let at_row = |error: rusqlite::Error| match error.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation) | None => {
-                    StoreError::Invalid(crate::bilingual!("row {}: {error}", "fila {}: {error}", row.row_number))
-                }
-                Some(_) => StoreError::Sqlite(error),
-            };
-            let case_key = row.case_name.to_lowercase();
-            let case_id = match cases.get(&case_key) {
-                Some(case_id) => *case_id,
-                None => {
-                    let case_id = match find_case.query_row([&row.case_name], |r| r.get(0)).optional()? {
-                        Some(case_id) => case_id,
-                        None => {
-                            insert_case.execute(params![row.case_name, uuids.next_uuid()]).map_err(at_row)?;
-                            summary.new_cases.push(row.case_name.clone());
-                            CaseId(conn.last_insert_rowid())
-                        }
-                    };
-                    cases.insert(case_key, case_id);
-                    case_id
-                }
-            };
-            let draft = &row.source;
-            let source_key = (case_id, draft.name.to_lowercase());
-            let source = match sources.entry(source_key) {
-                std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
-                std::collections::hash_map::Entry::Vacant(entry) => {
-                    let found = find_source
-                        .query_row(params![case_id, draft.name], |r| {
-                            Ok(SourceState {
-                                source_id: r.get(0)?,
-                                last_position: r.get(1)?,
-                                filled: [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
-                            })
-                        })
-                        .optional()?;
-                    let state = match found {
-                        Some(state) => state,
-                        None => {
-                            insert_source
-                                .execute(params![
-                                    case_id,
-                                    draft.name,
-                                    draft.speaker,
-                                    draft.role,
-                                    draft.place,
-                                    draft.date,
-                                    draft.interviewer,
-                                    draft.description,
-                                    uuids.next_uuid()
-                                ])
-                                .map_err(at_row)?;
-                            summary.new_sources += 1;
-                            SourceState {
-                                source_id: SourceId(conn.last_insert_rowid()),
-                                last_position: 0,
-                                filled: SourceState::filled_by(draft),
-                            }
-                        }
-                    };
-                    entry.insert(state)
-                }
-            };
-            // A later row fills in what the source still lacks; rows that add
-            // nothing cost no statement.
-            let offered = SourceState::filled_by(draft);
-            if offered.iter().zip(source.filled).any(|(offered, filled)| *offered && !filled) {
-                fill_source
-                    .execute(params![
-                        source.source_id,
-                        draft.speaker,
-                        draft.role,
-                        draft.place,
-                        draft.date,
-                        draft.interviewer
-                    ])
-                    .map_err(at_row)?;
-                for (filled, offered) in source.filled.iter_mut().zip(offered) {
-                    *filled |= offered;
-                }
-            }
-            source.last_position += 1;
-            let source_id = source.source_id;
-            let position = source.last_position;
-            let excerpt: &ExcerptDraft = &row.excerpt;
-            insert_excerpt
-                .execute(params![
-                    source_id,
-                    excerpt.label,
-                    position,
-                    excerpt.original,
-                    excerpt.original_lang,
-                    excerpt.translation,
-                    excerpt.translation_lang,
-                    excerpt.translation_status,
-                    excerpt.translation_note,
-                    excerpt.speaker,
-                    excerpt.interviewer,
-                    excerpt.time,
-                    uuids.next_uuid()
-                ])
-                .map_err(at_row)?;
-            let excerpt_id = conn.last_insert_rowid();
-            summary.excerpts += 1;
-            if !row.memo.trim().is_empty() {
-                insert_memo.execute(params![excerpt_id, row.memo]).map_err(at_row)?;
-            }
-            for code_name in &row.codes {
-                // A name once resolved is not folded and looked up again.
-                if let Some(&code_id) = resolved.get(code_name.as_str()) {
-                    insert_coding
-                        .execute(params![excerpt_id, code_id, coder_id, source_id, now, uuids.next_uuid()])
-                        .map_err(at_row)?;
-                    summary.codings += 1;
-                    continue;
-                }
-                let key = code_key(code_name);
-                let code_id = match codes.get(&key) {
-                    Some((code_id, existing_name)) => {
-                        if !summary.new_codes.contains(existing_name) {
-                            matched.insert((code_name.clone(), existing_name.clone()));
-                        }
-                        *code_id
-                    }
-                    None if shared.get(&key).is_some_and(|paths| paths.len() > 1) => {
-                        let listed = shared[&key].join(", ");
-                        return Err(StoreError::Invalid(crate::bilingual!(
-                            "row {}, column 'codes': several codes are named '{code_name}' ({listed}); write the path of one",
-                            "fila {}, columna 'codes': varios códigos se llaman '{code_name}' ({listed}); escriba la ruta de uno",
-                            row.row_number
-                        )));
-                    }
-                    None => {
-                        insert_code
-                            .execute(params![code_name, Color::from_palette(code_count), uuids.next_uuid()])
-                            .map_err(at_row)?;
-                        code_count += 1;
-                        summary.new_codes.push(code_name.clone());
-                        let code_id = CodeId(conn.last_insert_rowid());
-                        codes.insert(key, (code_id, code_name.clone()));
-                        code_id
-                    }
-                };
-                resolved.insert(code_name.as_str(), code_id);
-                insert_coding
-                    .execute(params![excerpt_id, code_id, coder_id, source_id, now, uuids.next_uuid()])
-                    .map_err(at_row)?;
-                summary.codings += 1;
-            }
-        }
-        summary.matched_codes = matched.into_iter().collect();
-        Ok(summary)
+        Ok(KnownCodes { coder_id, codes, shared, code_count })
     }
 
     /// Runs `write`, which may add rows (and change the rows it added) but not
@@ -483,6 +318,285 @@ impl SourceState {
             !draft.date.is_empty(),
             !draft.interviewer.is_empty(),
         ]
+    }
+}
+
+/// How an import from a reader runs ([`Store::import_stream`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions<'a> {
+    /// The coder the rows' codings are made by (created if new).
+    pub coder: &'a str,
+    /// Do the work, then roll it back: the summary says what an import would do.
+    pub dry_run: bool,
+    /// Code names in the file the person chose to read as an existing code.
+    pub code_choices: &'a [(String, CodeId)],
+    /// A large import (thousands of rows): run with the large-import settings
+    /// (see [`Store::with_import_settings`]).
+    pub large: bool,
+}
+
+/// The coder of an import and the codes it can find, by folded name or path.
+struct KnownCodes {
+    coder_id: crate::model::CoderId,
+    /// Folded name or path → the code and its name.
+    codes: HashMap<String, (CodeId, String)>,
+    /// Folded name → the paths of every code of that name.
+    shared: HashMap<String, Vec<String>>,
+    /// How many codes there are, for a new code's colour.
+    code_count: usize,
+}
+
+/// Writes an import's rows one at a time with prepared statements, finding
+/// or creating each row's case, source and codes as it goes.
+struct RowWriter<'c> {
+    conn: &'c rusqlite::Connection,
+    known: KnownCodes,
+    /// Rows get their UUIDs here, in ascending order (see `UuidSequence`), so
+    /// no trigger has to give each one afterwards.
+    uuids: super::identity::UuidSequence,
+    now: String,
+    cases: HashMap<String, CaseId>,
+    sources: HashMap<(CaseId, String), SourceState>,
+    /// Code names as written, once resolved: not folded and looked up again.
+    resolved: HashMap<String, CodeId>,
+    matched: std::collections::BTreeSet<(String, String)>,
+    summary: ImportSummary,
+    find_case: rusqlite::CachedStatement<'c>,
+    insert_case: rusqlite::CachedStatement<'c>,
+    find_source: rusqlite::CachedStatement<'c>,
+    insert_source: rusqlite::CachedStatement<'c>,
+    fill_source: rusqlite::CachedStatement<'c>,
+    insert_excerpt: rusqlite::CachedStatement<'c>,
+    insert_code: rusqlite::CachedStatement<'c>,
+    insert_coding: rusqlite::CachedStatement<'c>,
+    insert_memo: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> RowWriter<'c> {
+    fn prepare(conn: &'c rusqlite::Connection, known: KnownCodes) -> StoreResult<Self> {
+        Ok(RowWriter {
+            conn,
+            known,
+            uuids: super::identity::UuidSequence::start(conn)?,
+            now: conn.query_row(&format!("SELECT {NOW_SQL}"), [], |row| row.get(0))?,
+            cases: HashMap::new(),
+            sources: HashMap::new(),
+            resolved: HashMap::new(),
+            matched: std::collections::BTreeSet::new(),
+            summary: ImportSummary::default(),
+            find_case: conn.prepare_cached("SELECT case_id FROM cases WHERE name = ?1")?,
+            insert_case: conn.prepare_cached("INSERT INTO cases (name, uuid) VALUES (?1, ?2)")?,
+            find_source: conn.prepare_cached(
+                "SELECT s.source_id, (SELECT IFNULL(MAX(position), 0) FROM excerpts WHERE source_id = s.source_id),
+                        s.speaker <> '', s.role <> '', s.place <> '', s.date <> '', s.interviewer <> ''
+                 FROM sources s WHERE s.case_id = ?1 AND s.name = ?2",
+            )?,
+            insert_source: conn.prepare_cached(
+                "INSERT INTO sources (case_id, name, speaker, role, place, date, interviewer, description, uuid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?,
+            fill_source: conn.prepare_cached(
+                "UPDATE sources SET speaker = IIF(speaker = '', ?2, speaker), role = IIF(role = '', ?3, role),
+                     place = IIF(place = '', ?4, place), date = IIF(date = '', ?5, date),
+                     interviewer = IIF(interviewer = '', ?6, interviewer)
+                 WHERE source_id = ?1",
+            )?,
+            insert_excerpt: conn.prepare_cached(
+                "INSERT INTO excerpts (source_id, label, position, original_text, original_lang,
+                     translation_text, translation_lang, translation_status, translation_note,
+                     speaker, interviewer, time, uuid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?,
+            insert_code: conn.prepare_cached(
+                "INSERT INTO codes (name, color, sort_order, uuid)
+                 VALUES (?1, ?2, (SELECT IFNULL(MAX(sort_order), 0) + 1 FROM codes WHERE parent_id IS NULL), ?3)",
+            )?,
+            insert_coding: conn.prepare_cached(
+                "INSERT INTO codings (excerpt_id, code_id, coder_id, source_id, created_at, uuid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?,
+            insert_memo: conn.prepare_cached(&format!(
+                "INSERT INTO memos (excerpt_id, text, updated_at) VALUES (?1, ?2, {NOW_SQL})"
+            ))?,
+        })
+    }
+
+    /// What was written.
+    fn finish(mut self) -> ImportSummary {
+        self.summary.matched_codes = std::mem::take(&mut self.matched).into_iter().collect();
+        self.summary
+    }
+
+    /// Writes one row: its case and source (found or made), the excerpt, its
+    /// memo and its codings.
+    fn write(&mut self, row: &ImportRow) -> StoreResult<()> {
+        // A row the rules refuse is named; a failure of the file itself (a
+        // full disk, another writer) is not the row's fault and says so.
+        let at_row = |error: rusqlite::Error| match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation) | None => {
+                StoreError::Invalid(crate::bilingual!("row {}: {error}", "fila {}: {error}", row.row_number))
+            }
+            Some(_) => StoreError::Sqlite(error),
+        };
+        let case_key = row.case_name.to_lowercase();
+        let case_id = match self.cases.get(&case_key) {
+            Some(case_id) => *case_id,
+            None => {
+                let case_id = match self.find_case.query_row([&row.case_name], |r| r.get(0)).optional()? {
+                    Some(case_id) => case_id,
+                    None => {
+                        self.insert_case.execute(params![row.case_name, self.uuids.next_uuid()]).map_err(at_row)?;
+                        self.summary.new_cases.push(row.case_name.clone());
+                        CaseId(self.conn.last_insert_rowid())
+                    }
+                };
+                self.cases.insert(case_key, case_id);
+                case_id
+            }
+        };
+        let draft = &row.source;
+        let source_key = (case_id, draft.name.to_lowercase());
+        let source = match self.sources.entry(source_key) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                let found = self
+                    .find_source
+                    .query_row(params![case_id, draft.name], |r| {
+                        Ok(SourceState {
+                            source_id: r.get(0)?,
+                            last_position: r.get(1)?,
+                            filled: [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
+                        })
+                    })
+                    .optional()?;
+                let state = match found {
+                    Some(state) => state,
+                    None => {
+                        self.insert_source
+                            .execute(params![
+                                case_id,
+                                draft.name,
+                                draft.speaker,
+                                draft.role,
+                                draft.place,
+                                draft.date,
+                                draft.interviewer,
+                                draft.description,
+                                self.uuids.next_uuid()
+                            ])
+                            .map_err(at_row)?;
+                        self.summary.new_sources += 1;
+                        SourceState {
+                            source_id: SourceId(self.conn.last_insert_rowid()),
+                            last_position: 0,
+                            filled: SourceState::filled_by(draft),
+                        }
+                    }
+                };
+                entry.insert(state)
+            }
+        };
+        // A later row fills in what the source still lacks; rows that add
+        // nothing cost no statement.
+        let offered = SourceState::filled_by(draft);
+        if offered.iter().zip(source.filled).any(|(offered, filled)| *offered && !filled) {
+            self.fill_source
+                .execute(params![
+                    source.source_id,
+                    draft.speaker,
+                    draft.role,
+                    draft.place,
+                    draft.date,
+                    draft.interviewer
+                ])
+                .map_err(at_row)?;
+            for (filled, offered) in source.filled.iter_mut().zip(offered) {
+                *filled |= offered;
+            }
+        }
+        source.last_position += 1;
+        let source_id = source.source_id;
+        let position = source.last_position;
+        let excerpt: &ExcerptDraft = &row.excerpt;
+        self.insert_excerpt
+            .execute(params![
+                source_id,
+                excerpt.label,
+                position,
+                excerpt.original,
+                excerpt.original_lang,
+                excerpt.translation,
+                excerpt.translation_lang,
+                excerpt.translation_status,
+                excerpt.translation_note,
+                excerpt.speaker,
+                excerpt.interviewer,
+                excerpt.time,
+                self.uuids.next_uuid()
+            ])
+            .map_err(at_row)?;
+        let excerpt_id = self.conn.last_insert_rowid();
+        self.summary.excerpts += 1;
+        if !row.memo.trim().is_empty() {
+            self.insert_memo.execute(params![excerpt_id, row.memo]).map_err(at_row)?;
+        }
+        for code_name in &row.codes {
+            // A name once resolved is not folded and looked up again.
+            if let Some(&code_id) = self.resolved.get(code_name.as_str()) {
+                self.insert_coding
+                    .execute(params![
+                        excerpt_id,
+                        code_id,
+                        self.known.coder_id,
+                        source_id,
+                        &self.now,
+                        self.uuids.next_uuid()
+                    ])
+                    .map_err(at_row)?;
+                self.summary.codings += 1;
+                continue;
+            }
+            let key = code_key(code_name);
+            let code_id = match self.known.codes.get(&key) {
+                Some((code_id, existing_name)) => {
+                    if !self.summary.new_codes.contains(existing_name) {
+                        self.matched.insert((code_name.clone(), existing_name.clone()));
+                    }
+                    *code_id
+                }
+                None if self.known.shared.get(&key).is_some_and(|paths| paths.len() > 1) => {
+                    let listed = self.known.shared[&key].join(", ");
+                    return Err(StoreError::Invalid(crate::bilingual!(
+                        "row {}, column 'codes': several codes are named '{code_name}' ({listed}); write the path of one",
+                        "fila {}, columna 'codes': varios códigos se llaman '{code_name}' ({listed}); escriba la ruta de uno",
+                        row.row_number
+                    )));
+                }
+                None => {
+                    self.insert_code
+                        .execute(params![code_name, Color::from_palette(self.known.code_count), self.uuids.next_uuid()])
+                        .map_err(at_row)?;
+                    self.known.code_count += 1;
+                    self.summary.new_codes.push(code_name.clone());
+                    let code_id = CodeId(self.conn.last_insert_rowid());
+                    self.known.codes.insert(key, (code_id, code_name.clone()));
+                    code_id
+                }
+            };
+            self.resolved.insert(code_name.clone(), code_id);
+            self.insert_coding
+                .execute(params![
+                    excerpt_id,
+                    code_id,
+                    self.known.coder_id,
+                    source_id,
+                    &self.now,
+                    self.uuids.next_uuid()
+                ])
+                .map_err(at_row)?;
+            self.summary.codings += 1;
+        }
+        Ok(())
     }
 }
 

@@ -55,7 +55,7 @@ pub struct CopyOptions {
     pub without_memos: bool,
 }
 pub use identity::{Identified, UuidMap, is_uuid};
-pub use import::{ImportBatch, ImportRow, ImportSummary};
+pub use import::{ImportBatch, ImportOptions, ImportRow, ImportSummary};
 pub use keys::{forget_passphrase, looks_encrypted, remember_passphrase};
 pub use merge::{MergeConflict, MergeSummary, Theirs};
 pub use migrations::CURRENT_VERSION;
