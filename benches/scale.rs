@@ -678,8 +678,12 @@ fn main() {
     // REFI-QDA exchange of the whole project: one export, then one import into
     // an empty project (the window runs the import in the background, as one
     // undoable step).
+    // The export goes to a file, as `quipu export refi` and the window write it;
+    // the import reads that file, as they do.
+    let exchange = dir.path().join("exchange.qdpx");
     let start = Instant::now();
-    let qdpx = quipu::formats::refi::render_project(&store).expect("REFI-QDA export");
+    quipu::formats::refi::export_project_to(&store, quipu::formats::pseudonyms::Names::Real, &exchange)
+        .expect("REFI-QDA export");
     report.add(Measured {
         op: "refi_export",
         label: "REFI-QDA export, whole project".into(),
@@ -687,11 +691,12 @@ fn main() {
         baseline: None,
         runs: 1,
         p95: None,
-        note: format!("{:.1} MB", qdpx.len() as f64 / 1e6),
+        note: format!("{:.1} MB", std::fs::metadata(&exchange).map_or(0, |m| m.len()) as f64 / 1e6),
     });
     let copy = dir.path().join("exchange.quipu");
     let mut target = Store::create(&copy).expect("empty project");
     let start = Instant::now();
+    let qdpx = std::fs::read(&exchange).expect("the exported file");
     let summary = quipu::formats::refi::import_refi(&mut target, &qdpx, "exchange.qdpx", "bench").expect("import");
     report.add(Measured {
         op: "refi_import",

@@ -129,12 +129,11 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
             }
             refuse_existing(&target, force)?;
             let store = open_to_read(&project)?;
-            let bytes = if extension == "qdc" {
-                crate::formats::refi::render_codebook(&store)?
+            if extension == "qdc" {
+                write(&target, &crate::formats::refi::render_codebook(&store)?)?;
             } else {
-                crate::formats::refi::render_project_named(&store, names)?
-            };
-            write(&target, &bytes)?;
+                crate::formats::refi::export_project_to(&store, names, &target)?;
+            }
             let what = if extension == "qdc" { "codebook" } else { "project" };
             let named = match names {
                 Names::Real => "",

@@ -190,11 +190,24 @@ pub fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
 /// name: an export aimed at one (even the open project, even with `--force`)
 /// is refused.
 pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with(target, |file| {
+        use std::io::Write as _;
+        file.write_all(bytes)
+    })
+}
+
+/// Like [`write_atomically`], with `write` writing the file as it goes (a
+/// large export is never held whole in memory). An error of `write` removes
+/// the temporary file and comes back as it was.
+pub fn write_atomically_with<E: From<std::io::Error>>(
+    target: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), E>,
+) -> Result<(), E> {
     if is_quipu_project(target) {
-        return Err(std::io::Error::new(
+        return Err(E::from(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
             "it is a Quipu project; an export never replaces a project (choose another name)",
-        ));
+        )));
     }
     // A name of its own beside the target, so it never meets a file of the
     // person's (or another export's) and lands by an atomic rename.
@@ -202,16 +215,19 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let file_name = target.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
     let number = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let temporary = target.with_file_name(format!(".{file_name}.{}-{number}.part", std::process::id()));
-    let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary).and_then(|mut file| {
-        use std::io::Write as _;
-        file.write_all(bytes)?;
-        file.sync_all()
-    });
-    let result = written.and_then(|()| std::fs::rename(&temporary, target));
-    if result.is_err() {
+    let written = (|| -> Result<(), E> {
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&temporary)?;
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(|error| error.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, target)?;
+        Ok(())
+    })();
+    if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
-    result
+    written
 }
 
 /// True when `path` is a Quipu project: an SQLite file marked with Quipu's

@@ -374,10 +374,15 @@ impl Jobs {
             let result = (|| -> Result<(), String> {
                 let store = Store::open_read_only(&project).map_err(|error| error.localized(language))?;
                 progress.store(200, Ordering::Relaxed);
-                let bytes = if codebook_only { refi::render_codebook(&store) } else { refi::render_project(&store) }
-                    .map_err(|error| error.localized(language))?;
-                progress.store(800, Ordering::Relaxed);
-                write_to(&target, &bytes)
+                if codebook_only {
+                    let bytes = refi::render_codebook(&store).map_err(|error| error.localized(language))?;
+                    progress.store(800, Ordering::Relaxed);
+                    write_to(&target, &bytes)
+                } else {
+                    // Streamed to the file as it is made.
+                    refi::export_project_to(&store, crate::formats::pseudonyms::Names::Real, &target)
+                        .map_err(|error| error.localized(language))
+                }
             })();
             JobOutcome::ExportedExchange { file, result }
         });

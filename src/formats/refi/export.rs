@@ -137,6 +137,40 @@ pub fn render_project(store: &Store) -> Result<Vec<u8>, ExportError> {
 /// text, memo, name and value that leaves has the real names scrubbed, coded
 /// passages moved onto the same words of the scrubbed texts.
 pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, ExportError> {
+    Ok(write_project_named(store, names, std::io::Cursor::new(Vec::new()))?.into_inner())
+}
+
+/// Writes the whole project as a `.qdpx` file at `target`, through a
+/// temporary file renamed into place (see [`crate::formats::write_atomically`]),
+/// the package streamed to disk as it is made.
+pub fn export_project_to(store: &Store, names: Names, target: &std::path::Path) -> Result<(), ExportError> {
+    /// Either the export's own failure or the file's.
+    enum Failure {
+        Export(ExportError),
+        File(std::io::Error),
+    }
+    impl From<std::io::Error> for Failure {
+        fn from(error: std::io::Error) -> Self {
+            Failure::File(error)
+        }
+    }
+    crate::formats::write_atomically_with(target, |out| {
+        write_project_named(store, names, out).map(drop).map_err(Failure::Export)
+    })
+    .map_err(|failure| match failure {
+        Failure::Export(error) => error,
+        Failure::File(source) => ExportError::Io { file: target.display().to_string(), source },
+    })
+}
+
+/// Writes the whole project as a `.qdpx` into `out` (a file, so a large
+/// project's package is never held in memory), speakers named as `names`
+/// says (see [`render_project_named`]). Returns `out`, written through.
+pub fn write_project_named<W: std::io::Write + std::io::Seek>(
+    store: &Store,
+    names: Names,
+    out: W,
+) -> Result<W, ExportError> {
     let people = Pseudonymizer::new(store, names)?;
     let scrub = |text: &str| people.scrub(text);
     // Where a character of the text lands in the scrubbed text.
@@ -193,7 +227,12 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
         }
     }
 
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut zip = zip::ZipWriter::new(out);
+    // The sources' texts go in after the document, but are known as it is
+    // written: each is compressed into an archive of its own as soon as it is
+    // made, and that archive's entries are copied in at the end as they are.
+    // Held whole, a large project's texts took over 100 MB.
+    let mut texts = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let failed = |error: String| {
         ExportError::Unsupported(crate::bilingual!(
@@ -204,7 +243,7 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
     // The document goes into the archive as it is written, a source at a
     // time: a large project's document is hundreds of megabytes.
     zip.start_file("project.qde", options).map_err(|e| failed(e.to_string()))?;
-    let flush = |zip: &mut zip::ZipWriter<std::io::Cursor<Vec<u8>>>, xml: &mut String| {
+    let flush = |zip: &mut zip::ZipWriter<W>, xml: &mut String| {
         let written = zip.write_all(xml.as_bytes()).map_err(|e| failed(e.to_string()));
         xml.clear();
         written
@@ -260,7 +299,6 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
     }
     xml.push_str("</Cases>");
     xml.push_str("<Sources>");
-    let mut texts: Vec<(String, String)> = Vec::new();
     for source in &sources {
         let excerpts = store.excerpts_of_source(source.source_id)?;
         let source_values = store.source_attributes(source.source_id)?;
@@ -391,7 +429,8 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
                 }
             }
             xml.push_str("</TextSource>");
-            texts.push((text_guid, document));
+            texts.start_file(format!("sources/{text_guid}.txt"), options).map_err(|e| failed(e.to_string()))?;
+            texts.write_all(document.as_bytes()).map_err(|e| failed(e.to_string()))?;
             flush(&mut zip, &mut xml)?;
         }
     }
@@ -418,11 +457,9 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
     xml.push_str("</Project>\n");
 
     flush(&mut zip, &mut xml)?;
-    for (text_guid, document) in texts {
-        zip.start_file(format!("sources/{text_guid}.txt"), options).map_err(|e| failed(e.to_string()))?;
-        zip.write_all(document.as_bytes()).map_err(|e| failed(e.to_string()))?;
-    }
-    let package = zip.finish().map_err(|e| failed(e.to_string()))?.into_inner();
+    let texts = texts.finish_into_readable().map_err(|e| failed(e.to_string()))?;
+    zip.merge_archive(texts).map_err(|e| failed(e.to_string()))?;
+    let out = zip.finish().map_err(|e| failed(e.to_string()))?;
     crate::memory::give_back_freed();
-    Ok(package)
+    Ok(out)
 }

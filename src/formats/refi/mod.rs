@@ -14,7 +14,7 @@ mod export;
 mod import;
 mod xml;
 
-pub use export::{render_codebook, render_project, render_project_named};
+pub use export::{export_project_to, render_codebook, render_project, render_project_named, write_project_named};
 pub use import::{RefiSummary, import_refi, import_refi_with_progress};
 
 /// The project namespace written (version 1.0).
