@@ -792,6 +792,41 @@ fn an_export_never_replaces_a_project_even_with_force_nor_a_file_of_its_temporar
 }
 
 #[test]
+fn a_refi_export_written_as_it_goes_leaves_nothing_behind_when_it_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    // A project under a .qdpx name is still a project: refused, untouched.
+    let disguised = dir.path().join("intercambio.qdpx");
+    quipu_ok(&["demo", arg(&disguised)]);
+    let before = std::fs::read(&disguised).unwrap();
+    let demo = dir.path().join("demo.quipu");
+    quipu_ok(&["demo", arg(&demo)]);
+    let stderr = quipu_err(&["export", "refi", arg(&demo), arg(&disguised), "--force"]);
+    assert!(stderr.contains("intercambio.qdpx") && stderr.contains("never replaces a project"), "{stderr}");
+    assert_eq!(std::fs::read(&disguised).unwrap(), before);
+    // A project with no sources fails part way through the package: no file,
+    // and no temporary file, is left.
+    let empty = dir.path().join("vacio.quipu");
+    quipu_ok(&["new", arg(&empty)]);
+    let target = dir.path().join("vacio.qdpx");
+    let stderr = quipu_err(&["export", "refi", arg(&empty), arg(&target)]);
+    assert!(stderr.contains("no sources"), "{stderr}");
+    assert!(!target.exists(), "no package was written");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "a temporary file was left behind: {leftovers:?}");
+    // And a good export lands whole, readable as a package.
+    let good = dir.path().join("demo.qdpx");
+    quipu_ok(&["export", "refi", arg(&demo), arg(&good)]);
+    let imported = dir.path().join("de-vuelta.quipu");
+    quipu_ok(&["new", arg(&imported), "--empty-codebook"]);
+    let report = quipu_ok(&["import", "refi", arg(&imported), arg(&good)]);
+    assert!(report.contains("excerpts"), "{report}");
+}
+
+#[test]
 fn a_second_writer_waits_then_hears_which_file_is_busy_and_nothing_changes() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("equipo.quipu");
