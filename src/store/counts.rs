@@ -571,23 +571,12 @@ impl Store {
         for excerpt in kept.chunk_by(|a, b| a.excerpt_id == b.excerpt_id) {
             let excerpt_slots = &slots[start..start + excerpt.len()];
             start += excerpt.len();
-            met.clear();
-            for (i, first) in excerpt.iter().enumerate() {
-                if i == 0 || excerpt[i - 1].code_id != first.code_id {
+            for (i, coding) in excerpt.iter().enumerate() {
+                if i == 0 || excerpt[i - 1].code_id != coding.code_id {
                     totals[excerpt_slots[i]] += 1;
                 }
-                for (j, second) in excerpt.iter().enumerate().skip(i + 1) {
-                    if second.code_id == first.code_id {
-                        continue;
-                    }
-                    let key = (excerpt_slots[i], excerpt_slots[j]);
-                    let overlapping = first.overlaps(second);
-                    match met.iter_mut().find(|(pair, _)| *pair == key) {
-                        Some((_, already)) => *already |= overlapping,
-                        None => met.push((key, overlapping)),
-                    }
-                }
             }
+            pairs_within(excerpt, |coding| coding, |i| excerpt_slots[i], &mut met);
             for (key, overlapping) in &met {
                 pairs.add(*key, *overlapping);
             }
@@ -629,20 +618,7 @@ impl Store {
             let source_id = source[0].0;
             let mut pairs: HashMap<(CodeId, CodeId), (i64, i64)> = HashMap::new();
             for unit in source.chunk_by(|a, b| a.1.excerpt_id == b.1.excerpt_id) {
-                met.clear();
-                for (i, (_, first)) in unit.iter().enumerate() {
-                    for (_, second) in &unit[i + 1..] {
-                        if second.code_id == first.code_id {
-                            continue;
-                        }
-                        let key = (first.code_id, second.code_id);
-                        let overlapping = first.overlaps(second);
-                        match met.iter_mut().find(|(pair, _)| *pair == key) {
-                            Some((_, already)) => *already |= overlapping,
-                            None => met.push((key, overlapping)),
-                        }
-                    }
-                }
+                pairs_within(unit, |(_, coding)| coding, |i| unit[i].1.code_id, &mut met);
                 for (key, overlapping) in &met {
                     let counts = pairs.entry(*key).or_default();
                     counts.0 += 1;
@@ -793,6 +769,34 @@ impl PairCounts {
                 let mut counts: Vec<_> = map.into_iter().collect();
                 counts.sort_unstable_by_key(|(pair, _)| *pair);
                 counts
+            }
+        }
+    }
+}
+
+/// The distinct pairs of codes among one excerpt's codings (sorted by code),
+/// each once, and whether any two of its codings overlap, into `met` (emptied
+/// first). `coding` reads a coding out of an item of `unit`; `key(i)` names
+/// the code of the `i`th item (its ID, or its slot in a table of codes).
+fn pairs_within<T, K: Copy + PartialEq>(
+    unit: &[T],
+    coding: impl Fn(&T) -> &KeptCoding,
+    key: impl Fn(usize) -> K,
+    met: &mut Vec<((K, K), bool)>,
+) {
+    met.clear();
+    for (i, first) in unit.iter().enumerate() {
+        let first = coding(first);
+        for (j, second) in unit.iter().enumerate().skip(i + 1) {
+            let second = coding(second);
+            if second.code_id == first.code_id {
+                continue;
+            }
+            let pair = (key(i), key(j));
+            let overlapping = first.overlaps(second);
+            match met.iter_mut().find(|(known, _)| *known == pair) {
+                Some((_, already)) => *already |= overlapping,
+                None => met.push((pair, overlapping)),
             }
         }
     }
