@@ -321,6 +321,17 @@ impl SourceState {
     }
 }
 
+/// A row the rules refuse is named; a failure of the file itself (a full
+/// disk, another writer) is not the row's fault and says so.
+fn row_error(row_number: usize, error: rusqlite::Error) -> StoreError {
+    match error.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) | None => {
+            StoreError::Invalid(crate::bilingual!("row {row_number}: {error}", "fila {row_number}: {error}"))
+        }
+        Some(_) => StoreError::Sqlite(error),
+    }
+}
+
 /// How an import from a reader runs ([`Store::import_stream`]).
 #[derive(Debug, Clone, Copy)]
 pub struct ImportOptions<'a> {
@@ -430,14 +441,7 @@ impl<'c> RowWriter<'c> {
     /// Writes one row: its case and source (found or made), the excerpt, its
     /// memo and its codings.
     fn write(&mut self, row: &ImportRow) -> StoreResult<()> {
-        // A row the rules refuse is named; a failure of the file itself (a
-        // full disk, another writer) is not the row's fault and says so.
-        let at_row = |error: rusqlite::Error| match error.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::ConstraintViolation) | None => {
-                StoreError::Invalid(crate::bilingual!("row {}: {error}", "fila {}: {error}", row.row_number))
-            }
-            Some(_) => StoreError::Sqlite(error),
-        };
+        let at_row = |error: rusqlite::Error| row_error(row.row_number, error);
         let case_key = row.case_name.to_lowercase();
         let case_id = match self.cases.get(&case_key) {
             Some(case_id) => *case_id,
@@ -542,48 +546,14 @@ impl<'c> RowWriter<'c> {
         }
         for code_name in &row.codes {
             // A name once resolved is not folded and looked up again.
-            if let Some(&code_id) = self.resolved.get(code_name.as_str()) {
-                self.insert_coding
-                    .execute(params![
-                        excerpt_id,
-                        code_id,
-                        self.known.coder_id,
-                        source_id,
-                        &self.now,
-                        self.uuids.next_uuid()
-                    ])
-                    .map_err(at_row)?;
-                self.summary.codings += 1;
-                continue;
-            }
-            let key = code_key(code_name);
-            let code_id = match self.known.codes.get(&key) {
-                Some((code_id, existing_name)) => {
-                    if !self.summary.new_codes.contains(existing_name) {
-                        self.matched.insert((code_name.clone(), existing_name.clone()));
-                    }
-                    *code_id
-                }
-                None if self.known.shared.get(&key).is_some_and(|paths| paths.len() > 1) => {
-                    let listed = self.known.shared[&key].join(", ");
-                    return Err(StoreError::Invalid(crate::bilingual!(
-                        "row {}, column 'codes': several codes are named '{code_name}' ({listed}); write the path of one",
-                        "fila {}, columna 'codes': varios códigos se llaman '{code_name}' ({listed}); escriba la ruta de uno",
-                        row.row_number
-                    )));
-                }
+            let code_id = match self.resolved.get(code_name.as_str()) {
+                Some(&code_id) => code_id,
                 None => {
-                    self.insert_code
-                        .execute(params![code_name, Color::from_palette(self.known.code_count), self.uuids.next_uuid()])
-                        .map_err(at_row)?;
-                    self.known.code_count += 1;
-                    self.summary.new_codes.push(code_name.clone());
-                    let code_id = CodeId(self.conn.last_insert_rowid());
-                    self.known.codes.insert(key, (code_id, code_name.clone()));
+                    let code_id = self.resolve_code(code_name, row.row_number)?;
+                    self.resolved.insert(code_name.clone(), code_id);
                     code_id
                 }
             };
-            self.resolved.insert(code_name.clone(), code_id);
             self.insert_coding
                 .execute(params![
                     excerpt_id,
@@ -597,6 +567,38 @@ impl<'c> RowWriter<'c> {
             self.summary.codings += 1;
         }
         Ok(())
+    }
+
+    /// The code a name written in the file stands for: found by folded name
+    /// or path, or created at the top level. A name several codes share, and
+    /// none of them at the top level, is refused naming the row.
+    fn resolve_code(&mut self, code_name: &str, row_number: usize) -> StoreResult<CodeId> {
+        let key = code_key(code_name);
+        match self.known.codes.get(&key) {
+            Some((code_id, existing_name)) => {
+                if !self.summary.new_codes.contains(existing_name) {
+                    self.matched.insert((code_name.to_owned(), existing_name.clone()));
+                }
+                Ok(*code_id)
+            }
+            None if self.known.shared.get(&key).is_some_and(|paths| paths.len() > 1) => {
+                let listed = self.known.shared[&key].join(", ");
+                Err(StoreError::Invalid(crate::bilingual!(
+                    "row {row_number}, column 'codes': several codes are named '{code_name}' ({listed}); write the path of one",
+                    "fila {row_number}, columna 'codes': varios códigos se llaman '{code_name}' ({listed}); escriba la ruta de uno"
+                )))
+            }
+            None => {
+                self.insert_code
+                    .execute(params![code_name, Color::from_palette(self.known.code_count), self.uuids.next_uuid()])
+                    .map_err(|error| row_error(row_number, error))?;
+                self.known.code_count += 1;
+                self.summary.new_codes.push(code_name.to_owned());
+                let code_id = CodeId(self.conn.last_insert_rowid());
+                self.known.codes.insert(key, (code_id, code_name.to_owned()));
+                Ok(code_id)
+            }
+        }
     }
 }
 
