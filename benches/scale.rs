@@ -722,14 +722,26 @@ fn main() {
     std::fs::copy(&blind, &bare_blind).expect("second blind copy");
     let mut coder = Store::open(&blind).expect("blind copy opens");
     let start = Instant::now();
-    let merged = coder
+    let (merged, change) = coder
         .with_import_settings(true, |coder| {
             coder.with_copy_attached(&path, |coder| coder.recorded("Merge", Store::merge_attached))
         })
-        .expect("merge")
-        .0;
+        .expect("merge");
     let merge_time = start.elapsed();
     drop(coder);
+    // The window adopts the merge as one undo step; undoing it and redoing it
+    // run on the window's own connection.
+    let mut window = Store::open(&blind).expect("blind copy opens");
+    window.enable_undo().expect("undo");
+    window.adopt_change(&change).expect("adopt the merge");
+    drop(change);
+    let start = Instant::now();
+    window.undo().expect("undo the merge");
+    let undo_time = start.elapsed();
+    let start = Instant::now();
+    window.redo().expect("redo the merge");
+    let redo_time = start.elapsed();
+    drop(window);
     let bare = rusqlite::Connection::open(&bare_blind).expect("bare connection");
     let start = Instant::now();
     let triggers: Vec<String> = bare
@@ -761,6 +773,19 @@ fn main() {
         p95: None,
         note: format!("{} codings", merged.codings),
     });
+    for (op, label, time) in
+        [("undo_merge", "undo that merge (in the window)", undo_time), ("redo_merge", "redo it", redo_time)]
+    {
+        report.add(Measured {
+            op,
+            label: label.into(),
+            quipu: time,
+            baseline: None,
+            runs: 1,
+            p95: None,
+            note: String::new(),
+        });
+    }
     drop(raw);
     drop(store);
 
