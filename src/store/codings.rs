@@ -50,6 +50,17 @@ pub enum Settlement {
     RemoveAll,
 }
 
+/// What [`Store::add_coding_identified`] looks up before adding a coding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodingCheck {
+    /// That the excerpt exists, and whether the same coding is already there.
+    Look,
+    /// Nothing: the caller has just added the excerpt and knows its codings
+    /// differ from each other (an importer writing a new excerpt's whole
+    /// codings).
+    FreshExcerpt,
+}
+
 impl Store {
     /// Settles a disagreement between `coders` on `code_id` in `excerpt_id`
     /// (see [`Settlement`]), as one action. A coder's coding already in place is
@@ -147,12 +158,13 @@ impl Store {
         coder_id: CoderId,
         anchor: CodingAnchor,
     ) -> StoreResult<(CodingId, bool)> {
-        self.add_coding_identified(excerpt_id, code_id, coder_id, anchor, None)
+        self.add_coding_identified(excerpt_id, code_id, coder_id, anchor, None, CodingCheck::Look)
     }
 
     /// Same as [`Store::add_coding_if_new`]; a new coding takes `uuid` as its
     /// identity when that is a UUID no other coding has (as
     /// [`Store::adopt_uuid`] would give it), in the same statement that adds it.
+    /// With [`CodingCheck::FreshExcerpt`] nothing is looked up first.
     pub fn add_coding_identified(
         &mut self,
         excerpt_id: ExcerptId,
@@ -160,33 +172,9 @@ impl Store {
         coder_id: CoderId,
         anchor: CodingAnchor,
         uuid: Option<&str>,
+        check: CodingCheck,
     ) -> StoreResult<(CodingId, bool)> {
-        self.insert_coding(excerpt_id, code_id, coder_id, anchor, uuid, false)
-    }
-
-    /// Same as [`Store::add_coding_identified`] without looking for the
-    /// excerpt or the same coding first: for an importer writing the codings
-    /// of an excerpt it has just added, which it knows to differ from each other.
-    pub fn add_new_coding_identified(
-        &mut self,
-        excerpt_id: ExcerptId,
-        code_id: CodeId,
-        coder_id: CoderId,
-        anchor: CodingAnchor,
-        uuid: Option<&str>,
-    ) -> StoreResult<CodingId> {
-        Ok(self.insert_coding(excerpt_id, code_id, coder_id, anchor, uuid, true)?.0)
-    }
-
-    fn insert_coding(
-        &mut self,
-        excerpt_id: ExcerptId,
-        code_id: CodeId,
-        coder_id: CoderId,
-        anchor: CodingAnchor,
-        uuid: Option<&str>,
-        fresh_excerpt: bool,
-    ) -> StoreResult<(CodingId, bool)> {
+        let fresh_excerpt = check == CodingCheck::FreshExcerpt;
         let (anchor, covered_text) = match anchor {
             CodingAnchor::Whole => {
                 // Only that it exists (an excerpt the caller has just added

@@ -205,6 +205,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::CodingCheck;
 
     #[test]
     fn bulk_uuids_are_valid_version_7_and_each_greater_than_the_last() {
@@ -253,16 +254,22 @@ mod tests {
             .unwrap();
         let coder = store.ensure_coder("Ana").unwrap();
         let guid = "6F9619FF-8B86-D011-B42D-00C04FC964FF";
-        let (first, new) = store.add_coding_identified(excerpt, code, coder, CodingAnchor::Whole, Some(guid)).unwrap();
+        let (first, new) = store
+            .add_coding_identified(excerpt, code, coder, CodingAnchor::Whole, Some(guid), CodingCheck::Look)
+            .unwrap();
         assert!(new);
         assert_eq!(store.uuids(Identified::Coding).unwrap()[&first.0], guid.to_lowercase());
-        let (again, new) =
-            store.add_coding_identified(excerpt, code, coder, CodingAnchor::Whole, Some("not-a-guid")).unwrap();
+        let (again, new) = store
+            .add_coding_identified(excerpt, code, coder, CodingAnchor::Whole, Some("not-a-guid"), CodingCheck::Look)
+            .unwrap();
         assert_eq!((again, new), (first, false), "the same coding is not added twice");
-        let (second, _) = store.add_coding_identified(other, code, coder, CodingAnchor::Whole, Some(guid)).unwrap();
+        let (second, _) = store
+            .add_coding_identified(other, code, coder, CodingAnchor::Whole, Some(guid), CodingCheck::Look)
+            .unwrap();
         let second_uuid = &store.uuids(Identified::Coding).unwrap()[&second.0];
         assert!(is_uuid(second_uuid) && *second_uuid != guid.to_lowercase(), "two codings cannot share one");
-        let missing = store.add_coding_identified(ExcerptId(999), code, coder, CodingAnchor::Whole, None);
+        let missing =
+            store.add_coding_identified(ExcerptId(999), code, coder, CodingAnchor::Whole, None, CodingCheck::Look);
         assert!(matches!(missing, Err(StoreError::NotFound { kind: "excerpt", .. })), "{missing:?}");
         // An excerpt added with a file's identity, and its new coding, take theirs the same way.
         let excerpt_guid = "0193A5B2-7C4E-7D3F-9A1B-2C3D4E5F6A7B";
@@ -272,8 +279,17 @@ mod tests {
         let fourth_uuid = &store.uuids(Identified::Excerpt).unwrap()[&fourth.0];
         assert!(is_uuid(fourth_uuid) && *fourth_uuid != excerpt_guid.to_lowercase(), "two excerpts cannot share one");
         let coding_guid = "11111111-2222-4333-8444-555555555555";
-        let fresh =
-            store.add_new_coding_identified(third, code, coder, CodingAnchor::Whole, Some(coding_guid)).unwrap();
+        let fresh = store
+            .add_coding_identified(
+                third,
+                code,
+                coder,
+                CodingAnchor::Whole,
+                Some(coding_guid),
+                CodingCheck::FreshExcerpt,
+            )
+            .unwrap()
+            .0;
         assert_eq!(store.uuids(Identified::Coding).unwrap()[&fresh.0], coding_guid);
         assert_eq!(store.codings_of_excerpt(third).unwrap().len(), 1);
     }

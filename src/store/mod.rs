@@ -39,7 +39,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 pub use attributes::{Attribute, AttributeValue};
 pub use browse::{ExcerptPreview, SourceSummary};
 pub use code_keys::CODE_KEYS;
-pub use codings::Settlement;
+pub use codings::{CodingCheck, Settlement};
 pub use counts::{
     CodeCount, CodeMeetings, CodePair, GroupedCount, Grouping, OverlapPassage, SourceCodeCount, SourceGroup,
 };

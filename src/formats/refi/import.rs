@@ -22,7 +22,7 @@ use crate::model::{
     AttributeId, AttributeScope, AttributeType, CaseId, CodeDraft, CodeId, CoderId, CodingAnchor, Color, ExcerptDraft,
     ExcerptId, MemoTarget, Side, SourceDraft, SourceId, TranslationStatus,
 };
-use crate::store::{Identified, Store};
+use crate::store::{CodingCheck, Identified, Store};
 use crate::text::{self, CharSpan};
 
 /// What a REFI-QDA import added.
@@ -1027,7 +1027,8 @@ impl Reader<'_> {
         memo: Option<String>,
         guid: Option<&str>,
     ) -> Result<(), ImportError> {
-        let (coding_id, is_new) = self.store.add_coding_identified(excerpt_id, code_id, coder_id, anchor, guid)?;
+        let (coding_id, is_new) =
+            self.store.add_coding_identified(excerpt_id, code_id, coder_id, anchor, guid, CodingCheck::Look)?;
         if is_new {
             self.summary.codings += 1;
         }
@@ -1217,12 +1218,13 @@ impl Reader<'_> {
                 // The excerpt is new, and its whole codings differ by code or
                 // coder (`quipu_text` keeps one of each): nothing to look up.
                 for (code_id, coder_id, guid) in &excerpt.whole {
-                    self.store.add_new_coding_identified(
+                    self.store.add_coding_identified(
                         excerpt_id,
                         *code_id,
                         *coder_id,
                         CodingAnchor::Whole,
                         guid.as_deref(),
+                        CodingCheck::FreshExcerpt,
                     )?;
                     self.summary.codings += 1;
                 }
