@@ -605,30 +605,16 @@ impl Store {
         &mut self,
         write: impl FnOnce(&mut Store) -> StoreResult<T>,
     ) -> StoreResult<T> {
-        let triggers: Vec<(String, String)> = self
-            .conn
-            .prepare(
-                "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'codings'
-                   AND (name LIKE 'codings_tally_%' OR name LIKE 'codings_pairs_%')",
-            )?
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let triggers = running_count_triggers(&self.conn)?;
         for (name, _) in &triggers {
             self.conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
         }
         let written = write(self);
         let finished = (|| -> StoreResult<()> {
             if written.is_ok() {
-                self.conn.execute_batch(
-                    "DELETE FROM code_tallies;
-                     INSERT INTO code_tallies (source_id, code_id, codings, excerpts)
-                         SELECT source_id, code_id, COUNT(*), COUNT(DISTINCT excerpt_id) FROM codings
-                         GROUP BY source_id, code_id;
-                     DELETE FROM code_pairs;
-                     CREATE TEMP TABLE quipu_touched_sources AS SELECT source_id FROM sources;",
-                )?;
-                self.recount_pairs()?;
-                self.conn.execute_batch("DROP TABLE temp.quipu_touched_sources;")?;
+                // Sources the write removed leave no counts behind.
+                self.conn.execute_batch("DELETE FROM code_tallies; DELETE FROM code_pairs;")?;
+                self.recount_sources("SELECT source_id FROM sources")?;
             }
             for (_, sql) in &triggers {
                 self.conn.execute_batch(sql)?;
@@ -640,10 +626,27 @@ impl Store {
         Ok(written)
     }
 
+    /// Counts afresh the running counts and pairs of the sources `sources`
+    /// (SQL selecting their IDs) selects, in one pass over their codings.
+    pub(super) fn recount_sources(&self, sources: &str) -> StoreResult<()> {
+        self.conn.execute_batch(&format!(
+            "CREATE TEMP TABLE quipu_touched_sources AS {sources};
+             DELETE FROM code_tallies WHERE source_id IN (SELECT source_id FROM temp.quipu_touched_sources);
+             INSERT INTO code_tallies (source_id, code_id, codings, excerpts)
+                 SELECT source_id, code_id, COUNT(*), COUNT(DISTINCT excerpt_id) FROM codings
+                 WHERE source_id IN (SELECT source_id FROM temp.quipu_touched_sources)
+                 GROUP BY source_id, code_id;
+             DELETE FROM code_pairs WHERE source_id IN (SELECT source_id FROM temp.quipu_touched_sources);"
+        ))?;
+        let counted = self.recount_pairs();
+        self.conn.execute_batch("DROP TABLE temp.quipu_touched_sources;")?;
+        counted
+    }
+
     /// Fills the running pair counts (`code_pairs`) of the sources listed in
-    /// `temp.quipu_touched_sources`, whose rows there were removed: after a
-    /// bulk import, in one pass over their codings rather than two per coding.
-    pub(super) fn recount_pairs(&self) -> StoreResult<()> {
+    /// `temp.quipu_touched_sources`, whose rows there were removed (see
+    /// [`Store::recount_sources`]), in one pass over their codings.
+    fn recount_pairs(&self) -> StoreResult<()> {
         let mut statement = self.conn.prepare(
             "SELECT k.source_id, k.excerpt_id, k.code_id, k.side, k.start_char, k.end_char FROM codings k
              WHERE k.source_id IN (SELECT source_id FROM temp.quipu_touched_sources)",
@@ -816,6 +819,21 @@ impl PairCounts {
             }
         }
     }
+}
+
+/// Which of the codings' triggers keep the running counts and pairs (a
+/// condition on `sqlite_schema.name`): set aside by bulk writes, which count
+/// afresh instead.
+pub(super) const RUNNING_COUNT_TRIGGERS: &str = "(name LIKE 'codings_tally_%' OR name LIKE 'codings_pairs_%')";
+
+/// The running counts' triggers of the project on `conn`: name, and the SQL
+/// that makes each again.
+pub(super) fn running_count_triggers(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    conn.prepare(&format!(
+        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'codings' AND {RUNNING_COUNT_TRIGGERS}"
+    ))?
+    .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+    .collect()
 }
 
 /// The distinct pairs of codes among one excerpt's codings (sorted by code),

@@ -219,12 +219,12 @@ impl Store {
         let prepared = (|| -> StoreResult<SetAside> {
             let set_aside: Vec<(String, String)> = self
                 .conn
-                .prepare(
+                .prepare(&format!(
                     "SELECT name, sql FROM sqlite_schema
                      WHERE type = 'trigger' AND tbl_name IN ('excerpts', 'codings')
-                       AND (name LIKE 'excerpts_search_%' OR name LIKE 'codings_tally_%' OR name LIKE 'codings_pairs_%'
-                            OR name IN ('excerpts_uuid', 'codings_uuid'))",
-                )?
+                       AND (name LIKE 'excerpts_search_%' OR {} OR name IN ('excerpts_uuid', 'codings_uuid'))",
+                    super::counts::RUNNING_COUNT_TRIGGERS
+                ))?
                 .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
                 .collect::<Result<_, _>>()?;
             let last_excerpt: i64 =
@@ -261,18 +261,7 @@ impl Store {
             [last_excerpt],
         )?;
         // The running counts of every source that gained codings, counted afresh.
-        self.conn.execute_batch(&format!(
-            "CREATE TEMP TABLE quipu_touched_sources AS
-                 SELECT DISTINCT source_id FROM codings WHERE coding_id > {last_coding};
-             DELETE FROM code_tallies WHERE source_id IN (SELECT source_id FROM temp.quipu_touched_sources);
-             INSERT INTO code_tallies (source_id, code_id, codings, excerpts)
-                 SELECT source_id, code_id, COUNT(*), COUNT(DISTINCT excerpt_id) FROM codings
-                 WHERE source_id IN (SELECT source_id FROM temp.quipu_touched_sources)
-                 GROUP BY source_id, code_id;
-             DELETE FROM code_pairs WHERE source_id IN (SELECT source_id FROM temp.quipu_touched_sources);"
-        ))?;
-        self.recount_pairs()?;
-        self.conn.execute_batch("DROP TABLE temp.quipu_touched_sources;")?;
+        self.recount_sources(&format!("SELECT DISTINCT source_id FROM codings WHERE coding_id > {last_coding}"))?;
         // Rows that came without an identity (a file that named none) get one.
         let mut uuids = super::identity::UuidSequence::start(&self.conn)?;
         for (table, key, after) in [("excerpts", "excerpt_id", last_excerpt), ("codings", "coding_id", last_coding)] {

@@ -495,13 +495,7 @@ impl Store {
             if options.without_codings {
                 // The running counts simply empty: their triggers, which would
                 // recount an excerpt for each coding removed, are set aside.
-                let triggers: Vec<(String, String)> = copy
-                    .prepare(
-                        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'
-                         AND (name LIKE 'codings_tally_%' OR name LIKE 'codings_pairs_%')",
-                    )?
-                    .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-                    .collect::<Result<_, _>>()?;
+                let triggers = counts::running_count_triggers(&copy)?;
                 for (name, _) in &triggers {
                     sql.push_str(&format!("DROP TRIGGER \"{name}\";"));
                 }
