@@ -298,6 +298,18 @@ fn peak_rss_mb() -> f64 {
     status_mb("VmHWM:")
 }
 
+/// Merges the project at `copy` into `into` as the window does: with the
+/// large-import settings, recorded as one undo step.
+fn merge_recorded(
+    into: &mut Store,
+    copy: &std::path::Path,
+) -> (quipu::store::MergeSummary, quipu::store::RecordedChange) {
+    into.with_import_settings(true, |into| {
+        into.with_copy_attached(copy, |into| into.recorded("Merge", Store::merge_attached))
+    })
+    .expect("merge")
+}
+
 /// The baseline import: the same rows written by a bare program into tables
 /// holding the same columns and indexes, with a full-text index, in one
 /// transaction with prepared statements.
@@ -724,12 +736,7 @@ fn main() {
     std::fs::copy(&blind, &blind_for_undo).expect("third blind copy");
     let mut coder = Store::open(&blind).expect("blind copy opens");
     let start = Instant::now();
-    let merged = coder
-        .with_import_settings(true, |coder| {
-            coder.with_copy_attached(&path, |coder| coder.recorded("Merge", Store::merge_attached))
-        })
-        .expect("merge")
-        .0;
+    let merged = merge_recorded(&mut coder, &path).0;
     let merge_time = start.elapsed();
     drop(coder);
     let bare = rusqlite::Connection::open(&bare_blind).expect("bare connection");
@@ -783,12 +790,7 @@ fn main() {
     // rows show their own peak.
     println!("\nUndo of the merge in the window (each row with its own peak):");
     let mut coder = Store::open(&blind_for_undo).expect("blind copy opens");
-    let change = coder
-        .with_import_settings(true, |coder| {
-            coder.with_copy_attached(&path, |coder| coder.recorded("Merge", Store::merge_attached))
-        })
-        .expect("merge")
-        .1;
+    let change = merge_recorded(&mut coder, &path).1;
     drop(coder);
     let mut window = Store::open(&blind_for_undo).expect("blind copy opens");
     window.enable_undo().expect("undo");

@@ -618,19 +618,17 @@ fn a_refi_qda_import_reports_its_progress_and_a_cancel_leaves_the_project_as_it_
         quipu_ok(&["new", arg(&project), "--empty-codebook"]);
         project
     };
+    let import = |project: &std::path::Path, progress: &mut dyn FnMut(u64, u64) -> bool| {
+        let mut store = Store::open(project).unwrap();
+        quipu::formats::refi::import_refi_with_progress(&mut store, &qdpx, "demo.qdpx", "Ana", progress)
+    };
     // Progress rises through the project document, once per text source.
     let project = fresh("entera.quipu");
     let mut seen: Vec<(u64, u64)> = Vec::new();
-    let summary = quipu::formats::refi::import_refi_with_progress(
-        &mut Store::open(&project).unwrap(),
-        &qdpx,
-        "demo.qdpx",
-        "Ana",
-        &mut |done, total| {
-            seen.push((done, total));
-            true
-        },
-    )
+    let summary = import(&project, &mut |done, total| {
+        seen.push((done, total));
+        true
+    })
     .unwrap();
     assert!(seen.len() >= summary.sources, "{} reports for {} sources", seen.len(), summary.sources);
     assert!(seen.windows(2).all(|pair| pair[0].0 < pair[1].0), "{seen:?}");
@@ -640,16 +638,10 @@ fn a_refi_qda_import_reports_its_progress_and_a_cancel_leaves_the_project_as_it_
     let project = fresh("cancelada.quipu");
     let before = dump(&project);
     let mut calls = 0;
-    let result = quipu::formats::refi::import_refi_with_progress(
-        &mut Store::open(&project).unwrap(),
-        &qdpx,
-        "demo.qdpx",
-        "Ana",
-        &mut |_, _| {
-            calls += 1;
-            calls < 2
-        },
-    );
+    let result = import(&project, &mut |_, _| {
+        calls += 1;
+        calls < 2
+    });
     assert!(
         matches!(result, Err(quipu::formats::ImportError::Store(quipu::store::StoreError::Cancelled))),
         "{result:?}"

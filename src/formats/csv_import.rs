@@ -474,16 +474,6 @@ pub fn read_csv(bytes: &[u8], file: &str, options: &CsvOptions) -> Result<Parsed
     CsvRows::open(bytes, file, options)?.collect_batch()
 }
 
-/// Reads a CSV file with a mapping chosen by the user (the import dialog).
-pub fn read_csv_with_mapping(
-    bytes: &[u8],
-    file: &str,
-    mapping: &ColumnMapping,
-    options: &CsvOptions,
-) -> Result<ParsedCsv, ImportError> {
-    CsvRows::open_with_mapping(bytes, file, mapping, options)?.collect_batch()
-}
-
 /// A CSV file larger than this (about a thousand excerpts) is imported with
 /// the large-import settings (see [`crate::store::Store::with_import_settings`]).
 pub const LARGE_CSV_BYTES: usize = 256 * 1024;
