@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use quipu::analysis::frequencies;
 use quipu::model::{DEFAULT_CODEBOOK, ExcerptDraft, SourceDraft, TranslationStatus};
-use quipu::store::{Filter, Grouping, ImportOptions, ImportRow, SearchQuery, Store, StoreError};
+use quipu::store::{
+    Filter, Grouping, ImportOptions, ImportRow, MergeSummary, RecordedChange, SearchQuery, Store, StoreError,
+};
 
 const SPANISH: &[&str] = &[
     "la",
@@ -298,16 +300,10 @@ fn peak_rss_mb() -> f64 {
     status_mb("VmHWM:")
 }
 
-/// Merges the project at `copy` into `into` as the window does: with the
-/// large-import settings, recorded as one undo step.
-fn merge_recorded(
-    into: &mut Store,
-    copy: &std::path::Path,
-) -> (quipu::store::MergeSummary, quipu::store::RecordedChange) {
-    into.with_import_settings(true, |into| {
-        into.with_copy_attached(copy, |into| into.recorded("Merge", Store::merge_attached))
-    })
-    .expect("merge")
+/// Merges the project at `copy` into `into` as the window does, recorded as
+/// one undo step.
+fn merge_recorded(into: &mut Store, copy: &std::path::Path) -> (MergeSummary, RecordedChange) {
+    into.with_copy_attached(copy, |into| into.recorded("Merge", Store::merge_attached)).expect("merge")
 }
 
 /// The baseline import: the same rows written by a bare program into tables

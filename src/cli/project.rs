@@ -269,10 +269,8 @@ pub(super) fn merge(
     dry_run: bool,
     json: bool,
 ) -> Result<(), CliError> {
-    let summary = store.with_import_settings(true, |store| {
-        store.with_copy_attached(other, |store| {
-            if dry_run { store.try_out(Store::merge_attached) } else { store.atomically(Store::merge_attached) }
-        })
+    let summary = store.with_copy_attached(other, |store| {
+        if dry_run { store.try_out(Store::merge_attached) } else { store.atomically(Store::merge_attached) }
     })?;
     if json {
         let _ = writeln!(out, "{}", serde_json::to_string_pretty(&summary).unwrap_or_default());

@@ -572,16 +572,14 @@ impl Jobs {
             let result = (|| -> Result<(MergeSummary, RecordedChange), StoreError> {
                 let mut store = Store::open(&project)?;
                 progress.store(200, Ordering::Relaxed);
-                store.with_import_settings(true, |store| {
-                    store.with_copy_attached(&copy, |store| {
-                        store.recorded(Msg::ActMerge.text(Language::English), |store| {
-                            let summary = store.merge_attached()?;
-                            progress.store(900, Ordering::Relaxed);
-                            if cancel.load(Ordering::Relaxed) {
-                                return Err(StoreError::Cancelled);
-                            }
-                            Ok(summary)
-                        })
+                store.with_copy_attached(&copy, |store| {
+                    store.recorded(Msg::ActMerge.text(Language::English), |store| {
+                        let summary = store.merge_attached()?;
+                        progress.store(900, Ordering::Relaxed);
+                        if cancel.load(Ordering::Relaxed) {
+                            return Err(StoreError::Cancelled);
+                        }
+                        Ok(summary)
                     })
                 })
             })();

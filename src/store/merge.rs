@@ -196,7 +196,8 @@ impl Store {
     /// Runs `action` with the project at `other` attached read-only as the
     /// schema `other`, as [`Store::merge_attached`] needs. The copy is checked
     /// first (a Quipu project, brought up to this version's format like any
-    /// project opened), and the project itself is refused.
+    /// project opened), and the project itself is refused. `action` runs with
+    /// the large-import settings ([`Store::with_import_settings`]).
     pub fn with_copy_attached<T, E: From<StoreError>>(
         &mut self,
         other: &Path,
@@ -218,7 +219,9 @@ impl Store {
         self.conn
             .execute("ATTACH DATABASE ?1 AS other KEY ?2", [super::sqlite_uri(&theirs, "mode=ro"), key])
             .map_err(|error| E::from(error.into()))?;
-        let result = action(self);
+        // A merge may bring in a million codings: it runs with the large
+        // import's settings.
+        let result = self.with_import_settings(true, action);
         self.conn.flush_prepared_statement_cache();
         let _detached = self.conn.execute_batch("DETACH DATABASE other");
         result
