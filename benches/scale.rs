@@ -790,9 +790,22 @@ fn main() {
     drop(coder);
     let mut window = Store::open(&blind_for_undo).expect("blind copy opens");
     window.enable_undo().expect("undo");
+    // Taking the merge into the window's undo history is the one part of a
+    // background merge that runs on the window's thread.
+    let start = Instant::now();
     window.adopt_change(&change).expect("adopt the merge");
+    let adopting = start.elapsed();
     drop(change);
     report.phase_peak_mb();
+    report.add(Measured {
+        op: "adopt_merge",
+        label: "take that merge into the window's undo history".into(),
+        quipu: adopting,
+        baseline: None,
+        runs: 1,
+        p95: None,
+        note: String::new(),
+    });
     for (op, label) in [("undo_merge", "undo the merge (in the window)"), ("redo_merge", "redo it")] {
         let start = Instant::now();
         if op == "undo_merge" {

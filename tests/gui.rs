@@ -172,6 +172,65 @@ fn a_number_key_codes_the_whole_excerpt_and_ctrl_z_takes_it_back() {
     assert_eq!(stored(&path).codings_of_excerpt(excerpt_id).unwrap().len(), 1);
 }
 
+/// Undo and redo of a large step run in the background: the window keeps
+/// drawing from a read-only stand-in, shows the replay with its progress and
+/// no Cancel, refuses edits until it is done, and then has its own store (and
+/// undo history) back. A write lock held by another connection keeps the
+/// replay waiting, so what the window does meanwhile can be seen.
+#[test]
+fn a_large_undo_runs_in_the_background_and_edits_wait_for_it() {
+    let (_dir, path) = demo_project();
+    let mut harness = harness_for(&path, settings());
+    select_excerpt(&mut harness, "E026");
+    let excerpt_id = excerpt_by_label(&stored(&path), "E026");
+    let before = stored(&path).dump().unwrap();
+    harness.key_press(Key::Num3);
+    settle(&mut harness);
+    let coded = stored(&path).dump().unwrap();
+    assert_ne!(coded, before);
+    // Every step counts as large here.
+    harness.state_mut().jobs.background_replay_rows = 0;
+
+    let blocker = rusqlite::Connection::open(&path).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.step();
+    let state = harness.state();
+    let job = state.jobs.running.as_ref().expect("the undo runs as a background job");
+    assert!(job.replaying && job.label.starts_with("Undoing"), "{}", job.label);
+    assert!(state.session.as_ref().unwrap().store.is_read_only(), "the window reads through a stand-in");
+    harness.step();
+    assert!(harness.query_by_label_contains("Undoing").is_some(), "the status bar shows the undo");
+    assert!(harness.query_by_label("Cancel").is_none(), "an undo runs to its end");
+    // An edit meanwhile is refused with the reason, and changes nothing.
+    harness.key_press(Key::Num4);
+    harness.step();
+    let (message, is_error) = harness.state().ui.message.clone().unwrap();
+    assert!(is_error && message.contains("Edits wait"), "{message}");
+    // So is a second undo.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.step();
+    let (message, _) = harness.state().ui.message.clone().unwrap();
+    assert!(message.contains("Wait for this to finish"), "{message}");
+    blocker.execute_batch("ROLLBACK").unwrap();
+    wait_for_jobs(&mut harness);
+
+    let (message, is_error) = harness.state().ui.message.clone().unwrap();
+    assert!(!is_error && message.starts_with("Undone"), "{message}");
+    assert_eq!(stored(&path).dump().unwrap(), before, "the undo took the coding back, and only that");
+    assert!(!harness.state().session.as_ref().unwrap().store.is_read_only(), "the window has its store back");
+    assert!(stored(&path).codings_of_excerpt(excerpt_id).unwrap().is_empty());
+
+    // Redo goes the same way, and the history still works in place after it.
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    wait_for_jobs(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), coded);
+    harness.state_mut().jobs.background_replay_rows = usize::MAX;
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before);
+}
+
 #[test]
 fn renaming_a_code_in_its_dialog_and_undoing_restores_the_project() {
     let (_dir, path) = demo_project();

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::formats::attributes_csv::import_attributes;
 use crate::language::{Language, Localized, Text};
 use crate::model::{CodeDraft, CodeId, CodingAnchor, ExcerptId, MemoTarget};
-use crate::store::{CopyOptions, Filter, Store, StoreError};
+use crate::store::{CopyOptions, Filter, Replay, Store, StoreError};
 
 use super::app::QuipuApp;
 use super::command::{AppCommand, Edit, EditOutcome};
@@ -43,7 +43,7 @@ impl QuipuApp {
             AppCommand::Edit(edit) => {
                 self.apply(edit);
             }
-            AppCommand::Undo | AppCommand::Redo => self.undo_or_redo(command == AppCommand::Undo),
+            AppCommand::Undo | AppCommand::Redo => self.undo_or_redo(ctx, command == AppCommand::Undo),
             AppCommand::Select(excerpt_id) => self.select(excerpt_id),
             AppCommand::Open(excerpt_id) => {
                 self.ui.reader.scroll_to_selected = true;
@@ -392,10 +392,17 @@ impl QuipuApp {
             }
         }
         let selected = self.ui.selected;
+        let replaying = self.jobs.is_replaying();
         let Some(session) = &mut self.session else {
             return;
         };
-        if let Err(error) = session.view.refresh(&session.store, changed, selected) {
+        let refreshed = session.view.refresh(&session.store, changed, selected);
+        if replaying {
+            // What the window reads through while an undo runs is not a
+            // project opened read-only.
+            session.view.read_only = false;
+        }
+        if let Err(error) = refreshed {
             self.report_failure(&error);
         }
     }
@@ -423,12 +430,45 @@ impl QuipuApp {
         };
     }
 
-    fn undo_or_redo(&mut self, undo: bool) {
+    fn undo_or_redo(&mut self, ctx: &egui::Context, undo: bool) {
         let tr = self.tr();
+        if let Some(running) = self.jobs.running.as_ref().filter(|job| job.replaying) {
+            self.report_error(tr.f(Msg::StillRunning, &[("job", &running.label)]));
+            return;
+        }
+        let which = if undo { Replay::Undo } else { Replay::Redo };
         let Some(session) = &mut self.session else {
             return;
         };
-        let result = if undo { session.store.undo() } else { session.store.redo() };
+        if session.store.replay_size(which) > self.jobs.background_replay_rows
+            && let Some(path) = session.store.path().map(Path::to_path_buf)
+        {
+            if let Some(running) = &self.jobs.running {
+                self.report_error(tr.f(Msg::StillRunning, &[("job", &running.label)]));
+                return;
+            }
+            // The window reads the project through a stand-in while the
+            // replay has the store; edits wait for it. Without a second
+            // connection, the replay runs here.
+            if let Ok(stand_in) = Store::open_read_only(&path) {
+                let store = std::mem::replace(&mut session.store, stand_in);
+                let label = if undo { store.undo_label() } else { store.redo_label() }.unwrap_or_default();
+                let msg = if undo { Msg::Undoing } else { Msg::Redoing };
+                let label = tr.f(msg, &[("what", &tr.action(label))]);
+                if let Err(store) = self.jobs.replay(ctx, Box::new(store), which, label, tr) {
+                    session.store = *store;
+                }
+                return;
+            }
+        }
+        let result = session.store.replay_reporting(which, &mut |_, _| {});
+        self.replayed(which, result.map_err(|error| error.localized(tr.language)));
+    }
+
+    /// Shows what an undo or redo did, run here or in the background.
+    fn replayed(&mut self, which: Replay, result: Result<Option<String>, String>) {
+        let tr = self.tr();
+        let undo = which == Replay::Undo;
         match result {
             Ok(Some(label)) => {
                 let msg = if undo { Msg::Undone } else { Msg::Redone };
@@ -437,7 +477,10 @@ impl QuipuApp {
                 self.refresh(Changed::ALL);
             }
             Ok(None) => self.report(tr.t(if undo { Msg::NothingToUndo } else { Msg::NothingToRedo }).to_owned()),
-            Err(error) => self.report_failure(&error),
+            Err(message) => {
+                self.report_error(message);
+                self.refresh(Changed::ALL);
+            }
         }
     }
 
@@ -500,6 +543,10 @@ impl QuipuApp {
     pub fn apply(&mut self, edit: Edit) -> Option<EditOutcome> {
         let coder = self.coder();
         let tr = self.tr();
+        if let Some(running) = self.jobs.running.as_ref().filter(|job| job.replaying) {
+            self.report_error(tr.f(Msg::WaitForReplay, &[("job", &running.label)]));
+            return None;
+        }
         let session = self.session.as_mut()?;
         if session.store.is_read_only() {
             self.report_error(tr.t(Msg::EditingOff).to_owned());
@@ -807,6 +854,16 @@ impl QuipuApp {
                         self.report_error(message);
                     }
                 },
+                JobOutcome::Replayed { store, which, result } => {
+                    // The project may have been closed, or another opened,
+                    // meanwhile: the store comes back only to its own session.
+                    if let Some(session) = &mut self.session
+                        && session.store.path() == store.path()
+                    {
+                        session.store = *store;
+                        self.replayed(which, result);
+                    }
+                }
                 JobOutcome::Cancelled => self.report(tr.t(Msg::Cancelled).to_owned()),
                 JobOutcome::Refused { running } => self.report_error(tr.f(Msg::StillRunning, &[("job", &running)])),
             }

@@ -46,6 +46,9 @@ messages! {
     NothingToRedo => "Nothing to redo", "Nada que rehacer";
     Undone => "Undone: {what}", "Deshecho: {what}";
     Redone => "Redone: {what}", "Rehecho: {what}";
+    Undoing => "Undoing: {what}", "Deshaciendo: {what}";
+    Redoing => "Redoing: {what}", "Rehaciendo: {what}";
+    WaitForReplay => "Edits wait until this has finished: {job}", "Las ediciones esperan a que esto termine: {job}";
     Theme => "Theme", "Tema";
     Light => "Light", "Claro";
     Dark => "Dark", "Oscuro";

@@ -18,7 +18,9 @@ use crate::formats::transcript::{TranscriptPlan, TranscriptSummary, import_trans
 use crate::formats::{
     ExportSummary, FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes, write_atomically,
 };
-use crate::store::{Filter, Grouping, ImportOptions, ImportSummary, MergeSummary, RecordedChange, Store, StoreError};
+use crate::store::{
+    Filter, Grouping, ImportOptions, ImportSummary, MergeSummary, RecordedChange, Replay, Store, StoreError,
+};
 
 use super::i18n::{Language, Msg, Tr};
 use super::workspace::{AnalysisRequest, AnalysisResult};
@@ -248,6 +250,17 @@ pub enum JobOutcome {
         /// Nothing, or why not; the project is as it was then.
         result: Result<(), String>,
     },
+    /// An undo or redo run in the background finished.
+    Replayed {
+        /// The window's own store, which the replay borrowed, given back with
+        /// its undo history moved on (or as it was, on failure).
+        store: Box<Store>,
+        /// Which way it went.
+        which: Replay,
+        /// The label of the action replayed (`None`: there was nothing to
+        /// replay), or why it failed.
+        result: Result<Option<String>, String>,
+    },
     /// A job was cancelled and changed nothing.
     Cancelled,
     /// A job was not started because another (`running`, by its label) is
@@ -268,6 +281,9 @@ pub struct RunningJob {
     /// Progress in thousandths.
     pub progress: Arc<AtomicU32>,
     cancel: Arc<AtomicBool>,
+    /// An undo or redo, which runs to its end: it offers no Cancel, and edits
+    /// wait for it.
+    pub replaying: bool,
 }
 
 impl RunningJob {
@@ -286,7 +302,15 @@ pub struct Jobs {
     pub running: Option<RunningJob>,
     dialog_open: Arc<AtomicBool>,
     analyses_running: Arc<AtomicU32>,
+    /// Undo and redo steps of more recorded row changes than this run in the
+    /// background ([`Jobs::replay`]); smaller ones run at once.
+    pub background_replay_rows: usize,
 }
+
+/// Recorded row changes above which an undo or redo runs in the background:
+/// replaying about 120,000 takes a second on a small laptop, so this many take
+/// a few hundredths, and a larger step would hold the window.
+pub const BACKGROUND_REPLAY_ROWS: usize = 5_000;
 
 impl Default for Jobs {
     fn default() -> Self {
@@ -297,6 +321,7 @@ impl Default for Jobs {
             running: None,
             dialog_open: Arc::new(AtomicBool::new(false)),
             analyses_running: Arc::new(AtomicU32::new(0)),
+            background_replay_rows: BACKGROUND_REPLAY_ROWS,
         }
     }
 }
@@ -402,6 +427,7 @@ impl Jobs {
                     | JobOutcome::Exported { .. }
                     | JobOutcome::ExportedTable { .. }
                     | JobOutcome::ExportedExchange { .. }
+                    | JobOutcome::Replayed { .. }
                     | JobOutcome::Cancelled
             )
         };
@@ -477,13 +503,52 @@ impl Jobs {
         }
         let progress = Arc::new(AtomicU32::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
-        self.running = Some(RunningJob { label, progress: progress.clone(), cancel: cancel.clone() });
+        self.running = Some(RunningJob { label, progress: progress.clone(), cancel: cancel.clone(), replaying: false });
         let sender = self.sender.clone();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
             let _ = sender.send(work(&progress, &cancel));
             ctx.request_repaint();
         });
+    }
+
+    /// True while an undo or redo runs in the background.
+    pub fn is_replaying(&self) -> bool {
+        self.running.as_ref().is_some_and(|job| job.replaying)
+    }
+
+    /// Undoes or redoes the next step of `store` (the window's own, with its
+    /// undo history) on a background thread; the store comes back in
+    /// [`JobOutcome::Replayed`]. While another job runs, nothing starts and the
+    /// store is handed back.
+    pub fn replay(
+        &mut self,
+        ctx: &egui::Context,
+        store: Box<Store>,
+        which: Replay,
+        label: String,
+        tr: Tr,
+    ) -> Result<(), Box<Store>> {
+        if self.running.is_some() {
+            return Err(store);
+        }
+        let language = tr.language;
+        let mut store = store;
+        self.spawn(ctx, label, move |progress, _cancel| {
+            let result = store
+                .replay_reporting(which, &mut |done, total| {
+                    progress.store((done * 1000 / total.max(1)) as u32, Ordering::Relaxed);
+                })
+                .map_err(|error| match store.path() {
+                    Some(path) => error.about_file(path).localized(language),
+                    None => error.localized(language),
+                });
+            JobOutcome::Replayed { store, which, result }
+        });
+        if let Some(job) = &mut self.running {
+            job.replaying = true;
+        }
+        Ok(())
     }
 
     /// Imports a CSV file on a background thread, through its own connection.

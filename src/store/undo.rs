@@ -24,6 +24,15 @@ pub struct RecordedChange {
     statements: Vec<String>,
 }
 
+/// Which way a replay of the undo log goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    /// Take the last action back.
+    Undo,
+    /// Repeat the last action taken back.
+    Redo,
+}
+
 /// One undoable user action: its label and its range of log entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct UndoStep {
@@ -226,35 +235,54 @@ impl Store {
     /// Reverses the last action; returns its label, or `None` if there is nothing
     /// to undo.
     pub fn undo(&mut self) -> StoreResult<Option<String>> {
-        self.forgot = true;
-        let Some(step) = self.undo.undo.pop() else {
-            return Ok(None);
-        };
-        match self.replay(&step) {
-            Ok(redo_step) => {
-                self.undo.redo.extend(redo_step);
-                Ok(Some(step.label))
-            }
-            Err(error) => {
-                self.undo.undo.push(step);
-                Err(error)
-            }
-        }
+        self.replay_reporting(Replay::Undo, &mut |_, _| {})
     }
 
     /// Repeats the last undone action; returns its label, or `None`.
     pub fn redo(&mut self) -> StoreResult<Option<String>> {
+        self.replay_reporting(Replay::Redo, &mut |_, _| {})
+    }
+
+    /// How many recorded row changes undoing (or redoing) the next step would
+    /// replay: what it will cost, known before it starts. The window undoes a
+    /// large step on a background thread.
+    pub fn replay_size(&self, which: Replay) -> usize {
+        let step = match which {
+            Replay::Undo => self.undo.undo.last(),
+            Replay::Redo => self.undo.redo.last(),
+        };
+        step.map_or(0, |step| (step.last_entry - step.first_entry + 1).max(0) as usize)
+    }
+
+    /// Undoes or redoes the next step, telling `progress` how many of its
+    /// statements have run out of how many; returns its label, or `None` when
+    /// there is nothing to replay. On failure nothing changes, and the step
+    /// stays where it was.
+    pub fn replay_reporting(
+        &mut self,
+        which: Replay,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> StoreResult<Option<String>> {
         self.forgot = true;
-        let Some(step) = self.undo.redo.pop() else {
+        let popped = match which {
+            Replay::Undo => self.undo.undo.pop(),
+            Replay::Redo => self.undo.redo.pop(),
+        };
+        let Some(step) = popped else {
             return Ok(None);
         };
-        match self.replay(&step) {
-            Ok(undo_step) => {
-                self.undo.undo.extend(undo_step);
+        let replayed = self.replay(&step, progress);
+        let (origin, reverse) = match which {
+            Replay::Undo => (&mut self.undo.undo, &mut self.undo.redo),
+            Replay::Redo => (&mut self.undo.redo, &mut self.undo.undo),
+        };
+        match replayed {
+            Ok(reversing) => {
+                reverse.extend(reversing);
                 Ok(Some(step.label))
             }
             Err(error) => {
-                self.undo.redo.push(step);
+                origin.push(step);
                 Err(error)
             }
         }
@@ -273,18 +301,20 @@ impl Store {
 
     /// Runs a step's statements backwards in one transaction and returns the step
     /// that reverses the replay.
-    fn replay(&mut self, step: &UndoStep) -> StoreResult<Option<UndoStep>> {
+    fn replay(&mut self, step: &UndoStep, progress: &mut dyn FnMut(usize, usize)) -> StoreResult<Option<UndoStep>> {
         let recorded = self.undo_statements(step)?;
         let rows = recorded.len();
         let statements = gathered(&recorded);
         drop(recorded);
+        let total = statements.len();
         let before = self.last_log_entry()?;
         self.atomically(|store| -> StoreResult<()> {
             // Rows come back in reverse order, so a child may return before its
             // parent: check foreign keys at commit, not per statement.
             store.conn.pragma_update(None, "defer_foreign_keys", true)?;
-            let run = |store: &mut Store| -> StoreResult<()> {
-                for statement in &statements {
+            let mut run = |store: &mut Store| -> StoreResult<()> {
+                for (done, statement) in statements.iter().enumerate() {
+                    progress(done, total);
                     store.conn.execute_batch(statement)?;
                 }
                 Ok(())
@@ -465,5 +495,32 @@ mod tests {
         store.undo().unwrap();
         let excerpts: i64 = store.conn.query_row("SELECT count(*) FROM excerpts", [], |row| row.get(0)).unwrap();
         assert_eq!(excerpts, 0);
+    }
+
+    #[test]
+    fn a_replay_tells_its_size_beforehand_and_its_progress_as_it_runs() {
+        let mut store = Store::in_memory().unwrap();
+        store.enable_undo().unwrap();
+        assert_eq!(store.replay_size(super::Replay::Undo), 0);
+        store
+            .undoable("add", |s| -> Result<(), StoreError> {
+                for n in 0..3 {
+                    s.add_case(&format!("Caso {n}"), "")?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(store.replay_size(super::Replay::Undo), 3, "one entry per row added");
+        assert_eq!(store.replay_size(super::Replay::Redo), 0);
+        let mut seen = Vec::new();
+        let label = store.replay_reporting(super::Replay::Undo, &mut |done, total| seen.push((done, total))).unwrap();
+        assert_eq!(label.as_deref(), Some("add"));
+        // The three deletes are gathered into one statement.
+        assert_eq!(seen, [(0, 1)]);
+        assert!(store.cases().unwrap().is_empty());
+        assert_eq!(store.replay_size(super::Replay::Undo), 0);
+        assert_eq!(store.replay_size(super::Replay::Redo), 3, "the redo step is as large");
+        store.replay_reporting(super::Replay::Redo, &mut |_, _| {}).unwrap();
+        assert_eq!(store.cases().unwrap().len(), 3);
     }
 }

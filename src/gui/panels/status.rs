@@ -37,7 +37,8 @@ pub fn status_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>, message: &Option<(
                 ui.separator();
                 ui.label(&job.label);
                 ui.add(egui::ProgressBar::new(job.fraction()).desired_width(160.0).show_percentage());
-                if ui.button(tr.t(Msg::Cancel)).clicked() {
+                // An undo or redo runs to its end.
+                if !job.replaying && ui.button(tr.t(Msg::Cancel)).clicked() {
                     app.push(AppCommand::CancelJob);
                 }
             }
