@@ -13,9 +13,7 @@ use std::time::{Duration, Instant};
 
 use quipu::analysis::frequencies;
 use quipu::model::{DEFAULT_CODEBOOK, ExcerptDraft, SourceDraft, TranslationStatus};
-use quipu::store::{
-    Filter, Grouping, ImportOptions, ImportRow, MergeSummary, RecordedChange, SearchQuery, Store, StoreError,
-};
+use quipu::store::{Filter, Grouping, ImportOptions, ImportRow, MergeSummary, SearchQuery, Store, StoreError};
 
 const SPANISH: &[&str] = &[
     "la",
@@ -300,10 +298,11 @@ fn peak_rss_mb() -> f64 {
     status_mb("VmHWM:")
 }
 
-/// Merges the project at `copy` into `into` as the window does, recorded as
-/// one undo step.
-fn merge_recorded(into: &mut Store, copy: &std::path::Path) -> (MergeSummary, RecordedChange) {
-    into.with_copy_attached(copy, |into| into.recorded("Merge", Store::merge_attached)).expect("merge")
+/// Merges the project at `copy` into `into` as the window does: one undo
+/// step of its own store, recorded by that store's undo triggers.
+fn merge_undoable(into: &mut Store, copy: &std::path::Path) -> MergeSummary {
+    into.enable_undo().expect("undo");
+    into.with_copy_attached(copy, |into| into.undoable("Merge", Store::merge_attached)).expect("merge")
 }
 
 /// The baseline import: the same rows written by a bare program into tables
@@ -732,7 +731,7 @@ fn main() {
     std::fs::copy(&blind, &blind_for_undo).expect("third blind copy");
     let mut coder = Store::open(&blind).expect("blind copy opens");
     let start = Instant::now();
-    let merged = merge_recorded(&mut coder, &path).0;
+    let merged = merge_undoable(&mut coder, &path);
     let merge_time = start.elapsed();
     drop(coder);
     let bare = rusqlite::Connection::open(&bare_blind).expect("bare connection");
@@ -780,33 +779,15 @@ fn main() {
     report.phase_peak_mb();
     println!("{:<46}{:>9.1} MB", "peak resident memory", report.peak_mb);
 
-    // Undo at scale, after the peak above: the same merge again, adopted by a
-    // window's connection as one undo step, then undone and redone there. The
-    // undo log keeps each row's statement in memory (never on disk), so these
-    // rows show their own peak.
+    // Undo at scale, after the peak above: the same merge again as one undo
+    // step of the window's store, then undone and redone there (the window
+    // runs both in the background). The undo log keeps each row's statement
+    // in memory (never on disk), so these rows show their own peak.
     println!("\nUndo of the merge in the window (each row with its own peak):");
-    let mut coder = Store::open(&blind_for_undo).expect("blind copy opens");
-    let change = merge_recorded(&mut coder, &path).1;
-    drop(coder);
     let mut window = Store::open(&blind_for_undo).expect("blind copy opens");
-    window.enable_undo().expect("undo");
-    // Taking the merge into the window's undo history is the one part of a
-    // background merge that runs on the window's thread.
-    let start = Instant::now();
-    window.adopt_change(&change).expect("adopt the merge");
-    let adopting = start.elapsed();
-    drop(change);
+    merge_undoable(&mut window, &path);
     report.phase_peak_mb();
-    report.add(Measured {
-        op: "adopt_merge",
-        label: "take that merge into the window's undo history".into(),
-        quipu: adopting,
-        baseline: None,
-        runs: 1,
-        p95: None,
-        note: String::new(),
-    });
-    for (op, label) in [("undo_merge", "undo the merge (in the window)"), ("redo_merge", "redo it")] {
+    for (op, label) in [("undo_merge", "undo the merge (in the background)"), ("redo_merge", "redo it")] {
         let start = Instant::now();
         if op == "undo_merge" {
             window.undo().expect("undo the merge");

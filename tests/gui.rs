@@ -197,7 +197,7 @@ fn a_large_undo_runs_in_the_background_and_edits_wait_for_it() {
     harness.step();
     let state = harness.state();
     let job = state.jobs.running.as_ref().expect("the undo runs as a background job");
-    assert!(job.replaying && job.label.starts_with("Undoing"), "{}", job.label);
+    assert!(job.holds_store && !job.cancellable && job.label.starts_with("Undoing"), "{}", job.label);
     assert!(state.session.as_ref().unwrap().store.is_read_only(), "the window reads through a stand-in");
     harness.step();
     assert!(harness.query_by_label_contains("Undoing").is_some(), "the status bar shows the undo");
@@ -858,6 +858,46 @@ fn a_refi_qda_project_imported_from_the_file_menu_is_undone_in_one_step() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     settle(&mut harness);
     assert_eq!(stored(&path).dump().unwrap(), before, "one undo takes the whole import back");
+}
+
+/// A background import has the window's own store: the window keeps showing
+/// the project, offers Cancel, and refuses an edit at once with the reason
+/// (it used to wait for the project's write lock, then fail). A write lock
+/// held by another connection keeps the import waiting meanwhile.
+#[test]
+fn while_an_import_has_the_project_edits_wait_and_the_window_keeps_reading() {
+    let (dir, path) = demo_project();
+    let exchange = dir.path().join("colleague.qdpx");
+    std::fs::write(&exchange, quipu::formats::refi::render_project(&stored(&path)).unwrap()).unwrap();
+    let mut harness = harness_for(&path, settings());
+    select_excerpt(&mut harness, "E026");
+    let before = stored(&path).dump().unwrap();
+
+    let blocker = rusqlite::Connection::open(&path).unwrap();
+    blocker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    harness.state().jobs.deliver_pick(quipu::gui::jobs::PickPurpose::ImportRefi, exchange.clone());
+    harness.step();
+    harness.step();
+    let state = harness.state();
+    let job = state.jobs.running.as_ref().expect("the import runs as a background job");
+    assert!(job.holds_store && job.cancellable, "{}", job.label);
+    assert!(harness.query_by_label("Cancel").is_some(), "an import can be cancelled");
+    assert!(harness.query_all_by_label_contains("E026").next().is_some(), "the window still shows the project");
+    harness.key_press(Key::Num3);
+    harness.step();
+    let (message, is_error) = harness.state().ui.message.clone().unwrap();
+    assert!(is_error && message.contains("Edits wait") && message.contains("colleague.qdpx"), "{message}");
+    blocker.execute_batch("ROLLBACK").unwrap();
+    wait_for_jobs(&mut harness);
+
+    let (message, is_error) = harness.state().ui.message.clone().unwrap();
+    assert!(!is_error, "{message}");
+    let excerpt_id = excerpt_by_label(&stored(&path), "E026");
+    assert!(stored(&path).codings_of_excerpt(excerpt_id).unwrap().is_empty(), "the refused edit wrote nothing");
+    assert!(!harness.state().session.as_ref().unwrap().store.is_read_only());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle(&mut harness);
+    assert_eq!(stored(&path).dump().unwrap(), before, "one undo takes the import back");
 }
 
 #[test]

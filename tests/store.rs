@@ -298,7 +298,7 @@ fn save_a_copy_writes_a_consistent_project() {
 }
 
 #[test]
-fn an_import_made_through_another_connection_is_undone_and_redone_as_one_step() {
+fn an_import_is_undone_and_redone_as_one_step() {
     let mut project = fixture();
     project.store.enable_undo().unwrap();
     let before = project.store.dump().unwrap();
@@ -306,15 +306,9 @@ fn an_import_made_through_another_connection_is_undone_and_redone_as_one_step() 
                Cerro Alto,Entrevista 1,,Nueva frase sobre el agua.,New sentence about water.,Agua nueva;Trust,una nota\n\
                Qori Wayra,Asamblea,Comunera,Otra frase.,,Trust,\n";
     let parsed = quipu::formats::csv_import::read_csv(csv.as_bytes(), "x.csv", &Default::default()).unwrap();
-    let change = {
-        let mut other = Store::open(&project.path).unwrap();
-        let (_summary, change) =
-            other.recorded("import", |store| store.import_batch(&parsed.batch, "importer", false)).unwrap();
-        change
-    };
+    project.store.undoable("import", |store| store.import_batch(&parsed.batch, "importer", false)).unwrap();
     let after = project.store.dump().unwrap();
     assert_ne!(before, after);
-    project.store.adopt_change(&change).unwrap();
     assert_eq!(project.store.undo_label(), Some("import"));
     project.store.undo().unwrap();
     assert_eq!(project.store.dump().unwrap(), before, "undo takes the whole import back");
@@ -341,23 +335,21 @@ fn coding_the_same_words_twice_keeps_one_coding_and_says_so() {
 }
 
 #[test]
-fn an_import_stopped_on_another_connection_records_nothing_and_changes_nothing() {
+fn a_stopped_import_records_nothing_and_changes_nothing() {
     let mut project = fixture();
     project.store.enable_undo().unwrap();
+    project.store.undoable("add", |store| store.add_case("Antes", "").map(|_| ())).unwrap();
     let before = project.store.dump().unwrap();
     let csv = "caso,original\nCerro Alto,Una frase nueva.\nQori Wayra,Otra frase.\n";
     let parsed = quipu::formats::csv_import::read_csv(csv.as_bytes(), "x.csv", &Default::default()).unwrap();
-    let mut other = Store::open(&project.path).unwrap();
     // Cancelled once the import has begun (its coder is written first), as the
     // window's Cancel button does.
-    let result = other.recorded("import", |store| {
+    let result = project.store.undoable("import", |store| {
         store.import_batch_with_progress(&parsed.batch, "importer", false, &mut |_, _| false)
     });
     assert!(matches!(result, Err(quipu::store::StoreError::Cancelled)), "{result:?}");
-    assert_eq!(other.undo_label(), None, "the stopped import left no step behind");
-    drop(other);
     assert_eq!(project.store.dump().unwrap(), before, "not even the new coder stayed");
-    assert_eq!(project.store.undo_label(), None);
+    assert_eq!(project.store.undo_label(), Some("add"), "the stopped import left no step behind");
 }
 
 #[test]

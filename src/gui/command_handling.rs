@@ -135,11 +135,10 @@ impl QuipuApp {
                 let Some(session) = &self.session else {
                     return;
                 };
-                let project = session.store.path().map(Path::to_path_buf);
                 let Some(dialog) = &mut self.ui.dialogs.transcript else {
                     return;
                 };
-                let (Some(project), Some(plan)) = (project, dialog.plan.as_mut()) else {
+                let Some(plan) = dialog.plan.as_mut() else {
                     return;
                 };
                 plan.again = again;
@@ -155,7 +154,10 @@ impl QuipuApp {
                 }
                 dialog.already_imported = None;
                 let plan = plan.clone();
-                self.jobs.import_transcript(ctx, project, plan, self.coder(), tr);
+                if let Some(store) = self.lend_store() {
+                    let started = self.jobs.import_transcript(ctx, store, plan, self.coder(), tr);
+                    self.take_back(started);
+                }
             }
             AppCommand::OpenNewItem(item) => self.ui.dialogs.new_item = Some(item),
             AppCommand::SaveCopy(target, options) => {
@@ -392,14 +394,14 @@ impl QuipuApp {
             }
         }
         let selected = self.ui.selected;
-        let replaying = self.jobs.is_replaying();
+        let lent = self.jobs.holds_store();
         let Some(session) = &mut self.session else {
             return;
         };
         let refreshed = session.view.refresh(&session.store, changed, selected);
-        if replaying {
-            // What the window reads through while an undo runs is not a
-            // project opened read-only.
+        if lent {
+            // What the window reads through while a job has its store is not
+            // a project opened read-only.
             session.view.read_only = false;
         }
         if let Err(error) = refreshed {
@@ -432,7 +434,7 @@ impl QuipuApp {
 
     fn undo_or_redo(&mut self, ctx: &egui::Context, undo: bool) {
         let tr = self.tr();
-        if let Some(running) = self.jobs.running.as_ref().filter(|job| job.replaying) {
+        if let Some(running) = self.jobs.running.as_ref().filter(|job| job.holds_store) {
             self.report_error(tr.f(Msg::StillRunning, &[("job", &running.label)]));
             return;
         }
@@ -440,29 +442,45 @@ impl QuipuApp {
         let Some(session) = &mut self.session else {
             return;
         };
-        if session.store.replay_size(which) > self.jobs.background_replay_rows
-            && let Some(path) = session.store.path().map(Path::to_path_buf)
-        {
-            if let Some(running) = &self.jobs.running {
-                self.report_error(tr.f(Msg::StillRunning, &[("job", &running.label)]));
-                return;
+        if session.store.replay_size(which) > self.jobs.background_replay_rows {
+            let label = if undo { session.store.undo_label() } else { session.store.redo_label() };
+            let msg = if undo { Msg::Undoing } else { Msg::Redoing };
+            let label = tr.f(msg, &[("what", &tr.action(label.unwrap_or_default()))]);
+            if let Some(store) = self.lend_store() {
+                let started = self.jobs.replay(ctx, store, which, label, tr);
+                self.take_back(started);
             }
-            // The window reads the project through a stand-in while the
-            // replay has the store; edits wait for it. Without a second
-            // connection, the replay runs here.
-            if let Ok(stand_in) = Store::open_read_only(&path) {
-                let store = std::mem::replace(&mut session.store, stand_in);
-                let label = if undo { store.undo_label() } else { store.redo_label() }.unwrap_or_default();
-                let msg = if undo { Msg::Undoing } else { Msg::Redoing };
-                let label = tr.f(msg, &[("what", &tr.action(label))]);
-                if let Err(store) = self.jobs.replay(ctx, Box::new(store), which, label, tr) {
-                    session.store = *store;
-                }
-                return;
-            }
+            return;
         }
         let result = session.store.replay_reporting(which, &mut |_, _| {});
         self.replayed(which, result.map_err(|error| error.localized(tr.language)));
+    }
+
+    /// Lends the window's store to a background job that writes the project,
+    /// leaving a read-only stand-in on the same file for the window to read
+    /// meanwhile. `None` (said why) while another job runs, or without a file.
+    fn lend_store(&mut self) -> Option<Box<Store>> {
+        let tr = self.tr();
+        if let Some(running) = &self.jobs.running {
+            self.report_error(tr.f(Msg::StillRunning, &[("job", &running.label)]));
+            return None;
+        }
+        let session = self.session.as_mut()?;
+        let path = session.store.path()?.to_path_buf();
+        match Store::open_read_only(&path) {
+            Ok(stand_in) => Some(Box::new(std::mem::replace(&mut session.store, stand_in))),
+            Err(error) => {
+                self.report_failure(&error);
+                None
+            }
+        }
+    }
+
+    /// Puts back a lent store whose job did not start.
+    fn take_back(&mut self, started: Result<(), Box<Store>>) {
+        if let (Err(store), Some(session)) = (started, &mut self.session) {
+            session.store = *store;
+        }
     }
 
     /// Shows what an undo or redo did, run here or in the background.
@@ -543,8 +561,8 @@ impl QuipuApp {
     pub fn apply(&mut self, edit: Edit) -> Option<EditOutcome> {
         let coder = self.coder();
         let tr = self.tr();
-        if let Some(running) = self.jobs.running.as_ref().filter(|job| job.replaying) {
-            self.report_error(tr.f(Msg::WaitForReplay, &[("job", &running.label)]));
+        if let Some(running) = self.jobs.running.as_ref().filter(|job| job.holds_store) {
+            self.report_error(tr.f(Msg::EditsWait, &[("job", &running.label)]));
             return None;
         }
         let session = self.session.as_mut()?;
@@ -639,13 +657,15 @@ impl QuipuApp {
                 self.plan_transcript();
             }
             PickPurpose::MergeCopy => {
-                if let Some(project) = project {
-                    self.jobs.merge_copy(ctx, project, path, tr);
+                if let Some(store) = self.lend_store() {
+                    let started = self.jobs.merge_copy(ctx, store, path, tr);
+                    self.take_back(started);
                 }
             }
             PickPurpose::ImportRefi => {
-                if let Some(project) = project {
-                    self.jobs.import_refi(ctx, project, path, self.coder(), tr);
+                if let Some(store) = self.lend_store() {
+                    let started = self.jobs.import_refi(ctx, store, path, self.coder(), tr);
+                    self.take_back(started);
                 }
             }
             PickPurpose::ExportRefi { codebook_only } => {
@@ -691,13 +711,23 @@ impl QuipuApp {
         dialog.checked = None;
         let request = dialog.request(&project, dry_run);
         self.settings.remember_mapping(&dialog.path, dialog.mapping.to_remembered());
-        self.jobs.import(ctx, request, tr);
+        if let Some(store) = self.lend_store() {
+            let started = self.jobs.import(ctx, store, request, tr);
+            self.take_back(started);
+        }
     }
 
     /// Takes in what background jobs finished.
     pub(super) fn poll_jobs(&mut self, ctx: &egui::Context) {
-        let tr = self.tr();
         for outcome in self.jobs.poll() {
+            self.take_outcome(ctx, outcome);
+        }
+    }
+
+    /// Takes in what one background job finished.
+    fn take_outcome(&mut self, ctx: &egui::Context, outcome: JobOutcome) {
+        let tr = self.tr();
+        {
             match outcome {
                 JobOutcome::Picked(purpose, Some(path)) => self.picked(ctx, purpose, path),
                 JobOutcome::Picked(_, None) => {}
@@ -711,7 +741,7 @@ impl QuipuApp {
                     Err(message) => self.report_error(message),
                 },
                 JobOutcome::Imported { file, result } => match result {
-                    Ok((summary, _)) if summary.dry_run => {
+                    Ok(summary) if summary.dry_run => {
                         let mut message = tr.f(Msg::CheckDone, &[("file", &file), ("n", &summary.excerpts)]);
                         if let Some(first) = summary.short_rows.first() {
                             let n = summary.short_rows.len();
@@ -723,13 +753,10 @@ impl QuipuApp {
                         }
                         self.report(message);
                     }
-                    Ok((summary, change)) => {
+                    Ok(summary) => {
                         self.ui.dialogs.import = None;
-                        let adopted = self.adopt(&change);
+                        self.refresh(Changed::ALL);
                         self.report(tr.f(Msg::ImportDone, &[("n", &summary.excerpts), ("file", &file)]));
-                        if let Err(error) = adopted {
-                            self.report_failure(&error);
-                        }
                     }
                     Err(message) => {
                         if let Some(dialog) = &mut self.ui.dialogs.import {
@@ -739,16 +766,13 @@ impl QuipuApp {
                     }
                 },
                 JobOutcome::ImportedTranscript { file, result } => match result {
-                    Ok((summary, change)) => {
+                    Ok(summary) => {
                         self.ui.dialogs.transcript = None;
-                        let adopted = self.adopt(&change);
+                        self.refresh(Changed::ALL);
                         self.report(tr.f(
                             Msg::TranscriptImported,
                             &[("file", &file), ("n", &summary.excerpts), ("source", &summary.source)],
                         ));
-                        if let Err(error) = adopted {
-                            self.report_failure(&error);
-                        }
                     }
                     Err(message) => {
                         if let Some(dialog) = &mut self.ui.dialogs.transcript {
@@ -758,8 +782,8 @@ impl QuipuApp {
                     }
                 },
                 JobOutcome::ImportedRefi { file, result } => match result {
-                    Ok((summary, change)) => {
-                        let adopted = self.adopt(&change);
+                    Ok(summary) => {
+                        self.refresh(Changed::ALL);
                         let mut skipped = if summary.skipped_sources > 0 {
                             format!(" {}", tr.f(Msg::RefiSkipped, &[("n", &summary.skipped_sources)]))
                         } else {
@@ -785,15 +809,12 @@ impl QuipuApp {
                             ("codings", &summary.codings),
                         ];
                         self.report(tr.f(Msg::RefiImported, &counts) + &skipped);
-                        if let Err(error) = adopted {
-                            self.report_failure(&error);
-                        }
                     }
                     Err(message) => self.report_error(message),
                 },
                 JobOutcome::Merged { file, result } => match result {
-                    Ok((summary, change)) => {
-                        let adopted = self.adopt(&change);
+                    Ok(summary) => {
+                        self.refresh(Changed::ALL);
                         let mut message = tr.f(
                             Msg::Merged,
                             &[
@@ -811,9 +832,6 @@ impl QuipuApp {
                         if !summary.conflicts.is_empty() || summary.unmatched_excerpts > 0 || !summary.is_empty() {
                             let settled = vec![None; summary.conflicts.len()];
                             self.ui.dialogs.merge = Some(MergeDialog { file, summary, settled });
-                        }
-                        if let Err(error) = adopted {
-                            self.report_failure(&error);
                         }
                     }
                     Err(message) => self.report_error(message),
@@ -854,31 +872,21 @@ impl QuipuApp {
                         self.report_error(message);
                     }
                 },
-                JobOutcome::Replayed { store, which, result } => {
+                JobOutcome::Returned { store, outcome } => {
                     // The project may have been closed, or another opened,
                     // meanwhile: the store comes back only to its own session.
                     if let Some(session) = &mut self.session
                         && session.store.path() == store.path()
                     {
                         session.store = *store;
-                        self.replayed(which, result);
                     }
+                    self.take_outcome(ctx, *outcome);
                 }
+                JobOutcome::Replayed { which, result } => self.replayed(which, result),
                 JobOutcome::Cancelled => self.report(tr.t(Msg::Cancelled).to_owned()),
                 JobOutcome::Refused { running } => self.report_error(tr.f(Msg::StillRunning, &[("job", &running)])),
             }
         }
-    }
-
-    /// Makes a change a background job wrote one undo step of the window's
-    /// connection, and shows it.
-    fn adopt(&mut self, change: &crate::store::RecordedChange) -> Result<(), StoreError> {
-        let adopted = match &mut self.session {
-            Some(session) => session.store.adopt_change(change),
-            None => Ok(()),
-        };
-        self.refresh(Changed::ALL);
-        adopted
     }
 
     /// Starts the background count the analysis view on screen needs, if any.

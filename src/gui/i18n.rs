@@ -48,7 +48,7 @@ messages! {
     Redone => "Redone: {what}", "Rehecho: {what}";
     Undoing => "Undoing: {what}", "Deshaciendo: {what}";
     Redoing => "Redoing: {what}", "Rehaciendo: {what}";
-    WaitForReplay => "Edits wait for this to finish ({job})", "Las ediciones esperan a que esto termine ({job})";
+    EditsWait => "Edits wait for this to finish ({job})", "Las ediciones esperan a que esto termine ({job})";
     Theme => "Theme", "Tema";
     Light => "Light", "Claro";
     Dark => "Dark", "Oscuro";

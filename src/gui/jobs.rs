@@ -1,9 +1,12 @@
-//! Work that runs off the window's thread: system file dialogs, imports, exports
-//! and analyses. Each job works on its own connection, reports progress through
+//! Work that runs off the window's thread: system file dialogs, imports,
+//! merges, large undos, exports and analyses. Each job reports progress through
 //! shared counters and its result through a channel, so the window keeps drawing
-//! and a person can cancel. An import hands back what its connection's undo
-//! triggers recorded ([`RecordedChange`]), which the window adopts as one undo step.
-//! Jobs are started only by command handling.
+//! and a person can cancel. Jobs that only read (exports, analyses) open their
+//! own connection. Jobs that write (imports, merges, undo and redo of a large
+//! step) are lent the window's own store, so its undo triggers record the change
+//! as one undo step where it happens; meanwhile the window reads the project
+//! through a read-only stand-in and edits wait. Jobs are started only by command
+//! handling.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -18,9 +21,7 @@ use crate::formats::transcript::{TranscriptPlan, TranscriptSummary, import_trans
 use crate::formats::{
     ExportSummary, FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes, write_atomically,
 };
-use crate::store::{
-    Filter, Grouping, ImportOptions, ImportSummary, MergeSummary, RecordedChange, Replay, Store, StoreError,
-};
+use crate::store::{Filter, Grouping, ImportOptions, ImportSummary, MergeSummary, Replay, Store, StoreError};
 
 use super::i18n::{Language, Msg, Tr};
 use super::workspace::{AnalysisRequest, AnalysisResult};
@@ -196,22 +197,22 @@ pub enum JobOutcome {
     Imported {
         /// The file's name.
         file: String,
-        /// What was imported and how to undo it, or why not.
-        result: Result<(ImportSummary, RecordedChange), String>,
+        /// What was imported, or why not.
+        result: Result<ImportSummary, String>,
     },
     /// A transcript import finished.
     ImportedTranscript {
         /// The file's name.
         file: String,
-        /// What was imported and how to undo it, or why not.
-        result: Result<(TranscriptSummary, RecordedChange), String>,
+        /// What was imported, or why not.
+        result: Result<TranscriptSummary, String>,
     },
     /// A REFI-QDA import finished.
     ImportedRefi {
         /// The file's name.
         file: String,
-        /// What was imported and how to undo it, or why not.
-        result: Result<(RefiSummary, RecordedChange), String>,
+        /// What was imported, or why not.
+        result: Result<RefiSummary, String>,
     },
     /// An export of a frequency table or chart finished.
     ExportedTable {
@@ -238,8 +239,8 @@ pub enum JobOutcome {
     Merged {
         /// The copy's file name.
         file: String,
-        /// What came in and how to undo it, or why not.
-        result: Result<(MergeSummary, RecordedChange), String>,
+        /// What came in, or why not.
+        result: Result<MergeSummary, String>,
     },
     /// The project was encrypted, or its passphrase changed (or why not).
     Rekeyed {
@@ -252,14 +253,19 @@ pub enum JobOutcome {
     },
     /// An undo or redo run in the background finished.
     Replayed {
-        /// The window's own store, which the replay borrowed, given back with
-        /// its undo history moved on (or as it was, on failure).
-        store: Box<Store>,
         /// Which way it went.
         which: Replay,
         /// The label of the action replayed (`None`: there was nothing to
         /// replay), or why it failed.
         result: Result<Option<String>, String>,
+    },
+    /// A job that had the window's store lent ([`Jobs::holds_store`]) gives
+    /// it back, with its undo history moved on, and says how it went.
+    Returned {
+        /// The window's own store.
+        store: Box<Store>,
+        /// How the job went.
+        outcome: Box<JobOutcome>,
     },
     /// A job was cancelled and changed nothing.
     Cancelled,
@@ -281,9 +287,11 @@ pub struct RunningJob {
     /// Progress in thousandths.
     pub progress: Arc<AtomicU32>,
     cancel: Arc<AtomicBool>,
-    /// An undo or redo, which runs to its end: it offers no Cancel, and edits
-    /// wait for it.
-    pub replaying: bool,
+    /// It has the window's store: the window reads through a stand-in, and
+    /// edits wait for it.
+    pub holds_store: bool,
+    /// It offers Cancel (an undo or redo runs to its end).
+    pub cancellable: bool,
 }
 
 impl RunningJob {
@@ -427,7 +435,7 @@ impl Jobs {
                     | JobOutcome::Exported { .. }
                     | JobOutcome::ExportedTable { .. }
                     | JobOutcome::ExportedExchange { .. }
-                    | JobOutcome::Replayed { .. }
+                    | JobOutcome::Returned { .. }
                     | JobOutcome::Cancelled
             )
         };
@@ -503,7 +511,13 @@ impl Jobs {
         }
         let progress = Arc::new(AtomicU32::new(0));
         let cancel = Arc::new(AtomicBool::new(false));
-        self.running = Some(RunningJob { label, progress: progress.clone(), cancel: cancel.clone(), replaying: false });
+        self.running = Some(RunningJob {
+            label,
+            progress: progress.clone(),
+            cancel: cancel.clone(),
+            holds_store: false,
+            cancellable: true,
+        });
         let sender = self.sender.clone();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
@@ -512,15 +526,43 @@ impl Jobs {
         });
     }
 
-    /// True while an undo or redo runs in the background.
-    pub fn is_replaying(&self) -> bool {
-        self.running.as_ref().is_some_and(|job| job.replaying)
+    /// True while a job has the window's store ([`Jobs::lend_store`]): the
+    /// window reads through a stand-in, and edits wait.
+    pub fn holds_store(&self) -> bool {
+        self.running.as_ref().is_some_and(|job| job.holds_store)
+    }
+
+    /// Runs `work` on its own thread with the window's own store, lent for the
+    /// while: what it writes is recorded by that store's undo triggers as one
+    /// undo step of the window, with nothing to copy back, and the window does
+    /// not wait for the project's write lock. The store comes back in
+    /// [`JobOutcome::Returned`] around the outcome `work` gives. While another
+    /// job runs, nothing starts and the store is handed back.
+    fn spawn_lending(
+        &mut self,
+        ctx: &egui::Context,
+        label: String,
+        store: Box<Store>,
+        cancellable: bool,
+        work: impl FnOnce(&mut Store, &AtomicU32, &AtomicBool) -> JobOutcome + Send + 'static,
+    ) -> Result<(), Box<Store>> {
+        if self.running.is_some() {
+            return Err(store);
+        }
+        let mut store = store;
+        self.spawn(ctx, label, move |progress, cancel| {
+            let outcome = work(&mut store, progress, cancel);
+            JobOutcome::Returned { store, outcome: Box::new(outcome) }
+        });
+        if let Some(job) = &mut self.running {
+            job.holds_store = true;
+            job.cancellable = cancellable;
+        }
+        Ok(())
     }
 
     /// Undoes or redoes the next step of `store` (the window's own, with its
-    /// undo history) on a background thread; the store comes back in
-    /// [`JobOutcome::Replayed`]. While another job runs, nothing starts and the
-    /// store is handed back.
+    /// undo history) on a background thread. It runs to its end: no Cancel.
     pub fn replay(
         &mut self,
         ctx: &egui::Context,
@@ -529,83 +571,81 @@ impl Jobs {
         label: String,
         tr: Tr,
     ) -> Result<(), Box<Store>> {
-        if self.running.is_some() {
-            return Err(store);
-        }
         let language = tr.language;
-        let mut store = store;
-        self.spawn(ctx, label, move |progress, _cancel| {
+        self.spawn_lending(ctx, label, store, false, move |store, progress, _cancel| {
             let result = store
                 .replay_reporting(which, &mut |done, total| {
                     progress.store((done * 1000 / total.max(1)) as u32, Ordering::Relaxed);
                 })
-                .map_err(|error| match store.path() {
-                    Some(path) => error.about_file(path).localized(language),
-                    None => error.localized(language),
-                });
-            JobOutcome::Replayed { store, which, result }
-        });
-        if let Some(job) = &mut self.running {
-            job.replaying = true;
-        }
-        Ok(())
+                .map_err(|error| about_store(error, store).localized(language));
+            JobOutcome::Replayed { which, result }
+        })
     }
 
-    /// Imports a CSV file on a background thread, through its own connection.
-    pub fn import(&mut self, ctx: &egui::Context, request: ImportRequest, tr: Tr) {
+    /// Imports a CSV file (or checks it, writing nothing) on a background
+    /// thread, into the window's lent store, as one undoable change.
+    pub fn import(
+        &mut self,
+        ctx: &egui::Context,
+        store: Box<Store>,
+        request: ImportRequest,
+        tr: Tr,
+    ) -> Result<(), Box<Store>> {
         let language = tr.language;
         let file = request.file.display().to_string();
         let label = tr.f(Msg::Importing, &[("file", &file)]);
-        self.spawn(ctx, label, move |progress, cancel| match run_import(&request, progress, cancel) {
-            Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
-            result => JobOutcome::Imported {
-                file,
-                result: result.map_err(|error| error.about_file(&request.project).localized(language)),
-            },
-        });
+        self.spawn_lending(ctx, label, store, true, move |store, progress, cancel| {
+            match run_import(store, &request, progress, cancel) {
+                Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
+                result => JobOutcome::Imported {
+                    file,
+                    result: result.map_err(|error| error.about_file(&request.project).localized(language)),
+                },
+            }
+        })
     }
 
-    /// Imports a reviewed transcript on a background thread, through its own
-    /// connection, as one undoable change.
+    /// Imports a reviewed transcript on a background thread, into the
+    /// window's lent store, as one undoable change.
     pub fn import_transcript(
         &mut self,
         ctx: &egui::Context,
-        project: PathBuf,
+        store: Box<Store>,
         plan: TranscriptPlan,
         coder: String,
         tr: Tr,
-    ) {
+    ) -> Result<(), Box<Store>> {
         let language = tr.language;
         let file = plan.file.clone();
         let label = tr.f(Msg::Importing, &[("file", &file)]);
-        self.spawn(ctx, label, move |progress, _cancel| {
-            let result = (|| -> Result<(TranscriptSummary, RecordedChange), ImportError> {
-                let mut store = Store::open(&project)?;
-                progress.store(300, Ordering::Relaxed);
-                store.recorded(Msg::ActImportTranscript.text(Language::English), |store| {
-                    import_transcript(store, &plan, &coder, false)
-                })
-            })();
-            JobOutcome::ImportedTranscript {
-                file,
-                result: result.map_err(|error| error.about_file(&project).localized(language)),
-            }
-        });
+        self.spawn_lending(ctx, label, store, false, move |store, progress, _cancel| {
+            progress.store(300, Ordering::Relaxed);
+            let result = store.undoable(Msg::ActImportTranscript.text(Language::English), |store| {
+                import_transcript(store, &plan, &coder, false)
+            });
+            let result = result.map_err(|error| import_error_about_store(error, store).localized(language));
+            JobOutcome::ImportedTranscript { file, result }
+        })
     }
 
-    /// Imports a REFI-QDA project or codebook on a background thread, through its
-    /// own connection, as one undoable change. Cancelling rolls it back.
-    pub fn import_refi(&mut self, ctx: &egui::Context, project: PathBuf, path: PathBuf, coder: String, tr: Tr) {
+    /// Imports a REFI-QDA project or codebook on a background thread, into the
+    /// window's lent store, as one undoable change. Cancelling rolls it back.
+    pub fn import_refi(
+        &mut self,
+        ctx: &egui::Context,
+        store: Box<Store>,
+        path: PathBuf,
+        coder: String,
+        tr: Tr,
+    ) -> Result<(), Box<Store>> {
         let language = tr.language;
         let file = path.display().to_string();
         let label = tr.f(Msg::Importing, &[("file", &file)]);
-        self.spawn(ctx, label, move |progress, cancel| {
-            let result = (|| -> Result<(RefiSummary, RecordedChange), ImportError> {
+        self.spawn_lending(ctx, label, store, true, move |store, progress, cancel| {
+            let result = (|| -> Result<RefiSummary, ImportError> {
                 let bytes = std::fs::read(&path).map_err(|source| ImportError::Io { file: file.clone(), source })?;
-                progress.store(100, Ordering::Relaxed);
-                let mut store = Store::open(&project)?;
                 progress.store(200, Ordering::Relaxed);
-                store.recorded(Msg::ActImportRefi.text(Language::English), |store| {
+                store.undoable(Msg::ActImportRefi.text(Language::English), |store| {
                     let summary = import_refi_with_progress(store, &bytes, &file, &coder, &mut |done, total| {
                         progress.store(200 + (done * 700 / total.max(1)) as u32, Ordering::Relaxed);
                         !cancel.load(Ordering::Relaxed)
@@ -621,41 +661,44 @@ impl Jobs {
                 Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
                 result => JobOutcome::ImportedRefi {
                     file,
-                    result: result.map_err(|error| error.about_file(&project).localized(language)),
+                    result: result.map_err(|error| import_error_about_store(error, store).localized(language)),
                 },
             }
-        });
+        })
     }
 
-    /// Merges a coder's copy on a background thread, through its own
-    /// connection, as one change the window adopts as one undo step.
-    pub fn merge_copy(&mut self, ctx: &egui::Context, project: PathBuf, copy: PathBuf, tr: Tr) {
+    /// Merges a coder's copy on a background thread, into the window's lent
+    /// store, as one undoable change. Cancelling rolls it back.
+    pub fn merge_copy(
+        &mut self,
+        ctx: &egui::Context,
+        store: Box<Store>,
+        copy: PathBuf,
+        tr: Tr,
+    ) -> Result<(), Box<Store>> {
         let language = tr.language;
         let file = copy.display().to_string();
         let label = tr.f(Msg::Merging, &[("file", &file)]);
-        self.spawn(ctx, label, move |progress, cancel| {
-            let result = (|| -> Result<(MergeSummary, RecordedChange), StoreError> {
-                let mut store = Store::open(&project)?;
-                progress.store(200, Ordering::Relaxed);
-                store.with_copy_attached(&copy, |store| {
-                    store.recorded(Msg::ActMerge.text(Language::English), |store| {
-                        let summary = store.merge_attached()?;
-                        progress.store(900, Ordering::Relaxed);
-                        if cancel.load(Ordering::Relaxed) {
-                            return Err(StoreError::Cancelled);
-                        }
-                        Ok(summary)
-                    })
+        self.spawn_lending(ctx, label, store, true, move |store, progress, cancel| {
+            progress.store(200, Ordering::Relaxed);
+            let result = store.with_copy_attached(&copy, |store| {
+                store.undoable(Msg::ActMerge.text(Language::English), |store| {
+                    let summary = store.merge_attached()?;
+                    progress.store(900, Ordering::Relaxed);
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(StoreError::Cancelled);
+                    }
+                    Ok(summary)
                 })
-            })();
+            });
             match result {
                 Err(StoreError::Cancelled) => JobOutcome::Cancelled,
                 result => JobOutcome::Merged {
                     file,
-                    result: result.map_err(|error| error.about_file(&project).localized(language)),
+                    result: result.map_err(|error| about_store(error, store).localized(language)),
                 },
             }
-        });
+        })
     }
 
     /// Rewrites the project encrypted with `passphrase` on a background thread
@@ -713,16 +756,16 @@ fn write_to(target: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 fn run_import(
+    store: &mut Store,
     request: &ImportRequest,
     progress: &AtomicU32,
     cancel: &AtomicBool,
-) -> Result<(ImportSummary, RecordedChange), ImportError> {
+) -> Result<ImportSummary, ImportError> {
     let file = request.file.display().to_string();
     let bytes = std::fs::read(&request.file).map_err(|source| ImportError::Io { file: file.clone(), source })?;
     // Rows go into the project as they are read (a large file's rows are never
     // all held at once); the bar follows the bytes read.
     let mut rows = CsvRows::open_with_mapping(&bytes, &file, &request.mapping, &request.options)?;
-    let mut store = Store::open(&request.project)?;
     let label = Msg::ActImport.text(Language::English);
     let options = ImportOptions {
         coder: &request.coder,
@@ -737,14 +780,31 @@ fn run_import(
         read.set(rows.bytes_read());
         Some(row)
     });
-    let (mut summary, change) = store.recorded(label, |store| {
+    let mut summary = store.undoable(label, |store| {
         store.import_stream(stream, options, &mut |_| {
             progress.store((read.get() * 1000 / total).min(1000) as u32, Ordering::Relaxed);
             !cancel.load(Ordering::Relaxed)
         })
     })?;
     summary.short_rows = rows.finish().short_rows;
-    Ok((summary, change))
+    Ok(summary)
+}
+
+/// `error` said plainly about the project file of `store`.
+fn about_store(error: StoreError, store: &Store) -> StoreError {
+    match store.path() {
+        Some(path) => error.about_file(path),
+        None => error,
+    }
+}
+
+/// An import's `error`, its database failures said plainly about the project
+/// file of `store`.
+fn import_error_about_store(error: ImportError, store: &Store) -> ImportError {
+    match store.path() {
+        Some(path) => error.about_file(path),
+        None => error,
+    }
 }
 
 #[cfg(test)]

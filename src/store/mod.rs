@@ -61,7 +61,7 @@ pub use merge::{MergeConflict, MergeSummary, Theirs};
 pub use migrations::CURRENT_VERSION;
 pub use quotes::CodedQuote;
 pub use search::{MATCH_END, MATCH_START, SearchHit, SearchPage, SearchQuery, fts_expression};
-pub use undo::{RecordedChange, Replay};
+pub use undo::Replay;
 pub use withdraw::Removal;
 
 /// Marks a SQLite file as a Quipu project (`PRAGMA application_id`, "QIPU").

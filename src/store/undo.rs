@@ -12,18 +12,6 @@ use super::{Store, StoreError, StoreResult};
 /// Steps kept for undo; older ones are forgotten.
 const MAX_UNDO_STEPS: usize = 500;
 
-/// A change made through another connection (a background import), as that
-/// connection's undo triggers recorded it: adopted by the window's connection
-/// with [`Store::adopt_change`], it becomes one undo step there, undone and redone
-/// like any edit.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RecordedChange {
-    /// What the undo menu calls it (stored in English, shown translated).
-    pub label: String,
-    /// The statements that take it back, in the order they run.
-    statements: Vec<String>,
-}
-
 /// Which way a replay of the undo log goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Replay {
@@ -172,56 +160,6 @@ impl Store {
         Ok(())
     }
 
-    /// Runs `action` as one user action on this connection and returns, beside its
-    /// value, what undoes it, recorded by the same triggers that record every edit
-    /// in the window. Used by background jobs working on their own connection.
-    pub fn recorded<T, E: From<StoreError>>(
-        &mut self,
-        label: &str,
-        action: impl FnOnce(&mut Store) -> Result<T, E>,
-    ) -> Result<(T, RecordedChange), E> {
-        self.enable_undo()?;
-        let steps_before = self.undo.undo.len();
-        let value = self.undoable(label, action)?;
-        // An action that wrote nothing adds no step: the step on top is then an
-        // earlier action's, and stays.
-        let added = (self.undo.undo.len() > steps_before).then(|| self.undo.undo.pop()).flatten();
-        let change = match added {
-            Some(step) => {
-                let statements = self.undo_statements(&step)?;
-                self.delete_log_entries(&step)?;
-                RecordedChange { label: step.label, statements }
-            }
-            None => RecordedChange { label: label.to_owned(), statements: Vec::new() },
-        };
-        Ok((value, change))
-    }
-
-    /// Adds a change recorded through another connection as one undo step of
-    /// this one, so Undo takes it back whole.
-    pub fn adopt_change(&mut self, change: &RecordedChange) -> StoreResult<()> {
-        self.record_undo_step(&change.label, &change.statements)
-    }
-
-    /// Pushes an undo step made of `statements` (to run in this order on undo) for
-    /// a change made outside this connection's tracking.
-    fn record_undo_step(&mut self, label: &str, statements: &[String]) -> StoreResult<()> {
-        if !self.undo.enabled || statements.is_empty() {
-            return Ok(());
-        }
-        self.forget_redo()?;
-        let before = self.last_log_entry()?;
-        // Undo replays a step from its last entry to its first.
-        let mut insert = self.conn.prepare_cached("INSERT INTO temp.quipu_undo_log (statement) VALUES (?1)")?;
-        for statement in statements.iter().rev() {
-            insert.execute([statement])?;
-        }
-        drop(insert);
-        let after = self.last_log_entry()?;
-        self.undo.undo.push(UndoStep { label: label.to_owned(), first_entry: before + 1, last_entry: after });
-        Ok(())
-    }
-
     /// The label of the action Undo would reverse.
     pub fn undo_label(&self) -> Option<&str> {
         self.undo.undo.last().map(|step| step.label.as_str())
@@ -286,17 +224,6 @@ impl Store {
                 Err(error)
             }
         }
-    }
-
-    /// Forgets all undo and redo steps (after a change made outside this
-    /// connection, such as a background import).
-    pub fn clear_undo_history(&mut self) -> StoreResult<()> {
-        if self.undo.enabled {
-            self.conn.execute_batch("DELETE FROM temp.quipu_undo_log")?;
-        }
-        self.undo.undo.clear();
-        self.undo.redo.clear();
-        Ok(())
     }
 
     /// Runs a step's statements backwards in one transaction and returns the step
@@ -461,12 +388,13 @@ mod tests {
     }
 
     #[test]
-    fn recording_an_action_that_writes_nothing_leaves_the_earlier_step_alone() {
+    fn an_action_that_writes_nothing_leaves_the_earlier_step_alone() {
         let mut store = Store::in_memory().unwrap();
         store.enable_undo().unwrap();
         store.undoable("add", |s| s.add_case("Cerro Alto", "").map(|_| ())).unwrap();
-        let (_, change) = store.recorded("nothing", |_| -> Result<(), StoreError> { Ok(()) }).unwrap();
-        assert!(change.statements.is_empty());
+        let entries = store.last_log_entry().unwrap();
+        store.undoable("nothing", |_| -> Result<(), StoreError> { Ok(()) }).unwrap();
+        assert_eq!(store.last_log_entry().unwrap(), entries);
         assert_eq!(store.undo_label(), Some("add"), "the earlier step is still there to undo");
     }
 

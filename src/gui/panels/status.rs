@@ -38,7 +38,7 @@ pub fn status_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>, message: &Option<(
                 ui.label(&job.label);
                 ui.add(egui::ProgressBar::new(job.fraction()).desired_width(160.0).show_percentage());
                 // An undo or redo runs to its end.
-                if !job.replaying && ui.button(tr.t(Msg::Cancel)).clicked() {
+                if job.cancellable && ui.button(tr.t(Msg::Cancel)).clicked() {
                     app.push(AppCommand::CancelJob);
                 }
             }
