@@ -689,8 +689,10 @@ fn main() {
     // the import reads that file, as they do.
     let exchange = dir.path().join("exchange.qdpx");
     let start = Instant::now();
-    quipu::formats::refi::export_project_to(&store, quipu::formats::pseudonyms::Names::Real, &exchange)
-        .expect("REFI-QDA export");
+    quipu::formats::refi::export_project_to(&store, quipu::formats::pseudonyms::Names::Real, &exchange, &mut |_, _| {
+        true
+    })
+    .expect("REFI-QDA export");
     report.add(Measured {
         op: "refi_export",
         label: "REFI-QDA export, whole project".into(),

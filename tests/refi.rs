@@ -649,3 +649,51 @@ fn a_refi_qda_import_reports_its_progress_and_a_cancel_leaves_the_project_as_it_
     assert_eq!(calls, 2);
     assert_eq!(dump(&project), before, "a cancelled import changes nothing");
 }
+
+#[test]
+fn a_refi_qda_export_reports_each_source_and_a_cancel_leaves_no_file() {
+    let (dir, demo) = demo();
+    let store = Store::open(&demo).unwrap();
+    let sources = store.sources().unwrap().len();
+    let target = dir.path().join("intercambio.qdpx");
+    let mut seen = Vec::new();
+    quipu::formats::refi::export_project_to(
+        &store,
+        quipu::formats::pseudonyms::Names::Real,
+        &target,
+        &mut |done, total| {
+            seen.push((done, total));
+            true
+        },
+    )
+    .unwrap();
+    let expected: Vec<(usize, usize)> = (0..sources).map(|done| (done, sources)).collect();
+    assert_eq!(seen, expected, "once per source, before it");
+    let whole = std::fs::read(&target).unwrap();
+    assert_eq!(whole, quipu::formats::refi::render_project(&store).unwrap(), "the same package as in memory");
+
+    // Stopped at the third source: the target stays as it was, and no
+    // temporary file is left.
+    let mut calls = 0;
+    let result = quipu::formats::refi::export_project_to(
+        &store,
+        quipu::formats::pseudonyms::Names::Real,
+        &target,
+        &mut |_, _| {
+            calls += 1;
+            calls < 3
+        },
+    );
+    assert!(
+        matches!(result, Err(quipu::formats::ExportError::Store(quipu::store::StoreError::Cancelled))),
+        "{result:?}"
+    );
+    assert_eq!(calls, 3);
+    assert_eq!(std::fs::read(&target).unwrap(), whole, "the earlier export is untouched");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "a temporary file was left behind: {leftovers:?}");
+}

@@ -132,7 +132,7 @@ pub(super) fn run(out: &mut String, command: ExportCommand) -> Result<(), CliErr
             if extension == "qdc" {
                 write(&target, &crate::formats::refi::render_codebook(&store)?)?;
             } else {
-                crate::formats::refi::export_project_to(&store, names, &target)?;
+                crate::formats::refi::export_project_to(&store, names, &target, &mut |_, _| true)?;
             }
             let what = if extension == "qdc" { "codebook" } else { "project" };
             let named = match names {

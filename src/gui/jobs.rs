@@ -15,11 +15,13 @@ use std::sync::{Arc, mpsc};
 use crate::analysis::{cooccurrence, frequencies};
 use crate::formats::chart::ChartKind;
 use crate::formats::csv_import::{ColumnMapping, CsvOptions, CsvRows, LARGE_CSV_BYTES};
+use crate::formats::pseudonyms::Names;
 use crate::formats::refi::{RefiSummary, import_refi_with_progress};
 use crate::formats::report::ReportOptions;
 use crate::formats::transcript::{TranscriptPlan, TranscriptSummary, import_transcript};
 use crate::formats::{
-    ExportSummary, FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes, write_atomically,
+    ExportError, ExportSummary, FrequencyFormat, ImportError, QuoteFormat, refi, render_frequencies, render_quotes,
+    write_atomically,
 };
 use crate::store::{Filter, Grouping, ImportOptions, ImportSummary, MergeSummary, Replay, Store, StoreError};
 
@@ -403,21 +405,29 @@ impl Jobs {
         let language = tr.language;
         let file = target.display().to_string();
         let label = tr.f(Msg::Exporting, &[("file", &file)]);
-        self.spawn(ctx, label, move |progress, _cancel| {
-            let result = (|| -> Result<(), String> {
-                let store = Store::open_read_only(&project).map_err(|error| error.localized(language))?;
+        self.spawn(ctx, label, move |progress, cancel| {
+            let result = (|| -> Result<(), ExportError> {
+                let store = Store::open_read_only(&project)?;
                 progress.store(200, Ordering::Relaxed);
                 if codebook_only {
-                    let bytes = refi::render_codebook(&store).map_err(|error| error.localized(language))?;
+                    let bytes = refi::render_codebook(&store)?;
                     progress.store(800, Ordering::Relaxed);
-                    write_to(&target, &bytes)
+                    write_atomically(&target, &bytes)
+                        .map_err(|source| ExportError::Io { file: target.display().to_string(), source })
                 } else {
-                    // Streamed to the file as it is made.
-                    refi::export_project_to(&store, crate::formats::pseudonyms::Names::Real, &target)
-                        .map_err(|error| error.localized(language))
+                    // Streamed to the file as it is made, a source at a time.
+                    refi::export_project_to(&store, Names::Real, &target, &mut |done, total| {
+                        progress.store(200 + (done * 780 / total.max(1)) as u32, Ordering::Relaxed);
+                        !cancel.load(Ordering::Relaxed)
+                    })
                 }
             })();
-            JobOutcome::ExportedExchange { file, result }
+            match result {
+                Err(ExportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
+                result => {
+                    JobOutcome::ExportedExchange { file, result: result.map_err(|error| error.localized(language)) }
+                }
+            }
         });
     }
 

@@ -13,7 +13,7 @@ use super::{CODEBOOK_NAMESPACE, PROJECT_NAMESPACE, guid, quipu_description};
 use crate::formats::pseudonyms::{Names, Pseudonymizer};
 use crate::formats::{ExportError, escape_xml as escape};
 use crate::model::{AttributeScope, AttributeType, Code, CodeId, CodingAnchor, MemoTarget, Side};
-use crate::store::{Attribute, Identified, Store, UuidMap};
+use crate::store::{Attribute, Identified, Store, StoreError, UuidMap};
 use crate::text;
 
 /// Names things by GUID for one project: a case, source, excerpt, code or
@@ -142,8 +142,16 @@ pub fn render_project_named(store: &Store, names: Names) -> Result<Vec<u8>, Expo
 
 /// Writes the whole project as a `.qdpx` file at `target`, through a
 /// temporary file renamed into place (see [`crate::formats::write_atomically`]),
-/// the package streamed to disk as it is made.
-pub fn export_project_to(store: &Store, names: Names, target: &std::path::Path) -> Result<(), ExportError> {
+/// the package streamed to disk as it is made. `progress` hears how many
+/// sources are written out of how many, before each; when it answers
+/// `false`, the export stops with [`StoreError::Cancelled`] and leaves no
+/// file.
+pub fn export_project_to(
+    store: &Store,
+    names: Names,
+    target: &std::path::Path,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<(), ExportError> {
     /// Either the export's own failure or the file's.
     enum Failure {
         Export(ExportError),
@@ -155,7 +163,7 @@ pub fn export_project_to(store: &Store, names: Names, target: &std::path::Path) 
         }
     }
     crate::formats::write_atomically_with(target, |out| {
-        write_project_named(store, names, out).map(drop).map_err(Failure::Export)
+        write_project_reporting(store, names, out, progress).map(drop).map_err(Failure::Export)
     })
     .map_err(|failure| match failure {
         Failure::Export(error) => error,
@@ -170,6 +178,18 @@ pub fn write_project_named<W: std::io::Write + std::io::Seek>(
     store: &Store,
     names: Names,
     out: W,
+) -> Result<W, ExportError> {
+    write_project_reporting(store, names, out, &mut |_, _| true)
+}
+
+/// [`write_project_named`], telling `progress` how many sources are written
+/// out of how many before each, and stopping with [`StoreError::Cancelled`]
+/// when it answers `false`.
+fn write_project_reporting<W: std::io::Write + std::io::Seek>(
+    store: &Store,
+    names: Names,
+    out: W,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<W, ExportError> {
     let people = Pseudonymizer::new(store, names)?;
     let scrub = |text: &str| people.scrub(text);
@@ -299,7 +319,10 @@ pub fn write_project_named<W: std::io::Write + std::io::Seek>(
     }
     xml.push_str("</Cases>");
     xml.push_str("<Sources>");
-    for source in &sources {
+    for (done, source) in sources.iter().enumerate() {
+        if !progress(done, sources.len()) {
+            return Err(ExportError::Store(StoreError::Cancelled));
+        }
         let excerpts = store.excerpts_of_source(source.source_id)?;
         let source_values = store.source_attributes(source.source_id)?;
         for side in [Side::Original, Side::Translation] {
