@@ -1758,4 +1758,17 @@ fn a_project_is_encrypted_from_the_file_menu_and_opens_again_only_with_its_passp
     let session = harness.state().session.as_ref().unwrap();
     assert_eq!(session.store.path(), Some(path.as_path()));
     assert_eq!(session.store.dump().unwrap(), before);
+
+    // A job lent the window's store leaves a stand-in that opens the
+    // encrypted file with the passphrase given.
+    select_excerpt(&mut harness, "E026");
+    harness.key_press(Key::Num3);
+    settle(&mut harness);
+    assert_ne!(harness.state().session.as_ref().unwrap().store.dump().unwrap(), before);
+    harness.state_mut().jobs.background_replay_rows = 0;
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    wait_for_jobs(&mut harness);
+    let (message, is_error) = harness.state().ui.message.clone().unwrap();
+    assert!(!is_error && message.starts_with("Undone"), "{message}");
+    assert_eq!(harness.state().session.as_ref().unwrap().store.dump().unwrap(), before);
 }
