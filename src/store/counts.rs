@@ -1052,7 +1052,10 @@ mod tests {
         store.undoable("import", |s| s.import_batch(&batch, "Carla", false)).unwrap();
         let imported = store.dump().unwrap();
         assert_tallies_agree(&store, "the large import");
-        store.undo().unwrap();
+        let mut seen = Vec::new();
+        store.replay_reporting(crate::store::Replay::Undo, &mut |done, total| seen.push((done, total))).unwrap();
+        assert!(seen.len() > 2, "the replay reads the log a slice at a time: {seen:?}");
+        assert!(seen.windows(2).all(|pair| pair[0].0 < pair[1].0 && pair[0].1 == pair[1].1), "{seen:?}");
         assert_eq!(store.dump().unwrap(), before, "undo gives the project back");
         assert_tallies_agree(&store, "undoing the large import");
         store.redo().unwrap();

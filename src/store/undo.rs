@@ -136,13 +136,13 @@ impl Store {
     }
 
     /// A step's statements in the order that reverses it (newest entry first).
-    fn undo_statements(&self, step: &UndoStep) -> StoreResult<Vec<String>> {
+    fn log_statements(&self, first_entry: i64, last_entry: i64) -> StoreResult<Vec<String>> {
         Ok(self
             .conn
             .prepare_cached(
                 "SELECT statement FROM temp.quipu_undo_log WHERE entry BETWEEN ?1 AND ?2 ORDER BY entry DESC",
             )?
-            .query_map([step.first_entry, step.last_entry], |row| row.get(0))?
+            .query_map([first_entry, last_entry], |row| row.get(0))?
             .collect::<Result<_, _>>()?)
     }
 
@@ -229,20 +229,26 @@ impl Store {
     /// Runs a step's statements backwards in one transaction and returns the step
     /// that reverses the replay.
     fn replay(&mut self, step: &UndoStep, progress: &mut dyn FnMut(usize, usize)) -> StoreResult<Option<UndoStep>> {
-        let recorded = self.undo_statements(step)?;
-        let rows = recorded.len();
-        let statements = gathered(&recorded);
-        drop(recorded);
-        let total = statements.len();
+        let rows = (step.last_entry - step.first_entry + 1).max(0) as usize;
         let before = self.last_log_entry()?;
         self.atomically(|store| -> StoreResult<()> {
             // Rows come back in reverse order, so a child may return before its
             // parent: check foreign keys at commit, not per statement.
             store.conn.pragma_update(None, "defer_foreign_keys", true)?;
+            // A slice of the log at a time, newest first: a million-row step's
+            // statements are never held whole. (The step's entries go only at
+            // the end: dropped sooner, the newest entry's number could be given
+            // again to one the replay writes, and the new step's range would
+            // be wrong.)
             let mut run = |store: &mut Store| -> StoreResult<()> {
-                for (done, statement) in statements.iter().enumerate() {
-                    progress(done, total);
-                    store.conn.execute_batch(statement)?;
+                let mut upper = step.last_entry;
+                while upper >= step.first_entry {
+                    let lower = (upper - REPLAY_SLICE_ENTRIES + 1).max(step.first_entry);
+                    progress((step.last_entry - upper) as usize, rows);
+                    for statement in gathered(&store.log_statements(lower, upper)?) {
+                        store.conn.execute_batch(&statement)?;
+                    }
+                    upper = lower - 1;
                 }
                 Ok(())
             };
@@ -272,6 +278,10 @@ impl Store {
 /// Steps of more rows than this may count the project's codings afresh
 /// instead of one by one (see [`Store::replay`]).
 const BULK_REPLAY_ROWS: usize = 5_000;
+
+/// Log entries a replay reads, runs and drops at a time (see
+/// [`Store::replay`]); small in unit tests, so their large steps cross slices.
+const REPLAY_SLICE_ENTRIES: i64 = if cfg!(test) { 700 } else { 20_000 };
 
 /// How one undo statement reads, for gathering runs of them.
 enum Shape<'a> {
@@ -443,8 +453,8 @@ mod tests {
         let mut seen = Vec::new();
         let label = store.replay_reporting(super::Replay::Undo, &mut |done, total| seen.push((done, total))).unwrap();
         assert_eq!(label.as_deref(), Some("add"));
-        // The three deletes are gathered into one statement.
-        assert_eq!(seen, [(0, 1)]);
+        // Three entries fit in one slice of the log.
+        assert_eq!(seen, [(0, 3)]);
         assert!(store.cases().unwrap().is_empty());
         assert_eq!(store.replay_size(super::Replay::Undo), 0);
         assert_eq!(store.replay_size(super::Replay::Redo), 3, "the redo step is as large");
