@@ -39,9 +39,18 @@ fn footnote_reference(id: usize) -> String {
     format!("<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteReference w:id=\"{id}\"/></w:r>")
 }
 
-fn document_xml(report: &Report, footnotes: &mut Vec<String>) -> String {
-    let mut body = String::new();
+/// Writes `word/document.xml` into `document` a quote at a time, and each
+/// quote's footnote into `footnotes` (the body of `word/footnotes.xml`) as it
+/// is met: neither part is ever held whole (at 50,000 quotes each is about a
+/// hundred megabytes).
+fn write_document(
+    report: &Report,
+    document: &mut impl std::io::Write,
+    footnotes: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    let mut body = format!("{XML_HEADER}<w:document xmlns:w=\"{W}\" xmlns:r=\"{R}\"><w:body>");
     body.push_str(&paragraph("Title", &text_runs(&report.title, "")));
+    let mut notes = 0;
     for section in &report.sections {
         body.push_str(&paragraph("Heading1", &text_runs(&section.heading, "")));
         if !section.description.is_empty() {
@@ -50,41 +59,45 @@ fn document_xml(report: &Report, footnotes: &mut Vec<String>) -> String {
         for quote in &section.quotes {
             let mut runs = text_runs(&format!("“{}”", quote.body), "");
             if let Some((lang, text)) = &quote.footnote {
-                footnotes.push(format!("{} original: “{text}”", language_name(lang)));
-                runs.push_str(&footnote_reference(footnotes.len()));
+                notes += 1;
+                footnotes.write_all(
+                    footnote_xml(notes, &format!("{} original: “{text}”", language_name(lang))).as_bytes(),
+                )?;
+                runs.push_str(&footnote_reference(notes));
             }
             body.push_str(&paragraph("QuoteText", &runs));
             let context = section.context(quote);
             let attribution = format!("— {} ({}, {})", quote.attribution, context, quote.quote_id);
             body.push_str(&paragraph("Attribution", &text_runs(&attribution, "")));
+            document.write_all(body.as_bytes())?;
+            body.clear();
         }
     }
-    format!(
-        "{XML_HEADER}<w:document xmlns:w=\"{W}\" xmlns:r=\"{R}\"><w:body>{body}\
-         <w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
+    body.push_str(
+        "<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
          <w:pgMar w:top=\"1440\" w:right=\"1440\" w:bottom=\"1440\" w:left=\"1440\" w:header=\"708\" w:footer=\"708\" w:gutter=\"0\"/>\
-         </w:sectPr></w:body></w:document>"
-    )
+         </w:sectPr></w:body></w:document>",
+    );
+    document.write_all(body.as_bytes())
 }
 
-fn footnotes_xml(footnotes: &[String]) -> String {
-    let mut out = format!(
+/// The start of `word/footnotes.xml`: the separators Word expects.
+fn footnotes_head() -> String {
+    format!(
         "{XML_HEADER}<w:footnotes xmlns:w=\"{W}\" xmlns:r=\"{R}\">\
          <w:footnote w:type=\"separator\" w:id=\"-1\"><w:p><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>\
          <w:footnote w:type=\"continuationSeparator\" w:id=\"0\"><w:p><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"
-    );
-    for (index, text) in footnotes.iter().enumerate() {
-        let _ = write!(
-            out,
-            "<w:footnote w:id=\"{}\"><w:p><w:pPr><w:pStyle w:val=\"FootnoteText\"/></w:pPr>\
-             <w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteRef/></w:r>\
-             <w:r><w:t xml:space=\"preserve\"> </w:t></w:r>{}</w:p></w:footnote>",
-            index + 1,
-            text_runs(text, "")
-        );
-    }
-    out.push_str("</w:footnotes>");
-    out
+    )
+}
+
+/// Footnote number `id`, holding `text`.
+fn footnote_xml(id: usize, text: &str) -> String {
+    format!(
+        "<w:footnote w:id=\"{id}\"><w:p><w:pPr><w:pStyle w:val=\"FootnoteText\"/></w:pPr>\
+         <w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\"/></w:rPr><w:footnoteRef/></w:r>\
+         <w:r><w:t xml:space=\"preserve\"> </w:t></w:r>{}</w:p></w:footnote>",
+        text_runs(text, "")
+    )
 }
 
 fn styles_xml() -> String {
@@ -169,62 +182,72 @@ fn relationships(entries: &[(&str, &str, &str)]) -> String {
     out
 }
 
-/// Renders the report as the bytes of a .docx file.
+/// Renders the report as the bytes of a .docx file. The document is
+/// compressed into the package as it is written, a quote at a time, and the
+/// footnotes into an archive of their own that is copied in at the end, so
+/// the uncompressed parts are never held whole.
 pub fn render_docx(report: &Report) -> std::io::Result<Vec<u8>> {
-    let mut footnotes = Vec::new();
-    let document = document_xml(report, &mut footnotes);
-    let parts: Vec<(&str, String)> = vec![
-        ("[Content_Types].xml", content_types_xml()),
-        (
-            "_rels/.rels",
-            relationships(&[
-                ("rId1", &format!("{REL}/officeDocument"), "word/document.xml"),
-                (
-                    "rId2",
-                    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
-                    "docProps/core.xml",
-                ),
-                ("rId3", &format!("{REL}/extended-properties"), "docProps/app.xml"),
-            ]),
-        ),
-        ("word/document.xml", document),
-        (
-            "word/_rels/document.xml.rels",
-            relationships(&[
-                ("rId1", &format!("{REL}/styles"), "styles.xml"),
-                ("rId2", &format!("{REL}/settings"), "settings.xml"),
-                ("rId3", &format!("{REL}/footnotes"), "footnotes.xml"),
-            ]),
-        ),
-        ("word/styles.xml", styles_xml()),
-        (
-            "word/settings.xml",
-            format!(
-                "{XML_HEADER}<w:settings xmlns:w=\"{W}\"><w:footnotePr><w:footnote w:id=\"-1\"/><w:footnote w:id=\"0\"/></w:footnotePr></w:settings>"
-            ),
-        ),
-        ("word/footnotes.xml", footnotes_xml(&footnotes)),
-        (
-            "docProps/core.xml",
-            format!(
-                "{XML_HEADER}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
-                 xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>{}</dc:title><dc:creator>Quipu</dc:creator></cp:coreProperties>",
-                escape(&report.title)
-            ),
-        ),
-        (
-            "docProps/app.xml",
-            format!(
-                "{XML_HEADER}<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">\
-                 <Application>Quipu</Application></Properties>"
-            ),
-        ),
-    ];
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, content) in parts {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let put = |zip: &mut zip::ZipWriter<std::io::Cursor<Vec<u8>>>, name: &str, content: &str| {
         zip.start_file(name, options).map_err(std::io::Error::other)?;
-        zip.write_all(content.as_bytes())?;
-    }
+        zip.write_all(content.as_bytes())
+    };
+    put(&mut zip, "[Content_Types].xml", &content_types_xml())?;
+    put(
+        &mut zip,
+        "_rels/.rels",
+        &relationships(&[
+            ("rId1", &format!("{REL}/officeDocument"), "word/document.xml"),
+            (
+                "rId2",
+                "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+                "docProps/core.xml",
+            ),
+            ("rId3", &format!("{REL}/extended-properties"), "docProps/app.xml"),
+        ]),
+    )?;
+    let mut footnotes = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    footnotes.start_file("word/footnotes.xml", options).map_err(std::io::Error::other)?;
+    footnotes.write_all(footnotes_head().as_bytes())?;
+    zip.start_file("word/document.xml", options).map_err(std::io::Error::other)?;
+    write_document(report, &mut zip, &mut footnotes)?;
+    footnotes.write_all(b"</w:footnotes>")?;
+    put(
+        &mut zip,
+        "word/_rels/document.xml.rels",
+        &relationships(&[
+            ("rId1", &format!("{REL}/styles"), "styles.xml"),
+            ("rId2", &format!("{REL}/settings"), "settings.xml"),
+            ("rId3", &format!("{REL}/footnotes"), "footnotes.xml"),
+        ]),
+    )?;
+    put(&mut zip, "word/styles.xml", &styles_xml())?;
+    put(
+        &mut zip,
+        "word/settings.xml",
+        &format!(
+            "{XML_HEADER}<w:settings xmlns:w=\"{W}\"><w:footnotePr><w:footnote w:id=\"-1\"/><w:footnote w:id=\"0\"/></w:footnotePr></w:settings>"
+        ),
+    )?;
+    let footnotes = footnotes.finish_into_readable().map_err(std::io::Error::other)?;
+    zip.merge_archive(footnotes).map_err(std::io::Error::other)?;
+    put(
+        &mut zip,
+        "docProps/core.xml",
+        &format!(
+            "{XML_HEADER}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+             xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>{}</dc:title><dc:creator>Quipu</dc:creator></cp:coreProperties>",
+            escape(&report.title)
+        ),
+    )?;
+    put(
+        &mut zip,
+        "docProps/app.xml",
+        &format!(
+            "{XML_HEADER}<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">\
+             <Application>Quipu</Application></Properties>"
+        ),
+    )?;
     Ok(zip.finish().map_err(std::io::Error::other)?.into_inner())
 }
