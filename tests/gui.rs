@@ -207,11 +207,21 @@ fn a_large_undo_runs_in_the_background_and_edits_wait_for_it() {
     harness.step();
     let (message, is_error) = harness.state().ui.message.clone().unwrap();
     assert!(is_error && message.contains("Edits wait"), "{message}");
-    // So is a second undo.
+    // So is a second undo, and the menu's Undo is off meanwhile.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.step();
     let (message, _) = harness.state().ui.message.clone().unwrap();
     assert!(message.contains("Wait for this to finish"), "{message}");
+    harness.get_by_label("Edit").click();
+    harness.step();
+    harness.step();
+    {
+        use egui_kittest::kittest::NodeT as _;
+        let undo = harness.get_by_label_contains("Undo (");
+        assert!(undo.accesskit_node().is_disabled(), "the menu's Undo waits for the job");
+    }
+    harness.key_press(Key::Escape);
+    harness.step();
     blocker.execute_batch("ROLLBACK").unwrap();
     wait_for_jobs(&mut harness);
 

@@ -82,8 +82,14 @@ pub fn menu_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
                     Some(label) => format!("{} ({})", tr.t(Msg::Undo), tr.action(label)),
                     None => tr.t(Msg::Undo).to_owned(),
                 };
+                // While a job has the project's store, undo waits for it.
+                let waiting = app.running_job.filter(|job| job.holds_store).map(|job| job.label.as_str());
+                let explain = |response: egui::Response| match waiting {
+                    Some(job) => response.on_disabled_hover_text(tr.f(Msg::EditsWait, &[("job", &job)])),
+                    None => response,
+                };
                 let undo = egui::Button::new(undo_text).shortcut_text("Ctrl+Z");
-                if ui.add_enabled(undo_label.is_some(), undo).clicked() {
+                if explain(ui.add_enabled(undo_label.is_some() && waiting.is_none(), undo)).clicked() {
                     app.push(AppCommand::Undo);
                 }
                 let redo_text = match &redo_label {
@@ -91,7 +97,7 @@ pub fn menu_bar_ui(ui: &mut Ui, app: &mut PanelContext<'_>) {
                     None => tr.t(Msg::Redo).to_owned(),
                 };
                 let redo = egui::Button::new(redo_text).shortcut_text("Ctrl+Shift+Z");
-                if ui.add_enabled(redo_label.is_some(), redo).clicked() {
+                if explain(ui.add_enabled(redo_label.is_some() && waiting.is_none(), redo)).clicked() {
                     app.push(AppCommand::Redo);
                 }
                 ui.separator();
