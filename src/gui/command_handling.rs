@@ -394,17 +394,10 @@ impl QuipuApp {
             }
         }
         let selected = self.ui.selected;
-        let lent = self.jobs.holds_store();
         let Some(session) = &mut self.session else {
             return;
         };
-        let refreshed = session.view.refresh(&session.store, changed, selected);
-        if lent {
-            // What the window reads through while a job has its store is not
-            // a project opened read-only.
-            session.view.read_only = false;
-        }
-        if let Err(error) = refreshed {
+        if let Err(error) = session.view.refresh(&session.store, changed, selected) {
             self.report_failure(&error);
         }
     }
@@ -434,7 +427,7 @@ impl QuipuApp {
 
     fn undo_or_redo(&mut self, ctx: &egui::Context, undo: bool) {
         let tr = self.tr();
-        if let Some(running) = self.jobs.running.as_ref().filter(|job| job.holds_store) {
+        if let Some(running) = self.jobs.holding_store() {
             self.report_error(tr.f(Msg::StillRunning, &[("job", &running.label)]));
             return;
         }
@@ -561,7 +554,7 @@ impl QuipuApp {
     pub fn apply(&mut self, edit: Edit) -> Option<EditOutcome> {
         let coder = self.coder();
         let tr = self.tr();
-        if let Some(running) = self.jobs.running.as_ref().filter(|job| job.holds_store) {
+        if let Some(running) = self.jobs.holding_store() {
             self.report_error(tr.f(Msg::EditsWait, &[("job", &running.label)]));
             return None;
         }
@@ -703,13 +696,12 @@ impl QuipuApp {
     /// remembers its mapping for the next time this file is imported.
     fn run_import(&mut self, ctx: &egui::Context, dry_run: bool) {
         let tr = self.tr();
-        let project = self.session.as_ref().and_then(|s| s.store.path()).map(Path::to_path_buf);
-        let (Some(dialog), Some(project)) = (&mut self.ui.dialogs.import, project) else {
+        let Some(dialog) = &mut self.ui.dialogs.import else {
             return;
         };
         dialog.error = None;
         dialog.checked = None;
-        let request = dialog.request(&project, dry_run);
+        let request = dialog.request(dry_run);
         self.settings.remember_mapping(&dialog.path, dialog.mapping.to_remembered());
         if let Some(store) = self.lend_store() {
             let started = self.jobs.import(ctx, store, request, tr);
@@ -727,165 +719,158 @@ impl QuipuApp {
     /// Takes in what one background job finished.
     fn take_outcome(&mut self, ctx: &egui::Context, outcome: JobOutcome) {
         let tr = self.tr();
-        {
-            match outcome {
-                JobOutcome::Picked(purpose, Some(path)) => self.picked(ctx, purpose, path),
-                JobOutcome::Picked(_, None) => {}
-                JobOutcome::PickFailed(purpose) => {
-                    self.settings.own_file_chooser = true;
-                    self.report(tr.t(Msg::NoSystemDialog).to_owned());
-                    self.open_file_chooser(purpose);
-                }
-                JobOutcome::ExportedExchange { file, result } => match result {
-                    Ok(()) => self.report(tr.f(Msg::RefiExported, &[("file", &file)])),
-                    Err(message) => self.report_error(message),
-                },
-                JobOutcome::Imported { file, result } => match result {
-                    Ok(summary) if summary.dry_run => {
-                        let mut message = tr.f(Msg::CheckDone, &[("file", &file), ("n", &summary.excerpts)]);
-                        if let Some(first) = summary.short_rows.first() {
-                            let n = summary.short_rows.len();
-                            message = format!("{message} {}", tr.f(Msg::ShortRows, &[("n", &n), ("row", first)]));
-                        }
-                        if let Some(dialog) = &mut self.ui.dialogs.import {
-                            dialog.checked = Some(message.clone());
-                            dialog.check_summary = Some(summary.clone());
-                        }
-                        self.report(message);
-                    }
-                    Ok(summary) => {
-                        self.ui.dialogs.import = None;
-                        self.refresh(Changed::ALL);
-                        self.report(tr.f(Msg::ImportDone, &[("n", &summary.excerpts), ("file", &file)]));
-                    }
-                    Err(message) => {
-                        if let Some(dialog) = &mut self.ui.dialogs.import {
-                            dialog.error = Some(message.clone());
-                        }
-                        self.report_error(message);
-                    }
-                },
-                JobOutcome::ImportedTranscript { file, result } => match result {
-                    Ok(summary) => {
-                        self.ui.dialogs.transcript = None;
-                        self.refresh(Changed::ALL);
-                        self.report(tr.f(
-                            Msg::TranscriptImported,
-                            &[("file", &file), ("n", &summary.excerpts), ("source", &summary.source)],
-                        ));
-                    }
-                    Err(message) => {
-                        if let Some(dialog) = &mut self.ui.dialogs.transcript {
-                            dialog.error = Some(message.clone());
-                        }
-                        self.report_error(message);
-                    }
-                },
-                JobOutcome::ImportedRefi { file, result } => match result {
-                    Ok(summary) => {
-                        self.refresh(Changed::ALL);
-                        let mut skipped = if summary.skipped_sources > 0 {
-                            format!(" {}", tr.f(Msg::RefiSkipped, &[("n", &summary.skipped_sources)]))
-                        } else {
-                            String::new()
-                        };
-                        if !summary.missing_texts.is_empty() {
-                            let names = summary.missing_texts.join(", ");
-                            skipped.push_str(&format!(" {}", tr.f(Msg::RefiMissingTexts, &[("names", &names)])));
-                        }
-                        if !summary.unknown_users.is_empty() {
-                            let coder = self.coder();
-                            let n = summary.unknown_users.len();
-                            skipped.push_str(&format!(
-                                " {}",
-                                tr.f(Msg::RefiUnknownUsers, &[("n", &n), ("coder", &coder)])
-                            ));
-                        }
-                        let counts: [(&str, &dyn std::fmt::Display); 5] = [
-                            ("file", &file),
-                            ("codes", &summary.new_codes),
-                            ("sources", &summary.sources),
-                            ("excerpts", &summary.excerpts),
-                            ("codings", &summary.codings),
-                        ];
-                        self.report(tr.f(Msg::RefiImported, &counts) + &skipped);
-                    }
-                    Err(message) => self.report_error(message),
-                },
-                JobOutcome::Merged { file, result } => match result {
-                    Ok(summary) => {
-                        self.refresh(Changed::ALL);
-                        let mut message = tr.f(
-                            Msg::Merged,
-                            &[
-                                ("file", &file),
-                                ("codings", &summary.codings),
-                                ("codes", &summary.new_codes.len()),
-                                ("memos", &summary.memos),
-                                ("reviews", &summary.reviews),
-                            ],
-                        );
-                        if summary.is_empty() {
-                            message = format!("{message} {}", tr.t(Msg::MergeNothingNew));
-                        }
-                        self.report(message);
-                        if !summary.conflicts.is_empty() || summary.unmatched_excerpts > 0 || !summary.is_empty() {
-                            let settled = vec![None; summary.conflicts.len()];
-                            self.ui.dialogs.merge = Some(MergeDialog { file, summary, settled });
-                        }
-                    }
-                    Err(message) => self.report_error(message),
-                },
-                JobOutcome::Rekeyed { project, encrypting, result } => {
-                    self.open_project(&project);
-                    let file = project.display().to_string();
-                    match result {
-                        Ok(()) => {
-                            let msg = if encrypting { Msg::Encrypted } else { Msg::PassphraseChanged };
-                            self.report(tr.f(msg, &[("file", &file)]));
-                        }
-                        Err(message) => self.report_error(message),
-                    }
-                }
-                JobOutcome::Exported { file, result } => match result {
-                    Ok(summary) => {
-                        let mut message = tr.f(Msg::ExportDone, &[("n", &summary.quotes), ("file", &file)]);
-                        if !summary.cut.is_empty() {
-                            let ids = summary.cut.join(", ");
-                            message = format!(
-                                "{message} {}",
-                                tr.f(Msg::CellsCut, &[("n", &summary.cut.len()), ("ids", &ids)])
-                            );
-                        }
-                        self.report(message);
-                    }
-                    Err(message) => self.report_error(message),
-                },
-                JobOutcome::ExportedTable { file, result } => match result {
-                    Ok(_) => self.report(tr.f(Msg::TableExported, &[("file", &file)])),
-                    Err(message) => self.report_error(message),
-                },
-                JobOutcome::Analyzed(result) => match *result {
-                    Ok(result) => self.ui.analysis.receive(result),
-                    Err(message) => {
-                        self.ui.analysis.computing = None;
-                        self.report_error(message);
-                    }
-                },
-                JobOutcome::Returned { store, outcome } => {
-                    // The project may have been closed, or another opened,
-                    // meanwhile: the store comes back only to its own session.
-                    if let Some(session) = &mut self.session
-                        && session.store.path() == store.path()
-                    {
-                        session.store = *store;
-                    }
-                    self.take_outcome(ctx, *outcome);
-                }
-                JobOutcome::Replayed { which, result } => self.replayed(which, result),
-                JobOutcome::Cancelled => self.report(tr.t(Msg::Cancelled).to_owned()),
-                JobOutcome::Refused { running } => self.report_error(tr.f(Msg::StillRunning, &[("job", &running)])),
+        match outcome {
+            JobOutcome::Picked(purpose, Some(path)) => self.picked(ctx, purpose, path),
+            JobOutcome::Picked(_, None) => {}
+            JobOutcome::PickFailed(purpose) => {
+                self.settings.own_file_chooser = true;
+                self.report(tr.t(Msg::NoSystemDialog).to_owned());
+                self.open_file_chooser(purpose);
             }
+            JobOutcome::ExportedExchange { file, result } => match result {
+                Ok(()) => self.report(tr.f(Msg::RefiExported, &[("file", &file)])),
+                Err(message) => self.report_error(message),
+            },
+            JobOutcome::Imported { file, result } => match result {
+                Ok(summary) if summary.dry_run => {
+                    let mut message = tr.f(Msg::CheckDone, &[("file", &file), ("n", &summary.excerpts)]);
+                    if let Some(first) = summary.short_rows.first() {
+                        let n = summary.short_rows.len();
+                        message = format!("{message} {}", tr.f(Msg::ShortRows, &[("n", &n), ("row", first)]));
+                    }
+                    if let Some(dialog) = &mut self.ui.dialogs.import {
+                        dialog.checked = Some(message.clone());
+                        dialog.check_summary = Some(summary.clone());
+                    }
+                    self.report(message);
+                }
+                Ok(summary) => {
+                    self.ui.dialogs.import = None;
+                    self.refresh(Changed::ALL);
+                    self.report(tr.f(Msg::ImportDone, &[("n", &summary.excerpts), ("file", &file)]));
+                }
+                Err(message) => {
+                    if let Some(dialog) = &mut self.ui.dialogs.import {
+                        dialog.error = Some(message.clone());
+                    }
+                    self.report_error(message);
+                }
+            },
+            JobOutcome::ImportedTranscript { file, result } => match result {
+                Ok(summary) => {
+                    self.ui.dialogs.transcript = None;
+                    self.refresh(Changed::ALL);
+                    self.report(tr.f(
+                        Msg::TranscriptImported,
+                        &[("file", &file), ("n", &summary.excerpts), ("source", &summary.source)],
+                    ));
+                }
+                Err(message) => {
+                    if let Some(dialog) = &mut self.ui.dialogs.transcript {
+                        dialog.error = Some(message.clone());
+                    }
+                    self.report_error(message);
+                }
+            },
+            JobOutcome::ImportedRefi { file, result } => match result {
+                Ok(summary) => {
+                    self.refresh(Changed::ALL);
+                    let mut skipped = if summary.skipped_sources > 0 {
+                        format!(" {}", tr.f(Msg::RefiSkipped, &[("n", &summary.skipped_sources)]))
+                    } else {
+                        String::new()
+                    };
+                    if !summary.missing_texts.is_empty() {
+                        let names = summary.missing_texts.join(", ");
+                        skipped.push_str(&format!(" {}", tr.f(Msg::RefiMissingTexts, &[("names", &names)])));
+                    }
+                    if !summary.unknown_users.is_empty() {
+                        let coder = self.coder();
+                        let n = summary.unknown_users.len();
+                        skipped.push_str(&format!(" {}", tr.f(Msg::RefiUnknownUsers, &[("n", &n), ("coder", &coder)])));
+                    }
+                    let counts: [(&str, &dyn std::fmt::Display); 5] = [
+                        ("file", &file),
+                        ("codes", &summary.new_codes),
+                        ("sources", &summary.sources),
+                        ("excerpts", &summary.excerpts),
+                        ("codings", &summary.codings),
+                    ];
+                    self.report(tr.f(Msg::RefiImported, &counts) + &skipped);
+                }
+                Err(message) => self.report_error(message),
+            },
+            JobOutcome::Merged { file, result } => match result {
+                Ok(summary) => {
+                    self.refresh(Changed::ALL);
+                    let mut message = tr.f(
+                        Msg::Merged,
+                        &[
+                            ("file", &file),
+                            ("codings", &summary.codings),
+                            ("codes", &summary.new_codes.len()),
+                            ("memos", &summary.memos),
+                            ("reviews", &summary.reviews),
+                        ],
+                    );
+                    if summary.is_empty() {
+                        message = format!("{message} {}", tr.t(Msg::MergeNothingNew));
+                    }
+                    self.report(message);
+                    if !summary.conflicts.is_empty() || summary.unmatched_excerpts > 0 || !summary.is_empty() {
+                        let settled = vec![None; summary.conflicts.len()];
+                        self.ui.dialogs.merge = Some(MergeDialog { file, summary, settled });
+                    }
+                }
+                Err(message) => self.report_error(message),
+            },
+            JobOutcome::Rekeyed { project, encrypting, result } => {
+                self.open_project(&project);
+                let file = project.display().to_string();
+                match result {
+                    Ok(()) => {
+                        let msg = if encrypting { Msg::Encrypted } else { Msg::PassphraseChanged };
+                        self.report(tr.f(msg, &[("file", &file)]));
+                    }
+                    Err(message) => self.report_error(message),
+                }
+            }
+            JobOutcome::Exported { file, result } => match result {
+                Ok(summary) => {
+                    let mut message = tr.f(Msg::ExportDone, &[("n", &summary.quotes), ("file", &file)]);
+                    if !summary.cut.is_empty() {
+                        let ids = summary.cut.join(", ");
+                        message =
+                            format!("{message} {}", tr.f(Msg::CellsCut, &[("n", &summary.cut.len()), ("ids", &ids)]));
+                    }
+                    self.report(message);
+                }
+                Err(message) => self.report_error(message),
+            },
+            JobOutcome::ExportedTable { file, result } => match result {
+                Ok(_) => self.report(tr.f(Msg::TableExported, &[("file", &file)])),
+                Err(message) => self.report_error(message),
+            },
+            JobOutcome::Analyzed(result) => match *result {
+                Ok(result) => self.ui.analysis.receive(result),
+                Err(message) => {
+                    self.ui.analysis.computing = None;
+                    self.report_error(message);
+                }
+            },
+            JobOutcome::Returned { store, outcome } => {
+                // The project may have been closed, or another opened,
+                // meanwhile: the store comes back only to its own session.
+                if let Some(session) = &mut self.session
+                    && session.store.path() == store.path()
+                {
+                    session.store = *store;
+                }
+                self.take_outcome(ctx, *outcome);
+            }
+            JobOutcome::Replayed { which, result } => self.replayed(which, result),
+            JobOutcome::Cancelled => self.report(tr.t(Msg::Cancelled).to_owned()),
+            JobOutcome::Refused { running } => self.report_error(tr.f(Msg::StillRunning, &[("job", &running)])),
         }
     }
 

@@ -8,7 +8,7 @@
 //! through a read-only stand-in and edits wait. Jobs are started only by command
 //! handling.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, mpsc};
 
@@ -141,8 +141,6 @@ pub fn system_dialog_missing() -> bool {
 /// An import to run in the background.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportRequest {
-    /// The project file.
-    pub project: PathBuf,
     /// The CSV file.
     pub file: PathBuf,
     /// Column-to-field mapping chosen in the dialog.
@@ -536,32 +534,34 @@ impl Jobs {
         });
     }
 
-    /// True while a job has the window's store ([`Jobs::lend_store`]): the
-    /// window reads through a stand-in, and edits wait.
-    pub fn holds_store(&self) -> bool {
-        self.running.as_ref().is_some_and(|job| job.holds_store)
+    /// The running job, if it has the window's store ([`Jobs::spawn_lending`]):
+    /// the window reads through a stand-in meanwhile, and edits wait.
+    pub fn holding_store(&self) -> Option<&RunningJob> {
+        self.running.as_ref().filter(|job| job.holds_store)
     }
 
     /// Runs `work` on its own thread with the window's own store, lent for the
     /// while: what it writes is recorded by that store's undo triggers as one
     /// undo step of the window, with nothing to copy back, and the window does
     /// not wait for the project's write lock. The store comes back in
-    /// [`JobOutcome::Returned`] around the outcome `work` gives. While another
-    /// job runs, nothing starts and the store is handed back.
+    /// [`JobOutcome::Returned`] around the outcome `work` gives. `work` is also
+    /// given the project file, to name in its errors. While another job runs,
+    /// nothing starts and the store is handed back.
     fn spawn_lending(
         &mut self,
         ctx: &egui::Context,
         label: String,
         store: Box<Store>,
         cancellable: bool,
-        work: impl FnOnce(&mut Store, &AtomicU32, &AtomicBool) -> JobOutcome + Send + 'static,
+        work: impl FnOnce(&mut Store, &Path, &AtomicU32, &AtomicBool) -> JobOutcome + Send + 'static,
     ) -> Result<(), Box<Store>> {
         if self.running.is_some() {
             return Err(store);
         }
         let mut store = store;
+        let project = store.path().map(Path::to_path_buf).unwrap_or_default();
         self.spawn(ctx, label, move |progress, cancel| {
-            let outcome = work(&mut store, progress, cancel);
+            let outcome = work(&mut store, &project, progress, cancel);
             JobOutcome::Returned { store, outcome: Box::new(outcome) }
         });
         if let Some(job) = &mut self.running {
@@ -582,12 +582,12 @@ impl Jobs {
         tr: Tr,
     ) -> Result<(), Box<Store>> {
         let language = tr.language;
-        self.spawn_lending(ctx, label, store, false, move |store, progress, _cancel| {
+        self.spawn_lending(ctx, label, store, false, move |store, project, progress, _cancel| {
             let result = store
                 .replay_reporting(which, &mut |done, total| {
                     progress.store((done * 1000 / total.max(1)) as u32, Ordering::Relaxed);
                 })
-                .map_err(|error| about_store(error, store).localized(language));
+                .map_err(|error| error.about_file(project).localized(language));
             JobOutcome::Replayed { which, result }
         })
     }
@@ -604,12 +604,12 @@ impl Jobs {
         let language = tr.language;
         let file = request.file.display().to_string();
         let label = tr.f(Msg::Importing, &[("file", &file)]);
-        self.spawn_lending(ctx, label, store, true, move |store, progress, cancel| {
+        self.spawn_lending(ctx, label, store, true, move |store, project, progress, cancel| {
             match run_import(store, &request, progress, cancel) {
                 Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
                 result => JobOutcome::Imported {
                     file,
-                    result: result.map_err(|error| error.about_file(&request.project).localized(language)),
+                    result: result.map_err(|error| error.about_file(project).localized(language)),
                 },
             }
         })
@@ -628,12 +628,12 @@ impl Jobs {
         let language = tr.language;
         let file = plan.file.clone();
         let label = tr.f(Msg::Importing, &[("file", &file)]);
-        self.spawn_lending(ctx, label, store, false, move |store, progress, _cancel| {
+        self.spawn_lending(ctx, label, store, false, move |store, project, progress, _cancel| {
             progress.store(300, Ordering::Relaxed);
             let result = store.undoable(Msg::ActImportTranscript.text(Language::English), |store| {
                 import_transcript(store, &plan, &coder, false)
             });
-            let result = result.map_err(|error| import_error_about_store(error, store).localized(language));
+            let result = result.map_err(|error| error.about_file(project).localized(language));
             JobOutcome::ImportedTranscript { file, result }
         })
     }
@@ -651,7 +651,7 @@ impl Jobs {
         let language = tr.language;
         let file = path.display().to_string();
         let label = tr.f(Msg::Importing, &[("file", &file)]);
-        self.spawn_lending(ctx, label, store, true, move |store, progress, cancel| {
+        self.spawn_lending(ctx, label, store, true, move |store, project, progress, cancel| {
             let result = (|| -> Result<RefiSummary, ImportError> {
                 let bytes = std::fs::read(&path).map_err(|source| ImportError::Io { file: file.clone(), source })?;
                 progress.store(200, Ordering::Relaxed);
@@ -671,7 +671,7 @@ impl Jobs {
                 Err(ImportError::Store(StoreError::Cancelled)) => JobOutcome::Cancelled,
                 result => JobOutcome::ImportedRefi {
                     file,
-                    result: result.map_err(|error| import_error_about_store(error, store).localized(language)),
+                    result: result.map_err(|error| error.about_file(project).localized(language)),
                 },
             }
         })
@@ -689,7 +689,7 @@ impl Jobs {
         let language = tr.language;
         let file = copy.display().to_string();
         let label = tr.f(Msg::Merging, &[("file", &file)]);
-        self.spawn_lending(ctx, label, store, true, move |store, progress, cancel| {
+        self.spawn_lending(ctx, label, store, true, move |store, project, progress, cancel| {
             progress.store(200, Ordering::Relaxed);
             let result = store.with_copy_attached(&copy, |store| {
                 store.undoable(Msg::ActMerge.text(Language::English), |store| {
@@ -705,7 +705,7 @@ impl Jobs {
                 Err(StoreError::Cancelled) => JobOutcome::Cancelled,
                 result => JobOutcome::Merged {
                     file,
-                    result: result.map_err(|error| about_store(error, store).localized(language)),
+                    result: result.map_err(|error| error.about_file(project).localized(language)),
                 },
             }
         })
@@ -798,23 +798,6 @@ fn run_import(
     })?;
     summary.short_rows = rows.finish().short_rows;
     Ok(summary)
-}
-
-/// `error` said plainly about the project file of `store`.
-fn about_store(error: StoreError, store: &Store) -> StoreError {
-    match store.path() {
-        Some(path) => error.about_file(path),
-        None => error,
-    }
-}
-
-/// An import's `error`, its database failures said plainly about the project
-/// file of `store`.
-fn import_error_about_store(error: ImportError, store: &Store) -> ImportError {
-    match store.path() {
-        Some(path) => error.about_file(path),
-        None => error,
-    }
 }
 
 #[cfg(test)]

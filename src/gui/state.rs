@@ -365,9 +365,8 @@ impl ImportDialog {
     }
 
     /// The request for the background import.
-    pub fn request(&self, project: &Path, dry_run: bool) -> ImportRequest {
+    pub fn request(&self, dry_run: bool) -> ImportRequest {
         ImportRequest {
-            project: project.to_owned(),
             file: self.path.clone(),
             mapping: self.mapping.clone(),
             options: CsvOptions { map: Vec::new(), codes_separator: self.codes_separator.clone() },

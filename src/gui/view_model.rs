@@ -211,16 +211,22 @@ pub struct ViewModel {
 impl ViewModel {
     /// Reads everything from the store with `filter` on the list.
     pub fn load(store: &Store, filter: Filter) -> StoreResult<ViewModel> {
-        let mut view = ViewModel { filter, ..ViewModel::default() };
+        // What the project is stays as it was opened, whichever connection a
+        // later refresh reads through (a background job may have the store,
+        // leaving the window a read-only stand-in on the same file).
+        let mut view = ViewModel {
+            filter,
+            path: store.path().map(std::path::Path::to_path_buf),
+            read_only: store.is_read_only(),
+            encrypted: store.is_encrypted(),
+            ..ViewModel::default()
+        };
         view.refresh(store, Changed::ALL, None)?;
         Ok(view)
     }
 
     /// Reads again what `changed` touched. `current` is the excerpt to show.
     pub fn refresh(&mut self, store: &Store, changed: Changed, current: Option<ExcerptId>) -> StoreResult<()> {
-        self.path = store.path().map(std::path::Path::to_path_buf);
-        self.read_only = store.is_read_only();
-        self.encrypted = store.is_encrypted();
         self.undo_label = store.undo_label().map(str::to_owned);
         self.redo_label = store.redo_label().map(str::to_owned);
         if changed.corpus || self.title.is_empty() {
