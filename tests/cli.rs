@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use quipu::model::{CodingAnchor, MemoTarget, Side};
 
-use util::{TestProject, arg, dump, quipu, quipu_err, quipu_ok};
+use util::{TestProject, arg, dump, part_files, quipu, quipu_err, quipu_ok};
 
 /// One spreadsheet row of the import fixture.
 struct Row {
@@ -783,11 +783,7 @@ fn an_export_never_replaces_a_project_even_with_force_nor_a_file_of_its_temporar
     quipu_ok(&["export", "quotes", arg(&project), arg(&target), "--code", "Trust"]);
     assert_eq!(std::fs::read_to_string(&own).unwrap(), "mis notas");
     assert!(std::fs::read_to_string(&target).unwrap().contains(">"), "the export was written");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".part") && entry.path() != own)
-        .collect();
+    let leftovers = part_files(dir.path(), Some(&own));
     assert!(leftovers.is_empty(), "a temporary file was left behind");
 }
 
@@ -811,11 +807,7 @@ fn a_refi_export_written_as_it_goes_leaves_nothing_behind_when_it_fails() {
     let stderr = quipu_err(&["export", "refi", arg(&empty), arg(&target)]);
     assert!(stderr.contains("no sources"), "{stderr}");
     assert!(!target.exists(), "no package was written");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".part"))
-        .collect();
+    let leftovers = part_files(dir.path(), None);
     assert!(leftovers.is_empty(), "a temporary file was left behind: {leftovers:?}");
     // And a good export lands whole, readable as a package.
     let good = dir.path().join("demo.qdpx");

@@ -690,10 +690,6 @@ fn a_refi_qda_export_reports_each_source_and_a_cancel_leaves_no_file() {
     );
     assert_eq!(calls, 3);
     assert_eq!(std::fs::read(&target).unwrap(), whole, "the earlier export is untouched");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".part"))
-        .collect();
+    let leftovers = util::part_files(dir.path(), None);
     assert!(leftovers.is_empty(), "a temporary file was left behind: {leftovers:?}");
 }

@@ -160,3 +160,14 @@ pub fn arg(path: &Path) -> &str {
 pub fn dump(path: &Path) -> String {
     Store::open(path).expect("open project").dump().expect("dump")
 }
+
+/// The temporary files (`*.part`) an interrupted or failed write would leave
+/// in `dir`, but for `except`.
+pub fn part_files(dir: &Path, except: Option<&Path>) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| path.to_string_lossy().ends_with(".part") && Some(path.as_path()) != except)
+        .collect()
+}
