@@ -427,6 +427,10 @@ fn a_bad_csv_in_the_import_dialog_shows_the_row_and_changes_nothing() {
     let error = harness.state().ui.dialogs.import.as_ref().and_then(|d| d.error.clone()).unwrap();
     assert!(error.contains("row 3, column 'caso'"), "{error}");
     assert_eq!(stored(&path).dump().unwrap(), before);
+    // The import had the window's store: it is back, with no step added.
+    let store = &harness.state().session.as_ref().unwrap().store;
+    assert!(!store.is_read_only(), "the window has its own store back");
+    assert_eq!(store.undo_label(), None, "the failed import left no undo step");
 }
 
 #[test]
